@@ -1,0 +1,187 @@
+#include "build.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "config.h"
+#include "log.h"
+
+#define ID(x)	 "ekstep.api.am.adminutil." x
+
+static const struct rfield r_consumer_key[] = {
+	{ "key", RF_STR }, { "secret", RF_STR }, { "username", RF_STR },
+	{ NULL, RF_STR } };
+static const struct rfield r_groups[] = {
+	{ "username", RF_STR }, { "groups", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_username[] = {
+	{ "username", RF_STR }, { NULL, RF_STR } };
+static const struct rfield r_list[] = {
+	{ "count", RF_NUM }, { "consumers", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_cred[] = {
+	{ "key", RF_STR }, { "secret", RF_STR }, { "token", RF_STR },
+	{ NULL, RF_STR } };
+static const struct rfield r_credlist[] = {
+	{ "username", RF_STR }, { "credentials", RF_ARRAY },
+	{ NULL, RF_STR } };
+static const struct rfield r_credrevoke[] = {
+	{ "username", RF_STR }, { "key", RF_STR }, { NULL, RF_STR } };
+static const struct rfield r_none[] = { { NULL, RF_STR } };
+
+static const struct route routes[] = {
+	{ METHOD_POST, "/v1/consumer/create", consumer_create,
+	    ID("consumer.create"), r_consumer_key, ROUTES_ADMIN, BODY_REQUEST },
+	{ METHOD_POST, "/v1/consumer/list", consumer_list,
+	    ID("consumer.list"), r_list, ROUTES_ADMIN, BODY_NONE },
+	{ METHOD_POST, "/v1/consumer/{}/grant", consumer_grant,
+	    ID("consumer.grant"), r_groups, ROUTES_ADMIN, BODY_REQUEST },
+	{ METHOD_POST, "/v1/consumer/{}/read", consumer_read,
+	    ID("consumer.read"), r_groups, ROUTES_ADMIN, BODY_NONE },
+	{ METHOD_POST, "/v1/consumer/{}/revoke", consumer_revoke,
+	    ID("consumer.revoke"), r_groups, ROUTES_ADMIN, BODY_REQUEST },
+	{ METHOD_POST, "/v1/consumer/{}/delete", consumer_delete,
+	    ID("consumer.delete"), r_username, ROUTES_ADMIN, BODY_NONE },
+	{ METHOD_POST, "/v1/consumer/{}/credential/register",
+	    credential_register, ID("credential.register"), r_cred,
+	    ROUTES_ADMIN, BODY_REQUEST },
+	{ METHOD_POST, "/v1/consumer/{}/credential/list", credential_list,
+	    ID("credential.list"), r_credlist, ROUTES_ADMIN, BODY_NONE },
+	{ METHOD_POST, "/v1/consumer/{}/credential/{}/revoke",
+	    credential_revoke, ID("credential.revoke"), r_credrevoke,
+	    ROUTES_ADMIN, BODY_NONE },
+	{ METHOD_GET, "/health", health_check, "ekstep.am.adminutil.health",
+	    r_none, ROUTES_HEALTH, BODY_NONE },
+	{ METHOD_GET, "/v1/health", health_check,
+	    "ekstep.am.adminutil.health", r_none, ROUTES_HEALTH, BODY_NONE },
+};
+
+#define NROUTES	 (sizeof(routes) / sizeof(routes[0]))
+
+/* The route used for answers that match no route. */
+static const struct route no_route = {
+	METHOD_OTHER, "", NULL, "ekstep.api.am.adminutil", r_none, 0,
+	BODY_NONE
+};
+
+int
+app_init(struct app *a, const struct config *cfg)
+{
+	memset(a, 0, sizeof(*a));
+	a->cfg = cfg;
+	if ((a->store = store_new(cfg)) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+app_free(struct app *a)
+{
+	store_free(a->store);
+	memset(a, 0, sizeof(*a));
+}
+
+void
+reply(struct response *res, const struct route *rt,
+    struct request *r, enum err e, const char *errmsg, json_object *result)
+{
+	json_object	*env;
+	const char	*s;
+	size_t		 len;
+
+	free(res->body);
+	res->body = NULL;
+	res->bodylen = 0;
+	res->status = err_status(e);
+	res->json = 1;
+	env = envelope_new(rt->id, e, errmsg, r->msgid, result);
+	if (env == NULL || (s = json_object_to_json_string_length(env,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len)) ==
+	    NULL || (res->body = strdup(s)) == NULL) {
+		/* Out of memory: a bare status is all that can be said. */
+		res->status = 500;
+		res->json = 0;
+	} else
+		res->bodylen = len;
+	json_object_put(env);
+}
+
+void
+reply_ok(struct response *res, const struct route *rt, struct request *r,
+    json_object *result)
+{
+	reply(res, rt, r, ERR_NONE, NULL, result);
+}
+
+void
+reply_err(struct response *res, const struct route *rt, struct request *r,
+    enum err e, const char *fmt, ...)
+{
+	char	 msg[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply(res, rt, r, e, msg, envelope_empty_result(rt->result));
+}
+
+void
+reply_store_err(struct response *res, const struct route *rt,
+    struct request *r, enum store_rc rc, const char *action)
+{
+	if (rc == ST_DOWN)
+		reply_err(res, rt, r, ERR_UNAVAILABLE,
+		    "DATABASE IS UNREACHABLE, NOTHING WAS CHANGED");
+	else
+		reply_err(res, rt, r, ERR_INTERNAL,
+		    "UNABLE TO %s DUE TO INTERNAL ERROR", action);
+}
+
+json_object *
+json_strlist(const struct strlist *l)
+{
+	json_object	*a;
+	size_t		 i;
+
+	if ((a = json_object_new_array_ext((int)l->n)) == NULL)
+		return NULL;
+	for (i = 0; i < l->n; i++)
+		json_object_array_add(a,
+		    json_object_new_string_len(l->v[i], (int)l->len[i]));
+	return a;
+}
+
+void
+app_handle(struct app *a, struct request *r, struct response *res)
+{
+	const struct route	*rt, *same;
+	const char		*msg;
+	enum err		 e;
+
+	rt = router_match(routes, NROUTES, a->cfg->routes, r, &e, &msg,
+	    &same);
+	if (rt == NULL) {
+		rt = same != NULL ? same : &no_route;
+		if (e == ERR_METHOD)
+			response_header(res, "Allow",
+			    same->method == METHOD_GET ? "GET" : "POST");
+		reply_err(res, rt, r, e, "%s", msg);
+		return;
+	}
+	if (r->too_large) {
+		reply_err(res, rt, r, ERR_TOO_LARGE,
+		    "REQUEST BODY IS LARGER THAN %zu BYTES", a->cfg->max_body);
+		return;
+	}
+	if ((msg = request_parse_json(r)) != NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return;
+	}
+	if (rt->body == BODY_REQUEST && r->req == NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "REQUEST IS MANDATORY");
+		return;
+	}
+	rt->handler(a, rt, r, res);
+}

@@ -1,0 +1,71 @@
+/*
+ * The application a worker runs: the route table, dispatch, and the
+ * reply helpers the handlers share.  Independent of FastCGI.
+ */
+#ifndef ADMINUTIL_APP_H
+#define ADMINUTIL_APP_H
+
+#include <json-c/json.h>
+
+#include "envelope.h"
+#include "request.h"
+#include "router.h"
+#include "store.h"
+
+struct config;
+
+struct app {
+	const struct config	*cfg;
+	struct store		*store;
+};
+
+/* 0, or -1 when out of memory.  cfg must outlive the app. */
+int	app_init(struct app *, const struct config *cfg);
+void	app_free(struct app *);
+
+/* Answers one request into res (always filled, never fails). */
+void	app_handle(struct app *, struct request *, struct response *);
+
+/* The envelope of e with errmsg and result (ownership taken). */
+void	reply(struct response *, const struct route *, struct request *,
+	    enum err, const char *errmsg, json_object *result);
+/* A success envelope with result (ownership taken). */
+void	reply_ok(struct response *, const struct route *, struct request *,
+	    json_object *result);
+/* A failure envelope: errmsg is formatted; result is the route's empty. */
+void	reply_err(struct response *, const struct route *, struct request *,
+	    enum err, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+/*
+ * The failure for a store error: ST_DOWN is SERVICE_UNAVAILABLE, the rest
+ * INTERNAL_ERROR "UNABLE TO <action> DUE TO INTERNAL ERROR".
+ */
+void	reply_store_err(struct response *, const struct route *,
+	    struct request *, enum store_rc, const char *action);
+
+/* A new JSON array of the list's strings. */
+json_object *json_strlist(const struct strlist *);
+
+/* The handlers (consumer_routes.c, credential_routes.c, health.c). */
+void	consumer_create(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	consumer_grant(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	consumer_revoke(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	consumer_read(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	consumer_delete(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	consumer_list(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	credential_register(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	credential_list(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	credential_revoke(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	health_check(struct app *, const struct route *, struct request *,
+	    struct response *);
+
+#endif

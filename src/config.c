@@ -1,0 +1,354 @@
+#include "build.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+enum ctype {
+	CT_STR,		/* bounded string */
+	CT_INT,		/* decimal integer in [min, max] */
+	CT_OCTAL,	/* octal file mode in [min, max] */
+	CT_SIZE,	/* bytes, optional k/m suffix, in [min, max] */
+	CT_ROUTES,	/* comma list of admin, auth, health */
+	CT_LEVEL	/* a log level name */
+};
+
+struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	size_t		 size;		/* CT_STR: buffer size */
+	long long	 min, max;
+	int		 secret;	/* value never echoed */
+};
+
+#define S(f)	 offsetof(struct config, f), sizeof(((struct config *)0)->f)
+#define N(f)	 offsetof(struct config, f), 0
+
+static const struct ckey keys[] = {
+	{ "listen",		CT_STR,	   S(listen),		0, 0, 0 },
+	{ "socket_mode",	CT_OCTAL,  N(socket_mode),	0, 0777, 0 },
+	{ "socket_owner",	CT_STR,	   S(socket_owner),	0, 0, 0 },
+	{ "backlog",		CT_INT,	   N(backlog),		1, 65535, 0 },
+	{ "workers",		CT_INT,	   N(workers),		1, 256, 0 },
+	{ "user",		CT_STR,	   S(user),		0, 0, 0 },
+	{ "pid_file",		CT_STR,	   S(pid_file),		0, 0, 0 },
+	{ "log_level",		CT_LEVEL,  S(log_level),	0, 0, 0 },
+	{ "db_host",		CT_STR,	   S(db_host),		0, 0, 0 },
+	{ "db_port",		CT_INT,	   N(db_port),		0, 65535, 0 },
+	{ "db_socket",		CT_STR,	   S(db_socket),	0, 0, 0 },
+	{ "db_user",		CT_STR,	   S(db_user),		0, 0, 0 },
+	{ "db_password",	CT_STR,	   S(db_password),	0, 0, 1 },
+	{ "db_password_file",	CT_STR,	   S(db_password_file),	0, 0, 0 },
+	{ "db_name",		CT_STR,	   S(db_name),		0, 0, 0 },
+	{ "db_connect_timeout",	CT_INT,	   N(db_connect_timeout), 1, 3600, 0 },
+	{ "db_rw_timeout",	CT_INT,	   N(db_rw_timeout),	1, 3600, 0 },
+	{ "schema_dir",		CT_STR,	   S(schema_dir),	0, 0, 0 },
+	{ "default_group",	CT_STR,	   S(default_group),	0, 0, 0 },
+	{ "max_body",		CT_SIZE,   N(max_body),		16, 16 << 20, 0 },
+	{ "routes",		CT_ROUTES, N(routes),		0, 0, 0 },
+};
+
+#undef S
+#undef N
+
+#define NKEYS	 (sizeof(keys) / sizeof(keys[0]))
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->socket_mode = 0660;
+	c->backlog = 1024;
+	c->workers = 4;
+	strcpy(c->log_level, "info");
+	strcpy(c->db_host, "localhost");
+	c->db_port = 3306;
+	strcpy(c->db_user, "adminutil");
+	strcpy(c->db_name, "adminutil");
+	c->db_connect_timeout = 3;
+	c->db_rw_timeout = 30;
+	strcpy(c->schema_dir, SCHEMA_DIR);
+	strcpy(c->default_group, "contentUser");
+	c->max_body = 64 * 1024;
+	c->routes = ROUTES_ADMIN | ROUTES_AUTH | ROUTES_HEALTH;
+}
+
+static const struct ckey *
+key_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Bounded integer parse: whole string, base, range.  -1 on error. */
+static int
+parse_ll(const char *s, int base, long long min, long long max,
+    long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, base);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_size(const char *s, long long min, long long max, long long *out)
+{
+	char		 buf[32];
+	size_t		 len = strlen(s);
+	long long	 mult = 1, v;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len + 1);
+	switch (buf[len - 1]) {
+	case 'k': case 'K': mult = 1024; buf[len - 1] = '\0'; break;
+	case 'm': case 'M': mult = 1024 * 1024; buf[len - 1] = '\0'; break;
+	}
+	if (parse_ll(buf, 10, 0, max / mult, &v) == -1)
+		return -1;
+	v *= mult;
+	if (v < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_routes(const char *s, unsigned *out)
+{
+	char		 buf[128], *tok, *save = NULL;
+	unsigned	 r = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (strcmp(tok, "admin") == 0)
+			r |= ROUTES_ADMIN;
+		else if (strcmp(tok, "auth") == 0)
+			r |= ROUTES_AUTH;
+		else if (strcmp(tok, "health") == 0)
+			r |= ROUTES_HEALTH;
+		else
+			return -1;
+	}
+	if (r == 0)
+		return -1;
+	*out = r;
+	return 0;
+}
+
+int
+config_set(struct config *c, const char *name, const char *val, char *err,
+    size_t errsz)
+{
+	const struct ckey	*k;
+	char			*base = (char *)c;
+	long long		 v;
+	enum log_level		 lvl;
+	size_t			 len;
+
+	if ((k = key_find(name)) == NULL) {
+		snprintf(err, errsz, "unknown configuration key \"%s\"", name);
+		return -1;
+	}
+	switch (k->type) {
+	case CT_STR:
+		len = strlen(val);
+		if (len >= k->size) {
+			snprintf(err, errsz, "%s: value longer than %zu bytes",
+			    name, k->size - 1);
+			return -1;
+		}
+		memcpy(base + k->off, val, len + 1);
+		return 0;
+	case CT_LEVEL:
+		if (log_level_parse(val, &lvl) == -1) {
+			snprintf(err, errsz, "%s: expected error, warn, info "
+			    "or debug", name);
+			return -1;
+		}
+		snprintf(base + k->off, k->size, "%s", val);
+		return 0;
+	case CT_INT:
+		if (parse_ll(val, 10, k->min, k->max, &v) == -1)
+			goto range;
+		*(int *)(void *)(base + k->off) = (int)v;
+		return 0;
+	case CT_OCTAL:
+		if (parse_ll(val, 8, k->min, k->max, &v) == -1)
+			goto range;
+		*(unsigned *)(void *)(base + k->off) = (unsigned)v;
+		return 0;
+	case CT_SIZE:
+		if (parse_size(val, k->min, k->max, &v) == -1)
+			goto range;
+		*(size_t *)(void *)(base + k->off) = (size_t)v;
+		return 0;
+	case CT_ROUTES:
+		if (parse_routes(val, (unsigned *)(void *)(base + k->off))
+		    == -1) {
+			snprintf(err, errsz, "%s: expected a comma list of "
+			    "admin, auth, health", name);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+range:
+	if (k->secret)
+		snprintf(err, errsz, "%s: bad value", name);
+	else if (k->type == CT_OCTAL)
+		snprintf(err, errsz, "%s: \"%s\" is not an octal mode in "
+		    "0..%llo", name, val, k->max);
+	else
+		snprintf(err, errsz, "%s: \"%s\" is not a number in %lld..%lld",
+		    name, val, k->min, k->max);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+config_file(struct config *c, const char *path, char *err, size_t errsz)
+{
+	FILE	*f;
+	char	 line[1024], msg[512], *p, *eq, *key, *val;
+	int	 lineno = 0, rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errsz, "%s:%d: line too long", path,
+			    lineno);
+			rc = -1;
+			break;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		p = trim(line);
+		if (*p == '\0')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err, errsz, "%s:%d: expected key = value",
+			    path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (config_set(c, key, val, msg, sizeof(msg)) == -1) {
+			snprintf(err, errsz, "%s:%d: %s", path, lineno, msg);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+static int
+config_env(struct config *c, char *err, size_t errsz)
+{
+	char		 name[64], msg[512];
+	const char	*v;
+	size_t		 i, j;
+
+	for (i = 0; i < NKEYS; i++) {
+		snprintf(name, sizeof(name), "ADMINUTIL_%s", keys[i].name);
+		for (j = 10; name[j] != '\0'; j++)
+			name[j] = (char)toupper((unsigned char)name[j]);
+		if ((v = getenv(name)) == NULL)
+			continue;
+		if (config_set(c, keys[i].name, v, msg, sizeof(msg)) == -1) {
+			snprintf(err, errsz, "environment %s: %s", name, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+config_password_file(struct config *c, char *err, size_t errsz)
+{
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(c->db_password_file, "r")) == NULL) {
+		snprintf(err, errsz, "db_password_file: %s: %s",
+		    c->db_password_file, strerror(errno));
+		return -1;
+	}
+	n = fread(c->db_password, 1, sizeof(c->db_password), f);
+	fclose(f);
+	if (n == sizeof(c->db_password)) {
+		snprintf(err, errsz, "db_password_file: password longer than "
+		    "%zu bytes", sizeof(c->db_password) - 1);
+		memset(c->db_password, 0, sizeof(c->db_password));
+		return -1;
+	}
+	while (n > 0 && (c->db_password[n - 1] == '\n' ||
+	    c->db_password[n - 1] == '\r'))
+		n--;
+	c->db_password[n] = '\0';
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path, char *err, size_t errsz)
+{
+	enum log_level	 lvl;
+
+	config_defaults(c);
+	if (path != NULL && config_file(c, path, err, errsz) == -1)
+		return -1;
+	if (config_env(c, err, errsz) == -1)
+		return -1;
+	if (c->db_password_file[0] != '\0' &&
+	    config_password_file(c, err, errsz) == -1)
+		return -1;
+	if (c->default_group[0] == '\0') {
+		snprintf(err, errsz, "default_group: must not be empty");
+		return -1;
+	}
+	if (log_level_parse(c->log_level, &lvl) == 0)
+		log_set_level(lvl);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * Configuration: a "key = value" file (# starts a comment), then
+ * ADMINUTIL_<KEY> environment variables over it.  Every value is typed
+ * and bounded; an unknown key, a bad number or a value out of range is
+ * an error naming the key.
+ */
+#ifndef ADMINUTIL_CONFIG_H
+#define ADMINUTIL_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CONFIG_STR_MAX	 512
+
+/* Which families of routes an instance answers (config "routes"). */
+#define ROUTES_ADMIN	 0x1
+#define ROUTES_AUTH	 0x2
+#define ROUTES_HEALTH	 0x4
+
+struct config {
+	char	 listen[CONFIG_STR_MAX];	/* "" = inherit fd 0 */
+	unsigned socket_mode;
+	char	 socket_owner[64];		/* user[:group] or "" */
+	int	 backlog;
+	int	 workers;
+	char	 user[64];			/* drop to this user if root */
+	char	 pid_file[CONFIG_STR_MAX];
+	char	 log_level[16];
+
+	char	 db_host[256];
+	int	 db_port;
+	char	 db_socket[CONFIG_STR_MAX];
+	char	 db_user[128];
+	char	 db_password[256];		/* never logged */
+	char	 db_password_file[CONFIG_STR_MAX];
+	char	 db_name[128];
+	int	 db_connect_timeout;		/* seconds */
+	int	 db_rw_timeout;			/* seconds */
+
+	char	 schema_dir[CONFIG_STR_MAX];
+	char	 default_group[256];
+	size_t	 max_body;			/* bytes */
+	unsigned routes;			/* ROUTES_* */
+};
+
+/*
+ * Fills cfg with defaults, then the file at path (NULL: none), then the
+ * environment, then reads db_password_file if set.  On error returns -1
+ * and writes a message naming the key (never a value of a secret key)
+ * to err.
+ */
+int	config_load(struct config *cfg, const char *path, char *err,
+	    size_t errsz);
+
+/* Sets one key from its text; same errors as config_load. */
+int	config_set(struct config *cfg, const char *key, const char *val,
+	    char *err, size_t errsz);
+
+void	config_defaults(struct config *cfg);
+
+#endif

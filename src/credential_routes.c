@@ -1,0 +1,167 @@
+/*
+ * The credential routes: register, list, revoke.
+ */
+#include "build.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "jwt.h"
+#include "store.h"
+#include "validate.h"
+
+void
+credential_register(struct app *a, const struct route *rt,
+    struct request *r, struct response *res)
+{
+	json_object		*v = NULL, *o;
+	const char		*msg, *user, *key;
+	size_t			 ulen, klen;
+	struct credential	 cr;
+	enum store_rc		 rc;
+	char			*token;
+
+	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
+	    NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return;
+	}
+	user = r->pathv[0];
+	ulen = r->pathlen[0];
+	json_object_object_get_ex(r->req, "key", &v);
+	if ((msg = validate_key(v)) != NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return;
+	}
+	key = json_object_get_string(v);
+	klen = (size_t)json_object_get_string_len(v);
+	rc = store_credential_register(a->store, user, ulen, key, klen, &cr);
+	if (rc == ST_CONFLICT) {
+		reply_err(res, rt, r, ERR_CRED_EXISTS, "ERROR WHEN CREATING "
+		    "CREDENTIAL FOR CONSUMER. KEY : %s, already exists.", key);
+		return;
+	}
+	if (rc == ST_NOT_FOUND) {
+		reply_err(res, rt, r, ERR_CRED_NO_CONSUMER, "ERROR WHEN "
+		    "CREATING CREDENTIAL FOR CONSUMER. KEY : %s, CONSUMER "
+		    "DOES NOT EXISTS.", key);
+		return;
+	}
+	if (rc != ST_OK) {
+		reply_store_err(res, rt, r, rc, "REGISTER CREDENTIAL");
+		return;
+	}
+	token = jwt_sign_hs256(cr.key, cr.secret, strlen(cr.secret),
+	    (long long)time(NULL));
+	if (token == NULL) {
+		explicit_bzero(cr.secret, sizeof(cr.secret));
+		reply_store_err(res, rt, r, ST_ERR, "REGISTER CREDENTIAL");
+		return;
+	}
+	if ((o = json_object_new_object()) != NULL) {
+		json_object_object_add(o, "key",
+		    json_object_new_string(cr.key));
+		json_object_object_add(o, "secret",
+		    json_object_new_string(cr.secret));
+		json_object_object_add(o, "token",
+		    json_object_new_string(token));
+	}
+	explicit_bzero(cr.secret, sizeof(cr.secret));
+	free(token);
+	reply_ok(res, rt, r, o);
+}
+
+static void
+credlist_row(void *arg, const struct credential_row *row)
+{
+	json_object	*arr = arg, *o;
+
+	if ((o = json_object_new_object()) == NULL)
+		return;
+	json_object_object_add(o, "key", json_object_new_string(row->key));
+	json_object_object_add(o, "algorithm",
+	    json_object_new_string(row->algorithm));
+	json_object_object_add(o, "created_at",
+	    json_object_new_int64(row->created_ms));
+	json_object_object_add(o, "revoked",
+	    json_object_new_boolean(row->revoked));
+	json_object_array_add(arr, o);
+}
+
+void
+credential_list(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	json_object	*o, *arr;
+	const char	*msg;
+	enum store_rc	 rc;
+
+	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
+	    NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return;
+	}
+	if ((arr = json_object_new_array()) == NULL) {
+		reply_store_err(res, rt, r, ST_ERR, "LIST CREDENTIALS");
+		return;
+	}
+	rc = store_credential_list(a->store, r->pathv[0], r->pathlen[0],
+	    credlist_row, arr);
+	if (rc != ST_OK) {
+		json_object_put(arr);
+		if (rc == ST_NOT_FOUND)
+			reply_err(res, rt, r, ERR_GROUP_FETCH,
+			    "ERROR WHEN FETCHING GROUPS OF CONSUMER, USERNAME: "
+			    "%s. CONSUMER DOES NOT EXISTS", r->pathv[0]);
+		else
+			reply_store_err(res, rt, r, rc, "LIST CREDENTIALS");
+		return;
+	}
+	if ((o = json_object_new_object()) != NULL) {
+		json_object_object_add(o, "username",
+		    json_object_new_string_len(r->pathv[0],
+		    (int)r->pathlen[0]));
+		json_object_object_add(o, "credentials", arr);
+	} else
+		json_object_put(arr);
+	reply_ok(res, rt, r, o);
+}
+
+void
+credential_revoke(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	json_object	*o;
+	const char	*msg;
+	enum store_rc	 rc;
+
+	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
+	    NULL || (msg = validate_key_str(r->pathv[1], r->pathlen[1])) !=
+	    NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return;
+	}
+	rc = store_credential_revoke(a->store, r->pathv[0], r->pathlen[0],
+	    r->pathv[1], r->pathlen[1]);
+	if (rc == ST_NOT_FOUND) {
+		reply_err(res, rt, r, ERR_CONSUMER_NOT_FOUND,
+		    "CREDENTIAL DOES NOT EXIST, USERNAME: %s, KEY: %s",
+		    r->pathv[0], r->pathv[1]);
+		return;
+	}
+	if (rc != ST_OK) {
+		reply_store_err(res, rt, r, rc, "REVOKE CREDENTIAL");
+		return;
+	}
+	if ((o = json_object_new_object()) != NULL) {
+		json_object_object_add(o, "username",
+		    json_object_new_string_len(r->pathv[0],
+		    (int)r->pathlen[0]));
+		json_object_object_add(o, "key",
+		    json_object_new_string_len(r->pathv[1],
+		    (int)r->pathlen[1]));
+	}
+	reply_ok(res, rt, r, o);
+}

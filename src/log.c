@@ -1,0 +1,117 @@
+#include "build.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static enum log_level	 log_max = LOG_LVL_INFO;
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
+void
+log_set_level(enum log_level l)
+{
+	log_max = l;
+}
+
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strcmp(s, level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void
+log_emit(enum log_level l, const char *fmt, va_list ap)
+{
+	char		 line[2048];
+	struct timespec	 ts;
+	struct tm	 tm;
+	int		 n, m;
+
+	if (l > log_max)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = snprintf(line, sizeof(line),
+	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ adminutil[%ld] %s: ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L, (long)getpid(),
+	    level_names[l]);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	if (m < 0)
+		return;
+	n += m;
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)write(STDERR_FILENO, line, (size_t)n);
+}
+
+#define LOG_FN(name, lvl)				\
+void							\
+name(const char *fmt, ...)				\
+{							\
+	va_list	 ap;					\
+							\
+	va_start(ap, fmt);				\
+	log_emit(lvl, fmt, ap);				\
+	va_end(ap);					\
+}
+
+LOG_FN(log_error, LOG_LVL_ERROR)
+LOG_FN(log_warn, LOG_LVL_WARN)
+LOG_FN(log_info, LOG_LVL_INFO)
+LOG_FN(log_debug, LOG_LVL_DEBUG)
+
+char *
+log_escape(char *dst, size_t dstsz, const char *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		 i, o = 0;
+	unsigned char	 c;
+	char		 esc[4];
+	size_t		 elen;
+
+	if (dstsz == 0)
+		return dst;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)src[i];
+		elen = 0;
+		switch (c) {
+		case '\n': esc[0] = '\\'; esc[1] = 'n'; elen = 2; break;
+		case '\r': esc[0] = '\\'; esc[1] = 'r'; elen = 2; break;
+		case '\t': esc[0] = '\\'; esc[1] = 't'; elen = 2; break;
+		case '\\': esc[0] = '\\'; esc[1] = '\\'; elen = 2; break;
+		case '"': esc[0] = '\\'; esc[1] = '"'; elen = 2; break;
+		default:
+			if (c < 0x20 || c >= 0x7f) {
+				esc[0] = '\\';
+				esc[1] = 'x';
+				esc[2] = hex[c >> 4];
+				esc[3] = hex[c & 0xf];
+				elen = 4;
+			} else {
+				esc[0] = (char)c;
+				elen = 1;
+			}
+		}
+		if (o + elen >= dstsz)
+			break;
+		memcpy(dst + o, esc, elen);
+		o += elen;
+	}
+	dst[o] = '\0';
+	return dst;
+}

@@ -1,0 +1,34 @@
+/*
+ * Logging to standard error, one line per event, prefixed with the
+ * process id and a level.  Every byte that came from outside is escaped
+ * (log_escape) before it is written, so a line can never be forged.
+ */
+#ifndef ADMINUTIL_LOG_H
+#define ADMINUTIL_LOG_H
+
+#include <stddef.h>
+
+enum log_level {
+	LOG_LVL_ERROR,
+	LOG_LVL_WARN,
+	LOG_LVL_INFO,
+	LOG_LVL_DEBUG
+};
+
+void	log_set_level(enum log_level);
+int	log_level_parse(const char *, enum log_level *);
+
+void	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Writes src (len bytes, may hold NUL) into dst of dstsz bytes as
+ * printable ASCII: backslash, quote, controls and bytes >= 0x7f become
+ * C-style escapes.  Output is cut to fit and always NUL-terminated.
+ * Returns dst.
+ */
+char	*log_escape(char *dst, size_t dstsz, const char *src, size_t len);
+
+#endif

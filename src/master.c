@@ -1,0 +1,395 @@
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "master.h"
+#include "worker.h"
+
+#define MAX_CHILDREN	 512	/* two generations of the most workers */
+#define YOUNG_MS	 1000	/* a worker dying younger backs off */
+#define BACKOFF_MIN_MS	 100
+#define BACKOFF_MAX_MS	 10000
+#define STOP_GRACE_MS	 30000	/* then SIGKILL */
+
+struct child {
+	pid_t		 pid;
+	unsigned	 gen;
+	long long	 started;	/* ms, monotonic */
+};
+
+static struct child	 kids[MAX_CHILDREN];
+static size_t		 nkids;
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+listen_unix(const struct config *cfg, const char *path, char *err,
+    size_t errsz)
+{
+	struct sockaddr_un	 sun;
+	struct passwd		*pw;
+	struct group		*gr;
+	struct stat		 st;
+	char			 owner[64], *colon;
+	mode_t			 old;
+	int			 fd, probe;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errsz, "listen: socket path longer than %zu "
+		    "bytes", sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errsz, "listen: %s exists and is not a "
+			    "socket", path);
+			return -1;
+		}
+		/* A live socket belongs to a running instance: keep it. */
+		if ((probe = socket(AF_UNIX, SOCK_STREAM, 0)) != -1) {
+			if (connect(probe, (struct sockaddr *)&sun,
+			    sizeof(sun)) == 0) {
+				close(probe);
+				snprintf(err, errsz, "listen: %s is in use",
+				    path);
+				return -1;
+			}
+			close(probe);
+		}
+		unlink(path);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(err, errsz, "socket: %s", strerror(errno));
+		return -1;
+	}
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		snprintf(err, errsz, "bind %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, cfg->socket_mode) == -1) {
+		snprintf(err, errsz, "chmod %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (cfg->socket_owner[0] != '\0') {
+		snprintf(owner, sizeof(owner), "%s", cfg->socket_owner);
+		if ((colon = strchr(owner, ':')) != NULL)
+			*colon++ = '\0';
+		if ((pw = getpwnam(owner)) == NULL) {
+			snprintf(err, errsz, "socket_owner: no user \"%s\"",
+			    owner);
+			close(fd);
+			return -1;
+		}
+		gr = colon != NULL ? getgrnam(colon) : NULL;
+		if (colon != NULL && gr == NULL) {
+			snprintf(err, errsz, "socket_owner: no group \"%s\"",
+			    colon);
+			close(fd);
+			return -1;
+		}
+		if (chown(path, pw->pw_uid, gr != NULL ? gr->gr_gid :
+		    pw->pw_gid) == -1) {
+			snprintf(err, errsz, "chown %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+static int
+listen_tcp(const char *addr, char *err, size_t errsz)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 host[256], *port;
+	int		 fd = -1, on = 1, rc;
+
+	if (strlen(addr) >= sizeof(host)) {
+		snprintf(err, errsz, "listen: address too long");
+		return -1;
+	}
+	strcpy(host, addr);
+	if ((port = strrchr(host, ':')) == NULL) {
+		snprintf(err, errsz, "listen: expected unix:/path, /path or "
+		    "host:port, got \"%s\"", addr);
+		return -1;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && port[-2] == ']') {	/* [v6]:port */
+		port[-2] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] != '\0' ? host : NULL, port, &hints,
+	    &res)) != 0) {
+		snprintf(err, errsz, "listen %s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		snprintf(err, errsz, "bind %s: %s", addr, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+int
+master_listen(const struct config *cfg, char *err, size_t errsz)
+{
+	const char	*l = cfg->listen;
+	int		 fd, acc = 0;
+	socklen_t	 len = sizeof(acc);
+
+	if (l[0] == '\0') {
+		/* Started by spawn-fcgi or systemd: the socket is fd 0. */
+		if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) ==
+		    -1 || !acc) {
+			snprintf(err, errsz, "listen is not set and fd 0 is "
+			    "not a listening socket");
+			return -1;
+		}
+		fd = 0;
+	} else {
+		if (strncmp(l, "unix:", 5) == 0)
+			fd = listen_unix(cfg, l + 5, err, errsz);
+		else if (l[0] == '/' || l[0] == '.')
+			fd = listen_unix(cfg, l, err, errsz);
+		else
+			fd = listen_tcp(l, err, errsz);
+		if (fd == -1)
+			return -1;
+		if (listen(fd, cfg->backlog) == -1) {
+			snprintf(err, errsz, "listen: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	/* Workers poll, then accept: a lost race must not block. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		snprintf(err, errsz, "fcntl: %s", strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+static int
+spawn(const struct config *cfg, int fd, unsigned gen)
+{
+	pid_t	 pid;
+
+	if (nkids == MAX_CHILDREN)
+		return -1;
+	if ((pid = fork()) == -1) {
+		log_error("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		worker_run(cfg, fd);
+	kids[nkids].pid = pid;
+	kids[nkids].gen = gen;
+	kids[nkids].started = now_ms();
+	nkids++;
+	return 0;
+}
+
+static void
+signal_all(int sig, unsigned below_gen)
+{
+	size_t	 i;
+
+	for (i = 0; i < nkids; i++)
+		if (kids[i].gen < below_gen)
+			kill(kids[i].pid, sig);
+}
+
+static size_t
+count_gen(unsigned gen)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < nkids; i++)
+		if (kids[i].gen == gen)
+			n++;
+	return n;
+}
+
+int
+master_run(struct config *cfg, const char *cfgpath, int fd)
+{
+	sigset_t	 set;
+	siginfo_t	 si;
+	struct timespec	 ts;
+	struct config	 next;
+	char		 err[512];
+	unsigned	 gen = 1;
+	long long	 backoff = 0, spawn_at = 0, stop_at = 0, wait_ms, t;
+	int		 stopping = 0, status, sig, fatal = 0, rc = 0;
+	pid_t		 pid;
+	size_t		 i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	log_info("master started: %d workers on %s", cfg->workers,
+	    cfg->listen[0] != '\0' ? cfg->listen : "fd 0");
+	for (;;) {
+		t = now_ms();
+		if (!stopping && t >= spawn_at)
+			while (count_gen(gen) < (size_t)cfg->workers)
+				if (spawn(cfg, fd, gen) == -1) {
+					spawn_at = t + BACKOFF_MAX_MS;
+					break;
+				}
+		if (stopping && nkids == 0)
+			break;
+		if (stopping)
+			wait_ms = stop_at - t;
+		else if (count_gen(gen) < (size_t)cfg->workers)
+			wait_ms = spawn_at - t;
+		else
+			wait_ms = 3600 * 1000;
+		if (wait_ms < 1)
+			wait_ms = 1;
+		ts.tv_sec = wait_ms / 1000;
+		ts.tv_nsec = (wait_ms % 1000) * 1000000L;
+		sig = sigtimedwait(&set, &si, &ts);
+		if (sig == -1 && errno == EAGAIN && stopping &&
+		    now_ms() >= stop_at) {
+			log_warn("workers still busy after %d ms: killing them",
+			    STOP_GRACE_MS);
+			signal_all(SIGKILL, gen + 1);
+			stop_at = now_ms() + STOP_GRACE_MS;
+		}
+		switch (sig) {
+		case SIGTERM:
+		case SIGINT:
+		case SIGQUIT:
+			if (!stopping) {
+				log_info("stopping: waiting for %zu workers",
+				    nkids);
+				stopping = 1;
+				stop_at = now_ms() + STOP_GRACE_MS;
+				signal_all(SIGTERM, gen + 1);
+			}
+			break;
+		case SIGHUP:
+			if (stopping)
+				break;
+			if (config_load(&next, cfgpath, err, sizeof(err)) ==
+			    -1) {
+				log_error("reload refused, keeping the running "
+				    "configuration: %s", err);
+				break;
+			}
+			if (strcmp(next.listen, cfg->listen) != 0)
+				log_warn("reload: a new listen address needs "
+				    "a restart; keeping %s", cfg->listen);
+			snprintf(next.listen, sizeof(next.listen), "%s",
+			    cfg->listen);
+			*cfg = next;
+			explicit_bzero(&next, sizeof(next));
+			log_info("reloaded: replacing workers");
+			gen++;
+			signal_all(SIGTERM, gen);
+			spawn_at = 0;
+			backoff = 0;
+			break;
+		}
+		/* Reap whatever has died, whichever signal woke us. */
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < nkids && kids[i].pid != pid; i++)
+				;
+			if (i == nkids)
+				continue;
+			t = now_ms();
+			if (kids[i].gen == gen && !stopping) {
+				if (WIFEXITED(status) &&
+				    WEXITSTATUS(status) == WORKER_EXIT_FATAL) {
+					log_error("worker %ld failed fatally; "
+					    "stopping", (long)pid);
+					fatal = 1;
+				} else if (WIFSIGNALED(status))
+					log_warn("worker %ld killed by signal "
+					    "%d; starting another", (long)pid,
+					    WTERMSIG(status));
+				else
+					log_warn("worker %ld exited with %d; "
+					    "starting another", (long)pid,
+					    WEXITSTATUS(status));
+				if (t - kids[i].started < YOUNG_MS) {
+					backoff = backoff == 0 ?
+					    BACKOFF_MIN_MS : backoff * 2;
+					if (backoff > BACKOFF_MAX_MS)
+						backoff = BACKOFF_MAX_MS;
+					spawn_at = t + backoff;
+				} else
+					backoff = 0;
+			}
+			kids[i] = kids[--nkids];
+		}
+		if (fatal && !stopping) {
+			stopping = 1;
+			rc = 1;
+			stop_at = now_ms() + STOP_GRACE_MS;
+			signal_all(SIGTERM, gen + 1);
+		}
+	}
+	if (cfg->listen[0] != '\0') {
+		const char *path = strncmp(cfg->listen, "unix:", 5) == 0 ?
+		    cfg->listen + 5 : cfg->listen;
+		if (path[0] == '/' || path[0] == '.')
+			unlink(path);
+	}
+	close(fd);
+	log_info("stopped");
+	return rc;
+}

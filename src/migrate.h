@@ -1,0 +1,14 @@
+/*
+ * Schema migrations: the files NNN_name.sql of a directory, applied in
+ * number order, each once; schema_version records what was applied.
+ * A named lock keeps two migrators from running at once.
+ */
+#ifndef ADMINUTIL_MIGRATE_H
+#define ADMINUTIL_MIGRATE_H
+
+struct config;
+
+/* Applies what is missing.  0, or -1 with the reason logged. */
+int	migrate_run(const struct config *cfg);
+
+#endif

@@ -1,0 +1,186 @@
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+
+#define JSON_MAX_DEPTH	 16
+#define MSGID_MAX	 255
+
+void
+request_init(struct request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->msgid = "";
+}
+
+void
+request_free(struct request *r)
+{
+	size_t	 i;
+
+	free(r->path);
+	free(r->body);
+	free(r->authorization);
+	json_object_put(r->json);
+	for (i = 0; i < r->pathc; i++)
+		free(r->pathv[i]);
+	request_init(r);
+}
+
+void
+response_init(struct response *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = 200;
+}
+
+void
+response_free(struct response *res)
+{
+	free(res->body);
+	response_init(res);
+}
+
+int
+response_header(struct response *res, const char *name, const char *value)
+{
+	size_t	 nl = strlen(name), vl = strlen(value);
+
+	if (strpbrk(value, "\r\n") != NULL ||
+	    res->headerslen + nl + vl + 4 >= sizeof(res->headers))
+		return -1;
+	memcpy(res->headers + res->headerslen, name, nl);
+	res->headerslen += nl;
+	memcpy(res->headers + res->headerslen, ": ", 2);
+	res->headerslen += 2;
+	memcpy(res->headers + res->headerslen, value, vl);
+	res->headerslen += vl;
+	memcpy(res->headers + res->headerslen, "\r\n", 2);
+	res->headerslen += 2;
+	res->headers[res->headerslen] = '\0';
+	return 0;
+}
+
+enum method
+request_method(const char *m)
+{
+	if (m == NULL)
+		return METHOD_OTHER;
+	if (strcmp(m, "GET") == 0)
+		return METHOD_GET;
+	if (strcmp(m, "POST") == 0)
+		return METHOD_POST;
+	if (strcmp(m, "HEAD") == 0)
+		return METHOD_HEAD;
+	return METHOD_OTHER;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+request_percent_decode(const char *src, size_t len, size_t *outlen)
+{
+	char	*out;
+	size_t	 i, o = 0;
+	int	 hi, lo;
+
+	*outlen = 0;
+	if ((out = malloc(len + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (src[i] != '%') {
+			out[o++] = src[i];
+			continue;
+		}
+		if (len - i < 3 || (hi = hexval(src[i + 1])) < 0 ||
+		    (lo = hexval(src[i + 2])) < 0) {
+			free(out);
+			errno = EINVAL;
+			return NULL;
+		}
+		out[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+static int
+only_space(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
+		    s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+const char *
+request_parse_json(struct request *r)
+{
+	json_tokener		*tok;
+	json_object		*params, *msgid;
+	enum json_tokener_error	 jerr;
+
+	r->msgid = "";
+	r->req = NULL;
+	if (r->body == NULL || only_space(r->body, r->bodylen)) {
+		r->json = json_object_new_object();
+		return r->json == NULL ? "OUT OF MEMORY" : NULL;
+	}
+	if ((tok = json_tokener_new_ex(JSON_MAX_DEPTH)) == NULL)
+		return "OUT OF MEMORY";
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
+	r->json = json_tokener_parse_ex(tok, r->body, (int)r->bodylen);
+	jerr = json_tokener_get_error(tok);
+	if (r->json != NULL && jerr == json_tokener_success &&
+	    !only_space(r->body + tok->char_offset,
+	    r->bodylen - (size_t)tok->char_offset))
+		jerr = json_tokener_error_parse_unexpected;
+	json_tokener_free(tok);
+	if (jerr != json_tokener_success || r->json == NULL) {
+		json_object_put(r->json);
+		r->json = NULL;
+		if (jerr == json_tokener_error_parse_utf8_string)
+			return "REQUEST BODY IS NOT VALID UTF-8";
+		return "REQUEST BODY IS NOT VALID JSON";
+	}
+	if (!json_object_is_type(r->json, json_type_object))
+		return "REQUEST BODY MUST BE A JSON OBJECT";
+	if (json_object_object_get_ex(r->json, "params", &params) &&
+	    params != NULL) {
+		if (!json_object_is_type(params, json_type_object))
+			return "PARAMS MUST BE AN OBJECT";
+		if (json_object_object_get_ex(params, "msgid", &msgid) &&
+		    msgid != NULL) {
+			if (!json_object_is_type(msgid, json_type_string))
+				return "MSGID MUST BE A STRING";
+			if (json_object_get_string_len(msgid) > MSGID_MAX)
+				return "MSGID MUST NOT BE LONGER THAN 255 BYTES";
+			r->msgid = json_object_get_string(msgid);
+		}
+	}
+	if (json_object_object_get_ex(r->json, "request", &r->req) &&
+	    r->req != NULL && !json_object_is_type(r->req, json_type_object)) {
+		r->req = NULL;
+		return "REQUEST MUST BE AN OBJECT";
+	}
+	return NULL;
+}

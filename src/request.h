@@ -1,0 +1,89 @@
+/*
+ * One request as the handlers see it, and the response they fill.  Only
+ * request.c and worker.c know libfcgi: a handler never sees an
+ * FCGX_Request, so every handler runs in a unit test without FastCGI.
+ *
+ * Ownership: every pointer in struct request is owned by it and freed by
+ * request_free(), the one destructor, called on every path.
+ */
+#ifndef ADMINUTIL_REQUEST_H
+#define ADMINUTIL_REQUEST_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "envelope.h"
+
+#define REQUEST_MAX_PATH_PARAMS	 4
+#define RESPONSE_MAX_HEADERS	 1024
+
+enum role {
+	ROLE_RESPONDER,
+	ROLE_AUTHORIZER
+};
+
+enum method {
+	METHOD_OTHER,
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_POST
+};
+
+struct request {
+	enum role	 role;
+	enum method	 method;
+	char		*path;		/* REQUEST_URI without the query */
+	char		*body;		/* NUL-terminated, bodylen bytes */
+	size_t		 bodylen;
+	int		 too_large;	/* the body was over max_body */
+	char		*authorization;	/* HTTP_AUTHORIZATION or NULL */
+
+	/* Set by request_parse_json(). */
+	json_object	*json;		/* the whole body, an object */
+	const char	*msgid;		/* params.msgid, "" when absent */
+	json_object	*req;		/* the body's "request", or NULL */
+
+	/* Set by the router: percent-decoded {name} segments. */
+	char		*pathv[REQUEST_MAX_PATH_PARAMS];
+	size_t		 pathlen[REQUEST_MAX_PATH_PARAMS];
+	size_t		 pathc;
+};
+
+struct response {
+	int	 status;
+	char	 headers[RESPONSE_MAX_HEADERS];	/* "Name: value\r\n"... */
+	size_t	 headerslen;
+	char	*body;		/* owned; NULL for none */
+	size_t	 bodylen;
+	int	 json;		/* body is JSON */
+};
+
+void	request_init(struct request *);
+void	request_free(struct request *);
+void	response_init(struct response *);
+void	response_free(struct response *);
+
+/* Adds "name: value\r\n"; value must hold no CR or LF.  0 or -1. */
+int	response_header(struct response *, const char *name,
+	    const char *value);
+
+/*
+ * Parses r->body as the contract's request shape: empty = {}, else a JSON
+ * object (strict, valid UTF-8, depth-bounded, nothing after it).  Sets
+ * r->json, r->msgid and r->req.  On error returns the message for a
+ * BAD_REQUEST (static string) and leaves r->msgid usable.
+ */
+const char *request_parse_json(struct request *r);
+
+/*
+ * Percent-decodes src[0..len) into a new NUL-terminated string (its
+ * length in *outlen).  Returns NULL on a malformed escape or on memory
+ * exhaustion (then *outlen is 0 and errno ENOMEM).
+ */
+char	*request_percent_decode(const char *src, size_t len, size_t *outlen);
+
+/* Maps the REQUEST_METHOD text to the enum. */
+enum method request_method(const char *);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * The route table and its matcher.  A pattern is a path whose segments
+ * are literals or "{}", which captures one segment, percent-decoded,
+ * into the request's pathv[].
+ */
+#ifndef ADMINUTIL_ROUTER_H
+#define ADMINUTIL_ROUTER_H
+
+#include <stddef.h>
+
+#include "envelope.h"
+#include "request.h"
+
+struct app;
+struct route;
+
+typedef void (*handler_fn)(struct app *, const struct route *,
+    struct request *, struct response *);
+
+enum route_body {
+	BODY_NONE,	/* no body needed: an empty one is {} */
+	BODY_REQUEST	/* the body's "request" object is mandatory */
+};
+
+struct route {
+	enum method		 method;
+	const char		*pattern;
+	handler_fn		 handler;
+	const char		*id;		/* the envelope's "id" */
+	const struct rfield	*result;	/* fields of an empty result */
+	unsigned		 family;	/* ROUTES_* of config.h */
+	enum route_body		 body;
+};
+
+/*
+ * Finds the route for r->method and r->path among the n routes of the
+ * families allowed.  On a match fills r->pathv and returns the route.
+ * Otherwise returns NULL and sets *e: ERR_NOT_FOUND (no pattern fits),
+ * ERR_METHOD (a pattern fits, not the method; *same is that route) or
+ * ERR_BAD_REQUEST (a captured segment is badly percent-encoded); *msg
+ * is then a static message.
+ */
+const struct route *router_match(const struct route *table, size_t n,
+    unsigned families, struct request *r, enum err *e, const char **msg,
+    const struct route **same);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * Consumers, credentials and group memberships: the domain operations
+ * of the admin routes.  Every operation that writes more than one row is
+ * one transaction, retried whole on a deadlock or a lost connection.
+ * Only this file holds SQL (besides migrate.c, which runs schema files).
+ *
+ * Strings in and out are byte strings with explicit lengths; results are
+ * owned by the caller and freed with the matching *_free().
+ */
+#ifndef ADMINUTIL_STORE_H
+#define ADMINUTIL_STORE_H
+
+#include <stddef.h>
+
+struct config;
+struct store;
+
+enum store_rc {
+	ST_OK = 0,
+	ST_NOT_FOUND,	/* no such consumer (or credential) */
+	ST_CONFLICT,	/* the key belongs to another consumer, or is revoked */
+	ST_DOWN,	/* the database cannot be reached */
+	ST_ERR		/* anything else (already logged) */
+};
+
+/* A growable list of NUL-terminated strings. */
+struct strlist {
+	char	**v;
+	size_t	 *len;
+	size_t	  n, cap;
+};
+
+int	strlist_add(struct strlist *, const char *s, size_t len);
+/* 1 if s is in the list. */
+int	strlist_has(const struct strlist *, const char *s, size_t len);
+void	strlist_free(struct strlist *);
+
+#define STORE_KEY_MAX	 255
+#define STORE_SECRET_MAX 64
+#define STORE_ALG_MAX	 15
+
+struct credential {
+	char	 key[STORE_KEY_MAX + 1];
+	char	 secret[STORE_SECRET_MAX + 1];	/* "" when none */
+	char	 algorithm[STORE_ALG_MAX + 1];
+};
+
+/* One consumer of a listing. */
+struct consumer_row {
+	const char		*username;
+	size_t			 ulen;
+	const struct strlist	*groups;
+};
+
+/* One credential of a listing; created_ms is epoch milliseconds. */
+struct credential_row {
+	const char	*key;
+	const char	*algorithm;
+	long long	 created_ms;
+	int		 revoked;
+};
+
+struct store	*store_new(const struct config *);
+void		 store_free(struct store *);
+
+enum store_rc	 store_ping(struct store *);
+
+/*
+ * Creates the consumer if it does not exist, adds the default group if
+ * it lacks it, and returns its oldest active secret credential, making
+ * one if it has none.  All in one transaction.
+ */
+enum store_rc	 store_consumer_create(struct store *, const char *user,
+		    size_t ulen, const char *default_group,
+		    struct credential *out);
+
+/* Sets the groups to exactly list (in order, already de-duplicated). */
+enum store_rc	 store_groups_set(struct store *, const char *user,
+		    size_t ulen, const struct strlist *list,
+		    struct strlist *out);
+/* Removes the groups of list; out gets what remains. */
+enum store_rc	 store_groups_remove(struct store *, const char *user,
+		    size_t ulen, const struct strlist *list,
+		    struct strlist *out);
+/* The groups in granted order. */
+enum store_rc	 store_groups_get(struct store *, const char *user,
+		    size_t ulen, struct strlist *out);
+
+enum store_rc	 store_consumer_delete(struct store *, const char *user,
+		    size_t ulen);
+
+/*
+ * Consumers whose name starts with prefix, by name, from offset, at most
+ * limit; fn is called per consumer; *total gets the number that match.
+ */
+enum store_rc	 store_consumer_list(struct store *, const char *prefix,
+		    size_t plen, long long offset, long long limit,
+		    void (*fn)(void *, const struct consumer_row *), void *arg,
+		    long long *total);
+
+/*
+ * Adds an HS256 credential with the caller's key to an existing
+ * consumer, or returns the one it already has with that key.
+ * ST_CONFLICT: another consumer holds the key, or it was revoked.
+ */
+enum store_rc	 store_credential_register(struct store *, const char *user,
+		    size_t ulen, const char *key, size_t klen,
+		    struct credential *out);
+
+enum store_rc	 store_credential_list(struct store *, const char *user,
+		    size_t ulen, void (*fn)(void *, const struct credential_row *),
+		    void *arg);
+
+/* Marks the consumer's credential revoked (again is fine). */
+enum store_rc	 store_credential_revoke(struct store *, const char *user,
+		    size_t ulen, const char *key, size_t klen);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Validators for the names the admin routes accept.  Each returns NULL
+ * when the value is good, else the contract's message for the first rule
+ * it breaks (a static string).  A NULL json_object means "absent".
+ *
+ * Rules, in the order they are checked, for username and key:
+ *   absent or ""           -> <FIELD> IS MANDATORY
+ *   not a string           -> <FIELD> MUST BE A STRING
+ *   longer than 255 bytes  -> <FIELD> MUST NOT BE LONGER THAN 255 BYTES
+ *   not valid UTF-8        -> <FIELD> MUST BE VALID UTF-8
+ *   holds white space      -> <FIELD> MUST NOT HAVE SPACE
+ *   holds a control char   -> <FIELD> MUST NOT HAVE CONTROL CHARACTERS
+ *   8-4-4-4-12 hex digits  -> <FIELD> MUST NOT BE A UUID
+ * Groups: the same checks (no UUID rule), plus no comma; the list is a
+ * non-empty array of at most VALIDATE_MAX_GROUPS strings.
+ */
+#ifndef ADMINUTIL_VALIDATE_H
+#define ADMINUTIL_VALIDATE_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#define VALIDATE_MAX_LEN	 255
+#define VALIDATE_MAX_GROUPS	 256
+
+const char	*validate_username(json_object *v);
+const char	*validate_username_str(const char *s, size_t len);
+const char	*validate_key(json_object *v);
+const char	*validate_key_str(const char *s, size_t len);
+const char	*validate_group_str(const char *s, size_t len);
+/* The groups array: mandatory, array of strings, each a good group. */
+const char	*validate_groups(json_object *v);
+
+/* 1 if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
+int		 validate_utf8(const char *s, size_t len);
+/* 1 if s[0..len) is exactly 8-4-4-4-12 hex digits. */
+int		 validate_is_uuid(const char *s, size_t len);
+
+#endif

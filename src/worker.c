@@ -1,0 +1,231 @@
+#include "build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <fastcgi.h>
+
+#include "app.h"
+#include "config.h"
+#include "log.h"
+#include "request.h"
+#include "worker.h"
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static char *
+param_dup(FCGX_Request *fr, const char *name)
+{
+	const char	*v = FCGX_GetParam(name, fr->envp);
+
+	return v == NULL ? NULL : strdup(v);
+}
+
+/* The path of REQUEST_URI (raw, as the client sent it) without query. */
+static char *
+request_path(FCGX_Request *fr)
+{
+	const char	*uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+	size_t		 len;
+	char		*p;
+
+	if (uri == NULL && (uri = FCGX_GetParam("DOCUMENT_URI",
+	    fr->envp)) == NULL && (uri = FCGX_GetParam("SCRIPT_NAME",
+	    fr->envp)) == NULL)
+		return NULL;
+	len = strcspn(uri, "?#");
+	if ((p = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(p, uri, len);
+	p[len] = '\0';
+	return p;
+}
+
+/*
+ * Reads the body: at most max bytes; more sets too_large (and the rest
+ * is not read).  -1 on a read error or no memory.
+ */
+static int
+request_body(FCGX_Request *fr, struct request *r, size_t max)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	char		*end;
+	unsigned long long want;
+	int		 n;
+
+	if (cl == NULL || *cl == '\0')
+		want = 0;
+	else {
+		errno = 0;
+		want = strtoull(cl, &end, 10);
+		if (errno != 0 || *end != '\0' || *cl == '-')
+			return -1;
+	}
+	if (want > max) {
+		r->too_large = 1;
+		return 0;
+	}
+	if ((r->body = malloc(want + 1)) == NULL)
+		return -1;
+	n = want == 0 ? 0 : FCGX_GetStr(r->body, (int)want, fr->in);
+	if (n < 0 || (unsigned long long)n != want)
+		return -1;
+	r->body[n] = '\0';
+	r->bodylen = (size_t)n;
+	return 0;
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+static void
+respond(FCGX_Request *fr, const struct response *res)
+{
+	FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status,
+	    reason(res->status));
+	if (res->json)
+		FCGX_PutS("Content-Type: application/json; charset=utf-8\r\n",
+		    fr->out);
+	FCGX_FPrintF(fr->out, "Content-Length: %zu\r\n", res->bodylen);
+	if (res->headerslen > 0)
+		FCGX_PutStr(res->headers, (int)res->headerslen, fr->out);
+	FCGX_PutS("\r\n", fr->out);
+	if (res->bodylen > 0)
+		FCGX_PutStr(res->body, (int)res->bodylen, fr->out);
+}
+
+static long
+elapsed_us(const struct timespec *t0)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+static void
+serve(struct app *a, FCGX_Request *fr)
+{
+	struct request	 r;
+	struct response	 res;
+	struct timespec	 t0;
+	char		 path[256];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	request_init(&r);
+	response_init(&res);
+	r.role = fr->role == FCGI_AUTHORIZER ? ROLE_AUTHORIZER :
+	    ROLE_RESPONDER;
+	r.method = request_method(FCGX_GetParam("REQUEST_METHOD", fr->envp));
+	r.path = request_path(fr);
+	r.authorization = param_dup(fr, "HTTP_AUTHORIZATION");
+	if (r.path == NULL || request_body(fr, &r, a->cfg->max_body) == -1) {
+		res.status = 500;
+		log_warn("cannot read the request");
+	} else
+		app_handle(a, &r, &res);
+	respond(fr, &res);
+	if (res.status >= 500)
+		log_warn("%s -> %d", r.path == NULL ? "-" : log_escape(path,
+		    sizeof(path), r.path, strlen(r.path)), res.status);
+	log_debug("%s -> %d in %ld us", r.path == NULL ? "-" :
+	    log_escape(path, sizeof(path), r.path, strlen(r.path)),
+	    res.status, elapsed_us(&t0));
+	response_free(&res);
+	request_free(&r);
+}
+
+void
+worker_run(const struct config *cfg, int listen_fd)
+{
+	struct sigaction sa;
+	sigset_t	 waitmask;
+	FCGX_Request	 fr;
+	struct pollfd	 pfd;
+	struct app	 a;
+
+	/* Die with the master, whatever kills it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0);
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	/*
+	 * Signals stay blocked (as the master left them) but while waiting
+	 * for a connection: a TERM then interrupts the wait, and a TERM
+	 * during a request is seen when it is done.
+	 */
+	sigprocmask(SIG_SETMASK, NULL, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+		log_error("cannot initialise libfcgi");
+		_exit(WORKER_EXIT_FATAL);
+	}
+	if (app_init(&a, cfg) == -1) {
+		log_error("out of memory");
+		_exit(WORKER_EXIT_FATAL);
+	}
+	log_debug("worker ready");
+	while (!stopping) {
+		/* A kept-alive connection is read before new ones. */
+		pfd.fd = fr.ipcFd >= 0 ? fr.ipcFd : listen_fd;
+		pfd.events = POLLIN;
+		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (FCGX_Accept_r(&fr) < 0)
+			continue;	/* another worker took it */
+		serve(&a, &fr);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 1);
+	app_free(&a);
+	_exit(0);
+}

@@ -1,0 +1,19 @@
+/*
+ * A worker: one process serving FastCGI requests from the shared listen
+ * socket, one at a time, until SIGTERM (an idle worker stops at once; a
+ * busy one finishes its request first).  Only this file and request.c
+ * know about libfcgi.
+ */
+#ifndef ADMINUTIL_WORKER_H
+#define ADMINUTIL_WORKER_H
+
+struct config;
+
+/* Exit status that tells the master not to start workers again. */
+#define WORKER_EXIT_FATAL	 2
+
+/* Serves on listen_fd (non-blocking) until stopped; then exits. */
+void	worker_run(const struct config *cfg, int listen_fd)
+	    __attribute__((noreturn));
+
+#endif
