@@ -112,15 +112,18 @@ reason(int status)
 static void
 respond(FCGX_Request *fr, const struct response *res)
 {
-	FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status,
-	    reason(res->status));
-	if (res->json)
-		FCGX_PutS("Content-Type: application/json; charset=utf-8\r\n",
-		    fr->out);
-	FCGX_FPrintF(fr->out, "Content-Length: %zu\r\n", res->bodylen);
+	char	 head[256];
+	int	 n;
+
+	/* libfcgi's own printf knows no %zu: format here. */
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s"
+	    "Content-Length: %zu\r\n", res->status, reason(res->status),
+	    res->json ? "Content-Type: application/json; charset=utf-8\r\n" :
+	    "", res->bodylen);
+	FCGX_PutStr(head, n, fr->out);
 	if (res->headerslen > 0)
 		FCGX_PutStr(res->headers, (int)res->headerslen, fr->out);
-	FCGX_PutS("\r\n", fr->out);
+	FCGX_PutStr("\r\n", 2, fr->out);
 	if (res->bodylen > 0)
 		FCGX_PutStr(res->body, (int)res->bodylen, fr->out);
 }
