@@ -5,7 +5,12 @@
 ADMINUTIL_PACKAGES="build-essential autoconf autoconf-archive automake libtool
 pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev libcunit1-dev
 libcurl4-openssl-dev mariadb-server mariadb-client nginx lighttpd spawn-fcgi
-curl"
+curl openssl"
+
+# Subsets: what building needs, and what scripts/run adds to run it.
+ADMINUTIL_BUILD_PACKAGES="build-essential autoconf autoconf-archive automake
+libtool pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev"
+ADMINUTIL_RUN_PACKAGES="mariadb-server mariadb-client nginx curl openssl"
 
 # need_packages PKG...: installs those that are missing (apt-get update
 # first, once).
@@ -40,31 +45,35 @@ wait_for() {
 
 # mariadb_start DIR: a private MariaDB with its data in DIR/data, its
 # socket DIR/mysql.sock, no TCP.  Initialises DIR on first use.  Sets
-# MARIADB_SOCK and MARIADB_PID.
+# MARIADB_SOCK and MARIADB_PID.  Its temporary files go to DIR/tmp: a
+# starting server deletes every #sql* file in its tmpdir, so servers
+# sharing /tmp break each other's start-up.
 mariadb_start() {
 	_d=$1
-	mkdir -p "$_d"
+	mkdir -p "$_d/tmp"
 	_d=$(cd "$_d" && pwd)
 	MARIADB_SOCK=$_d/mysql.sock
 	_user=$(id -un)
 	if [ ! -d "$_d/data/mysql" ]; then
 		mariadb-install-db --no-defaults --user="$_user" \
 		    --datadir="$_d/data" --auth-root-authentication-method=normal \
-		    --skip-test-db >"$_d/install.log" 2>&1 || {
+		    --skip-test-db --tmpdir="$_d/tmp" >"$_d/install.log" 2>&1 || {
 			cat "$_d/install.log" >&2
 			return 1
 		}
 	fi
 	mariadbd --no-defaults --user="$_user" --datadir="$_d/data" \
-	    --socket="$MARIADB_SOCK" --skip-networking \
+	    --socket="$MARIADB_SOCK" --skip-networking --tmpdir="$_d/tmp" \
 	    --pid-file="$_d/mariadb.pid" --log-error="$_d/mariadb.err" \
 	    --innodb-buffer-pool-size=64M --innodb-log-file-size=32M \
 	    --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
 	    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
 	    </dev/null >/dev/null 2>&1 &
 	MARIADB_PID=$!
-	if ! wait_for "mariadb-admin --no-defaults -uroot -S '$MARIADB_SOCK' \
-	    ping >/dev/null 2>&1" 60; then
+	# Stop waiting as soon as it answers, or dies.
+	if ! wait_for "! pid_alive $MARIADB_PID || mariadb-admin --no-defaults \
+	    -uroot -S '$MARIADB_SOCK' ping >/dev/null 2>&1" 60 ||
+	    ! pid_alive "$MARIADB_PID"; then
 		echo "MariaDB did not start; its log:" >&2
 		tail -n 30 "$_d/mariadb.err" >&2
 		return 1
@@ -103,6 +112,73 @@ stop_pidfile() {
 	[ -s "$1" ] || return 0
 	_p=$(cat "$1")
 	kill "$_p" 2>/dev/null || return 0
-	wait_for "! kill -0 $_p 2>/dev/null" "${2:-30}" || kill -9 "$_p" 2>/dev/null
+	wait_for "! pid_alive $_p" "${2:-30}" || kill -9 "$_p" 2>/dev/null
 	rm -f "$1"
+}
+
+# pid_alive PID: true while PID runs (a zombie counts as gone: it may
+# wait for a parent that never reaps it).
+pid_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ -r "/proc/$1/stat" ] || return 0
+	! sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^Z'
+}
+
+# pidfile_pid FILE [NAME]: prints the pid in FILE and is true if that
+# process is alive (and, given NAME, its command name is NAME: a pid
+# reused by something else after a crash does not count).
+pidfile_pid() {
+	[ -s "$1" ] || return 1
+	_p=$(tr -dc 0-9 <"$1")
+	[ -n "$_p" ] && pid_alive "$_p" || return 1
+	if [ -n "${2:-}" ] && [ -r "/proc/$_p/comm" ]; then
+		[ "$(cat "/proc/$_p/comm")" = "$2" ] || return 1
+	fi
+	echo "$_p"
+}
+
+# mariadb_attach DIR: if the server mariadb_start started on DIR still
+# runs and answers, sets MARIADB_SOCK and MARIADB_PID as mariadb_start
+# does; false otherwise.
+mariadb_attach() {
+	_d=$(cd "$1" 2>/dev/null && pwd) || return 1
+	_p=$(pidfile_pid "$_d/mariadb.pid" mariadbd) || return 1
+	mariadb-admin --no-defaults -uroot -S "$_d/mysql.sock" ping \
+	    >/dev/null 2>&1 || return 1
+	MARIADB_SOCK=$_d/mysql.sock
+	MARIADB_PID=$_p
+}
+
+# show_log FILE [LINES]: the tail of FILE on stderr, under its name.
+show_log() {
+	[ -s "$1" ] || return 0
+	echo "---- last ${2:-30} lines of $1 ----" >&2
+	tail -n "${2:-30}" "$1" >&2
+	echo "----" >&2
+}
+
+# stop_pid PID [SECONDS]: TERM PID and wait for it to go; KILL it after
+# SECONDS (default 30).  Nothing when PID is empty or already gone.
+stop_pid() {
+	[ -n "${1:-}" ] || return 0
+	kill "$1" 2>/dev/null || return 0
+	wait_for "! pid_alive $1" "${2:-30}" || kill -9 "$1" 2>/dev/null
+}
+
+# free_port: prints a random TCP port (20000..59999) that no socket uses
+# at the moment, as /proc/net/tcp and tcp6 tell; false after 100 tries.
+# Another process may take it before the caller binds: retry on EADDRINUSE.
+free_port() {
+	_n=100
+	while [ "$_n" -gt 0 ]; do
+		_p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
+		if ! awk -v h="$(printf ':%04X' "$_p")" 'FNR > 1 &&
+		    substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
+		    /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+			echo "$_p"
+			return 0
+		fi
+		_n=$(( _n - 1 ))
+	done
+	return 1
 }

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "app.h"
+#include "auth.h"
 #include "config.h"
 #include "log.h"
+#include "validate.h"
 
 #define ID(x)	 "ekstep.api.am.adminutil." x
 
@@ -29,6 +31,8 @@ static const struct rfield r_credlist[] = {
 static const struct rfield r_credrevoke[] = {
 	{ "username", RF_STR }, { "key", RF_STR }, { NULL, RF_STR } };
 static const struct rfield r_none[] = { { NULL, RF_STR } };
+static const struct rfield r_auth[] = {
+	{ "username", RF_STR }, { "groups", RF_ARRAY }, { NULL, RF_STR } };
 
 static const struct route routes[] = {
 	{ METHOD_POST, "/v1/consumer/create", consumer_create,
@@ -55,6 +59,16 @@ static const struct route routes[] = {
 	    r_none, ROUTES_HEALTH, BODY_NONE },
 	{ METHOD_GET, "/v1/health", health_check,
 	    "ekstep.am.adminutil.health", r_none, ROUTES_HEALTH, BODY_NONE },
+	{ METHOD_GET, "/v1/auth", gateway_auth, ID("auth"), r_auth,
+	    ROUTES_AUTH, BODY_RAW },
+	{ METHOD_POST, "/v1/token/introspect", token_introspect,
+	    ID("token.introspect"), r_none, ROUTES_ADMIN, BODY_RAW },
+};
+
+/* lighttpd's FastCGI AUTHORIZER role asks about any path. */
+static const struct route authorizer = {
+	METHOD_OTHER, "", gateway_auth, ID("auth"), r_auth, ROUTES_AUTH,
+	BODY_RAW
 };
 
 #define NROUTES	 (sizeof(routes) / sizeof(routes[0]))
@@ -66,18 +80,27 @@ static const struct route no_route = {
 };
 
 int
-app_init(struct app *a, const struct config *cfg)
+app_init(struct app *a, const struct config *cfg, char *err, size_t errsz)
 {
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
-	if ((a->store = store_new(cfg)) == NULL)
+	if ((a->store = store_new(cfg)) == NULL) {
+		snprintf(err, errsz, "out of memory");
 		return -1;
+	}
+	if ((cfg->routes & ROUTES_AUTH) || (cfg->routes & ROUTES_ADMIN)) {
+		if ((a->auth = auth_new(cfg, a->store, err, errsz)) == NULL) {
+			store_free(a->store);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 void
 app_free(struct app *a)
 {
+	auth_free(a->auth);
 	store_free(a->store);
 	memset(a, 0, sizeof(*a));
 }
@@ -160,6 +183,14 @@ app_handle(struct app *a, struct request *r, struct response *res)
 	const char		*msg;
 	enum err		 e;
 
+	if (r->role == ROLE_AUTHORIZER) {
+		if (!(a->cfg->routes & ROUTES_AUTH)) {
+			res->status = 403;
+			return;
+		}
+		authorizer.handler(a, &authorizer, r, res);
+		return;
+	}
 	rt = router_match(routes, NROUTES, a->cfg->routes, r, &e, &msg,
 	    &same);
 	if (rt == NULL) {
@@ -175,8 +206,19 @@ app_handle(struct app *a, struct request *r, struct response *res)
 		    "REQUEST BODY IS LARGER THAN %zu BYTES", a->cfg->max_body);
 		return;
 	}
+	if (rt->body == BODY_RAW) {
+		rt->handler(a, rt, r, res);
+		return;
+	}
 	if ((msg = request_parse_json(r)) != NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return;
+	}
+	/* json-c lets overlongs and surrogates through; msgid is echoed. */
+	if (!validate_utf8(r->msgid, strlen(r->msgid))) {
+		r->msgid = "";
+		reply_err(res, rt, r, ERR_BAD_REQUEST,
+		    "REQUEST BODY IS NOT VALID UTF-8");
 		return;
 	}
 	if (rt->body == BODY_REQUEST && r->req == NULL) {

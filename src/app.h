@@ -14,13 +14,20 @@
 
 struct config;
 
+struct auth;
+
 struct app {
 	const struct config	*cfg;
 	struct store		*store;
+	struct auth		*auth;
 };
 
-/* 0, or -1 when out of memory.  cfg must outlive the app. */
-int	app_init(struct app *, const struct config *cfg);
+/*
+ * 0, or -1 with a message in err (no memory, a bad ACL file).  cfg must
+ * outlive the app.
+ */
+int	app_init(struct app *, const struct config *cfg, char *err,
+	    size_t errsz);
 void	app_free(struct app *);
 
 /* Answers one request into res (always filled, never fails). */
@@ -67,5 +74,9 @@ void	credential_revoke(struct app *, const struct route *,
 	    struct request *, struct response *);
 void	health_check(struct app *, const struct route *, struct request *,
 	    struct response *);
+void	gateway_auth(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	token_introspect(struct app *, const struct route *,
+	    struct request *, struct response *);
 
 #endif

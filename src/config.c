@@ -17,7 +17,9 @@ enum ctype {
 	CT_OCTAL,	/* octal file mode in [min, max] */
 	CT_SIZE,	/* bytes, optional k/m suffix, in [min, max] */
 	CT_ROUTES,	/* comma list of admin, auth, health */
-	CT_LEVEL	/* a log level name */
+	CT_LEVEL,	/* a log level name */
+	CT_BOOL,	/* yes/no, on/off, true/false, 1/0 */
+	CT_ACLDEF	/* deny or authenticated */
 };
 
 struct ckey {
@@ -54,6 +56,15 @@ static const struct ckey keys[] = {
 	{ "default_group",	CT_STR,	   S(default_group),	0, 0, 0 },
 	{ "max_body",		CT_SIZE,   N(max_body),		16, 16 << 20, 0 },
 	{ "routes",		CT_ROUTES, N(routes),		0, 0, 0 },
+	{ "acl_file",		CT_STR,	   S(acl_file),		0, 0, 0 },
+	{ "acl_default",	CT_ACLDEF, S(acl_default),	0, 0, 0 },
+	{ "key_claim",		CT_STR,	   S(key_claim),	0, 0, 0 },
+	{ "clock_skew",		CT_INT,	   N(clock_skew),	0, 3600, 0 },
+	{ "require_exp",	CT_BOOL,   N(require_exp),	0, 1, 0 },
+	{ "max_token_lifetime",	CT_INT,	   N(max_token_lifetime), 0,
+	    366 * 86400, 0 },
+	{ "cache_ttl",		CT_INT,	   N(cache_ttl),	0, 3600, 0 },
+	{ "cache_size",		CT_INT,	   N(cache_size),	16, 10000000, 0 },
 };
 
 #undef S
@@ -77,8 +88,13 @@ config_defaults(struct config *c)
 	c->db_rw_timeout = 30;
 	strcpy(c->schema_dir, SCHEMA_DIR);
 	strcpy(c->default_group, "contentUser");
-	c->max_body = 64 * 1024;
+	c->max_body = 128 * 1024;
 	c->routes = ROUTES_ADMIN | ROUTES_AUTH | ROUTES_HEALTH;
+	strcpy(c->acl_default, "deny");
+	strcpy(c->key_claim, "iss");
+	c->clock_skew = 60;
+	c->cache_ttl = 5;
+	c->cache_size = 100000;
 }
 
 static const struct ckey *
@@ -187,6 +203,28 @@ config_set(struct config *c, const char *name, const char *val, char *err,
 		if (log_level_parse(val, &lvl) == -1) {
 			snprintf(err, errsz, "%s: expected error, warn, info "
 			    "or debug", name);
+			return -1;
+		}
+		snprintf(base + k->off, k->size, "%s", val);
+		return 0;
+	case CT_BOOL:
+		if (strcmp(val, "yes") == 0 || strcmp(val, "on") == 0 ||
+		    strcmp(val, "true") == 0 || strcmp(val, "1") == 0)
+			v = 1;
+		else if (strcmp(val, "no") == 0 || strcmp(val, "off") == 0 ||
+		    strcmp(val, "false") == 0 || strcmp(val, "0") == 0)
+			v = 0;
+		else {
+			snprintf(err, errsz, "%s: expected yes or no", name);
+			return -1;
+		}
+		*(int *)(void *)(base + k->off) = (int)v;
+		return 0;
+	case CT_ACLDEF:
+		if (strcmp(val, "deny") != 0 &&
+		    strcmp(val, "authenticated") != 0) {
+			snprintf(err, errsz, "%s: expected deny or "
+			    "authenticated", name);
 			return -1;
 		}
 		snprintf(base + k->off, k->size, "%s", val);
@@ -308,6 +346,7 @@ config_env(struct config *c, char *err, size_t errsz)
 static int
 config_password_file(struct config *c, char *err, size_t errsz)
 {
+	char	 buf[sizeof(c->db_password) + 2];
 	FILE	*f;
 	size_t	 n;
 
@@ -316,18 +355,19 @@ config_password_file(struct config *c, char *err, size_t errsz)
 		    c->db_password_file, strerror(errno));
 		return -1;
 	}
-	n = fread(c->db_password, 1, sizeof(c->db_password), f);
+	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	if (n == sizeof(c->db_password)) {
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (n >= sizeof(c->db_password)) {
 		snprintf(err, errsz, "db_password_file: password longer than "
 		    "%zu bytes", sizeof(c->db_password) - 1);
-		memset(c->db_password, 0, sizeof(c->db_password));
+		explicit_bzero(buf, sizeof(buf));
 		return -1;
 	}
-	while (n > 0 && (c->db_password[n - 1] == '\n' ||
-	    c->db_password[n - 1] == '\r'))
-		n--;
+	memcpy(c->db_password, buf, n);
 	c->db_password[n] = '\0';
+	explicit_bzero(buf, sizeof(buf));
 	return 0;
 }
 
@@ -346,6 +386,10 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		return -1;
 	if (c->default_group[0] == '\0') {
 		snprintf(err, errsz, "default_group: must not be empty");
+		return -1;
+	}
+	if (c->key_claim[0] == '\0') {
+		snprintf(err, errsz, "key_claim: must not be empty");
 		return -1;
 	}
 	if (log_level_parse(c->log_level, &lvl) == 0)

@@ -41,6 +41,16 @@ struct config {
 	char	 default_group[256];
 	size_t	 max_body;			/* bytes */
 	unsigned routes;			/* ROUTES_* */
+
+	/* The gateway check. */
+	char	 acl_file[CONFIG_STR_MAX];	/* "" = none */
+	char	 acl_default[16];		/* deny | authenticated */
+	char	 key_claim[64];			/* names the credential */
+	int	 clock_skew;			/* seconds */
+	int	 require_exp;			/* 0 or 1 */
+	int	 max_token_lifetime;		/* seconds, 0 = no limit */
+	int	 cache_ttl;			/* seconds */
+	int	 cache_size;			/* entries per worker */
 };
 
 /*

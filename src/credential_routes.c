@@ -12,16 +12,73 @@
 #include "store.h"
 #include "validate.h"
 
+/*
+ * request.algorithm (default HS256) and request.public_key, checked:
+ * an asymmetric algorithm needs a PEM key that fits it, an HMAC one
+ * takes none.  0, or -1 after replying BAD_REQUEST.
+ */
+static int
+request_algorithm(struct response *res, const struct route *rt,
+    struct request *r, enum jwt_alg *alg, const char **pem)
+{
+	json_object	*v = NULL, *k = NULL;
+	struct jwt_key	 key;
+	const char	*why;
+
+	*alg = JWT_HS256;
+	*pem = NULL;
+	if (json_object_object_get_ex(r->req, "algorithm", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    (*alg = jwt_alg_parse(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v))) ==
+		    JWT_ALG_INVALID) {
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "ALGORITHM MUST "
+			    "BE ONE OF HS256, HS384, HS512, RS256, ES256, "
+			    "EdDSA");
+			return -1;
+		}
+	}
+	json_object_object_get_ex(r->req, "public_key", &k);
+	if (jwt_alg_is_hmac(*alg)) {
+		if (k != NULL) {
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY IS "
+			    "NOT USED BY %s", jwt_alg_name(*alg));
+			return -1;
+		}
+		return 0;
+	}
+	if (k == NULL || !json_object_is_type(k, json_type_string) ||
+	    json_object_get_string_len(k) == 0) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY IS "
+		    "MANDATORY FOR %s", jwt_alg_name(*alg));
+		return -1;
+	}
+	*pem = json_object_get_string(k);
+	if (jwt_key_pem(&key, *alg, *pem, (size_t)json_object_get_string_len(k),
+	    &why) == -1) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY: %s", why);
+		return -1;
+	}
+	jwt_key_free(&key);
+	if (memchr(*pem, '\0', (size_t)json_object_get_string_len(k)) !=
+	    NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY: NUL BYTE");
+		return -1;
+	}
+	return 0;
+}
+
 void
 credential_register(struct app *a, const struct route *rt,
     struct request *r, struct response *res)
 {
 	json_object		*v = NULL, *o;
-	const char		*msg, *user, *key;
+	const char		*msg, *user, *key, *pem;
 	size_t			 ulen, klen;
 	struct credential	 cr;
 	enum store_rc		 rc;
-	char			*token;
+	enum jwt_alg		 alg;
+	char			*token = NULL;
 
 	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
 	    NULL) {
@@ -37,7 +94,10 @@ credential_register(struct app *a, const struct route *rt,
 	}
 	key = json_object_get_string(v);
 	klen = (size_t)json_object_get_string_len(v);
-	rc = store_credential_register(a->store, user, ulen, key, klen, &cr);
+	if (request_algorithm(res, rt, r, &alg, &pem) == -1)
+		return;
+	rc = store_credential_register(a->store, user, ulen, key, klen,
+	    jwt_alg_name(alg), pem, &cr);
 	if (rc == ST_CONFLICT) {
 		reply_err(res, rt, r, ERR_CRED_EXISTS, "ERROR WHEN CREATING "
 		    "CREDENTIAL FOR CONSUMER. KEY : %s, already exists.", key);
@@ -53,9 +113,9 @@ credential_register(struct app *a, const struct route *rt,
 		reply_store_err(res, rt, r, rc, "REGISTER CREDENTIAL");
 		return;
 	}
-	token = jwt_sign_hs256(cr.key, cr.secret, strlen(cr.secret),
-	    (long long)time(NULL));
-	if (token == NULL) {
+	/* A ready token for HMAC credentials; the others sign their own. */
+	if (jwt_alg_is_hmac(alg) && (token = jwt_sign_hmac(alg, cr.key,
+	    cr.secret, strlen(cr.secret), (long long)time(NULL))) == NULL) {
 		explicit_bzero(cr.secret, sizeof(cr.secret));
 		reply_store_err(res, rt, r, ST_ERR, "REGISTER CREDENTIAL");
 		return;
@@ -66,9 +126,11 @@ credential_register(struct app *a, const struct route *rt,
 		json_object_object_add(o, "secret",
 		    json_object_new_string(cr.secret));
 		json_object_object_add(o, "token",
-		    json_object_new_string(token));
+		    json_object_new_string(token != NULL ? token : ""));
 	}
 	explicit_bzero(cr.secret, sizeof(cr.secret));
+	if (token != NULL)
+		explicit_bzero(token, strlen(token));
 	free(token);
 	reply_ok(res, rt, r, o);
 }

@@ -115,8 +115,14 @@ db_connect(struct db *db)
 	unsigned		 timeout;
 	unsigned long		 flags = CLIENT_FOUND_ROWS;
 	my_bool			 off = 0;
-	static const char	 init[] = "SET SESSION TRANSACTION ISOLATION "
-	    "LEVEL READ COMMITTED";
+	/*
+	 * READ COMMITTED: a create that waited for another's lock on the
+	 * same username then sees the credential that one committed.
+	 */
+	static const char	 isolation[] = "SET SESSION TRANSACTION "
+	    "ISOLATION LEVEL READ COMMITTED";
+	static const char	 concat[] = "SET SESSION group_concat_max_len "
+	    "= 1048576";
 
 	if (db->my != NULL)
 		return DB_OK;
@@ -129,7 +135,8 @@ db_connect(struct db *db)
 	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(db->my, MYSQL_INIT_COMMAND, init);
+	mysql_options(db->my, MYSQL_INIT_COMMAND, isolation);
+	mysql_options(db->my, MYSQL_INIT_COMMAND, concat);
 	if (db->multi)
 		flags |= CLIENT_MULTI_STATEMENTS;
 	if (mysql_real_connect(db->my,
@@ -226,7 +233,8 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 			goto fail;
 		memset(out, 0, sizeof(out));
 		for (i = 0; i < ncols; i++) {
-			if (grow(db, i, meta->fields[i].max_length + 1) == -1)
+			/* store_result() has set each field's max_length. */
+			if (grow(db, i, st->fields[i].max_length + 1) == -1)
 				goto nomem;
 			out[i].buffer_type = MYSQL_TYPE_STRING;
 			out[i].buffer = db->colbuf[i];
@@ -241,11 +249,16 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 			if (r == 1)
 				goto fail;
 			for (i = 0; i < ncols; i++) {
-				if (len[i] >= db->colcap[i])	/* truncated */
-					goto fail;
-				db->colbuf[i][isnull[i] ? 0 : len[i]] = '\0';
+				if (isnull[i])
+					len[i] = 0;
+				else if (len[i] >= db->colcap[i]) {
+					log_error("database: column %u of "
+					    "statement %u truncated", i, n);
+					goto nomem;
+				}
+				db->colbuf[i][len[i]] = '\0';
 				cols[i].s = db->colbuf[i];
-				cols[i].len = isnull[i] ? 0 : len[i];
+				cols[i].len = len[i];
 				cols[i].null = isnull[i];
 			}
 			if (fn != NULL)
@@ -261,7 +274,7 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 nomem:
 	mysql_free_result(meta);
 	mysql_stmt_free_result(st);
-	log_error("out of memory reading a result");
+	log_error("database: cannot read a result");
 	return DB_ERR;
 fail:
 	if (meta != NULL)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "config.h"
 #include "log.h"
 #include "master.h"
@@ -107,7 +108,8 @@ main(int argc, char *argv[])
 	if (path == NULL)
 		path = getenv("ADMINUTIL_CONFIG");
 	std_fds(1);
-	if (config_load(&cfg, path, err, sizeof(err)) == -1)
+	if (config_load(&cfg, path, err, sizeof(err)) == -1 ||
+	    acl_check_file(cfg.acl_file, err, sizeof(err)) == -1)
 		fatal(err);
 	if (validate_group_str(cfg.default_group,
 	    strlen(cfg.default_group)) != NULL)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "config.h"
 #include "log.h"
 #include "master.h"
@@ -218,7 +219,7 @@ master_listen(const struct config *cfg, char *err, size_t errsz)
 static int
 spawn(const struct config *cfg, int fd, unsigned gen)
 {
-	pid_t	 pid;
+	pid_t	 pid, self = getpid();
 
 	if (nkids == MAX_CHILDREN)
 		return -1;
@@ -227,7 +228,7 @@ spawn(const struct config *cfg, int fd, unsigned gen)
 		return -1;
 	}
 	if (pid == 0)
-		worker_run(cfg, fd);
+		worker_run(cfg, fd, self);
 	kids[nkids].pid = pid;
 	kids[nkids].gen = gen;
 	kids[nkids].started = now_ms();
@@ -325,7 +326,8 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 			if (stopping)
 				break;
 			if (config_load(&next, cfgpath, err, sizeof(err)) ==
-			    -1) {
+			    -1 || acl_check_file(next.acl_file, err,
+			    sizeof(err)) == -1) {
 				log_error("reload refused, keeping the running "
 				    "configuration: %s", err);
 				break;

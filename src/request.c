@@ -24,6 +24,11 @@ request_free(struct request *r)
 	free(r->path);
 	free(r->body);
 	free(r->authorization);
+	free(r->method_name);
+	free(r->uri);
+	free(r->original_uri);
+	free(r->original_method);
+	free(r->allow_groups);
 	json_object_put(r->json);
 	for (i = 0; i < r->pathc; i++)
 		free(r->pathv[i]);
@@ -136,6 +141,7 @@ request_parse_json(struct request *r)
 {
 	json_tokener		*tok;
 	json_object		*params, *msgid;
+	size_t			 end;
 	enum json_tokener_error	 jerr;
 
 	r->msgid = "";
@@ -148,13 +154,17 @@ request_parse_json(struct request *r)
 		return "OUT OF MEMORY";
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
-	r->json = json_tokener_parse_ex(tok, r->body, (int)r->bodylen);
+	/* The NUL after the body tells json-c a bare value has ended. */
+	r->json = json_tokener_parse_ex(tok, r->body, (int)r->bodylen + 1);
 	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
 	if (r->json != NULL && jerr == json_tokener_success &&
-	    !only_space(r->body + tok->char_offset,
-	    r->bodylen - (size_t)tok->char_offset))
+	    end < r->bodylen && !only_space(r->body + end, r->bodylen - end))
 		jerr = json_tokener_error_parse_unexpected;
 	json_tokener_free(tok);
+	/* JSON null parses to a NULL object: valid, but not an object. */
+	if (jerr == json_tokener_success && r->json == NULL)
+		return "REQUEST BODY MUST BE A JSON OBJECT";
 	if (jerr != json_tokener_success || r->json == NULL) {
 		json_object_put(r->json);
 		r->json = NULL;

@@ -38,6 +38,12 @@ struct request {
 	size_t		 bodylen;
 	int		 too_large;	/* the body was over max_body */
 	char		*authorization;	/* HTTP_AUTHORIZATION or NULL */
+	int		 nauthorization; /* how many of those came */
+	char		*method_name;	/* REQUEST_METHOD as sent */
+	char		*uri;		/* REQUEST_URI with its query */
+	char		*original_uri;	/* HTTP_X_ORIGINAL_URI or NULL */
+	char		*original_method; /* HTTP_X_ORIGINAL_METHOD or NULL */
+	char		*allow_groups;	/* ADMINUTIL_ALLOW_GROUPS or NULL */
 
 	/* Set by request_parse_json(). */
 	json_object	*json;		/* the whole body, an object */

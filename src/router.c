@@ -34,8 +34,10 @@ fits(const char *pattern, const char *path, struct request *r, int capture)
 		ql = seglen(q);
 		if (pl == 2 && p[0] == '{' && p[1] == '}') {
 			if (capture) {
-				if (r->pathc == REQUEST_MAX_PATH_PARAMS)
+				if (r->pathc == REQUEST_MAX_PATH_PARAMS) {
+					errno = E2BIG;
 					return -1;
+				}
 				r->pathv[r->pathc] = request_percent_decode(q,
 				    ql, &r->pathlen[r->pathc]);
 				if (r->pathv[r->pathc] == NULL)
@@ -73,7 +75,9 @@ router_match(const struct route *t, size_t n, unsigned families,
 		if (fits(t[i].pattern, r->path, r, 1) == 1)
 			return &t[i];
 		*e = ERR_BAD_REQUEST;
-		*msg = errno == ENOMEM ? "OUT OF MEMORY" :
+		*same = &t[i];
+		*msg = errno == ENOMEM ? "OUT OF MEMORY" : errno == E2BIG ?
+		    "ROUTE HAS TOO MANY PARAMETERS" :
 		    "PATH IS NOT VALIDLY PERCENT-ENCODED";
 		return NULL;
 	}

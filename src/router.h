@@ -19,7 +19,8 @@ typedef void (*handler_fn)(struct app *, const struct route *,
 
 enum route_body {
 	BODY_NONE,	/* no body needed: an empty one is {} */
-	BODY_REQUEST	/* the body's "request" object is mandatory */
+	BODY_REQUEST,	/* the body's "request" object is mandatory */
+	BODY_RAW	/* not JSON: the handler reads it */
 };
 
 struct route {
@@ -36,9 +37,9 @@ struct route {
  * Finds the route for r->method and r->path among the n routes of the
  * families allowed.  On a match fills r->pathv and returns the route.
  * Otherwise returns NULL and sets *e: ERR_NOT_FOUND (no pattern fits),
- * ERR_METHOD (a pattern fits, not the method; *same is that route) or
- * ERR_BAD_REQUEST (a captured segment is badly percent-encoded); *msg
- * is then a static message.
+ * ERR_METHOD (a pattern fits, not the method) or ERR_BAD_REQUEST (a
+ * captured segment is badly percent-encoded); *msg is then a static
+ * message, and *same the route whose pattern fits (NULL for none).
  */
 const struct route *router_match(const struct route *table, size_t n,
     unsigned families, struct request *r, enum err *e, const char **msg,

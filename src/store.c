@@ -31,6 +31,7 @@ enum stmt {
 	Q_CONSUMER_COUNT,
 	Q_CONSUMER_PAGE,
 	Q_PING,
+	Q_AUTH,
 	Q__MAX
 };
 
@@ -66,8 +67,8 @@ static const char *const sql[Q__MAX] = {
 	    "WHERE consumer_id = ? AND revoked_at IS NULL "
 	    "AND secret IS NOT NULL ORDER BY id LIMIT 1",
 	[Q_CRED_INSERT] =
-	    "INSERT INTO credentials (consumer_id, `key`, secret, algorithm) "
-	    "VALUES (?, ?, ?, 'HS256')",
+	    "INSERT INTO credentials (consumer_id, `key`, secret, algorithm, "
+	    "public_key) VALUES (?, ?, NULLIF(?, ''), ?, NULLIF(?, ''))",
 	[Q_CRED_BY_KEY] =
 	    "SELECT consumer_id, secret, algorithm, revoked_at IS NOT NULL "
 	    "FROM credentials WHERE `key` = ? FOR UPDATE",
@@ -90,6 +91,12 @@ static const char *const sql[Q__MAX] = {
 	    "WHERE c.username LIKE ? GROUP BY c.id, c.username "
 	    "ORDER BY c.username LIMIT ? OFFSET ?",
 	[Q_PING] = "SELECT 1",
+	[Q_AUTH] =
+	    "SELECT c.username, r.algorithm, r.secret, r.public_key, "
+	    "g.group_name FROM credentials r "
+	    "JOIN consumers c ON c.id = r.consumer_id "
+	    "LEFT JOIN consumer_groups g ON g.consumer_id = c.id "
+	    "WHERE r.`key` = ? AND r.revoked_at IS NULL ORDER BY g.position",
 };
 
 struct store {
@@ -289,7 +296,7 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct create_ctx	*x = arg;
 	struct credential	*cr = x->out;
-	struct db_arg		 a[3];
+	struct db_arg		 a[5];
 	enum db_rc		 rc;
 	long long		 id;
 
@@ -322,7 +329,9 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 	strcpy(cr->algorithm, "HS256");
 	a[1] = DB_CSTR(cr->key);
 	a[2] = DB_CSTR(cr->secret);
-	return db_exec(s->db, Q_CRED_INSERT, a, 3, NULL, NULL, NULL);
+	a[3] = DB_CSTR(cr->algorithm);
+	a[4] = DB_CSTR("");
+	return db_exec(s->db, Q_CRED_INSERT, a, 5, NULL, NULL, NULL);
 }
 
 enum store_rc
@@ -523,6 +532,7 @@ store_consumer_list(struct store *s, const char *prefix, size_t plen,
 struct register_ctx {
 	const char		*user, *key;
 	size_t			 ulen, klen;
+	const char		*algorithm, *pem;
 	struct credential	*out;
 };
 
@@ -551,7 +561,7 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 	struct register_ctx	*x = arg;
 	struct credential	*cr = x->out;
 	struct key_row		 k = { -1, 0, cr };
-	struct db_arg		 a[3];
+	struct db_arg		 a[5];
 	enum db_rc		 rc;
 	long long		 id;
 
@@ -568,26 +578,33 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 	    != DB_OK)
 		return rc;
 	if (k.consumer_id >= 0) {
-		if (k.consumer_id != id || k.revoked)
+		if (k.consumer_id != id || k.revoked ||
+		    strcmp(cr->algorithm, x->algorithm) != 0) {
+			explicit_bzero(cr->secret, sizeof(cr->secret));
 			*out = ST_CONFLICT;
+		}
 		return DB_OK;
 	}
-	if (secret_hex128(cr->secret) == -1) {
+	snprintf(cr->algorithm, sizeof(cr->algorithm), "%s", x->algorithm);
+	if (x->pem == NULL && secret_hex128(cr->secret) == -1) {
 		*out = ST_ERR;
 		return DB_OK;
 	}
-	strcpy(cr->algorithm, "HS256");
 	a[0] = DB_INT(id);
 	a[1] = DB_STR(x->key, x->klen);
 	a[2] = DB_CSTR(cr->secret);
-	return db_exec(s->db, Q_CRED_INSERT, a, 3, NULL, NULL, NULL);
+	a[3] = DB_CSTR(cr->algorithm);
+	a[4] = DB_CSTR(x->pem != NULL ? x->pem : "");
+	return db_exec(s->db, Q_CRED_INSERT, a, 5, NULL, NULL, NULL);
 }
 
 enum store_rc
 store_credential_register(struct store *s, const char *user, size_t ulen,
-    const char *key, size_t klen, struct credential *out)
+    const char *key, size_t klen, const char *algorithm, const char *pem,
+    struct credential *out)
 {
-	struct register_ctx	 x = { user, key, ulen, klen, out };
+	struct register_ctx	 x = { user, key, ulen, klen, algorithm, pem,
+	    out };
 
 	if (klen > STORE_KEY_MAX)
 		return ST_ERR;
@@ -646,4 +663,64 @@ store_credential_revoke(struct store *s, const char *user, size_t ulen,
 	if (rc != DB_OK)
 		return map(rc);
 	return n > 0 ? ST_OK : ST_NOT_FOUND;
+}
+
+/* the gateway check */
+
+void
+store_auth_record_free(struct auth_record *r)
+{
+	free(r->public_key);
+	free(r->username);
+	strlist_free(&r->groups);
+	explicit_bzero(r->secret, sizeof(r->secret));
+	memset(r, 0, sizeof(*r));
+}
+
+struct auth_ctx {
+	struct auth_record	*rec;
+	int			 found, nomem;
+};
+
+static int
+row_auth(void *arg, const struct db_col *c, unsigned n)
+{
+	struct auth_ctx		*x = arg;
+	struct auth_record	*r = x->rec;
+
+	(void)n;
+	if (!x->found) {
+		x->found = 1;
+		snprintf(r->algorithm, sizeof(r->algorithm), "%s", c[1].s);
+		snprintf(r->secret, sizeof(r->secret), "%s", c[2].s);
+		if ((r->username = strdup(c[0].s)) == NULL ||
+		    (!c[3].null && (r->public_key = strdup(c[3].s)) == NULL)) {
+			x->nomem = 1;
+			return 1;
+		}
+	}
+	if (!c[4].null && strlist_add(&r->groups, c[4].s, c[4].len) == -1) {
+		x->nomem = 1;
+		return 1;
+	}
+	return 0;
+}
+
+enum store_rc
+store_auth_lookup(struct store *s, const char *key, size_t klen,
+    struct auth_record *out)
+{
+	struct auth_ctx	 x = { out, 0, 0 };
+	struct db_arg	 a = DB_STR(key, klen);
+	enum db_rc	 rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = db_exec(s->db, Q_AUTH, &a, 1, row_auth, &x, NULL);
+	if (rc != DB_OK || x.nomem || !x.found) {
+		store_auth_record_free(out);
+		if (rc != DB_OK)
+			return map(rc);
+		return x.nomem ? ST_ERR : ST_NOT_FOUND;
+	}
+	return ST_OK;
 }

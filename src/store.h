@@ -45,6 +45,17 @@ struct credential {
 	char	 algorithm[STORE_ALG_MAX + 1];
 };
 
+/* What the gateway check needs of one active credential. */
+struct auth_record {
+	char		 algorithm[STORE_ALG_MAX + 1];
+	char		 secret[STORE_SECRET_MAX + 1];	/* "" when none */
+	char		*public_key;	/* PEM, or NULL */
+	char		*username;
+	struct strlist	 groups;	/* in granted order */
+};
+
+void	store_auth_record_free(struct auth_record *);
+
 /* One consumer of a listing. */
 struct consumer_row {
 	const char		*username;
@@ -99,13 +110,23 @@ enum store_rc	 store_consumer_list(struct store *, const char *prefix,
 		    long long *total);
 
 /*
- * Adds an HS256 credential with the caller's key to an existing
- * consumer, or returns the one it already has with that key.
- * ST_CONFLICT: another consumer holds the key, or it was revoked.
+ * Adds a credential with the caller's key to an existing consumer: an
+ * HMAC one (algorithm HS256/384/512) gets a new secret, an asymmetric
+ * one keeps the public key pem (already checked).  Returns the one it
+ * already has with that key and algorithm.  ST_CONFLICT: another
+ * consumer holds the key, it was revoked, or its algorithm differs.
  */
 enum store_rc	 store_credential_register(struct store *, const char *user,
 		    size_t ulen, const char *key, size_t klen,
+		    const char *algorithm, const char *pem,
 		    struct credential *out);
+
+/*
+ * The active credential with key, its consumer and the consumer's
+ * groups.  ST_NOT_FOUND when there is none (or it is revoked).
+ */
+enum store_rc	 store_auth_lookup(struct store *, const char *key,
+		    size_t klen, struct auth_record *out);
 
 enum store_rc	 store_credential_list(struct store *, const char *user,
 		    size_t ulen, void (*fn)(void *, const struct credential_row *),

@@ -29,32 +29,48 @@ on_term(int sig)
 	stopping = 1;
 }
 
-static char *
-param_dup(FCGX_Request *fr, const char *name)
+/* *out = a copy of the parameter, or NULL when absent; -1 on no memory. */
+static int
+param_dup(FCGX_Request *fr, const char *name, char **out)
 {
 	const char	*v = FCGX_GetParam(name, fr->envp);
 
-	return v == NULL ? NULL : strdup(v);
+	*out = NULL;
+	return v != NULL && (*out = strdup(v)) == NULL ? -1 : 0;
 }
 
-/* The path of REQUEST_URI (raw, as the client sent it) without query. */
-static char *
-request_path(FCGX_Request *fr)
+/*
+ * Copies the parameters a handler may need; the path is REQUEST_URI
+ * (raw, as the client sent it) without its query.  -1 on no memory.
+ */
+static int
+request_params(FCGX_Request *fr, struct request *r)
 {
-	const char	*uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+	const char	*uri;
+	char		**e;
 	size_t		 len;
-	char		*p;
 
-	if (uri == NULL && (uri = FCGX_GetParam("DOCUMENT_URI",
-	    fr->envp)) == NULL && (uri = FCGX_GetParam("SCRIPT_NAME",
-	    fr->envp)) == NULL)
-		return NULL;
+	r->role = fr->role == FCGI_AUTHORIZER ? ROLE_AUTHORIZER :
+	    ROLE_RESPONDER;
+	r->method = request_method(FCGX_GetParam("REQUEST_METHOD", fr->envp));
+	if ((uri = FCGX_GetParam("REQUEST_URI", fr->envp)) == NULL &&
+	    (uri = FCGX_GetParam("DOCUMENT_URI", fr->envp)) == NULL &&
+	    (uri = FCGX_GetParam("SCRIPT_NAME", fr->envp)) == NULL)
+		uri = "/";
 	len = strcspn(uri, "?#");
-	if ((p = malloc(len + 1)) == NULL)
-		return NULL;
-	memcpy(p, uri, len);
-	p[len] = '\0';
-	return p;
+	if ((r->path = strndup(uri, len)) == NULL ||
+	    (r->uri = strdup(uri)) == NULL)
+		return -1;
+	for (e = fr->envp; *e != NULL; e++)
+		if (strncmp(*e, "HTTP_AUTHORIZATION=", 19) == 0)
+			r->nauthorization++;
+	if (param_dup(fr, "REQUEST_METHOD", &r->method_name) == -1 ||
+	    param_dup(fr, "HTTP_AUTHORIZATION", &r->authorization) == -1 ||
+	    param_dup(fr, "HTTP_X_ORIGINAL_URI", &r->original_uri) == -1 ||
+	    param_dup(fr, "HTTP_X_ORIGINAL_METHOD", &r->original_method) == -1 ||
+	    param_dup(fr, "ADMINUTIL_ALLOW_GROUPS", &r->allow_groups) == -1)
+		return -1;
+	return 0;
 }
 
 /*
@@ -149,12 +165,8 @@ serve(struct app *a, FCGX_Request *fr)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	request_init(&r);
 	response_init(&res);
-	r.role = fr->role == FCGI_AUTHORIZER ? ROLE_AUTHORIZER :
-	    ROLE_RESPONDER;
-	r.method = request_method(FCGX_GetParam("REQUEST_METHOD", fr->envp));
-	r.path = request_path(fr);
-	r.authorization = param_dup(fr, "HTTP_AUTHORIZATION");
-	if (r.path == NULL || request_body(fr, &r, a->cfg->max_body) == -1) {
+	if (request_params(fr, &r) == -1 ||
+	    request_body(fr, &r, a->cfg->max_body) == -1) {
 		res.status = 500;
 		log_warn("cannot read the request");
 	} else
@@ -171,17 +183,18 @@ serve(struct app *a, FCGX_Request *fr)
 }
 
 void
-worker_run(const struct config *cfg, int listen_fd)
+worker_run(const struct config *cfg, int listen_fd, pid_t master)
 {
 	struct sigaction sa;
 	sigset_t	 waitmask;
 	FCGX_Request	 fr;
 	struct pollfd	 pfd;
 	struct app	 a;
+	char		 err[512];
 
-	/* Die with the master, whatever kills it. */
+	/* Die with the master, whatever kills it (even before this). */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() == 1)
+	if (getppid() != master)
 		_exit(0);
 
 	memset(&sa, 0, sizeof(sa));
@@ -208,8 +221,8 @@ worker_run(const struct config *cfg, int listen_fd)
 		log_error("cannot initialise libfcgi");
 		_exit(WORKER_EXIT_FATAL);
 	}
-	if (app_init(&a, cfg) == -1) {
-		log_error("out of memory");
+	if (app_init(&a, cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
 		_exit(WORKER_EXIT_FATAL);
 	}
 	log_debug("worker ready");

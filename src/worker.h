@@ -7,13 +7,18 @@
 #ifndef ADMINUTIL_WORKER_H
 #define ADMINUTIL_WORKER_H
 
+#include <sys/types.h>
+
 struct config;
 
 /* Exit status that tells the master not to start workers again. */
 #define WORKER_EXIT_FATAL	 2
 
-/* Serves on listen_fd (non-blocking) until stopped; then exits. */
-void	worker_run(const struct config *cfg, int listen_fd)
+/*
+ * Serves on listen_fd (non-blocking) until stopped; then exits.  master
+ * is the parent's pid, taken before the fork.
+ */
+void	worker_run(const struct config *cfg, int listen_fd, pid_t master)
 	    __attribute__((noreturn));
 
 #endif

@@ -1,0 +1,62 @@
+/*
+ * The gateway check: token -> credential -> consumer -> ACL decision,
+ * for nginx's auth_request (GET /v1/auth), lighttpd's FastCGI
+ * AUTHORIZER role, and RFC 7662 introspection.
+ *
+ * Per worker: credentials (with their parsed or pre-keyed verification
+ * keys), their consumers' groups, and unknown keys (negative entries)
+ * are cached for cache_ttl seconds; the database is asked on a miss.
+ */
+#ifndef ADMINUTIL_AUTH_H
+#define ADMINUTIL_AUTH_H
+
+#include <stddef.h>
+
+struct config;
+struct store;
+struct auth;
+
+/* The verdict on one request; strings live until the next check. */
+struct auth_result {
+	int		 status;	/* 200, 401, 403 or 503 */
+	const char	*why;		/* static reason when not 200 */
+	const char	*username;	/* NULL when no token was needed */
+	const char	*groups;	/* comma-joined */
+	const char	*key;		/* the credential's key */
+};
+
+/* What the check needs of one request. */
+struct auth_request {
+	const char	*authorization;	/* the header, or NULL */
+	int		 nauthorization; /* how many such headers came */
+	const char	*method;	/* of the API asked for */
+	const char	*uri;		/* of the API asked for, raw */
+	const char	*allow_groups;	/* per-location override, or NULL */
+};
+
+/*
+ * A checker for cfg (which must outlive it), asking store on misses.
+ * Loads cfg->acl_file if set.  NULL with a message in err on failure.
+ */
+struct auth	*auth_new(const struct config *cfg, struct store *store,
+		    char *err, size_t errsz);
+void		 auth_free(struct auth *);
+
+/* Decides one request at now (epoch ms). */
+void		 auth_check(struct auth *, const struct auth_request *,
+		    long long now_ms, struct auth_result *);
+
+/*
+ * RFC 7662: the introspection answer for token (len bytes) as a JSON
+ * text the caller frees, {"active":false} for any invalid token.  NULL
+ * when the database is needed and down, or on no memory (*down says
+ * which).
+ */
+char		*auth_introspect(struct auth *, const char *token, size_t len,
+		    long long now_ms, int *down);
+
+/* Cache figures for /metrics. */
+void		 auth_stats(const struct auth *, unsigned long long *hits,
+		    unsigned long long *misses);
+
+#endif

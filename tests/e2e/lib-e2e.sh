@@ -1,0 +1,232 @@
+# The environment of the end-to-end tests, shared by run-nginx.sh and
+# run-lighttpd.sh: a private MariaDB, two adminutil instances (one with
+# the database, one whose database socket does not exist) and a web
+# server in front of both, all in one temporary directory, all stopped
+# by pid when the script exits, however it exits.
+#
+# Sourced; defines functions and the tree's paths.  The source tree is
+# found from the script's own path, the build tree is the directory the
+# script runs in (make check runs it there), unless top_srcdir or
+# top_builddir say otherwise.  Nothing is written outside $E2E_TMP.
+
+top_srcdir=$(cd "${top_srcdir:-$(dirname "$0")/../..}" && pwd) || exit 99
+top_builddir=$(cd "${top_builddir:-.}" && pwd) || exit 99
+. "$top_srcdir/scripts/lib.sh"
+
+E2E_BIN=$top_builddir/adminutil
+E2E_PROG=$top_builddir/tests/e2e/e2e
+E2E_DB=adminutil_e2e
+E2E_TMP=
+E2E_WEB=
+E2E_WEB_PID=
+E2E_WEB_LOGS=
+E2E_AU_PID=
+E2E_DOWN_PID=
+E2E_URL=
+E2E_DOWN_URL=
+
+# e2e_fail MESSAGE: a hard error (exit 99); the logs follow on exit.
+e2e_fail() {
+	echo "e2e: $*" >&2
+	exit 99
+}
+
+# e2e_cleanup STATUS: the EXIT trap.  Stops everything by pid, shows the
+# logs when the run failed, removes the directory (kept with E2E_KEEP=1).
+e2e_cleanup() {
+	_rc=$1
+	trap - EXIT
+	trap "" INT TERM
+	stop_pid "$E2E_WEB_PID" 10
+	stop_pid "$E2E_AU_PID" 10
+	stop_pid "$E2E_DOWN_PID" 10
+	# A sanitizer's report in a daemon's log is a failure, even when
+	# every request got its answer (a leak, a worker that died).
+	if [ "$_rc" -eq 0 ] && [ -n "$E2E_TMP" ] &&
+	    grep -qsE 'Sanitizer|runtime error:' "$E2E_TMP/au.log" \
+	    "$E2E_TMP/down.log"; then
+		echo "e2e: a sanitizer reported in adminutil's log" >&2
+		_rc=1
+	fi
+	if [ "$_rc" -ne 0 ] && [ -n "$E2E_TMP" ]; then
+		for _f in "$E2E_TMP/au.log" "$E2E_TMP/down.log" \
+		    $E2E_WEB_LOGS "$E2E_TMP/db/mariadb.err"; do
+			show_log "$_f" 40
+		done
+	fi
+	mariadb_stop
+	if [ -n "$E2E_TMP" ]; then
+		if [ "${E2E_KEEP:-0}" = 1 ]; then
+			echo "e2e: kept $E2E_TMP" >&2
+		else
+			rm -rf "$E2E_TMP"
+		fi
+	fi
+	exit "$_rc"
+}
+
+# e2e_init WEB: checks that the programs are there, makes the directory
+# and sets the traps.
+e2e_init() {
+	E2E_WEB=$1
+	trap 'e2e_cleanup $?' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	[ -x "$E2E_BIN" ] || e2e_fail "$E2E_BIN is not built"
+	[ -x "$E2E_PROG" ] || e2e_fail "$E2E_PROG is not built" \
+	    "(configure found no CUnit or no libcurl)"
+	for _p in "$E2E_WEB" mariadbd mariadb-install-db mariadb curl \
+	    openssl; do
+		command -v "$_p" >/dev/null 2>&1 ||
+		    e2e_fail "$_p is not installed (scripts/lib.sh:" \
+		    "need_packages \$ADMINUTIL_PACKAGES)"
+	done
+	# The environment must not reconfigure the instances under test.
+	for _v in $(env | sed -n 's/^\(ADMINUTIL_[A-Za-z0-9_]*\)=.*/\1/p'); do
+		unset "$_v"
+	done
+	E2E_TMP=$(mktemp -d /tmp/e2e.XXXXXX) || e2e_fail "mktemp failed"
+	chmod 755 "$E2E_TMP"
+}
+
+# e2e_conf NAME DB_SOCKET WORKERS: an adminutil configuration.
+e2e_conf() {
+	cat >"$E2E_TMP/$1.conf" <<EOF
+listen = unix:$E2E_TMP/$1.sock
+workers = $3
+pid_file = $E2E_TMP/$1.pid
+log_level = info
+max_body = 64k
+db_socket = $2
+db_user = adminutil
+db_password_file = $E2E_TMP/db.pass
+db_name = $E2E_DB
+schema_dir = $top_srcdir/schema
+EOF
+}
+
+# e2e_adminutil NAME VAR: starts adminutil -c NAME.conf in the
+# background, logging to NAME.log, its pid in VAR at once (for the
+# trap), and waits for its socket and pid file.
+e2e_adminutil() {
+	"$E2E_BIN" -c "$E2E_TMP/$1.conf" >>"$E2E_TMP/$1.log" 2>&1 &
+	eval "$2=\$!"
+	_pid=$!
+	wait_for "{ [ -S '$E2E_TMP/$1.sock' ] && [ -s '$E2E_TMP/$1.pid' ]; } ||
+	    ! pid_alive $_pid" 15
+	pid_alive "$_pid" && [ -S "$E2E_TMP/$1.sock" ] ||
+	    e2e_fail "adminutil ($1) did not start"
+	[ "$(cat "$E2E_TMP/$1.pid")" = "$_pid" ] ||
+	    e2e_fail "adminutil ($1): pid_file does not hold its pid"
+}
+
+# e2e_backend: MariaDB with the schema, then the two instances: "au"
+# (4 workers, the database) and "down" (2 workers, no database).
+e2e_backend() {
+	mariadb_start "$E2E_TMP/db" || e2e_fail "MariaDB did not start"
+	mariadb_provision "$E2E_DB" adminutil "$E2E_TMP/db.pass" ||
+	    e2e_fail "cannot provision the database"
+	e2e_conf au "$MARIADB_SOCK" 4
+	e2e_conf down "$E2E_TMP/no-such-db.sock" 2
+	"$E2E_BIN" -c "$E2E_TMP/au.conf" --migrate >>"$E2E_TMP/au.log" 2>&1 ||
+	    e2e_fail "adminutil --migrate failed"
+	e2e_adminutil au E2E_AU_PID
+	e2e_adminutil down E2E_DOWN_PID
+}
+
+# e2e_answers URL CODE PID: true once URL answers HTTP CODE (10 s at
+# most), false at once if PID dies.
+e2e_answers() {
+	wait_for "[ \"\$(curl -s -o /dev/null -w '%{http_code}' \
+	    --max-time 2 '$1')\" = $2 ] || ! pid_alive $3" 10 &&
+	    pid_alive "$3"
+}
+
+# e2e_web CONF_FN COMMAND...: starts the web server.  CONF_FN PORT
+# DOWN_PORT writes its configuration for two free ports: PORT in front
+# of "au", DOWN_PORT in front of "down".  COMMAND runs in the
+# foreground of its own, in the background of ours.  Waits until both
+# ports answer /health; new ports when the first were taken meanwhile.
+# Sets E2E_URL and E2E_DOWN_URL.
+e2e_web() {
+	_conf=$1
+	shift
+	for _try in 1 2 3; do
+		_port=$(free_port) && _dport=$(free_port) ||
+		    e2e_fail "no free TCP port"
+		[ "$_port" != "$_dport" ] || continue
+		"$_conf" "$_port" "$_dport" ||
+		    e2e_fail "cannot write the $E2E_WEB configuration"
+		"$@" >>"$E2E_TMP/$E2E_WEB.out" 2>&1 &
+		E2E_WEB_PID=$!
+		if e2e_answers "http://127.0.0.1:$_port/health" 200 \
+		    "$E2E_WEB_PID" && e2e_answers \
+		    "http://127.0.0.1:$_dport/health" 503 "$E2E_WEB_PID"; then
+			E2E_URL=http://127.0.0.1:$_port
+			E2E_DOWN_URL=http://127.0.0.1:$_dport
+			return 0
+		fi
+		stop_pid "$E2E_WEB_PID" 10
+		E2E_WEB_PID=
+		# shellcheck disable=SC2086
+		grep -qs 'in use' "$E2E_TMP/$E2E_WEB.out" $E2E_WEB_LOGS ||
+			break
+	done
+	e2e_fail "$E2E_WEB did not start or does not reach adminutil"
+}
+
+# e2e_run SUITE: runs the C program against what is running; returns
+# its status.
+e2e_run() {
+	E2E_URL=$E2E_URL E2E_DOWN_URL=$E2E_DOWN_URL \
+	E2E_MASTER_PID=$(cat "$E2E_TMP/au.pid") \
+	E2E_DB_SOCK=$MARIADB_SOCK E2E_DB_NAME=$E2E_DB \
+	E2E_CONF=$E2E_TMP/au.conf E2E_SUITE=$1 "$E2E_PROG"
+}
+
+# e2e_nginx_edit SOCKET PORT: conf/nginx.conf's text on stdin pointed at
+# SOCKET and PORT.
+e2e_nginx_edit() {
+	sed -e "s|server unix:[^;]*;|server unix:$1;|" \
+	    -e "s|listen 127\.0\.0\.1:4000;|listen 127.0.0.1:$2;|"
+}
+
+# e2e_nginx_conf PORT DOWN_PORT: conf/nginx.conf with our socket and PORT,
+# plus a copy of its upstream and server for the instance without a
+# database on DOWN_PORT, inserted before the closing brace of http.
+# As root, the workers run as root too: they must reach the sockets.
+e2e_nginx_conf() {
+	_src=$top_srcdir/conf/nginx.conf
+	_out=$E2E_TMP/nginx/nginx.conf
+	[ "$(tail -n 1 "$_src")" = "}" ] || return 1
+	{
+		[ "$(id -u)" -ne 0 ] || echo "user root root;"
+		sed '$d' "$_src" | e2e_nginx_edit "$E2E_TMP/au.sock" "$1"
+		echo
+		echo "    # e2e: the same for the instance without a database"
+		sed -n '/^ *upstream adminutil {/,$p' "$_src" | sed -e '$d' \
+		    -e 's|\(upstream adminutil\) {|\1_down {|' \
+		    -e 's|\(fastcgi_pass adminutil\);|\1_down;|' |
+		    e2e_nginx_edit "$E2E_TMP/down.sock" "$2"
+		echo "}"
+	} >"$_out" || return 1
+	# The shipped file must still have what the edits above expect.
+	for _want in "server unix:$E2E_TMP/au.sock;" \
+	    "server unix:$E2E_TMP/down.sock;" "listen 127.0.0.1:$1;" \
+	    "listen 127.0.0.1:$2;" "fastcgi_pass adminutil_down;"; do
+		grep -qF "$_want" "$_out" || {
+			echo "e2e: conf/nginx.conf changed: no \"$_want\"" >&2
+			return 1
+		}
+	done
+}
+
+# e2e_nginx: nginx from conf/nginx.conf in front of both instances.
+e2e_nginx() {
+	mkdir -p "$E2E_TMP/nginx/logs" "$E2E_TMP/nginx/tmp" ||
+	    e2e_fail "cannot make the nginx prefix"
+	E2E_WEB_LOGS="$E2E_TMP/nginx/logs/error.log $E2E_TMP/nginx.out"
+	e2e_web e2e_nginx_conf nginx -p "$E2E_TMP/nginx/" \
+	    -c "$E2E_TMP/nginx/nginx.conf" -e "$E2E_TMP/nginx/logs/error.log" \
+	    -g "daemon off;"
+}

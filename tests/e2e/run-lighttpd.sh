@@ -1,0 +1,54 @@
+#!/bin/sh
+# End-to-end, the smoke suite: lighttpd, configured from
+# conf/lighttpd.conf, in front of adminutil on MariaDB, all started here
+# (tests/e2e/lib-e2e.sh).
+
+. "$(dirname "$0")/lib-e2e.sh"
+
+# lighttpd_var NAME VALUE: the sed command that sets var.NAME to VALUE.
+lighttpd_var() {
+	printf 's|^var\\.%s = .*|var.%s = "%s"|\n' "$1" "$1" "$2"
+}
+
+# lighttpd_conf PORT DOWN_PORT: conf/lighttpd.conf with our socket, port
+# and directories, plus its fastcgi.server block again, for the instance
+# without a database, on a second socket at DOWN_PORT.
+lighttpd_conf() {
+	_src=$top_srcdir/conf/lighttpd.conf
+	_dir=$E2E_TMP/lighttpd
+	_out=$_dir/lighttpd.conf
+	{
+		lighttpd_var adminutil_socket "$E2E_TMP/au.sock"
+		lighttpd_var log_dir "$_dir/logs"
+		lighttpd_var www_dir "$_dir/www"
+		lighttpd_var upload_dir "$_dir/tmp"
+		echo "s|^server\.port = 4000\$|server.port = $1|"
+	} >"$_dir/edit.sed" || return 1
+	{
+		sed -f "$_dir/edit.sed" "$_src"
+		echo
+		echo "# e2e: the same again for the instance without a database"
+		echo "var.down_socket = \"$E2E_TMP/down.sock\""
+		echo "\$SERVER[\"socket\"] == \"127.0.0.1:$2\" {"
+		sed -n '/^fastcgi\.server = (/,/^)/p' "$_src" |
+		    sed -e 's|var\.adminutil_socket|var.down_socket|'
+		echo "}"
+	} >"$_out" || return 1
+	for _want in "\"$E2E_TMP/au.sock\"" "\"$_dir/logs\"" "\"$_dir/www\"" \
+	    "\"$_dir/tmp\"" "server.port = $1" "127.0.0.1:$2" \
+	    "=> var.down_socket"; do
+		grep -qF "$_want" "$_out" || {
+			echo "e2e: conf/lighttpd.conf changed: no $_want" >&2
+			return 1
+		}
+	done
+}
+
+e2e_init lighttpd
+e2e_backend
+mkdir -p "$E2E_TMP/lighttpd/logs" "$E2E_TMP/lighttpd/www" \
+    "$E2E_TMP/lighttpd/tmp" ||
+    e2e_fail "cannot make the lighttpd directories"
+E2E_WEB_LOGS="$E2E_TMP/lighttpd/logs/adminutil-error.log $E2E_TMP/lighttpd.out"
+e2e_web lighttpd_conf lighttpd -D -f "$E2E_TMP/lighttpd/lighttpd.conf"
+e2e_run smoke

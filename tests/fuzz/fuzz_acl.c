@@ -1,0 +1,129 @@
+/*
+ * libFuzzer driver for acl.c: acl_parse on the input and, when it
+ * parses, acl_lookup of a few paths; and acl_normalize of the input
+ * (up to its first NUL) as a request path, whether it parsed or not,
+ * since a path is seldom a valid ACL.  What comes back is checked: a
+ * rule that breaks the grammar or a path left unnormalised aborts, as
+ * a crash does.
+ *
+ * Built and run by scripts/fuzz acl; the seeds are in corpus/acl/.
+ */
+#include "build.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acl.h"
+
+static const char *const methods[] = {
+	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*",
+	"TRACE"
+};
+static const char *const paths[] = {
+	"/", "/a", "/a/", "/a/b", "/a/bc", "/v1/auth", "/content/v1/read/x",
+	"/api/v1/x/y/z"
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Aborts unless r is a rule acl_parse could have made. */
+static void
+check_rule(const struct acl_rule *r)
+{
+	size_t	 i, j, len;
+
+	if (r == NULL)
+		return;
+	switch (r->kind) {
+	case ACL_PUBLIC:
+	case ACL_AUTHENTICATED:
+		return;
+	case ACL_GROUPS:
+		break;
+	default:
+		abort();
+	}
+	if (r->ngroups == 0)
+		abort();
+	for (i = 0; i < r->ngroups; i++) {
+		len = strlen(r->groups[i]);
+		if (len == 0 || len > 255)
+			abort();
+		for (j = 0; j < len; j++)
+			if ((unsigned char)r->groups[i][j] <= 0x20 ||
+			    r->groups[i][j] == 0x7f || r->groups[i][j] == ',')
+				abort();
+	}
+}
+
+/* Aborts unless p[0..n) is absolute, with no "//", "." or ".." left. */
+static void
+check_normal(const char *p, long n)
+{
+	const char	*s;
+	size_t		 seg;
+
+	if (n < 1 || (size_t)n != strlen(p) || p[0] != '/' ||
+	    strstr(p, "//") != NULL)
+		abort();
+	for (s = p + 1; *s != '\0'; s += seg + (s[seg] == '/')) {
+		seg = strcspn(s, "/");
+		if ((seg == 1 && s[0] == '.') ||
+		    (seg == 2 && s[0] == '.' && s[1] == '.'))
+			abort();
+	}
+}
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct acl	*a;
+	char		 err[256], *text, *path, *again;
+	size_t		 i, j;
+	long		 n;
+
+	/* Exactly size bytes, no NUL: ASan sees any read past the end. */
+	if ((text = malloc(size > 0 ? size : 1)) == NULL)
+		return 0;
+	if (size > 0)
+		memcpy(text, data, size);
+	err[0] = '\0';
+	a = acl_parse(text, size, err, sizeof(err));
+	if (a == NULL && strncmp(err, "line ", 5) != 0 &&
+	    strcmp(err, "out of memory") != 0)
+		abort();
+	if (a != NULL)
+		for (i = 0; i < NELEM(methods); i++)
+			for (j = 0; j < NELEM(paths); j++)
+				check_rule(acl_lookup(a, methods[i], paths[j],
+				    strlen(paths[j])));
+
+	if ((path = malloc(size + 1)) == NULL)
+		goto done;
+	memcpy(path, text, size);
+	path[size] = '\0';
+	if ((n = acl_normalize(path)) >= 0) {
+		check_normal(path, n);
+		/* Without escapes left, normalised is a fixed point. */
+		if (strpbrk(path, "%?#") == NULL &&
+		    (again = strdup(path)) != NULL) {
+			if (acl_normalize(again) != n ||
+			    strcmp(again, path) != 0)
+				abort();
+			free(again);
+		}
+		if (a != NULL)
+			for (i = 0; i < NELEM(methods); i++)
+				check_rule(acl_lookup(a, methods[i], path,
+				    (size_t)n));
+	}
+	free(path);
+done:
+	acl_free(a);
+	free(text);
+	return 0;
+}
