@@ -102,6 +102,8 @@ db_user = adminutil
 db_password_file = $E2E_TMP/db.pass
 db_name = $E2E_DB
 schema_dir = $top_srcdir/schema
+acl_file = $top_srcdir/conf/acl/sunbird.acl
+cache_ttl = 2
 EOF
 }
 
@@ -181,30 +183,39 @@ e2e_run() {
 	E2E_URL=$E2E_URL E2E_DOWN_URL=$E2E_DOWN_URL \
 	E2E_MASTER_PID=$(cat "$E2E_TMP/au.pid") \
 	E2E_DB_SOCK=$MARIADB_SOCK E2E_DB_NAME=$E2E_DB \
-	E2E_CONF=$E2E_TMP/au.conf E2E_SUITE=$1 "$E2E_PROG"
+	E2E_CONF=$E2E_TMP/au.conf E2E_GW_URL=${E2E_GW_URL:-} \
+	E2E_SUITE=$1 "$E2E_PROG"
 }
 
 # e2e_nginx_edit SOCKET PORT: conf/nginx.conf's text on stdin pointed at
-# SOCKET and PORT.
+# SOCKET and PORT (and the gateway and its demo API at E2E_GW_PORT and
+# E2E_DEMO_PORT).
 e2e_nginx_edit() {
 	sed -e "s|server unix:[^;]*;|server unix:$1;|" \
-	    -e "s|listen 127\.0\.0\.1:4000;|listen 127.0.0.1:$2;|"
+	    -e "s|listen 127\.0\.0\.1:4000;|listen 127.0.0.1:$2;|" \
+	    -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$E2E_GW_PORT;|" \
+	    -e "s|listen 127\.0\.0\.1:8081;|listen 127.0.0.1:$E2E_DEMO_PORT;|" \
+	    -e "s|server 127\.0\.0\.1:8081;|server 127.0.0.1:$E2E_DEMO_PORT;|"
 }
 
 # e2e_nginx_conf PORT DOWN_PORT: conf/nginx.conf with our socket and PORT,
-# plus a copy of its upstream and server for the instance without a
-# database on DOWN_PORT, inserted before the closing brace of http.
-# As root, the workers run as root too: they must reach the sockets.
+# its gateway on a free port (E2E_GW_URL), plus a copy of its admin
+# upstream and server for the instance without a database on DOWN_PORT,
+# inserted before the closing brace of http.  As root, the workers run
+# as root too: they must reach the sockets.
 e2e_nginx_conf() {
 	_src=$top_srcdir/conf/nginx.conf
 	_out=$E2E_TMP/nginx/nginx.conf
 	[ "$(tail -n 1 "$_src")" = "}" ] || return 1
+	E2E_GW_PORT=$(free_port) && E2E_DEMO_PORT=$(free_port) || return 1
+	E2E_GW_URL=http://127.0.0.1:$E2E_GW_PORT
 	{
 		[ "$(id -u)" -ne 0 ] || echo "user root root;"
 		sed '$d' "$_src" | e2e_nginx_edit "$E2E_TMP/au.sock" "$1"
 		echo
-		echo "    # e2e: the same for the instance without a database"
-		sed -n '/^ *upstream adminutil {/,$p' "$_src" | sed -e '$d' \
+		echo "    # e2e: the admin server for the instance without a database"
+		sed -n '/^ *upstream adminutil {/,/^ *# The gateway/p' "$_src" |
+		    sed -e '$d' \
 		    -e 's|\(upstream adminutil\) {|\1_down {|' \
 		    -e 's|\(fastcgi_pass adminutil\);|\1_down;|' |
 		    e2e_nginx_edit "$E2E_TMP/down.sock" "$2"
@@ -213,7 +224,9 @@ e2e_nginx_conf() {
 	# The shipped file must still have what the edits above expect.
 	for _want in "server unix:$E2E_TMP/au.sock;" \
 	    "server unix:$E2E_TMP/down.sock;" "listen 127.0.0.1:$1;" \
-	    "listen 127.0.0.1:$2;" "fastcgi_pass adminutil_down;"; do
+	    "listen 127.0.0.1:$2;" "fastcgi_pass adminutil_down;" \
+	    "listen 127.0.0.1:$E2E_GW_PORT;" "listen 127.0.0.1:$E2E_DEMO_PORT;" \
+	    "server 127.0.0.1:$E2E_DEMO_PORT;"; do
 		grep -qF "$_want" "$_out" || {
 			echo "e2e: conf/nginx.conf changed: no \"$_want\"" >&2
 			return 1
