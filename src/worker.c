@@ -144,6 +144,26 @@ respond(FCGX_Request *fr, const struct response *res)
 		FCGX_PutStr(res->body, (int)res->bodylen, fr->out);
 }
 
+/*
+ * Reads what is left of the input (the empty record that ends it) so
+ * that the connection can be closed at once: libfcgi otherwise shuts
+ * down its side and waits for the web server to close first, keeping
+ * the worker from the next request for as long as that takes.  A body
+ * left unread (over max_body) keeps that slower, careful close.
+ */
+static void
+finish_input(FCGX_Request *fr, const struct request *r)
+{
+	char	 buf[512];
+
+	if (r->too_large)
+		return;
+	while (FCGX_GetStr(buf, sizeof(buf), fr->in) > 0)
+		;
+	if (FCGX_HasSeenEOF(fr->in))
+		FCGX_Detach(fr);
+}
+
 static long
 elapsed_us(const struct timespec *t0)
 {
@@ -172,6 +192,7 @@ serve(struct app *a, FCGX_Request *fr)
 	} else
 		app_handle(a, &r, &res);
 	respond(fr, &res);
+	finish_input(fr, &r);
 	if (res.status >= 500)
 		log_warn("%s -> %d", r.path == NULL ? "-" : log_escape(path,
 		    sizeof(path), r.path, strlen(r.path)), res.status);
