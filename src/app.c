@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "validate.h"
 
 #define ID(x)	 "ekstep.api.am.adminutil." x
@@ -63,6 +64,8 @@ static const struct route routes[] = {
 	    ROUTES_AUTH, BODY_RAW },
 	{ METHOD_POST, "/v1/token/introspect", token_introspect,
 	    ID("token.introspect"), r_none, ROUTES_ADMIN, BODY_RAW },
+	{ METHOD_GET, "/metrics", metrics_show, "ekstep.am.adminutil.metrics",
+	    r_none, ROUTES_HEALTH, BODY_RAW },
 };
 
 /* lighttpd's FastCGI AUTHORIZER role asks about any path. */
@@ -72,6 +75,11 @@ static const struct route authorizer = {
 };
 
 #define NROUTES	 (sizeof(routes) / sizeof(routes[0]))
+_Static_assert(NROUTES + 2 <= METRICS_ROUTES, "METRICS_ROUTES too small");
+
+/* Metrics labels: the routes', then these two. */
+#define ROUTE_AUTHORIZER NROUTES
+#define ROUTE_NONE	 (NROUTES + 1)
 
 /* The route used for answers that match no route. */
 static const struct route no_route = {
@@ -184,6 +192,7 @@ app_handle(struct app *a, struct request *r, struct response *res)
 	enum err		 e;
 
 	if (r->role == ROLE_AUTHORIZER) {
+		r->route = ROUTE_AUTHORIZER;
 		if (!(a->cfg->routes & ROUTES_AUTH)) {
 			res->status = 403;
 			return;
@@ -193,6 +202,10 @@ app_handle(struct app *a, struct request *r, struct response *res)
 	}
 	rt = router_match(routes, NROUTES, a->cfg->routes, r, &e, &msg,
 	    &same);
+	if (rt != NULL || same != NULL)
+		r->route = (unsigned)((rt != NULL ? rt : same) - routes);
+	else
+		r->route = ROUTE_NONE;
 	if (rt == NULL) {
 		rt = same != NULL ? same : &no_route;
 		if (e == ERR_METHOD)
@@ -226,4 +239,26 @@ app_handle(struct app *a, struct request *r, struct response *res)
 		return;
 	}
 	rt->handler(a, rt, r, res);
+}
+
+void
+metrics_show(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	const char	*names[METRICS_ROUTES];
+	size_t		 i;
+
+	(void)a;
+	for (i = 0; i < NROUTES && i < METRICS_ROUTES; i++)
+		names[i] = routes[i].pattern;
+	names[ROUTE_AUTHORIZER] = "authorizer";
+	names[ROUTE_NONE] = "none";
+	if ((res->body = metrics_render(names, ROUTE_NONE + 1,
+	    &res->bodylen)) == NULL) {
+		reply_store_err(res, rt, r, ST_ERR, "RENDER METRICS");
+		return;
+	}
+	res->status = 200;
+	response_header(res, "Content-Type",
+	    "text/plain; version=0.0.4; charset=utf-8");
 }

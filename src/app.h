@@ -78,5 +78,7 @@ void	gateway_auth(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	token_introspect(struct app *, const struct route *,
 	    struct request *, struct response *);
+void	metrics_show(struct app *, const struct route *, struct request *,
+	    struct response *);
 
 #endif

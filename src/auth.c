@@ -14,6 +14,7 @@
 #include "config.h"
 #include "jwt.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 
 /* A cached credential: everything a decision needs, keys made once. */
@@ -31,7 +32,6 @@ struct auth {
 	struct store		*store;
 	struct cache		*cache;
 	struct acl		*acl;
-	unsigned long long	 hits, misses;
 	/* Working copy of the URI being normalised. */
 	char			 path[8192];
 };
@@ -89,14 +89,6 @@ auth_free(struct auth *a)
 	cache_free(a->cache);
 	acl_free(a->acl);
 	free(a);
-}
-
-void
-auth_stats(const struct auth *a, unsigned long long *hits,
-    unsigned long long *misses)
-{
-	*hits = a->hits;
-	*misses = a->misses;
 }
 
 /* Builds the cached form of a database record.  NULL on failure. */
@@ -158,11 +150,11 @@ cred_find(struct auth *a, const char *key, size_t len, long long now,
 
 	*out = NULL;
 	if (ttl > 0 && cache_get(a->cache, key, len, now, &v)) {
-		a->hits++;
+		metrics_cache(1);
 		*out = v;
 		return ST_OK;
 	}
-	a->misses++;
+	metrics_cache(0);
 	rc = store_auth_lookup(a->store, key, len, &rec);
 	if (rc == ST_OK) {
 		c = cred_make(key, &rec);

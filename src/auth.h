@@ -55,8 +55,4 @@ void		 auth_check(struct auth *, const struct auth_request *,
 char		*auth_introspect(struct auth *, const char *token, size_t len,
 		    long long now_ms, int *down);
 
-/* Cache figures for /metrics. */
-void		 auth_stats(const struct auth *, unsigned long long *hits,
-		    unsigned long long *misses);
-
 #endif

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 
 #define DB_MAX_ARGS	 8
 #define DB_MAX_COLS	 8
@@ -99,6 +100,7 @@ db_fail(struct db *db, unsigned e, const char *what, const char *msg)
 		return DB_DUP;
 	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
 		return DB_RETRY;
+	metrics_db_error();
 	if (lost(e)) {
 		log_warn("database connection lost (%s): %u %s", what, e, msg);
 		db_disconnect(db);
@@ -143,6 +145,7 @@ db_connect(struct db *db)
 	    c->db_socket[0] != '\0' ? NULL : c->db_host, c->db_user,
 	    c->db_password, c->db_name, (unsigned)c->db_port,
 	    c->db_socket[0] != '\0' ? c->db_socket : NULL, flags) == NULL) {
+		metrics_db_error();
 		log_warn("cannot connect to the database: %u %s",
 		    mysql_errno(db->my), mysql_error(db->my));
 		mysql_close(db->my);

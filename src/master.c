@@ -20,6 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "master.h"
+#include "metrics.h"
 #include "worker.h"
 
 #define MAX_CHILDREN	 512	/* two generations of the most workers */
@@ -220,15 +221,19 @@ static int
 spawn(const struct config *cfg, int fd, unsigned gen)
 {
 	pid_t	 pid, self = getpid();
+	int	 slot;
 
 	if (nkids == MAX_CHILDREN)
 		return -1;
+	slot = metrics_claim();
 	if ((pid = fork()) == -1) {
 		log_error("fork: %s", strerror(errno));
+		metrics_bind(slot, 0);
 		return -1;
 	}
 	if (pid == 0)
-		worker_run(cfg, fd, self);
+		worker_run(cfg, fd, self, slot);
+	metrics_bind(slot, pid);
 	kids[nkids].pid = pid;
 	kids[nkids].gen = gen;
 	kids[nkids].started = now_ms();
@@ -280,6 +285,8 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (metrics_init(MAX_CHILDREN) == -1)
+		log_warn("no shared memory for /metrics: it will be empty");
 	log_info("master started: %d workers on %s", cfg->workers,
 	    cfg->listen[0] != '\0' ? cfg->listen : "fd 0");
 	for (;;) {
@@ -376,6 +383,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 				} else
 					backoff = 0;
 			}
+			metrics_release(pid);
 			kids[i] = kids[--nkids];
 		}
 		if (fatal && !stopping) {

@@ -50,6 +50,8 @@ struct request {
 	const char	*msgid;		/* params.msgid, "" when absent */
 	json_object	*req;		/* the body's "request", or NULL */
 
+	unsigned	 route;		/* index of the route, for metrics */
+
 	/* Set by the router: percent-decoded {name} segments. */
 	char		*pathv[REQUEST_MAX_PATH_PARAMS];
 	size_t		 pathlen[REQUEST_MAX_PATH_PARAMS];

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "request.h"
 #include "worker.h"
 
@@ -193,6 +194,7 @@ serve(struct app *a, FCGX_Request *fr)
 		app_handle(a, &r, &res);
 	respond(fr, &res);
 	finish_input(fr, &r);
+	metrics_request(r.route, res.status, elapsed_us(&t0));
 	if (res.status >= 500)
 		log_warn("%s -> %d", r.path == NULL ? "-" : log_escape(path,
 		    sizeof(path), r.path, strlen(r.path)), res.status);
@@ -204,7 +206,8 @@ serve(struct app *a, FCGX_Request *fr)
 }
 
 void
-worker_run(const struct config *cfg, int listen_fd, pid_t master)
+worker_run(const struct config *cfg, int listen_fd, pid_t master,
+    int metrics_slot)
 {
 	struct sigaction sa;
 	sigset_t	 waitmask;
@@ -238,6 +241,7 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master)
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
 
+	metrics_attach(metrics_slot);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
 		log_error("cannot initialise libfcgi");
 		_exit(WORKER_EXIT_FATAL);

@@ -16,9 +16,11 @@ struct config;
 
 /*
  * Serves on listen_fd (non-blocking) until stopped; then exits.  master
- * is the parent's pid, taken before the fork.
+ * is the parent's pid, taken before the fork; metrics_slot the slot of
+ * the shared counters this worker writes (-1: none).
  */
-void	worker_run(const struct config *cfg, int listen_fd, pid_t master)
+void	worker_run(const struct config *cfg, int listen_fd, pid_t master,
+	    int metrics_slot)
 	    __attribute__((noreturn));
 
 #endif

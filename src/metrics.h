@@ -1,0 +1,40 @@
+/*
+ * Counters for GET /metrics, shared by all the processes of one master:
+ * the master maps a region before it forks and gives every worker a
+ * slot of its own, which only that worker writes.  A slot outlives its
+ * worker, so totals never go back when workers are replaced.
+ */
+#ifndef ADMINUTIL_METRICS_H
+#define ADMINUTIL_METRICS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define METRICS_ROUTES	 32	/* route indexes 0..31 */
+
+/* Master: maps the region with nslots slots.  0, or -1. */
+int	metrics_init(size_t nslots);
+/*
+ * Master: reserves a free slot before a fork (-1 when none), binds it
+ * to the child's pid after (pid 0 frees it again), and frees the slot
+ * of a worker that died.
+ */
+int	metrics_claim(void);
+void	metrics_bind(int slot, pid_t pid);
+void	metrics_release(pid_t pid);
+/* Worker: from now on this process counts in slot. */
+void	metrics_attach(int slot);
+
+/* Worker: one request of route (index), answered with status in us. */
+void	metrics_request(unsigned route, int status, long us);
+void	metrics_cache(int hit);
+void	metrics_db_error(void);
+
+/*
+ * The Prometheus text of all slots; names[i] labels route i.  A new
+ * string the caller frees, its length in *len; NULL without a region
+ * or memory.
+ */
+char	*metrics_render(const char *const *names, size_t nnames, size_t *len);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * Unit tests of metrics.c: slots claimed, bound and released as the
+ * master does; counts from a worker's slot in the rendered text;
+ * totals that outlive the worker that made them.
+ */
+#include "build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "unit.h"
+
+static const char *const names[] = { "/v1/auth", "/health", "none" };
+
+/* The rendered text, checked to hold line. */
+static void
+has_line(const char *line)
+{
+	char	*text;
+	size_t	 len;
+
+	text = metrics_render(names, 3, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strlen(text), len);
+	UNIT_CHECK(strstr(text, line) != NULL, "no line \"%s\" in:\n%s",
+	    line, text);
+	free(text);
+}
+
+static void
+test_render_before_init(void)
+{
+	size_t	 len = 1;
+
+	CU_ASSERT_PTR_NULL(metrics_render(names, 3, &len));
+	CU_ASSERT_EQUAL(len, 0);
+	/* Counting without a slot does nothing, and does not crash. */
+	metrics_request(0, 200, 10);
+	metrics_cache(1);
+	metrics_db_error();
+}
+
+static void
+test_slots(void)
+{
+	int	 a, b, c;
+
+	CU_ASSERT_EQUAL_FATAL(metrics_init(2), 0);
+	a = metrics_claim();
+	b = metrics_claim();
+	c = metrics_claim();
+	CU_ASSERT(a >= 0 && b >= 0 && a != b);
+	CU_ASSERT_EQUAL(c, -1);			/* both taken */
+	metrics_bind(a, 101);
+	metrics_bind(b, 102);
+	has_line("adminutil_workers 2\n");
+	metrics_release(101);
+	has_line("adminutil_workers 1\n");
+	CU_ASSERT_EQUAL(metrics_claim(), a);	/* freed, taken again */
+	metrics_bind(a, 0);
+	metrics_release(102);
+	has_line("adminutil_workers 0\n");
+}
+
+static void
+test_counts(void)
+{
+	int	 s;
+
+	s = metrics_claim();
+	CU_ASSERT_FATAL(s >= 0);
+	metrics_bind(s, 201);
+	metrics_attach(s);
+	metrics_request(0, 200, 50);		/* bucket 0.0001 */
+	metrics_request(0, 200, 3000);		/* bucket 0.005 */
+	metrics_request(0, 401, 700);		/* bucket 0.001 */
+	metrics_request(1, 503, 2000000);	/* +Inf only */
+	metrics_request(2, 418, 10);		/* status "other" */
+	metrics_cache(1);
+	metrics_cache(1);
+	metrics_cache(0);
+	metrics_db_error();
+	has_line("adminutil_requests_total{route=\"/v1/auth\",status=\"200\"} 2\n");
+	has_line("adminutil_requests_total{route=\"/v1/auth\",status=\"401\"} 1\n");
+	has_line("adminutil_requests_total{route=\"/health\",status=\"503\"} 1\n");
+	has_line("adminutil_requests_total{route=\"none\",status=\"other\"} 1\n");
+	has_line("adminutil_request_duration_seconds_bucket{le=\"0.0001\"} 2\n");
+	has_line("adminutil_request_duration_seconds_bucket{le=\"0.001\"} 3\n");
+	has_line("adminutil_request_duration_seconds_bucket{le=\"0.005\"} 4\n");
+	has_line("adminutil_request_duration_seconds_bucket{le=\"1\"} 4\n");
+	has_line("adminutil_request_duration_seconds_bucket{le=\"+Inf\"} 5\n");
+	has_line("adminutil_request_duration_seconds_count 5\n");
+	has_line("adminutil_request_duration_seconds_sum 2.003760\n");
+	has_line("adminutil_cache_hits_total 2\n");
+	has_line("adminutil_cache_misses_total 1\n");
+	has_line("adminutil_db_errors_total 1\n");
+
+	/* The worker goes; a new one in its slot adds to the totals. */
+	metrics_release(201);
+	CU_ASSERT_EQUAL(metrics_claim(), s);
+	metrics_bind(s, 202);
+	metrics_request(0, 200, 50);
+	has_line("adminutil_requests_total{route=\"/v1/auth\",status=\"200\"} 3\n");
+	has_line("adminutil_workers 1\n");
+}
+
+static const CU_TestInfo tests[] = {
+	{ "render before init", test_render_before_init },
+	{ "slots claimed, bound, released", test_slots },
+	{ "counts and totals", test_counts },
+	CU_TEST_INFO_NULL
+};
+
+int
+main(void)
+{
+	return unit_main("metrics", tests, NULL, NULL);
+}
