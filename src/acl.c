@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "hex.h"
 
 enum { M_ANY, M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS,
     M__MAX };
@@ -408,18 +409,6 @@ acl_lookup(const struct acl *a, const char *method, const char *path,
 	}
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 long
 acl_normalize(char *p)
 {
@@ -435,8 +424,8 @@ acl_normalize(char *p)
 			p[o++] = p[i];
 			continue;
 		}
-		if (len - i < 3 || (hi = hexval(p[i + 1])) < 0 ||
-		    (lo = hexval(p[i + 2])) < 0 || (hi == 0 && lo == 0))
+		if (len - i < 3 || (hi = hex_digit(p[i + 1])) < 0 ||
+		    (lo = hex_digit(p[i + 2])) < 0 || (hi == 0 && lo == 0))
 			return -1;
 		p[o++] = (char)(hi << 4 | lo);
 		i += 2;

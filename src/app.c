@@ -184,6 +184,22 @@ json_strlist(const struct strlist *l)
 	return a;
 }
 
+json_object *
+json_strings(const char *name, ...)
+{
+	json_object	*o;
+	va_list		 ap;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	va_start(ap, name);
+	for (; name != NULL; name = va_arg(ap, const char *))
+		json_object_object_add(o, name,
+		    json_object_new_string(va_arg(ap, const char *)));
+	va_end(ap);
+	return o;
+}
+
 void
 app_handle(struct app *a, struct request *r, struct response *res)
 {

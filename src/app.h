@@ -52,6 +52,11 @@ void	reply_store_err(struct response *, const struct route *,
 
 /* A new JSON array of the list's strings. */
 json_object *json_strlist(const struct strlist *);
+/*
+ * A new object of string members, given as name, value pairs ended by a
+ * NULL name.  NULL on no memory.
+ */
+json_object *json_strings(const char *name, ...);
 
 /* The handlers (consumer_routes.c, credential_routes.c, health.c). */
 void	consumer_create(struct app *, const struct route *, struct request *,

@@ -71,14 +71,8 @@ consumer_create(struct app *a, const struct route *rt, struct request *r,
 		reply_store_err(res, rt, r, rc, "CREATE CONSUMER");
 		return;
 	}
-	if ((o = json_object_new_object()) != NULL) {
-		json_object_object_add(o, "key",
-		    json_object_new_string(cr.key));
-		json_object_object_add(o, "secret",
-		    json_object_new_string(cr.secret));
-		json_object_object_add(o, "username",
-		    json_object_new_string_len(user, (int)ulen));
-	}
+	o = json_strings("key", cr.key, "secret", cr.secret, "username", user,
+	    (char *)NULL);
 	explicit_bzero(cr.secret, sizeof(cr.secret));
 	reply_ok(res, rt, r, o);
 }
@@ -189,7 +183,6 @@ void
 consumer_delete(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	json_object	*o;
 	const char	*user;
 	size_t		 ulen;
 	enum store_rc	 rc;
@@ -202,12 +195,9 @@ consumer_delete(struct app *a, const struct route *rt, struct request *r,
 		    "CONSUMER DOES NOT EXIST, USERNAME: %s", user);
 	else if (rc != ST_OK)
 		reply_store_err(res, rt, r, rc, "DELETE CONSUMER");
-	else {
-		if ((o = json_object_new_object()) != NULL)
-			json_object_object_add(o, "username",
-			    json_object_new_string_len(user, (int)ulen));
-		reply_ok(res, rt, r, o);
-	}
+	else
+		reply_ok(res, rt, r, json_strings("username", user,
+		    (char *)NULL));
 }
 
 static void

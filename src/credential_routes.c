@@ -120,14 +120,8 @@ credential_register(struct app *a, const struct route *rt,
 		reply_store_err(res, rt, r, ST_ERR, "REGISTER CREDENTIAL");
 		return;
 	}
-	if ((o = json_object_new_object()) != NULL) {
-		json_object_object_add(o, "key",
-		    json_object_new_string(cr.key));
-		json_object_object_add(o, "secret",
-		    json_object_new_string(cr.secret));
-		json_object_object_add(o, "token",
-		    json_object_new_string(token != NULL ? token : ""));
-	}
+	o = json_strings("key", cr.key, "secret", cr.secret, "token",
+	    token != NULL ? token : "", (char *)NULL);
 	explicit_bzero(cr.secret, sizeof(cr.secret));
 	if (token != NULL)
 		explicit_bzero(token, strlen(token));
@@ -195,7 +189,6 @@ void
 credential_revoke(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	json_object	*o;
 	const char	*msg;
 	enum store_rc	 rc;
 
@@ -217,13 +210,6 @@ credential_revoke(struct app *a, const struct route *rt, struct request *r,
 		reply_store_err(res, rt, r, rc, "REVOKE CREDENTIAL");
 		return;
 	}
-	if ((o = json_object_new_object()) != NULL) {
-		json_object_object_add(o, "username",
-		    json_object_new_string_len(r->pathv[0],
-		    (int)r->pathlen[0]));
-		json_object_object_add(o, "key",
-		    json_object_new_string_len(r->pathv[1],
-		    (int)r->pathlen[1]));
-	}
-	reply_ok(res, rt, r, o);
+	reply_ok(res, rt, r, json_strings("username", r->pathv[0], "key",
+	    r->pathv[1], (char *)NULL));
 }

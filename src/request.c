@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "request.h"
 
 #define JSON_MAX_DEPTH	 16
@@ -83,18 +84,6 @@ request_method(const char *m)
 	return METHOD_OTHER;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *
 request_percent_decode(const char *src, size_t len, size_t *outlen)
 {
@@ -110,8 +99,8 @@ request_percent_decode(const char *src, size_t len, size_t *outlen)
 			out[o++] = src[i];
 			continue;
 		}
-		if (len - i < 3 || (hi = hexval(src[i + 1])) < 0 ||
-		    (lo = hexval(src[i + 2])) < 0) {
+		if (len - i < 3 || (hi = hex_digit(src[i + 1])) < 0 ||
+		    (lo = hex_digit(src[i + 2])) < 0) {
 			free(out);
 			errno = EINVAL;
 			return NULL;
