@@ -157,7 +157,7 @@ finish_input(FCGX_Request *fr, const struct request *r)
 {
 	char	 buf[512];
 
-	if (r->too_large)
+	if (r->too_large || r->role != ROLE_RESPONDER)
 		return;
 	while (FCGX_GetStr(buf, sizeof(buf), fr->in) > 0)
 		;
@@ -186,8 +186,12 @@ serve(struct app *a, FCGX_Request *fr)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	request_init(&r);
 	response_init(&res);
-	if (request_params(fr, &r) == -1 ||
-	    request_body(fr, &r, a->cfg->max_body) == -1) {
+	/*
+	 * An AUTHORIZER is asked about a request without its body (its
+	 * CONTENT_LENGTH is the client's): nothing is read, nor drained.
+	 */
+	if (request_params(fr, &r) == -1 || (r.role == ROLE_RESPONDER &&
+	    request_body(fr, &r, a->cfg->max_body) == -1)) {
 		res.status = 500;
 		log_warn("cannot read the request");
 	} else
