@@ -16,6 +16,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "validate.h"
 
 /* A cached credential: everything a decision needs, keys made once. */
 struct cred {
@@ -290,7 +291,12 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 		*why = "token names no credential (no kid, no key claim)";
 		return 401;
 	}
-	if (klen == 0 || klen > STORE_KEY_MAX) {
+	/*
+	 * A name no credential can have (blank, spaces, too long...) is
+	 * unknown without asking: the database would also ignore the
+	 * trailing spaces of "key ".
+	 */
+	if (validate_key_str(key, klen) != NULL) {
 		*why = "unknown credential";
 		return 401;
 	}
@@ -468,8 +474,12 @@ auth_introspect(struct auth *a, const char *tok, size_t len, long long now,
 			json_object_array_add(groups,
 			    json_object_new_string(c->groups[i]));
 		json_object_object_add(o, "groups", groups);
+		/* RFC 7662: NumericDates; a non-number (the seeds' string
+		 * iat) is left out. */
 		for (i = 0; i < 3; i++)
-			if (json_object_object_get_ex(t.claims, times[i], &v))
+			if (json_object_object_get_ex(t.claims, times[i], &v) &&
+			    (json_object_is_type(v, json_type_int) ||
+			    json_object_is_type(v, json_type_double)))
 				json_object_object_add(o, times[i],
 				    json_object_get(v));
 		json_object_object_add(o, "token_type",

@@ -39,14 +39,15 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 		res->status = 200;
 		if (v.username == NULL)
 			return;		/* a public API: no consumer */
-		response_header(res, authorizer ?
+		/* All three, or the request does not pass. */
+		if (response_header(res, authorizer ?
 		    "Variable-X-Consumer-Username" : "X-Consumer-Username",
-		    v.username);
-		response_header(res, authorizer ?
+		    v.username) == -1 || response_header(res, authorizer ?
 		    "Variable-X-Consumer-Groups" : "X-Consumer-Groups",
-		    v.groups);
-		response_header(res, authorizer ?
-		    "Variable-X-Credential-Key" : "X-Credential-Key", v.key);
+		    v.groups) == -1 || response_header(res, authorizer ?
+		    "Variable-X-Credential-Key" : "X-Credential-Key",
+		    v.key) == -1)
+			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
 		return;
 	case 401:
 		snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "

@@ -47,17 +47,30 @@ void
 response_free(struct response *res)
 {
 	free(res->body);
+	free(res->headers);
 	response_init(res);
 }
 
 int
 response_header(struct response *res, const char *name, const char *value)
 {
-	size_t	 nl = strlen(name), vl = strlen(value);
+	size_t	 nl = strlen(name), vl = strlen(value), need, cap;
+	char	*p;
 
-	if (strpbrk(value, "\r\n") != NULL ||
-	    res->headerslen + nl + vl + 4 >= sizeof(res->headers))
+	need = res->headerslen + nl + vl + 5;	/* ": ", CRLF, NUL */
+	if (strpbrk(value, "\r\n") != NULL || need > RESPONSE_MAX_HEADERS)
 		return -1;
+	if (need > res->headerscap) {
+		for (cap = res->headerscap == 0 ? 256 : res->headerscap;
+		    cap < need; cap *= 2)
+			;
+		if (cap > RESPONSE_MAX_HEADERS)
+			cap = RESPONSE_MAX_HEADERS;
+		if ((p = realloc(res->headers, cap)) == NULL)
+			return -1;
+		res->headers = p;
+		res->headerscap = cap;
+	}
 	memcpy(res->headers + res->headerslen, name, nl);
 	res->headerslen += nl;
 	memcpy(res->headers + res->headerslen, ": ", 2);

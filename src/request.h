@@ -16,7 +16,8 @@
 #include "envelope.h"
 
 #define REQUEST_MAX_PATH_PARAMS	 4
-#define RESPONSE_MAX_HEADERS	 1024
+/* Room for every header: 256 groups of 255 bytes fit in X-Consumer-Groups. */
+#define RESPONSE_MAX_HEADERS	 (128 * 1024)
 
 enum role {
 	ROLE_RESPONDER,
@@ -60,8 +61,8 @@ struct request {
 
 struct response {
 	int	 status;
-	char	 headers[RESPONSE_MAX_HEADERS];	/* "Name: value\r\n"... */
-	size_t	 headerslen;
+	char	*headers;	/* "Name: value\r\n"..., NUL-ended; owned */
+	size_t	 headerslen, headerscap;
 	char	*body;		/* owned; NULL for none */
 	size_t	 bodylen;
 	int	 json;		/* body is JSON */
@@ -72,7 +73,11 @@ void	request_free(struct request *);
 void	response_init(struct response *);
 void	response_free(struct response *);
 
-/* Adds "name: value\r\n"; value must hold no CR or LF.  0 or -1. */
+/*
+ * Adds "name: value\r\n".  -1 (and nothing added) when value holds a CR
+ * or LF, the headers would pass RESPONSE_MAX_HEADERS bytes with their
+ * NUL, or on no memory.
+ */
 int	response_header(struct response *, const char *name,
 	    const char *value);
 

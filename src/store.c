@@ -70,8 +70,8 @@ static const char *const sql[Q__MAX] = {
 	    "INSERT INTO credentials (consumer_id, `key`, secret, algorithm, "
 	    "public_key) VALUES (?, ?, NULLIF(?, ''), ?, NULLIF(?, ''))",
 	[Q_CRED_BY_KEY] =
-	    "SELECT consumer_id, secret, algorithm, revoked_at IS NOT NULL "
-	    "FROM credentials WHERE `key` = ? FOR UPDATE",
+	    "SELECT consumer_id, secret, algorithm, revoked_at IS NOT NULL, "
+	    "public_key FROM credentials WHERE `key` = ? FOR UPDATE",
 	[Q_CRED_LIST] =
 	    "SELECT c.id, r.`key`, r.algorithm, "
 	    "CAST(UNIX_TIMESTAMP(r.created_at) * 1000 AS UNSIGNED), "
@@ -540,6 +540,8 @@ struct key_row {
 	long long	 consumer_id;
 	int		 revoked;
 	struct credential *cr;
+	const char	*pem;		/* the one asked for, or NULL */
+	int		 other_pem;	/* the stored one differs */
 };
 
 static int
@@ -552,6 +554,8 @@ row_key(void *arg, const struct db_col *c, unsigned n)
 	snprintf(k->cr->secret, sizeof(k->cr->secret), "%s", c[1].s);
 	snprintf(k->cr->algorithm, sizeof(k->cr->algorithm), "%s", c[2].s);
 	k->revoked = db_col_int(&c[3]) == 1;
+	k->other_pem = k->pem != NULL && (c[4].null || strcmp(c[4].s, k->pem)
+	    != 0);
 	return 1;
 }
 
@@ -560,7 +564,7 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct register_ctx	*x = arg;
 	struct credential	*cr = x->out;
-	struct key_row		 k = { -1, 0, cr };
+	struct key_row		 k = { -1, 0, cr, x->pem, 0 };
 	struct db_arg		 a[5];
 	enum db_rc		 rc;
 	long long		 id;
@@ -578,7 +582,7 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 	    != DB_OK)
 		return rc;
 	if (k.consumer_id >= 0) {
-		if (k.consumer_id != id || k.revoked ||
+		if (k.consumer_id != id || k.revoked || k.other_pem ||
 		    strcmp(cr->algorithm, x->algorithm) != 0) {
 			explicit_bzero(cr->secret, sizeof(cr->secret));
 			*out = ST_CONFLICT;

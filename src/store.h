@@ -113,8 +113,9 @@ enum store_rc	 store_consumer_list(struct store *, const char *prefix,
  * Adds a credential with the caller's key to an existing consumer: an
  * HMAC one (algorithm HS256/384/512) gets a new secret, an asymmetric
  * one keeps the public key pem (already checked).  Returns the one it
- * already has with that key and algorithm.  ST_CONFLICT: another
- * consumer holds the key, it was revoked, or its algorithm differs.
+ * already has with that key, algorithm (and public key).  ST_CONFLICT:
+ * another consumer holds the key, it was revoked, or its algorithm or
+ * public key differs.
  */
 enum store_rc	 store_credential_register(struct store *, const char *user,
 		    size_t ulen, const char *key, size_t klen,

@@ -9,10 +9,14 @@
  *   E2E_DB_SOCK	MariaDB's socket (root, no password)
  *   E2E_DB_NAME	the service's database
  *   E2E_CONF		the configuration of the instance under test
+ *   E2E_GW_URL		the web server's gateway, which asks the instance
+ *			under test about every request (gateway.c)
+ *   E2E_WEB		the web server: nginx or lighttpd
  *   E2E_SUITE		"full", everything (its last test stops the
  *			instance), or "smoke", a sample
  *   E2E_ONLY		optional: only the tests whose name has this text
  *
+ * The gateway's tests are in gateway.c, the harness both use in e2e.h.
  * Every test makes its own consumers, so the tests are independent.
  * Nothing secret is printed: secrets and tokens are compared, never
  * shown.  Exit status: 0 all passed, 1 a test failed, 99 hard error.
@@ -42,45 +46,21 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#define EXIT_HARD	 99
-#define ID(x)		 "ekstep.api.am.adminutil." x
-#define CTYPE_JSON	 "application/json; charset=utf-8"
-#define HEX32		 32
-#define NAMESZ		 300
+#include "e2e.h"
+
 #define NCONCURRENT	 50
 #define MAX_KIDS	 64
-#define SKEW_MS		 60000
-
-#define CHECK(ok, ...)	 check((ok), __LINE__, __func__, __VA_ARGS__)
 
 /* The environment (see above). */
-static const char	*url, *down_url, *conf_path, *db_sock, *db_name;
-static pid_t		 master;
-static MYSQL		*db;		/* root, for looking and meddling */
-
-/* The routes: path (user, then key), method, id, result on failure. */
-enum rt {
-	RT_CREATE,
-	RT_GRANT,
-	RT_READ,
-	RT_REVOKE,
-	RT_DELETE,
-	RT_LIST,
-	RT_CRED_REGISTER,
-	RT_CRED_LIST,
-	RT_CRED_REVOKE,
-	RT_HEALTH,
-	RT_NONE			/* no route matched */
-};
+const char	*url, *down_url, *conf_path, *db_sock, *db_name;
+const char	*gw_url, *web;
+unsigned	 suite;
+pid_t		 master;
+MYSQL		*db;
 
 #define EMPTY_GROUPS	 "{\"username\":\"\",\"groups\":[]}"
 
-static const struct {
-	const char	*path;
-	const char	*method;
-	const char	*id;		/* NULL: any */
-	const char	*empty;		/* NULL: not checked */
-} routes[] = {
+const struct e2e_route routes[] = {
 	[RT_CREATE] = { "/v1/consumer/create", "POST", ID("consumer.create"),
 	    "{\"key\":\"\",\"secret\":\"\",\"username\":\"\"}" },
 	[RT_GRANT] = { "/v1/consumer/%s/grant", "POST", ID("consumer.grant"),
@@ -101,29 +81,29 @@ static const struct {
 	[RT_CRED_REVOKE] = { "/v1/consumer/%s/credential/%s/revoke", "POST",
 	    ID("credential.revoke"), "{\"username\":\"\",\"key\":\"\"}" },
 	[RT_HEALTH] = { "/health", "GET", "ekstep.am.adminutil.health", NULL },
+	[RT_AUTH] = { "/v1/auth", "GET", ID("auth"), EMPTY_GROUPS },
+	[RT_INTROSPECT] = { "/v1/token/introspect", "POST",
+	    ID("token.introspect"), "{}" },
 	[RT_NONE] = { "", "POST", NULL, "{}" },
 };
 
 /* checks */
 
-static const char *
+const char *
 str(const char *s)
 {
 	return s != NULL ? s : "(none)";
 }
 
-static int
+int
 streq(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
-/* A CUnit assertion with a formatted message; returns ok. */
-static int check(int, unsigned, const char *, const char *, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-check(int ok, unsigned line, const char *func, const char *fmt, ...)
+int
+check(int ok, const char *file, unsigned line, const char *func,
+    const char *fmt, ...)
 {
 	char	 msg[1024] = "";
 	va_list	 ap;
@@ -133,12 +113,12 @@ check(int ok, unsigned line, const char *func, const char *fmt, ...)
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__,
-	    func, CU_FALSE);
+	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, file, func,
+	    CU_FALSE);
 	return ok;
 }
 
-static long long
+long long
 now_ms(void)
 {
 	struct timespec	 ts;
@@ -147,7 +127,7 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
+void
 sleep_ms(long ms)
 {
 	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -157,7 +137,7 @@ sleep_ms(long ms)
 }
 
 /* Polls cond(arg) every step ms for at most ms; its last answer. */
-static int
+int
 wait_until(int (*cond)(void *), void *arg, long ms, long step)
 {
 	long	 waited;
@@ -171,7 +151,7 @@ wait_until(int (*cond)(void *), void *arg, long ms, long step)
 }
 
 /* A name unique in this run: "e2e-<tag>-<pid>-<n>". */
-static const char *
+const char *
 fresh(char *buf, size_t sz, const char *tag)
 {
 	static unsigned	 n;
@@ -187,7 +167,7 @@ is_lowhex(char c)
 }
 
 /* len lowercase hex digits. */
-static int
+int
 is_hex(const char *s, size_t len)
 {
 	size_t	 i;
@@ -249,14 +229,14 @@ jpath(json_object *o, const char *path, int *found)
 	return o;
 }
 
-static json_object *
+json_object *
 jget(json_object *o, const char *path)
 {
 	return jpath(o, path, NULL);
 }
 
 /* The string at path, or NULL when it is absent or no string. */
-static const char *
+const char *
 jstr(json_object *o, const char *path)
 {
 	json_object	*v = jget(o, path);
@@ -265,7 +245,7 @@ jstr(json_object *o, const char *path)
 	    json_object_get_string(v) : NULL;
 }
 
-static int
+int
 jisnull(json_object *o, const char *path)
 {
 	int	 found;
@@ -273,7 +253,7 @@ jisnull(json_object *o, const char *path)
 	return jpath(o, path, &found) == NULL && found;
 }
 
-static const char *
+const char *
 jtext(json_object *o)
 {
 	return o != NULL ? json_object_to_json_string_ext(o,
@@ -281,7 +261,7 @@ jtext(json_object *o)
 }
 
 /* Whether the object's keys are exactly keys, in that order. */
-static int
+int
 check_keys(const char *what, const char *name, json_object *o,
     const char *const *keys)
 {
@@ -309,7 +289,7 @@ check_keys(const char *what, const char *name, json_object *o,
 }
 
 /* Whether arr is the array of the strings of want (NULL-ended). */
-static int
+int
 check_strings(const char *what, const char *name, json_object *arr,
     const char *const *want)
 {
@@ -330,7 +310,7 @@ check_strings(const char *what, const char *name, json_object *arr,
 }
 
 /* base64url, as JWTs have it: no padding. */
-static void
+void
 b64url(char *out, const unsigned char *in, size_t n)
 {
 	char	*p;
@@ -348,7 +328,7 @@ b64url(char *out, const unsigned char *in, size_t n)
 }
 
 /* The JSON in a base64url part of a token, or NULL. */
-static json_object *
+json_object *
 b64url_json(const char *s, size_t len)
 {
 	char		 b64[1028];
@@ -371,28 +351,6 @@ b64url_json(const char *s, size_t len)
 
 /* http */
 
-struct buf {
-	char	*p;
-	size_t	 len;
-};
-
-struct resp {
-	long		 status;
-	char		*ctype;		/* Content-Type, or NULL */
-	char		*error;		/* the transport's error, or NULL */
-	struct buf	 head;		/* the raw header lines */
-	struct buf	 body;
-	json_object	*json;		/* the body, when it is JSON */
-};
-
-/* One transfer, easy or in a multi. */
-struct xfer {
-	CURL			*h;
-	struct curl_slist	*hdrs;
-	struct resp		*r;
-	char			 err[CURL_ERROR_SIZE];
-};
-
 static size_t
 buf_add(char *data, size_t size, size_t n, void *arg)
 {
@@ -408,7 +366,7 @@ buf_add(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-static void
+void
 resp_free(struct resp *r)
 {
 	free(r->ctype);
@@ -420,7 +378,7 @@ resp_free(struct resp *r)
 }
 
 /* Sets up method base+path with body (len bytes; POST only). */
-static int
+int
 xfer_init(struct xfer *x, struct resp *r, const char *base,
     const char *method, const char *path, const char *body, size_t len)
 {
@@ -457,7 +415,7 @@ xfer_init(struct xfer *x, struct resp *r, const char *base,
 }
 
 /* Collects the answer of a finished transfer and frees the handle. */
-static void
+void
 xfer_done(struct xfer *x, CURLcode rc)
 {
 	struct resp	*r = x->r;
@@ -484,7 +442,7 @@ xfer_done(struct xfer *x, CURLcode rc)
 }
 
 /* One request, no checks (safe in any thread). */
-static void
+void
 fetch(struct resp *r, const char *base, const char *method, const char *path,
     const char *body, size_t len)
 {
@@ -498,7 +456,7 @@ fetch(struct resp *r, const char *base, const char *method, const char *path,
 }
 
 /* One request; a transport error is a failed check. */
-static void
+void
 http(struct resp *r, const char *base, const char *method, const char *path,
     const char *body, size_t len)
 {
@@ -507,20 +465,20 @@ http(struct resp *r, const char *base, const char *method, const char *path,
 }
 
 /* POSTs body (a string) to path of E2E_URL. */
-static void
+void
 post(struct resp *r, const char *path, const char *body)
 {
 	http(r, url, "POST", path, body, strlen(body));
 }
 
-static void
+void
 get(struct resp *r, const char *base, const char *path)
 {
 	http(r, base, "GET", path, NULL, 0);
 }
 
 /* The contract's request envelope around request (NULL: none). */
-static char *
+char *
 envelope(const char *msgid, const char *request)
 {
 	char	*s;
@@ -537,7 +495,7 @@ envelope(const char *msgid, const char *request)
  * Calls rt at base for user and key (as the path has them) with the
  * envelope of request (JSON text; NULL for none).
  */
-static void
+void
 api(struct resp *r, const char *base, enum rt rt, const char *user,
     const char *key, const char *request)
 {
@@ -552,14 +510,14 @@ api(struct resp *r, const char *base, enum rt rt, const char *user,
 	free(body);
 }
 
-static void
+void
 call(struct resp *r, enum rt rt, const char *user, const char *request)
 {
 	api(r, url, rt, user, NULL, request);
 }
 
 /* The value of header name (case-insensitive) into out; 0 or -1. */
-static int
+int
 header(const struct resp *r, const char *name, char *out, size_t sz)
 {
 	const char	*p = r->head.p, *e;
@@ -610,7 +568,7 @@ text_in_order(const char *text, const char *const *keys)
 }
 
 /* The contract's envelope of rt with HTTP status. */
-static int
+int
 check_envelope(const char *what, const struct resp *r, enum rt rt,
     long status)
 {
@@ -667,7 +625,7 @@ check_envelope(const char *what, const struct resp *r, enum rt rt,
 }
 
 /* A success of rt: its result (owned by r), or NULL after a failure. */
-static json_object *
+json_object *
 expect_ok(const char *what, const struct resp *r, enum rt rt)
 {
 	if (!check_envelope(what, r, rt, 200))
@@ -679,7 +637,7 @@ expect_ok(const char *what, const struct resp *r, enum rt rt)
  * A failure of rt: HTTP status, err, errmsg (NULL: any text) and the
  * route's fields, empty, as the result.
  */
-static void
+void
 expect_err(const char *what, const struct resp *r, enum rt rt, long status,
     const char *err, const char *errmsg)
 {
@@ -766,7 +724,7 @@ create_any(const char *user, char *key, char *secret)
 }
 
 /* create_any of a new user: the key is generated, 32 hex digits too. */
-static int
+int
 create(const char *user, char *key, char *secret)
 {
 	char	 k[NAMESZ];
@@ -780,7 +738,7 @@ create(const char *user, char *key, char *secret)
 }
 
 /* Calls rt (read, grant, revoke) and checks user's groups are want. */
-static void
+void
 expect_groups(const char *what, enum rt rt, const char *user,
     const char *request, const char *const *want)
 {
@@ -792,8 +750,6 @@ expect_groups(const char *what, enum rt rt, const char *user,
 		check_groups(what, res, user, want);
 	resp_free(&r);
 }
-
-#define GROUPS(...)	 ((const char *const []){ __VA_ARGS__, NULL })
 
 /* sql */
 
@@ -830,10 +786,7 @@ sql_vrun(MYSQL *m, MYSQL_RES **res, const char *fmt, va_list ap)
 }
 
 /* Runs SQL on m, any result discarded; 0, or -1 after a failed check. */
-static int sql(MYSQL *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
+int
 sql(MYSQL *m, const char *fmt, ...)
 {
 	MYSQL_RES	*res;
@@ -847,11 +800,7 @@ sql(MYSQL *m, const char *fmt, ...)
 	return rc;
 }
 
-/* The number in the first column of the first row; -1 on error. */
-static long long sql_num(const char *, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static long long
+long long
 sql_num(const char *fmt, ...)
 {
 	MYSQL_RES	*res;
@@ -887,14 +836,14 @@ rows_of(const char *table, const char *user, size_t len)
 	    "ON c.id = t.consumer_id WHERE HEX(c.username) = '%s'", table, hex);
 }
 
-static long long
+long long
 rows(const char *table, const char *user)
 {
 	return rows_of(table, user, strlen(user));
 }
 
 /* KILLs every connection of the service's user; how many. */
-static int
+int
 kill_connections(void)
 {
 	MYSQL_RES	*res = NULL;
@@ -981,7 +930,7 @@ children(pid_t parent, pid_t *out, size_t max)
 }
 
 /* The value of key in E2E_CONF into out; 0 or -1. */
-static int
+int
 conf_get(const char *key, char *out, size_t sz)
 {
 	FILE	*f;
@@ -1011,7 +960,7 @@ conf_get(const char *key, char *out, size_t sz)
 }
 
 /* The number of workers the instance under test runs. */
-static size_t
+size_t
 conf_workers(void)
 {
 	char	 v[32];
@@ -2227,14 +2176,7 @@ test_sigterm(void)
 	    "there", path);
 }
 
-#define FULL	 0x1
-#define SMOKE	 0x2
-
-static const struct {
-	const char	*name;
-	void		(*fn)(void);
-	unsigned	 suites;
-} tests[] = {
+static const struct e2e_test tests[] = {
 	{ "seed flow verbatim: create, grant, read", test_seed, FULL | SMOKE },
 	{ "create is idempotent and adds the default group", test_idempotent,
 	    FULL },
@@ -2283,13 +2225,26 @@ need(const char *name)
 	return v;
 }
 
+/* Adds test t to s when it belongs to the suite and to E2E_ONLY. */
+static int
+add_test(CU_pSuite s, const struct e2e_test *t)
+{
+	const char	*only;
+
+	/* E2E_ONLY=text: only the tests whose name has it (debugging). */
+	only = getenv("E2E_ONLY");
+	if (!(t->suites & suite) || (only != NULL &&
+	    strstr(t->name, only) == NULL))
+		return 0;
+	return CU_add_test(s, t->name, t->fn) == NULL ? -1 : 0;
+}
+
 int
 main(void)
 {
-	const char	*suite, *only;
+	const char	*which;
 	CU_pSuite	 s;
-	unsigned	 which;
-	size_t		 i;
+	size_t		 i, n = sizeof(tests) / sizeof(tests[0]);
 	int		 rc;
 
 	url = need("E2E_URL");
@@ -2298,11 +2253,14 @@ main(void)
 	db_sock = need("E2E_DB_SOCK");
 	db_name = need("E2E_DB_NAME");
 	conf_path = need("E2E_CONF");
-	suite = need("E2E_SUITE");
-	if (strcmp(suite, "full") == 0)
-		which = FULL;
-	else if (strcmp(suite, "smoke") == 0)
-		which = SMOKE;
+	if ((gw_url = getenv("E2E_GW_URL")) != NULL && *gw_url == '\0')
+		gw_url = NULL;
+	web = getenv("E2E_WEB") != NULL ? getenv("E2E_WEB") : "";
+	which = need("E2E_SUITE");
+	if (strcmp(which, "full") == 0)
+		suite = FULL;
+	else if (strcmp(which, "smoke") == 0)
+		suite = SMOKE;
 	else {
 		fprintf(stderr, "e2e: E2E_SUITE is full or smoke\n");
 		return EXIT_HARD;
@@ -2317,16 +2275,18 @@ main(void)
 	    (db = sql_open()) == NULL)
 		return EXIT_HARD;
 	if (CU_initialize_registry() != CUE_SUCCESS ||
-	    (s = CU_add_suite(which == FULL ? "e2e full" : "e2e smoke", NULL,
+	    (s = CU_add_suite(suite == FULL ? "e2e full" : "e2e smoke", NULL,
 	    NULL)) == NULL)
 		return EXIT_HARD;
-	/* E2E_ONLY=text: only the tests whose name has it (debugging). */
-	only = getenv("E2E_ONLY");
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if ((tests[i].suites & which) && (only == NULL ||
-		    strstr(tests[i].name, only) != NULL) &&
-		    CU_add_test(s, tests[i].name, tests[i].fn) == NULL)
+	/* The gateway's tests before the last, which stops the instance. */
+	for (i = 0; i + 1 < n; i++)
+		if (add_test(s, &tests[i]) == -1)
 			return EXIT_HARD;
+	for (i = 0; i < gateway_ntests; i++)
+		if (add_test(s, &gateway_tests[i]) == -1)
+			return EXIT_HARD;
+	if (add_test(s, &tests[n - 1]) == -1)
+		return EXIT_HARD;
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	if (CU_basic_run_tests() != CUE_SUCCESS)
 		rc = EXIT_HARD;

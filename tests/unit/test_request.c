@@ -349,7 +349,7 @@ static void
 test_response_header(void)
 {
 	struct response	 res;
-	char		 big[1100];
+	char		*big;
 
 	response_init(&res);
 	CU_ASSERT_EQUAL(res.status, 200);
@@ -382,9 +382,11 @@ test_response_header(void)
 	CU_ASSERT_STRING_EQUAL(res.headers, "X-Empty: \r\n");
 	response_free(&res);
 
-	/* The buffer's bound: "X: " + v + "\r\n" + NUL in 1024 bytes. */
-	memset(big, 'v', sizeof(big));
-	big[RESPONSE_MAX_HEADERS - 6] = '\0';		/* 1018 bytes */
+	/* The bound: "X: " + v + "\r\n" + NUL in RESPONSE_MAX_HEADERS. */
+	big = malloc(RESPONSE_MAX_HEADERS + 100);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, 'v', RESPONSE_MAX_HEADERS + 100);
+	big[RESPONSE_MAX_HEADERS - 6] = '\0';
 	CU_ASSERT_EQUAL(response_header(&res, "X", big), 0);
 	CU_ASSERT_EQUAL(res.headerslen, RESPONSE_MAX_HEADERS - 1);
 	CU_ASSERT_EQUAL(strlen(res.headers), RESPONSE_MAX_HEADERS - 1);
@@ -392,14 +394,15 @@ test_response_header(void)
 	CU_ASSERT_EQUAL(res.headerslen, RESPONSE_MAX_HEADERS - 1);
 	response_free(&res);
 	big[RESPONSE_MAX_HEADERS - 6] = 'v';
-	big[RESPONSE_MAX_HEADERS - 5] = '\0';		/* 1019 bytes */
+	big[RESPONSE_MAX_HEADERS - 5] = '\0';
 	CU_ASSERT_EQUAL(response_header(&res, "X", big), -1);
 	CU_ASSERT_EQUAL(res.headerslen, 0);
 	big[RESPONSE_MAX_HEADERS - 5] = 'v';
-	big[sizeof(big) - 1] = '\0';
+	big[RESPONSE_MAX_HEADERS + 99] = '\0';
 	CU_ASSERT_EQUAL(response_header(&res, "X", big), -1);
 	CU_ASSERT_EQUAL(res.headerslen, 0);
 	response_free(&res);
+	free(big);
 }
 
 static void

@@ -1,0 +1,2063 @@
+/*
+ * End-to-end tests of the gateway: JWTs of every algorithm, signed
+ * here, through the web server's gateway (E2E_GW_URL: nginx's
+ * auth_request, or lighttpd's FastCGI authorizer) to adminutil's check
+ * and the API behind it; GET /v1/auth itself; the workers' caches, as
+ * MariaDB's own counters see them; introspection; credential/register
+ * of every algorithm.  Part of the e2e program: e2e.c runs it, e2e.h
+ * is the harness.  Tokens, secrets and private keys are never printed.
+ *
+ * Behind nginx's gateway is a demo API that echoes what it was given
+ * as JSON: {"api": its $uri, "username", "groups", "key": the consumer
+ * headers}.  Behind lighttpd's are files that say which API they are:
+ * {"api": path}.
+ */
+#include "build.h"
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <CUnit/Basic.h>
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
+
+#include "e2e.h"
+
+#define SKEW		 60	/* the instance's clock_skew (its default) */
+#define HUGE_CLAIM	 9000	/* bytes: makes a token over 8 KiB */
+#define NREPEAT		 8	/* times each check after a revocation */
+#define NBURST		 20	/* requests that reach every worker */
+#define NFLOOD		 200	/* tokens of one unknown key */
+#define NDISTINCT	 50	/* tokens of as many unknown keys */
+#define SIG_MAX		 1024
+
+/* APIs of conf/acl/sunbird.acl and conf/nginx.conf. */
+#define API		 "/content/v1/flag/accept"	/* contentAdmin */
+#define API_OTHER	 "/user/v1/block"		/* userAdmin */
+#define API_PUBLIC	 "/data/v1/page/assemble"	/* @public */
+#define API_REPORTS	 "/demo/reports/x"	/* nginx: reportViewer... */
+
+#define WWW_INVALID	 "Bearer error=\"invalid_token\", error_description=\""
+#define ALG_MSG		 "ALGORITHM MUST BE ONE OF HS256, HS384, HS512, " \
+			 "RS256, ES256, EdDSA"
+#define SEED_CLAIMS	 "\"iat\":\"%lld\",\"id\":\"org.sunbird.api." \
+			 "contentAPI\",\"qsh\":\"8063ff4ca1e41df0f6207d491" \
+			 "cf6dad7c66ea797b4614b7\",\"version\":\"1.0\"," \
+			 "\"params\":{\"did\":\"ff305d54-85b4-341b-da2f-" \
+			 "eb6b9e5460fa\",\"msgid\":\"c3049b36249a3c9f8891" \
+			 "cb1999777743c\"}"
+
+/* The consumers of the matrix. */
+enum consumer {
+	C_MAIN,
+	C_DEV,		/* owns a device key */
+	C_GONE,		/* deleted between the phases */
+	NCONS
+};
+
+static const struct {
+	const char	*tag;
+	const char	*grant;		/* the grant request */
+	const char	*joined;	/* the groups, as the API sees them */
+} consumers[NCONS] = {
+	[C_MAIN] = { "gw", "{\"groups\":[\"contentUser\",\"contentAdmin\"]}",
+	    "contentUser,contentAdmin" },
+	[C_DEV] = { "gwdev",
+	    "{\"groups\":[\"contentAdmin\",\"reportViewer\"]}",
+	    "contentAdmin,reportViewer" },
+	[C_GONE] = { "gwgone", "{\"groups\":[\"contentAdmin\"]}",
+	    "contentAdmin" },
+};
+
+/* The credentials of the matrix. */
+enum cr {
+	CR_DEF,		/* as kid: none; as iss: the signer's key */
+	CR_HS256,	/* C_MAIN's own, from create */
+	CR_HS384,
+	CR_HS512,
+	CR_RS256,
+	CR_ES256,
+	CR_EDDSA,
+	CR_REVOKED,	/* C_MAIN's, revoked between the phases */
+	CR_DEVICE,	/* C_DEV's device key */
+	CR_DEV,		/* C_DEV's own */
+	CR_GONE,	/* C_GONE's own */
+	NCR,
+	CR_UNKNOWN,	/* a key no one has */
+	CR_SPACED,	/* the signer's key and a space */
+	CR_ABSENT	/* as iss: no iss claim */
+};
+
+static const struct {
+	enum consumer	 owner;
+	const char	*alg;
+	int		 own;		/* made by create, not registered */
+} credspec[NCR] = {
+	[CR_HS256] = { C_MAIN, "HS256", 1 },
+	[CR_HS384] = { C_MAIN, "HS384", 0 },
+	[CR_HS512] = { C_MAIN, "HS512", 0 },
+	[CR_RS256] = { C_MAIN, "RS256", 0 },
+	[CR_ES256] = { C_MAIN, "ES256", 0 },
+	[CR_EDDSA] = { C_MAIN, "EdDSA", 0 },
+	[CR_REVOKED] = { C_MAIN, "HS256", 0 },
+	[CR_DEVICE] = { C_DEV, "ES256", 0 },
+	[CR_DEV] = { C_DEV, "HS256", 1 },
+	[CR_GONE] = { C_GONE, "HS256", 1 },
+};
+
+struct gcred {
+	char		 key[NAMESZ];
+	char		 secret[HEX32 + 1];	/* HMAC */
+	EVP_PKEY	*pkey;			/* the others: private key */
+	char		*pem;			/* and its public key */
+};
+
+static struct gcred	 creds[NCR];
+static char		 users[NCONS][NAMESZ];
+static int		 ready;		/* 1 set up, -1 failed */
+
+/* How a token is spoilt. */
+enum mangle {
+	M_NONE,
+	M_BADSIG,	/* a signature character changed */
+	M_CUTSIG,	/* the signature's last 4 characters cut */
+	M_TWOPARTS,	/* header.payload */
+	M_TRAILDOT,	/* header.payload.signature. */
+	M_DOUBLEDOT,	/* header..payload.signature */
+	M_STDB64,	/* base64 with + and /, then signed */
+	M_SIGPAD,	/* the signature padded with = */
+	M_JUNK,		/* a ! in the header, then signed */
+	M_HUGE,		/* a claim that makes it over 8 KiB */
+	M_UNSIGNED,	/* header.payload. */
+	M_DER		/* ES256 signature DER-encoded, not r || s */
+};
+
+struct tok {
+	enum cr		 signer;	/* CR_DEF: no token */
+	const char	*alg;		/* the header's; NULL: the signer's */
+	enum cr		 kid;		/* CR_DEF: none */
+	enum cr		 iss;		/* CR_DEF: the signer's key */
+	long		 exp, nbf;	/* seconds from now; 0: absent */
+	const char	*claims;	/* more: a format of now in ms */
+	const char	*head;		/* more header members */
+	enum mangle	 mangle;
+};
+
+/* utilities */
+
+static int
+is_web(const char *name)
+{
+	return strcmp(web, name) == 0;
+}
+
+/* s, unless it shows the token tok: then a placeholder. */
+static const char *
+shown(const char *s, const char *tok)
+{
+	return tok != NULL && s != NULL && strstr(s, tok) != NULL ?
+	    "(text with the token)" : s;
+}
+
+/* The instance's cache_ttl in ms (its default, 5 s, when unset). */
+static long
+ttl_ms(void)
+{
+	char	 v[32];
+
+	return conf_get("cache_ttl", v, sizeof(v)) == 0 ?
+	    strtol(v, NULL, 10) * 1000 : 5000;
+}
+
+/* n bytes as unpadded base64url, in a new string. */
+static char *
+b64_new(const void *p, size_t n)
+{
+	char	*s;
+
+	if ((s = malloc((n + 2) / 3 * 4 + 1)) != NULL)
+		b64url(s, p, n);
+	return s;
+}
+
+/* The digest of an HMAC algorithm name (HS384, HS512; else SHA-256). */
+static const EVP_MD *
+hmac_md(const char *alg)
+{
+	if (strcmp(alg, "HS384") == 0)
+		return EVP_sha384();
+	if (strcmp(alg, "HS512") == 0)
+		return EVP_sha512();
+	return EVP_sha256();
+}
+
+/* A new key pair for an algorithm: RSA 2048, P-256 or Ed25519. */
+static EVP_PKEY *
+keygen(const char *alg)
+{
+	if (strcmp(alg, "RS256") == 0)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	if (strcmp(alg, "ES256") == 0)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	return EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+}
+
+/* The PEM of pkey's public key (or private, never shown); NULL. */
+static char *
+pem_of(EVP_PKEY *pkey, int private)
+{
+	BIO	*b;
+	char	*p, *s = NULL;
+	long	 n;
+	int	 ok;
+
+	if (pkey == NULL || (b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	ok = private ? PEM_write_bio_PrivateKey(b, pkey, NULL, NULL, 0, NULL,
+	    NULL) : PEM_write_bio_PUBKEY(b, pkey);
+	if (ok == 1 && (n = BIO_get_mem_data(b, &p)) > 0)
+		s = strndup(p, (size_t)n);
+	BIO_free(b);
+	return s;
+}
+
+/* tokens */
+
+/*
+ * Signs len bytes of in as alg with credential c into sig (SIG_MAX
+ * bytes): RS256, ES256 (r || s unless der) and EdDSA with c's private
+ * key; anything else as HMAC (SHA-256 unless HS384 or HS512) with c's
+ * secret, or with its public key's PEM text when it has no secret (the
+ * confusion attack).  0 or -1.
+ */
+static int
+sign(const struct gcred *c, const char *alg, const char *in, size_t len,
+    int der, unsigned char *sig, size_t *siglen)
+{
+	EVP_MD_CTX	*ctx;
+	ECDSA_SIG	*es;
+	const BIGNUM	*r, *s;
+	const unsigned char *p;
+	const char	*k = c->pkey == NULL ? c->secret : c->pem;
+	unsigned char	 d[SIG_MAX];
+	unsigned int	 n = 0;
+	size_t		 dlen = sizeof(d);
+	int		 ok, ec = strcmp(alg, "ES256") == 0;
+
+	*siglen = 0;
+	if (strcmp(alg, "RS256") != 0 && !ec && strcmp(alg, "EdDSA") != 0) {
+		if (HMAC(hmac_md(alg), k, (int)strlen(k),
+		    (const unsigned char *)in, len, sig, &n) == NULL)
+			return -1;
+		*siglen = n;
+		return 0;
+	}
+	if (c->pkey == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestSignInit(ctx, NULL, strcmp(alg, "EdDSA") == 0 ? NULL :
+	    EVP_sha256(), NULL, c->pkey) == 1 &&
+	    EVP_DigestSign(ctx, d, &dlen, (const unsigned char *)in, len) == 1;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -1;
+	if (!ec || der) {
+		memcpy(sig, d, dlen);
+		*siglen = dlen;
+		return 0;
+	}
+	p = d;
+	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)dlen)) == NULL)
+		return -1;
+	ECDSA_SIG_get0(es, &r, &s);
+	ok = BN_bn2binpad(r, sig, 32) == 32 && BN_bn2binpad(s, sig + 32, 32) ==
+	    32;
+	ECDSA_SIG_free(es);
+	*siglen = 64;
+	return ok ? 0 : -1;
+}
+
+/* + and / for - and _. */
+static void
+to_std(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '-')
+			*s = '+';
+		else if (*s == '_')
+			*s = '/';
+}
+
+/*
+ * The token of t with kid and iss given (NULL: none) and signed by c,
+ * in a new string; NULL on failure.
+ */
+static char *
+mint(const struct tok *t, const struct gcred *c, const char *alg,
+    const char *kid, const char *iss)
+{
+	unsigned char	 sig[SIG_MAX];
+	FILE		*f;
+	char		*hj = NULL, *pj = NULL, *h = NULL, *p = NULL;
+	char		*in = NULL, *s = NULL, *out = NULL, *e;
+	size_t		 hl, pl, siglen, n;
+	long long	 now = now_ms();
+	int		 i, comma = 0;
+
+	if ((f = open_memstream(&hj, &hl)) == NULL)
+		return NULL;
+	fprintf(f, "{\"alg\":\"%s\",\"typ\":\"JWT\"", alg);
+	if (kid != NULL)
+		fprintf(f, ",\"kid\":\"%s\"", kid);
+	if (t->head != NULL)
+		fprintf(f, ",%s", t->head);
+	fputc('}', f);
+	fclose(f);
+	if ((f = open_memstream(&pj, &pl)) == NULL)
+		goto done;
+	fputc('{', f);
+	if (iss != NULL) {
+		fprintf(f, "\"iss\":\"%s\"", iss);
+		comma = 1;
+	}
+	/* The seeds' clients send their own iat, a string. */
+	if (t->claims == NULL || strstr(t->claims, "\"iat\"") == NULL) {
+		fprintf(f, "%s\"iat\":%lld", comma ? "," : "", now / 1000);
+		comma = 1;
+	}
+	if (t->exp != 0)
+		fprintf(f, ",\"exp\":%lld", now / 1000 + t->exp);
+	if (t->nbf != 0)
+		fprintf(f, ",\"nbf\":%lld", now / 1000 + t->nbf);
+	if (t->claims != NULL) {
+		fputs(comma ? "," : "", f);
+		fprintf(f, t->claims, now);
+	}
+	if (t->mangle == M_HUGE) {
+		fputs(",\"pad\":\"", f);
+		for (i = 0; i < HUGE_CLAIM; i++)
+			fputc('a', f);
+		fputc('"', f);
+	}
+	/* Six ?s make a _ in base64url, whatever their offset. */
+	if (t->mangle == M_STDB64)
+		fputs(",\"q\":\"??????\"", f);
+	fputc('}', f);
+	fclose(f);
+	if ((h = b64_new(hj, hl)) == NULL || (p = b64_new(pj, pl)) == NULL ||
+	    asprintf(&in, "%s%s.%s", t->mangle == M_JUNK ? "!" : "", h, p) ==
+	    -1) {
+		in = NULL;
+		goto done;
+	}
+	if (t->mangle == M_STDB64)
+		to_std(in);
+	if (sign(c, alg, in, strlen(in), t->mangle == M_DER, sig, &siglen) ==
+	    -1 || (s = b64_new(sig, siglen)) == NULL)
+		goto done;
+	if (t->mangle == M_STDB64)
+		to_std(s);
+	if (t->mangle == M_BADSIG && s[0] != '\0')
+		s[0] = s[0] == 'A' ? 'B' : 'A';
+	if (t->mangle == M_CUTSIG && (n = strlen(s)) > 4)
+		s[n - 4] = '\0';
+	if (t->mangle == M_UNSIGNED || t->mangle == M_TWOPARTS)
+		s[0] = '\0';
+	e = strchr(in, '.');
+	if (asprintf(&out, "%.*s%s%s%s%s%s", (int)(e - in), in,
+	    t->mangle == M_DOUBLEDOT ? "." : "", e,
+	    t->mangle == M_TWOPARTS ? "" : ".", s,
+	    t->mangle == M_TRAILDOT ? "." : t->mangle == M_SIGPAD ? "=" : "") ==
+	    -1)
+		out = NULL;
+done:
+	free(hj);
+	free(pj);
+	free(h);
+	free(p);
+	free(in);
+	free(s);
+	return out;
+}
+
+/* The key that a kid or iss of a token of signer names (in buf). */
+static const char *
+key_named(enum cr which, enum cr signer, char *buf, size_t sz)
+{
+	if (which == CR_UNKNOWN)
+		return fresh(buf, sz, "nokey");
+	if (which == CR_SPACED) {
+		snprintf(buf, sz, "%s ", creds[signer].key);
+		return buf;
+	}
+	return which > CR_DEF && which < NCR ? creds[which].key : NULL;
+}
+
+/* The token t, in a new string; NULL on failure. */
+static char *
+token(const struct tok *t)
+{
+	char	 kb[NAMESZ], ib[NAMESZ];
+
+	if (t->signer <= CR_DEF || t->signer >= NCR)
+		return NULL;
+	return mint(t, &creds[t->signer], t->alg != NULL ? t->alg :
+	    credspec[t->signer].alg, key_named(t->kid, t->signer, kb,
+	    sizeof(kb)), t->iss == CR_ABSENT ? NULL : key_named(t->iss ==
+	    CR_DEF ? t->signer : t->iss, t->signer, ib, sizeof(ib)));
+}
+
+/* "Authorization: Bearer <token>" in a new string; NULL. */
+static char *
+bearer(const char *tok)
+{
+	char	*s;
+
+	return tok != NULL && asprintf(&s, "Authorization: Bearer %s", tok) !=
+	    -1 ? s : NULL;
+}
+
+/* http */
+
+/*
+ * Sets up GET base+path, the path sent as it is (no dot segment
+ * removed), with the header lines hdrs (n of them).  0 or -1.
+ */
+static int
+gw_init(struct xfer *x, struct resp *r, const char *base, const char *path,
+    const char *const *hdrs, size_t n)
+{
+	struct curl_slist	*l;
+	size_t			 i;
+
+	if (xfer_init(x, r, base, "GET", path, NULL, 0) == -1)
+		return -1;
+	curl_easy_setopt(x->h, CURLOPT_PATH_AS_IS, 1L);
+	for (i = 0; i < n; i++) {
+		if ((l = curl_slist_append(x->hdrs, hdrs[i])) == NULL)
+			return -1;
+		x->hdrs = l;
+	}
+	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
+	return 0;
+}
+
+static void
+gw_get(struct resp *r, const char *base, const char *path,
+    const char *const *hdrs, size_t n)
+{
+	struct xfer	 x;
+
+	if (gw_init(&x, r, base, path, hdrs, n) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	xfer_done(&x, curl_easy_perform(x.h));
+	CHECK(r->error == NULL, "GET %s: %s", path, str(r->error));
+}
+
+/* The JSON the API behind the gateway answered with (caller puts). */
+static json_object *
+api_saw(const struct resp *r)
+{
+	return r->body.p != NULL ? json_tokener_parse(r->body.p) : NULL;
+}
+
+/* Whether r is want, and for a 200 on nginx, the API saw groups. */
+static int
+answer_is(const struct resp *r, long want, const char *groups)
+{
+	json_object	*o;
+	int		 ok;
+
+	if (r->status != want)
+		return 0;
+	if (want != 200 || groups == NULL || is_web("lighttpd"))
+		return 1;
+	o = api_saw(r);
+	ok = streq(jstr(o, "groups"), groups);
+	json_object_put(o);
+	return ok;
+}
+
+/*
+ * n requests of path with header hdr, one after another (burst 0) or
+ * all at once; how many answered want (answer_is).
+ */
+static size_t
+gw_many(const char *path, const char *hdr, size_t n, int burst, long want,
+    const char *groups)
+{
+	struct xfer	 x[NBURST];
+	struct resp	 r[NBURST];
+	CURLcode	 rcs[NBURST];
+	CURLM		*m;
+	CURLMsg		*msg;
+	size_t		 i, ok = 0;
+	int		 running = 0, left;
+
+	if (n > NBURST)
+		n = NBURST;
+	if (!burst) {
+		for (i = 0; i < n; i++) {
+			gw_get(&r[0], gw_url, path, &hdr, hdr != NULL);
+			ok += answer_is(&r[0], want, groups);
+			resp_free(&r[0]);
+		}
+		return ok;
+	}
+	if ((m = curl_multi_init()) == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		rcs[i] = CURLE_FAILED_INIT;
+		if (gw_init(&x[i], &r[i], gw_url, path, &hdr, hdr != NULL) ==
+		    0)
+			curl_multi_add_handle(m, x[i].h);
+	}
+	do {
+		if (curl_multi_perform(m, &running) != CURLM_OK)
+			break;
+		if (running > 0 && curl_multi_poll(m, NULL, 0, 1000, NULL) !=
+		    CURLM_OK)
+			break;
+	} while (running > 0);
+	while ((msg = curl_multi_info_read(m, &left)) != NULL)
+		for (i = 0; i < n; i++)
+			if (msg->msg == CURLMSG_DONE &&
+			    x[i].h == msg->easy_handle)
+				rcs[i] = msg->data.result;
+	for (i = 0; i < n; i++) {
+		if (x[i].h != NULL)
+			curl_multi_remove_handle(m, x[i].h);
+		xfer_done(&x[i], rcs[i]);
+		ok += answer_is(&r[i], want, groups);
+		resp_free(&r[i]);
+	}
+	curl_multi_cleanup(m);
+	return ok;
+}
+
+/* Both: NBURST one after another, then NBURST at once. */
+static void
+expect_everywhere(const char *what, const char *path, const char *hdr,
+    long want, const char *groups)
+{
+	size_t	 n;
+
+	n = gw_many(path, hdr, NBURST, 0, want, groups);
+	CHECK(n == NBURST, "%s: %zu of %d requests in a row answered %ld%s%s",
+	    what, n, NBURST, want, groups != NULL ? " with groups " : "",
+	    str(groups));
+	n = gw_many(path, hdr, NBURST, 1, want, groups);
+	CHECK(n == NBURST, "%s: %zu of %d requests at once answered %ld%s%s",
+	    what, n, NBURST, want, groups != NULL ? " with groups " : "",
+	    str(groups));
+}
+
+/* POSTs a form to /v1/token/introspect at base. */
+static void
+introspect(struct resp *r, const char *base, const char *form)
+{
+	struct xfer		 x;
+	struct curl_slist	*l;
+
+	if (xfer_init(&x, r, base, "POST", routes[RT_INTROSPECT].path, form,
+	    strlen(form)) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	curl_slist_free_all(x.hdrs);
+	l = curl_slist_append(NULL,
+	    "Content-Type: application/x-www-form-urlencoded");
+	x.hdrs = l != NULL ? curl_slist_append(l, "Expect:") : NULL;
+	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
+	xfer_done(&x, curl_easy_perform(x.h));
+	CHECK(r->error == NULL, "introspect: %s", str(r->error));
+}
+
+/* admin */
+
+/* credential/register of key for user: algorithm and public_key. */
+static void
+register_key(struct resp *r, const char *user, const char *key,
+    json_object *alg, json_object *pk)
+{
+	json_object	*o;
+
+	if ((o = json_object_new_object()) == NULL) {
+		memset(r, 0, sizeof(*r));
+		CU_FAIL("out of memory");
+		return;
+	}
+	json_object_object_add(o, "key", json_object_new_string(key));
+	if (alg != NULL)
+		json_object_object_add(o, "algorithm", alg);
+	if (pk != NULL)
+		json_object_object_add(o, "public_key", pk);
+	api(r, url, RT_CRED_REGISTER, user, NULL,
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static int
+grant(const char *user, const char *request)
+{
+	struct resp	 r;
+	int		 ok;
+
+	call(&r, RT_GRANT, user, request);
+	ok = expect_ok("grant", &r, RT_GRANT) != NULL;
+	resp_free(&r);
+	return ok ? 0 : -1;
+}
+
+/* A consumer with groups (a grant request) and its token; 0 or -1. */
+static int
+consumer(const char *tag, const char *groups, char *user, char **tok)
+{
+	struct gcred	 c;
+	struct tok	 t = { .signer = CR_HS256 };
+
+	memset(&c, 0, sizeof(c));
+	*tok = NULL;
+	if (create(fresh(user, NAMESZ, tag), c.key, c.secret) == -1 ||
+	    grant(user, groups) == -1)
+		return -1;
+	*tok = mint(&t, &c, "HS256", NULL, c.key);
+	return *tok != NULL ? 0 : -1;
+}
+
+/* The consumers and credentials of the matrix, once; 0 or -1. */
+static int
+gw_setup(void)
+{
+	struct gcred	*c;
+	struct resp	 r;
+	json_object	*res;
+	char		 v[32];
+	size_t		 i;
+	int		 ok;
+
+	if (ready != 0)
+		return ready == 1 ? 0 : -1;
+	ready = -1;
+	if (!CHECK(gw_url != NULL, "E2E_GW_URL is not set: the web server "
+	    "has no gateway") || !CHECK(conf_get("clock_skew", v,
+	    sizeof(v)) == -1 || strtol(v, NULL, 10) == SKEW, "the instance's "
+	    "clock_skew is %s, the cases are made for %d", v, SKEW))
+		return -1;
+	/* The consumers, with their own credentials, then the others. */
+	for (i = 0; i < NCONS; i++)
+		fresh(users[i], NAMESZ, consumers[i].tag);
+	for (i = CR_DEF + 1; i < NCR; i++)
+		if (credspec[i].own && (create(users[credspec[i].owner],
+		    creds[i].key, creds[i].secret) == -1 ||
+		    grant(users[credspec[i].owner],
+		    consumers[credspec[i].owner].grant) == -1))
+			return -1;
+	for (i = CR_DEF + 1; i < NCR; i++) {
+		c = &creds[i];
+		if (credspec[i].own)
+			continue;
+		fresh(c->key, sizeof(c->key), "gwkey");
+		if (strncmp(credspec[i].alg, "HS", 2) != 0 &&
+		    ((c->pkey = keygen(credspec[i].alg)) == NULL ||
+		    (c->pem = pem_of(c->pkey, 0)) == NULL)) {
+			CU_FAIL("cannot make a key pair");
+			return -1;
+		}
+		register_key(&r, users[credspec[i].owner], c->key,
+		    json_object_new_string(credspec[i].alg), c->pem != NULL ?
+		    json_object_new_string(c->pem) : NULL);
+		res = expect_ok("register", &r, RT_CRED_REGISTER);
+		ok = res != NULL && streq(jstr(res, "key"), c->key) &&
+		    (c->pem != NULL ? streq(jstr(res, "secret"), "") :
+		    is_hex(jstr(res, "secret"), HEX32));
+		if (ok && c->pem == NULL)
+			snprintf(c->secret, sizeof(c->secret), "%s",
+			    jstr(res, "secret"));
+		CHECK(ok, "register %s (%s): not the key, or a secret where "
+		    "there should be none, or none where there should be one",
+		    c->key, credspec[i].alg);
+		resp_free(&r);
+		if (!ok)
+			return -1;
+	}
+	ready = 1;
+	return 0;
+}
+
+/* the token matrix */
+
+struct gcase {
+	const char	*name;
+	const char	*path;		/* as sent, not normalised */
+	struct tok	 tok;
+	const char	*auth;		/* Authorization: a format of the
+					   token (twice); NULL: "Bearer %s"
+					   when there is a token, else none */
+	const char	*auth2;		/* a second one */
+	const char	*hdr;		/* another header line */
+	long		 want;		/* HTTP status */
+	long		 also[2];	/* others accepted, never 200 */
+	enum cr		 as;		/* 200: the credential the API sees;
+					   CR_DEF: none (a public API) */
+	const char	*api;		/* 200: the path the API sees;
+					   NULL: path */
+	int		 after;		/* after the revocations */
+	unsigned	 suites;
+};
+
+#define VALID(c)	 { .signer = (c) }
+
+static const struct gcase gcases[] = {
+	/* Every algorithm. */
+	{ "HS256", API, VALID(CR_HS256), .want = 200, .as = CR_HS256,
+	    .suites = FULL | SMOKE },
+	{ "HS384", API, VALID(CR_HS384), .want = 200, .as = CR_HS384,
+	    .suites = FULL },
+	{ "HS512", API, VALID(CR_HS512), .want = 200, .as = CR_HS512,
+	    .suites = FULL },
+	{ "RS256", API, VALID(CR_RS256), .want = 200, .as = CR_RS256,
+	    .suites = FULL },
+	{ "ES256", API, VALID(CR_ES256), .want = 200, .as = CR_ES256,
+	    .suites = FULL | SMOKE },
+	{ "EdDSA", API, VALID(CR_EDDSA), .want = 200, .as = CR_EDDSA,
+	    .suites = FULL },
+	{ "the seeds' client token: iat a string of ms, more claims", API,
+	    { .signer = CR_HS256, .claims = SEED_CLAIMS }, .want = 200,
+	    .as = CR_HS256, .suites = FULL | SMOKE },
+	/* Times. */
+	{ "exp ahead", API, { .signer = CR_HS256, .exp = 300 }, .want = 200,
+	    .as = CR_HS256, .suites = FULL },
+	{ "exp past, beyond the skew", API,
+	    { .signer = CR_HS256, .exp = -2 * SKEW }, .want = 401,
+	    .suites = FULL | SMOKE },
+	{ "exp past, within the skew", API,
+	    { .signer = CR_HS256, .exp = -SKEW / 2 }, .want = 200,
+	    .as = CR_HS256, .suites = FULL },
+	{ "nbf ahead, beyond the skew", API,
+	    { .signer = CR_HS256, .nbf = 2 * SKEW }, .want = 401,
+	    .suites = FULL },
+	{ "nbf ahead, within the skew", API,
+	    { .signer = CR_HS256, .nbf = SKEW / 2 }, .want = 200,
+	    .as = CR_HS256, .suites = FULL },
+	{ "exp a string", API,
+	    { .signer = CR_HS256, .claims = "\"exp\":\"9999999999\"" },
+	    .want = 401, .suites = FULL },
+	{ "nbf a string", API,
+	    { .signer = CR_HS256, .claims = "\"nbf\":\"1\"" }, .want = 401,
+	    .suites = FULL },
+	{ "exp null", API,
+	    { .signer = CR_HS256, .claims = "\"exp\":null" }, .want = 401,
+	    .suites = FULL },
+	/* Shapes. */
+	{ "bad signature", API, { .signer = CR_HS256, .mangle = M_BADSIG },
+	    .want = 401, .suites = FULL | SMOKE },
+	{ "bad signature, RS256", API,
+	    { .signer = CR_RS256, .mangle = M_BADSIG }, .want = 401,
+	    .suites = FULL },
+	{ "truncated signature", API,
+	    { .signer = CR_HS256, .mangle = M_CUTSIG }, .want = 401,
+	    .suites = FULL },
+	{ "truncated to two parts", API,
+	    { .signer = CR_HS256, .mangle = M_TWOPARTS }, .want = 401,
+	    .suites = FULL },
+	{ "a trailing dot", API, { .signer = CR_HS256, .mangle = M_TRAILDOT },
+	    .want = 401, .suites = FULL },
+	{ "a double dot", API, { .signer = CR_HS256, .mangle = M_DOUBLEDOT },
+	    .want = 401, .suites = FULL },
+	{ "base64 with + and /, signed so", API,
+	    { .signer = CR_HS256, .mangle = M_STDB64 }, .want = 401,
+	    .suites = FULL },
+	{ "signature padded with =", API,
+	    { .signer = CR_HS256, .mangle = M_SIGPAD }, .want = 401,
+	    .suites = FULL },
+	{ "a ! in the header, signed so", API,
+	    { .signer = CR_HS256, .mangle = M_JUNK }, .want = 401,
+	    .suites = FULL },
+	{ "over 8 KiB", API, { .signer = CR_HS256, .mangle = M_HUGE },
+	    .want = 401, .also = { 400, 431 }, .suites = FULL },
+	{ "no signature, alg none", API,
+	    { .signer = CR_HS256, .alg = "none", .mangle = M_UNSIGNED },
+	    .want = 401, .suites = FULL },
+	{ "alg none, signed", API, { .signer = CR_HS256, .alg = "none" },
+	    .want = 401, .suites = FULL },
+	{ "ES256 signature in DER", API,
+	    { .signer = CR_ES256, .mangle = M_DER }, .want = 401,
+	    .suites = FULL },
+	/* The Authorization header. */
+	{ "no Authorization", API, VALID(CR_DEF), .want = 401,
+	    .suites = FULL | SMOKE },
+	{ "scheme bearer, lowercase", API, VALID(CR_HS256),
+	    .auth = "bearer %s", .want = 200, .as = CR_HS256,
+	    .suites = FULL },
+	{ "scheme BEARER", API, VALID(CR_HS256), .auth = "BEARER %s",
+	    .want = 200, .as = CR_HS256, .suites = FULL },
+	{ "scheme Basic", API, VALID(CR_DEF), .auth = "Basic dXNlcjpwYXNz",
+	    .want = 401, .suites = FULL },
+	{ "scheme JWT", API, VALID(CR_HS256), .auth = "JWT %s", .want = 401,
+	    .suites = FULL },
+	{ "token without a scheme", API, VALID(CR_HS256), .auth = "%s",
+	    .want = 401, .suites = FULL },
+	{ "Bearer and no token", API, VALID(CR_DEF), .auth = "Bearer",
+	    .want = 401, .suites = FULL },
+	{ "two tokens in one header", API, VALID(CR_HS256),
+	    .auth = "Bearer %s %s", .want = 401, .suites = FULL },
+	{ "two tokens, comma-separated", API, VALID(CR_HS256),
+	    .auth = "Bearer %s,%s", .want = 401, .suites = FULL },
+	{ "two Authorization headers", API, VALID(CR_HS256),
+	    .auth2 = "Authorization: Bearer x.y.z", .want = 401,
+	    .also = { 400 }, .suites = FULL | SMOKE },
+	{ "garbage", API, VALID(CR_DEF), .auth = "Bearer x.y.z",
+	    .want = 401, .suites = FULL },
+	/* Algorithms and keys. */
+	{ "alg confusion: HS256 keyed with the RS256 public key", API,
+	    { .signer = CR_RS256, .alg = "HS256", .kid = CR_RS256 },
+	    .want = 401, .suites = FULL | SMOKE },
+	{ "alg confusion, by iss", API,
+	    { .signer = CR_RS256, .alg = "HS256" }, .want = 401,
+	    .suites = FULL },
+	{ "HS512 on an HS256 credential", API,
+	    { .signer = CR_HS256, .alg = "HS512" }, .want = 401,
+	    .suites = FULL },
+	{ "HS256 on an HS384 credential", API,
+	    { .signer = CR_HS384, .alg = "HS256" }, .want = 401,
+	    .suites = FULL },
+	{ "EdDSA on an ES256 credential", API,
+	    { .signer = CR_EDDSA, .kid = CR_ES256 }, .want = 401,
+	    .suites = FULL },
+	{ "ES256 signed by another ES256 key", API,
+	    { .signer = CR_DEVICE, .kid = CR_ES256 }, .want = 401,
+	    .suites = FULL },
+	{ "alg hs256, lowercase", API, { .signer = CR_HS256, .alg = "hs256" },
+	    .want = 401, .suites = FULL },
+	{ "kid empty", API, { .signer = CR_HS256, .head = "\"kid\":\"\"" },
+	    .want = 401, .suites = FULL },
+	{ "kid a number", API, { .signer = CR_HS256, .head = "\"kid\":42" },
+	    .want = 401, .suites = FULL },
+	{ "crit in the header", API,
+	    { .signer = CR_HS256, .head = "\"crit\":[\"exp\"]" }, .want = 401,
+	    .suites = FULL },
+	{ "unknown iss", API, { .signer = CR_HS256, .iss = CR_UNKNOWN },
+	    .want = 401, .suites = FULL },
+	{ "unknown kid (iss known)", API,
+	    { .signer = CR_HS256, .kid = CR_UNKNOWN }, .want = 401,
+	    .suites = FULL },
+	{ "neither kid nor iss", API, { .signer = CR_HS256, .iss = CR_ABSENT },
+	    .want = 401, .suites = FULL },
+	{ "iss the key and a space", API,
+	    { .signer = CR_HS256, .iss = CR_SPACED }, .want = 401,
+	    .suites = FULL },
+	{ "kid the key and a space", API,
+	    { .signer = CR_EDDSA, .kid = CR_SPACED }, .want = 401,
+	    .suites = FULL },
+	{ "kid picks the device key, iss names another", API,
+	    { .signer = CR_DEVICE, .kid = CR_DEVICE, .iss = CR_HS256 },
+	    .want = 200, .as = CR_DEVICE, .suites = FULL },
+	{ "kid picks the key, iss unknown", API,
+	    { .signer = CR_HS256, .kid = CR_HS256, .iss = CR_UNKNOWN },
+	    .want = 200, .as = CR_HS256, .suites = FULL },
+	{ "kid only", API,
+	    { .signer = CR_EDDSA, .kid = CR_EDDSA, .iss = CR_ABSENT },
+	    .want = 200, .as = CR_EDDSA, .suites = FULL },
+	/* The ACL. */
+	{ "wrong group", API_OTHER, VALID(CR_HS256), .want = 403,
+	    .suites = FULL | SMOKE },
+	{ "public API, no token", API_PUBLIC, VALID(CR_DEF), .want = 200,
+	    .suites = FULL | SMOKE },
+	{ "public API, a garbage token", API_PUBLIC, VALID(CR_DEF),
+	    .auth = "Bearer x.y.z", .want = 200, .suites = FULL | SMOKE },
+	{ "public API, a valid token", API_PUBLIC, VALID(CR_HS256),
+	    .want = 200, .suites = FULL },
+	{ "unknown API (acl_default deny)", "/no/such/api", VALID(CR_HS256),
+	    .want = 403, .suites = FULL },
+	{ "unknown API, no token", "/no/such/api", VALID(CR_DEF),
+	    .want = 401, .suites = FULL },
+	{ "below the API", API "/123", VALID(CR_HS256), .want = 200,
+	    .as = CR_HS256, .suites = FULL },
+	{ "the API's name longer", API "x", VALID(CR_HS256), .want = 403,
+	    .suites = FULL },
+	{ "a query", API "?next=/user/v1/block", VALID(CR_HS256),
+	    .want = 200, .as = CR_HS256, .api = API, .suites = FULL | SMOKE },
+	{ "the API in capitals", "/CONTENT/v1/flag/accept", VALID(CR_HS256),
+	    .want = 403, .suites = FULL },
+	{ "a spoofed X-Original-URI", API_OTHER, VALID(CR_DEF),
+	    .hdr = "X-Original-URI: " API_PUBLIC, .want = 401,
+	    .suites = FULL | SMOKE },
+	/* Groups set by the nginx location, not the ACL file. */
+	{ "location groups, not in them", API_REPORTS, VALID(CR_HS256),
+	    .want = 403, .suites = FULL },
+	{ "location groups, in them", API_REPORTS, VALID(CR_DEV),
+	    .want = 200, .as = CR_DEV, .suites = FULL },
+	{ "location groups, no token", API_REPORTS, VALID(CR_DEF),
+	    .want = 401, .suites = FULL },
+	/* The path as the web server routes it. */
+	{ "../ out of the API into another", API "/../../../../user/v1/block",
+	    VALID(CR_HS256), .want = 403, .suites = FULL | SMOKE },
+	{ "../ out of the API, three", API "/../../../user/v1/block",
+	    VALID(CR_HS256), .want = 403, .suites = FULL },
+	{ "%2e%2e out of the API into another",
+	    API "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/user/v1/block", VALID(CR_HS256),
+	    .want = 403, .suites = FULL | SMOKE },
+	{ "%2E. and .%2e out of the API",
+	    API "/%2E./.%2e/%2E%2E/../user/v1/block", VALID(CR_HS256),
+	    .want = 403, .suites = FULL },
+	{ "..%2F out of the API", API "/..%2F..%2F..%2F..%2Fuser/v1/block",
+	    VALID(CR_HS256), .want = 403, .suites = FULL },
+	{ "%3F, no query, out of the API",
+	    API "%3F/../../../../user/v1/block", VALID(CR_HS256), .want = 403,
+	    .suites = FULL },
+	{ "%23, no fragment, out of the API",
+	    API "%23/../../../../user/v1/block", VALID(CR_HS256), .want = 403,
+	    .suites = FULL },
+	{ "../ into the API", "/user/v1/block/../../../content/v1/flag/accept",
+	    VALID(CR_HS256), .want = 200, .as = CR_HS256, .api = API,
+	    .suites = FULL | SMOKE },
+	{ "%2e%2e into the API", API_OTHER "/%2e%2e/%2e%2e/%2e%2e" API,
+	    VALID(CR_HS256), .want = 200, .as = CR_HS256, .api = API,
+	    .suites = FULL },
+	{ "%3F into the API", API_OTHER "%3F/../../.." API, VALID(CR_HS256),
+	    .want = 200, .as = CR_HS256, .api = API, .suites = FULL },
+	{ "// and /./ into the API", "//content/./v1//flag/accept",
+	    VALID(CR_HS256), .want = 200, .as = CR_HS256, .api = API,
+	    .suites = FULL },
+	{ "%XX in the API's name", "/content/v1/fl%61g/accept",
+	    VALID(CR_HS256), .want = 200, .as = CR_HS256, .api = API,
+	    .suites = FULL },
+	{ "above the root", "/../content/v1/flag/accept", VALID(CR_HS256),
+	    .want = 400, .also = { 403 }, .suites = FULL },
+	{ "%00 in the path", API "%00", VALID(CR_HS256), .want = 400,
+	    .also = { 403 }, .suites = FULL },
+	/* Before the revocations... */
+	{ "to be revoked", API, VALID(CR_REVOKED), .want = 200,
+	    .as = CR_REVOKED, .suites = FULL },
+	{ "to be deleted", API, VALID(CR_GONE), .want = 200, .as = CR_GONE,
+	    .suites = FULL },
+	/* ...and after. */
+	{ "revoked credential", API, VALID(CR_REVOKED), .want = 401,
+	    .after = 1, .suites = FULL },
+	{ "deleted consumer", API, VALID(CR_GONE), .want = 401, .after = 1,
+	    .suites = FULL },
+	{ "the consumer's other credential", API, VALID(CR_HS256),
+	    .want = 200, .as = CR_HS256, .after = 1, .suites = FULL },
+	{ "another consumer", API, VALID(CR_DEV), .want = 200, .as = CR_DEV,
+	    .after = 1, .suites = FULL },
+};
+
+#define NGCASES	 (sizeof(gcases) / sizeof(gcases[0]))
+
+/* What the API saw: its path, and on nginx the consumer. */
+static void
+check_api(const struct gcase *k, const struct resp *r, const char *what)
+{
+	json_object	*o = api_saw(r);
+	const char	*want = k->api != NULL ? k->api : k->path;
+	const char	*user = "", *groups = "", *key = "";
+
+	if (!CHECK(o != NULL, "%s: the API's answer is no JSON", what))
+		return;
+	CHECK(streq(jstr(o, "api"), want), "%s: the API saw %s, want %s",
+	    what, str(jstr(o, "api")), want);
+	if (!is_web("lighttpd")) {
+		if (k->as != CR_DEF) {
+			user = users[credspec[k->as].owner];
+			groups = consumers[credspec[k->as].owner].joined;
+			key = creds[k->as].key;
+		}
+		CHECK(streq(jstr(o, "username"), user) &&
+		    streq(jstr(o, "groups"), groups) &&
+		    streq(jstr(o, "key"), key), "%s: the API saw consumer "
+		    "\"%s\" groups \"%s\" key \"%s\", want \"%s\" \"%s\" "
+		    "\"%s\"", what, str(jstr(o, "username")),
+		    str(jstr(o, "groups")), str(jstr(o, "key")), user, groups,
+		    key);
+	}
+	json_object_put(o);
+}
+
+/* The gateway's answer to case k (sent with token tok, or NULL). */
+static void
+check_answer(const struct gcase *k, const struct resp *r, const char *tok,
+    const char *what)
+{
+	char	 www[512];
+	int	 has;
+
+	CHECK(r->status == k->want || (r->status != 200 &&
+	    (r->status == k->also[0] || r->status == k->also[1])),
+	    "%s: HTTP %ld, want %ld", what, r->status, k->want);
+	if (tok != NULL)
+		CHECK((r->body.p == NULL || strstr(r->body.p, tok) == NULL) &&
+		    (r->head.p == NULL || strstr(r->head.p, tok) == NULL),
+		    "%s: the answer shows the token", what);
+	if (r->status != k->want)
+		return;
+	switch (k->want) {
+	case 200:
+		check_api(k, r, what);
+		break;
+	case 401:
+		has = header(r, "WWW-Authenticate", www, sizeof(www)) == 0;
+		CHECK(has && strncmp(www, WWW_INVALID, strlen(WWW_INVALID)) ==
+		    0, "%s: WWW-Authenticate %s, want %s...\"", what,
+		    has ? shown(www, tok) : "(none)", WWW_INVALID);
+		/* lighttpd hands on the authorizer's whole answer. */
+		if (is_web("lighttpd"))
+			expect_err(what, r, RT_AUTH, 401, "UNAUTHORIZED", NULL);
+		break;
+	case 403:
+		if (is_web("lighttpd"))
+			expect_err(what, r, RT_AUTH, 403, "FORBIDDEN", NULL);
+		break;
+	}
+}
+
+static void
+run_case(const struct gcase *k, const char *what)
+{
+	struct resp	 r;
+	const char	*hdrs[3];
+	const char	*fmt = k->auth;
+	char		*tok = NULL, *a = NULL, *h = NULL;
+	size_t		 n = 0;
+
+	if (k->tok.signer != CR_DEF && (tok = token(&k->tok)) == NULL) {
+		CHECK(0, "%s: cannot make the token", what);
+		return;
+	}
+	if (fmt == NULL && tok != NULL)
+		fmt = "Bearer %s";
+	if (fmt != NULL) {
+		if (asprintf(&a, fmt, str(tok), str(tok)) == -1 ||
+		    asprintf(&h, "Authorization: %s", a) == -1) {
+			CU_FAIL("out of memory");
+			free(a);
+			free(tok);
+			return;
+		}
+		hdrs[n++] = h;
+	}
+	if (k->auth2 != NULL)
+		hdrs[n++] = k->auth2;
+	if (k->hdr != NULL)
+		hdrs[n++] = k->hdr;
+	gw_get(&r, gw_url, k->path, hdrs, n);
+	check_answer(k, &r, tok, what);
+	resp_free(&r);
+	free(h);
+	free(a);
+	free(tok);
+}
+
+/* Introspection says a valid token of credential c is not active. */
+static void
+expect_inactive(const char *what, enum cr c)
+{
+	struct resp	 r;
+	struct tok	 t = { .signer = c };
+	char		*tok, *form;
+
+	if ((tok = token(&t)) == NULL || asprintf(&form, "token=%s", tok) ==
+	    -1) {
+		free(tok);
+		CU_FAIL("out of memory");
+		return;
+	}
+	introspect(&r, url, form);
+	CHECK(r.status == 200 && streq(r.body.p, "{\"active\":false}"),
+	    "%s: HTTP %ld, %s, want 200, {\"active\":false}", what, r.status,
+	    jtext(r.json));
+	resp_free(&r);
+	free(form);
+	free(tok);
+}
+
+/* Revokes CR_REVOKED and deletes C_GONE. */
+static void
+revocations(void)
+{
+	struct resp	 r;
+
+	api(&r, url, RT_CRED_REVOKE, users[C_MAIN], creds[CR_REVOKED].key,
+	    NULL);
+	expect_ok("credential revoke", &r, RT_CRED_REVOKE);
+	resp_free(&r);
+	call(&r, RT_DELETE, users[C_GONE], NULL);
+	expect_ok("delete", &r, RT_DELETE);
+	resp_free(&r);
+}
+
+static void
+test_gw_matrix(void)
+{
+	struct tok	 rt = { .signer = CR_REVOKED };
+	struct tok	 gt = { .signer = CR_GONE };
+	char		 what[160], *rtok, *gtok, *rh, *gh;
+	size_t		 i, j, after = 0;
+
+	if (gw_setup() == -1)
+		return;
+	for (i = 0; i < NGCASES; i++) {
+		if (!(gcases[i].suites & suite))
+			continue;
+		if (gcases[i].after) {
+			after++;
+			continue;
+		}
+		snprintf(what, sizeof(what), "%s %s", gcases[i].name,
+		    gcases[i].path);
+		run_case(&gcases[i], what);
+	}
+	if (after == 0)
+		return;
+
+	/* Every worker knows the credentials, then they go. */
+	rh = bearer(rtok = token(&rt));
+	gh = bearer(gtok = token(&gt));
+	expect_everywhere("to be revoked", API, rh, 200, NULL);
+	expect_everywhere("to be deleted", API, gh, 200, NULL);
+	revocations();
+	sleep_ms(ttl_ms() + 1000);
+	expect_everywhere("revoked, cache_ttl + 1 s later", API, rh, 401, NULL);
+	expect_everywhere("deleted, cache_ttl + 1 s later", API, gh, 401, NULL);
+	free(gh);
+	free(rh);
+	free(gtok);
+	free(rtok);
+	for (i = 0; i < NGCASES; i++) {
+		if (!(gcases[i].suites & suite) || !gcases[i].after)
+			continue;
+		for (j = 0; j < NREPEAT; j++) {
+			snprintf(what, sizeof(what), "%s (%zu of %d)",
+			    gcases[i].name, j + 1, NREPEAT);
+			run_case(&gcases[i], what);
+		}
+	}
+	expect_inactive("introspect a revoked credential's token", CR_REVOKED);
+	expect_inactive("introspect a deleted consumer's token", CR_GONE);
+}
+
+/* GET /v1/auth itself */
+
+struct acase {
+	const char	*name;
+	int		 down;		/* at the instance without a database */
+	const char	*uri;		/* X-Original-URI; NULL: none */
+	struct tok	 tok;		/* sent as "Bearer <token>" */
+	long		 want;
+	enum cr		 as;		/* 200: the consumer; CR_DEF: none */
+};
+
+static const struct acase acases[] = {
+	{ "valid", 0, API, VALID(CR_HS256), 200, CR_HS256 },
+	{ "valid, EdDSA", 0, API, VALID(CR_EDDSA), 200, CR_EDDSA },
+	{ "no token", 0, API, VALID(CR_DEF), 401, CR_DEF },
+	{ "bad signature", 0, API, { .signer = CR_HS256, .mangle = M_BADSIG },
+	    401, CR_DEF },
+	{ "expired", 0, API, { .signer = CR_HS256, .exp = -2 * SKEW }, 401,
+	    CR_DEF },
+	{ "unknown kid", 0, API, { .signer = CR_HS256, .kid = CR_UNKNOWN },
+	    401, CR_DEF },
+	{ "wrong group", 0, API_OTHER, VALID(CR_HS256), 403, CR_DEF },
+	{ "no X-Original-URI (acl_default deny)", 0, NULL, VALID(CR_HS256),
+	    403, CR_DEF },
+	{ "public, no token", 0, API_PUBLIC, VALID(CR_DEF), 200, CR_DEF },
+	{ "database down", 1, API, VALID(CR_HS256), 503, CR_DEF },
+	{ "database down, public", 1, API_PUBLIC, VALID(CR_DEF), 200,
+	    CR_DEF },
+	{ "database down, no token", 1, API, VALID(CR_DEF), 401, CR_DEF },
+};
+
+#define NACASES	 (sizeof(acases) / sizeof(acases[0]))
+
+/* A 200 of /v1/auth: no body; the consumer's headers, or none. */
+static void
+check_auth_pass(const struct acase *k, const struct resp *r,
+    const char *what)
+{
+	static const char *const names[] = {
+		"X-Consumer-Username", "X-Consumer-Groups", "X-Credential-Key"
+	};
+	const char	*want[3] = { NULL, NULL, NULL };
+	char		 v[NAMESZ];
+	size_t		 i;
+	int		 has;
+
+	CHECK(r->body.len == 0, "%s: a body of %zu bytes, want none", what,
+	    r->body.len);
+	if (k->as != CR_DEF) {
+		want[0] = users[credspec[k->as].owner];
+		want[1] = consumers[credspec[k->as].owner].joined;
+		want[2] = creds[k->as].key;
+	}
+	for (i = 0; i < 3; i++) {
+		has = header(r, names[i], v, sizeof(v)) == 0;
+		if (want[i] == NULL)
+			CHECK(!has, "%s: %s: %s, want none", what, names[i], v);
+		else
+			CHECK(has && strcmp(v, want[i]) == 0, "%s: %s: %s, "
+			    "want %s", what, names[i], has ? v : "(none)",
+			    want[i]);
+	}
+}
+
+static void
+test_gw_auth(void)
+{
+	const struct acase	*k;
+	struct resp		 r;
+	const char		*hdrs[3], *msg;
+	char			*tok, *h, *o, www[512], want[512], what[160];
+	size_t			 i, n;
+
+	if (gw_setup() == -1)
+		return;
+	for (i = 0; i < NACASES; i++) {
+		k = &acases[i];
+		snprintf(what, sizeof(what), "/v1/auth: %s", k->name);
+		n = 0;
+		tok = token(&k->tok);
+		h = bearer(tok);
+		o = NULL;
+		if (h != NULL)
+			hdrs[n++] = h;
+		if (k->uri != NULL && asprintf(&o, "X-Original-URI: %s",
+		    k->uri) != -1)
+			hdrs[n++] = o;
+		hdrs[n++] = "X-Original-Method: GET";
+		gw_get(&r, k->down ? down_url : url, routes[RT_AUTH].path, hdrs,
+		    n);
+		switch (k->want) {
+		case 200:
+			CHECK(r.status == 200, "%s: HTTP %ld, want 200", what,
+			    r.status);
+			check_auth_pass(k, &r, what);
+			break;
+		case 401:
+			expect_err(what, &r, RT_AUTH, 401, "UNAUTHORIZED",
+			    NULL);
+			msg = jstr(r.json, "params.errmsg");
+			snprintf(want, sizeof(want), "%s%s\"", WWW_INVALID,
+			    str(msg));
+			if (header(&r, "WWW-Authenticate", www,
+			    sizeof(www)) == -1)
+				snprintf(www, sizeof(www), "(none)");
+			CHECK(strcmp(www, want) == 0, "%s: WWW-Authenticate "
+			    "%s, want %s", what, shown(www, tok),
+			    shown(want, tok));
+			break;
+		case 403:
+			expect_err(what, &r, RT_AUTH, 403, "FORBIDDEN", NULL);
+			CHECK(header(&r, "X-Consumer-Username", www,
+			    sizeof(www)) == -1, "%s: a 403 names the consumer",
+			    what);
+			break;
+		default:
+			expect_err(what, &r, RT_AUTH, k->want,
+			    "SERVICE_UNAVAILABLE", NULL);
+			break;
+		}
+		if (tok != NULL)
+			CHECK(r.body.p == NULL || (strstr(r.body.p, tok) ==
+			    NULL && (creds[k->tok.signer].secret[0] == '\0' ||
+			    strstr(r.body.p, creds[k->tok.signer].secret) ==
+			    NULL)), "%s: the answer shows the token or the "
+			    "secret", what);
+		resp_free(&r);
+		free(o);
+		free(h);
+		free(tok);
+	}
+}
+
+/* caches */
+
+/* A grant and a revoke of groups: every worker within cache_ttl. */
+static void
+test_gw_grant_everywhere(void)
+{
+	struct resp	 r;
+	char		 u[NAMESZ], *tok, *h;
+	long long	 t0;
+
+	if (gw_setup() == -1 || consumer("gwcache",
+	    "{\"groups\":[\"contentAdmin\"]}", u, &tok) == -1)
+		return;
+	h = bearer(tok);
+	expect_everywhere("before the grant", API, h, 200, "contentAdmin");
+	expect_everywhere("before the grant", API_OTHER, h, 403, NULL);
+
+	if (grant(u, "{\"groups\":[\"userAdmin\",\"contentUser\"]}") == 0) {
+		t0 = now_ms();
+		sleep_ms((long)(t0 + ttl_ms() + 500 - now_ms()));
+		expect_everywhere("cache_ttl after the grant", API_OTHER, h,
+		    200, "userAdmin,contentUser");
+		expect_everywhere("cache_ttl after the grant", API, h, 403,
+		    NULL);
+	}
+
+	call(&r, RT_REVOKE, u, "{\"groups\":[\"userAdmin\"]}");
+	if (expect_ok("revoke", &r, RT_REVOKE) != NULL) {
+		t0 = now_ms();
+		sleep_ms((long)(t0 + ttl_ms() + 500 - now_ms()));
+		expect_everywhere("cache_ttl after the revoke", API_OTHER, h,
+		    403, NULL);
+	}
+	resp_free(&r);
+	free(h);
+	free(tok);
+}
+
+/*
+ * A consumer in many groups: the API sees all of them (nginx: the
+ * demo API echoes X-Consumer-Groups), and its name and key.
+ */
+static void
+test_gw_many_groups(void)
+{
+	struct resp	 r;
+	json_object	*o;
+	FILE		*f;
+	char		 u[NAMESZ], key[HEX32 + 1], secret[HEX32 + 1];
+	char		*req = NULL, *joined = NULL, *tok = NULL, *h = NULL;
+	size_t		 rlen, jlen;
+	int		 i;
+	struct gcred	 c;
+	struct tok	 t = { .signer = CR_HS256 };
+
+	if (gw_setup() == -1 || create(fresh(u, sizeof(u), "gwmany"), key,
+	    secret) == -1)
+		return;
+	/* 40 groups, over 1 KiB comma-joined, the API's last. */
+	if ((f = open_memstream(&req, &rlen)) == NULL)
+		return;
+	fputs("{\"groups\":[", f);
+	for (i = 0; i < 40; i++)
+		fprintf(f, "\"e2e-group-%02d-abcdefghijklmnopqrst\",", i);
+	fputs("\"contentAdmin\"]}", f);
+	fclose(f);
+	if ((f = open_memstream(&joined, &jlen)) == NULL)
+		goto done;
+	for (i = 0; i < 40; i++)
+		fprintf(f, "e2e-group-%02d-abcdefghijklmnopqrst,", i);
+	fputs("contentAdmin", f);
+	fclose(f);
+	memset(&c, 0, sizeof(c));
+	snprintf(c.key, sizeof(c.key), "%s", key);
+	snprintf(c.secret, sizeof(c.secret), "%s", secret);
+	if (grant(u, req) == -1 || (tok = mint(&t, &c, "HS256", NULL, key)) ==
+	    NULL || (h = bearer(tok)) == NULL)
+		goto done;
+	gw_get(&r, gw_url, API, (const char *const *)&h, 1);
+	CHECK(r.status == 200, "many groups: HTTP %ld, want 200", r.status);
+	if (r.status == 200 && !is_web("lighttpd")) {
+		o = api_saw(&r);
+		CHECK(streq(jstr(o, "username"), u) &&
+		    streq(jstr(o, "key"), key), "many groups: the API saw "
+		    "consumer \"%s\" key \"%s\", want \"%s\" \"%s\"",
+		    str(jstr(o, "username")), str(jstr(o, "key")), u, key);
+		CHECK(streq(jstr(o, "groups"), joined), "many groups: the API "
+		    "saw %zu bytes of X-Consumer-Groups, want all %zu",
+		    jstr(o, "groups") != NULL ? strlen(jstr(o, "groups")) : 0,
+		    jlen);
+		json_object_put(o);
+	}
+	resp_free(&r);
+done:
+	free(h);
+	free(tok);
+	free(joined);
+	free(req);
+}
+
+static int
+auth_works(void *arg)
+{
+	struct resp	 r;
+	const char	*h = arg;
+	int		 ok;
+
+	gw_get(&r, gw_url, API, &h, 1);
+	ok = r.status == 200;
+	resp_free(&r);
+	return ok;
+}
+
+/*
+ * The database gone (adminutil's account locked, its connections
+ * killed): a token whose credential no worker has cached is refused,
+ * never let through (nginx answers 500: it fails closed); /v1/auth
+ * says 503.  Public APIs still pass.  Then it all comes back.
+ */
+static void
+test_gw_db_down(void)
+{
+	struct tok	 t = { .signer = CR_HS256, .iss = CR_UNKNOWN };
+	struct tok	 v = { .signer = CR_HS256 };
+	struct resp	 r;
+	const char	*hdrs[2];
+	char		*tok, *h, *vh, *vtok;
+	size_t		 i;
+
+	if (gw_setup() == -1)
+		return;
+	vtok = token(&v);
+	vh = bearer(vtok);
+	if (sql(db, "ALTER USER 'adminutil'@'localhost' ACCOUNT LOCK") == -1)
+		goto done;
+	kill_connections();
+	for (i = 0; i < 4; i++) {
+		tok = token(&t);
+		h = bearer(tok);
+		gw_get(&r, gw_url, API, (const char *const *)&h, 1);
+		CHECK(r.status == (is_web("lighttpd") ? 503 : 500),
+		    "database down, a credential not cached: HTTP %ld, want "
+		    "%d", r.status, is_web("lighttpd") ? 503 : 500);
+		resp_free(&r);
+		hdrs[0] = h;
+		hdrs[1] = "X-Original-URI: " API;
+		gw_get(&r, url, routes[RT_AUTH].path, hdrs, 2);
+		expect_err("/v1/auth, database down", &r, RT_AUTH, 503,
+		    "SERVICE_UNAVAILABLE", NULL);
+		resp_free(&r);
+		free(h);
+		free(tok);
+	}
+	gw_get(&r, gw_url, API_PUBLIC, NULL, 0);
+	CHECK(r.status == 200, "database down, a public API: HTTP %ld, want "
+	    "200", r.status);
+	resp_free(&r);
+	gw_get(&r, gw_url, API, NULL, 0);
+	CHECK(r.status == 401, "database down, no token: HTTP %ld, want 401",
+	    r.status);
+	resp_free(&r);
+done:
+	sql(db, "ALTER USER 'adminutil'@'localhost' ACCOUNT UNLOCK");
+	CHECK(vh != NULL && wait_until(auth_works, vh, 5000, 100),
+	    "the database back: a valid token did not pass within 5 s");
+	free(vh);
+	free(vtok);
+}
+
+/* MariaDB's count of prepared statements executed, all clients. */
+static long long
+executes(void)
+{
+	return sql_num("SELECT VARIABLE_VALUE FROM information_schema."
+	    "GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_STMT_EXECUTE'");
+}
+
+/*
+ * Sends n tokens (made by mk for 0..n-1) through the gateway, each
+ * expected to give want; the statements the database executed
+ * meanwhile; *ms the time it took.
+ */
+static long long
+statements(const char *what, char *(*mk)(size_t, void *), void *arg,
+    size_t n, long want, long long *ms)
+{
+	struct resp	 r;
+	long long	 before, t0;
+	size_t		 i, ok = 0;
+	char		*tok, *h;
+
+	before = executes();
+	t0 = now_ms();
+	for (i = 0; i < n; i++) {
+		tok = mk(i, arg);
+		if ((h = bearer(tok)) != NULL) {
+			gw_get(&r, gw_url, API, (const char *const *)&h, 1);
+			ok += r.status == want;
+			resp_free(&r);
+		}
+		free(h);
+		free(tok);
+	}
+	*ms = now_ms() - t0;
+	CHECK(ok == n, "%s: %zu of %zu answered %ld", what, ok, n, want);
+	return executes() - before;
+}
+
+struct flood {
+	const char	*kid;		/* NULL: none */
+	const char	*iss;		/* NULL: fresh for each */
+	int		 bykid;		/* the fresh one is the kid */
+	int		 garble;	/* not even a token */
+};
+
+static char *
+flood_token(size_t i, void *arg)
+{
+	struct flood	*f = arg;
+	struct tok	 t = { .signer = CR_HS256 };
+	char		 k[NAMESZ], *s;
+
+	if (f->garble)
+		return asprintf(&s, "x%zu.y.z", i) == -1 ? NULL : s;
+	if (f->kid != NULL || f->iss != NULL)
+		return mint(&t, &creds[CR_HS256], "HS256", f->kid, f->iss);
+	fresh(k, sizeof(k), "nokey");
+	return mint(&t, &creds[CR_HS256], "HS256", f->bykid ? k : NULL,
+	    f->bykid ? creds[CR_HS256].key : k);
+}
+
+/* Unknown keys are cached negatively: one statement per worker. */
+static void
+test_gw_flood(void)
+{
+	struct flood	 f;
+	char		 k[NAMESZ];
+	long long	 n, ms, most, workers = (long long)conf_workers();
+	long		 ttl = ttl_ms();
+
+	if (gw_setup() == -1)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.iss = fresh(k, sizeof(k), "nokey");
+	n = statements("one unknown iss", flood_token, &f, NFLOOD, 401, &ms);
+	most = workers * (1 + ms / ttl);
+	CHECK(n >= 1 && n <= most, "%d tokens of one unknown iss in %lld ms: "
+	    "%lld statements, want 1 to %lld (one per worker and cache_ttl)",
+	    NFLOOD, ms, n, most);
+
+	memset(&f, 0, sizeof(f));
+	f.kid = fresh(k, sizeof(k), "nokey");
+	f.iss = creds[CR_HS256].key;
+	n = statements("one unknown kid", flood_token, &f, NFLOOD, 401, &ms);
+	most = workers * (1 + ms / ttl);
+	CHECK(n >= 1 && n <= most, "%d tokens of one unknown kid in %lld ms: "
+	    "%lld statements, want 1 to %lld", NFLOOD, ms, n, most);
+
+	memset(&f, 0, sizeof(f));
+	n = statements("distinct unknown iss", flood_token, &f, NDISTINCT,
+	    401, &ms);
+	CHECK(n == NDISTINCT, "%d tokens of as many unknown iss: %lld "
+	    "statements, want %d", NDISTINCT, n, NDISTINCT);
+
+	f.bykid = 1;
+	n = statements("distinct unknown kid", flood_token, &f, NDISTINCT,
+	    401, &ms);
+	CHECK(n == NDISTINCT, "%d tokens of as many unknown kid: %lld "
+	    "statements, want %d", NDISTINCT, n, NDISTINCT);
+
+	memset(&f, 0, sizeof(f));
+	f.garble = 1;
+	n = statements("garbage", flood_token, &f, NFLOOD, 401, &ms);
+	CHECK(n == 0, "%d tokens that do not parse: %lld statements, want 0",
+	    NFLOOD, n);
+
+	memset(&f, 0, sizeof(f));
+	f.iss = creds[CR_HS256].key;
+	n = statements("a known credential", flood_token, &f, NFLOOD, 200,
+	    &ms);
+	most = workers * (1 + ms / ttl);
+	CHECK(n <= most, "%d tokens of a known credential in %lld ms: %lld "
+	    "statements, want at most %lld", NFLOOD, ms, n, most);
+}
+
+/* introspection */
+
+struct icase {
+	const char	*name;
+	const char	*form;		/* a format of the token */
+	struct tok	 tok;
+	long		 want;		/* 200 or 400 */
+	enum cr		 as;		/* active: the credential; CR_DEF:
+					   inactive */
+	enum cr		 iss;		/* the iss it shows; CR_DEF: none */
+	int		 times;		/* exp and nbf too */
+	int		 seed;		/* the seeds' iat: a string of ms */
+};
+
+static const struct icase icases[] = {
+	{ "valid", "token=%s", VALID(CR_HS256), .want = 200,
+	    .as = CR_HS256, .iss = CR_HS256 },
+	{ "the seeds' client token", "token=%s",
+	    { .signer = CR_HS256, .claims = SEED_CLAIMS }, .want = 200,
+	    .as = CR_HS256, .iss = CR_HS256, .seed = 1 },
+	{ "valid, ES256 with exp and nbf", "token=%s",
+	    { .signer = CR_ES256, .exp = 300, .nbf = -10 }, .want = 200,
+	    .as = CR_ES256, .iss = CR_ES256, .times = 1 },
+	{ "kid picks the device key", "token=%s",
+	    { .signer = CR_DEVICE, .kid = CR_DEVICE, .iss = CR_HS256 },
+	    .want = 200, .as = CR_DEVICE, .iss = CR_HS256 },
+	{ "among other fields", "a=1&token=%s&b=2", VALID(CR_HS384),
+	    .want = 200, .as = CR_HS384, .iss = CR_HS384 },
+	{ "bad signature", "token=%s",
+	    { .signer = CR_HS256, .mangle = M_BADSIG }, .want = 200 },
+	{ "expired", "token=%s", { .signer = CR_HS256, .exp = -2 * SKEW },
+	    .want = 200 },
+	{ "unknown iss", "token=%s", { .signer = CR_HS256, .iss = CR_UNKNOWN },
+	    .want = 200 },
+	{ "alg none", "token=%s",
+	    { .signer = CR_HS256, .alg = "none", .mangle = M_UNSIGNED },
+	    .want = 200 },
+	{ "alg confusion", "token=%s",
+	    { .signer = CR_RS256, .alg = "HS256" }, .want = 200 },
+	{ "garbage", "token=abc", VALID(CR_DEF), .want = 200 },
+	{ "no token field", "foo=bar", VALID(CR_DEF), .want = 400 },
+	{ "empty token", "token=", VALID(CR_DEF), .want = 400 },
+	{ "empty body", "", VALID(CR_DEF), .want = 400 },
+};
+
+#define NICASES	 (sizeof(icases) / sizeof(icases[0]))
+
+/* The groups of joined ("a,b") as a JSON array. */
+static json_object *
+groups_of(const char *joined)
+{
+	json_object	*a;
+	char		*dup, *g, *save = NULL;
+
+	if ((a = json_object_new_array()) == NULL ||
+	    (dup = strdup(joined)) == NULL)
+		return a;
+	for (g = strtok_r(dup, ",", &save); g != NULL;
+	    g = strtok_r(NULL, ",", &save))
+		json_object_array_add(a, json_object_new_string(g));
+	free(dup);
+	return a;
+}
+
+/* An active answer: its members, in the contract's order. */
+static void
+check_active(const struct icase *k, json_object *o, const char *what)
+{
+	static const char *const keys[] = {
+		"active", "iss", "client_id", "username", "groups", "iat",
+		"token_type", NULL
+	};
+	static const char *const tkeys[] = {
+		"active", "iss", "client_id", "username", "groups", "exp",
+		"iat", "nbf", "token_type", NULL
+	};
+	static const char *const skeys[] = {
+		"active", "iss", "client_id", "username", "groups",
+		"token_type", NULL
+	};
+	json_object	*want, *iat = jget(o, "iat");
+	enum consumer	 c = credspec[k->as].owner;
+
+	/*
+	 * RFC 7662 has iat an integer of seconds; the seeds' clients send
+	 * a string of milliseconds: shown as seconds, or not at all.
+	 */
+	if (k->seed && iat == NULL)
+		check_keys(what, "answer", o, skeys);
+	else
+		check_keys(what, "answer", o, k->times ? tkeys : keys);
+	CHECK(json_object_get_boolean(jget(o, "active")) &&
+	    streq(jstr(o, "iss"), creds[k->iss].key) &&
+	    streq(jstr(o, "client_id"), creds[k->as].key) &&
+	    streq(jstr(o, "username"), users[c]) &&
+	    streq(jstr(o, "token_type"), "Bearer"), "%s: answer %s", what,
+	    jtext(o));
+	CHECK((k->seed && iat == NULL) ||
+	    (json_object_is_type(iat, json_type_int) &&
+	    llabs(json_object_get_int64(iat) - now_ms() / 1000) <= 60),
+	    "%s: iat %s, want an integer, seconds of now", what, jtext(iat));
+	if (k->times)
+		CHECK(json_object_is_type(jget(o, "exp"), json_type_int) &&
+		    json_object_is_type(jget(o, "nbf"), json_type_int),
+		    "%s: exp or nbf is no number: %s", what, jtext(o));
+	want = groups_of(consumers[c].joined);
+	CHECK(json_object_equal(jget(o, "groups"), want), "%s: groups %s, "
+	    "want %s", what, jtext(jget(o, "groups")), jtext(want));
+	json_object_put(want);
+}
+
+static void
+test_gw_introspect(void)
+{
+	const struct icase	*k;
+	struct resp		 r;
+	json_object		*inactive;
+	char			*tok, *form, what[160];
+	size_t			 i;
+
+	if (gw_setup() == -1)
+		return;
+	inactive = json_tokener_parse("{\"active\":false}");
+	for (i = 0; i < NICASES; i++) {
+		k = &icases[i];
+		snprintf(what, sizeof(what), "introspect: %s", k->name);
+		tok = token(&k->tok);
+		if (asprintf(&form, k->form, str(tok)) == -1) {
+			free(tok);
+			CU_FAIL("out of memory");
+			continue;
+		}
+		introspect(&r, url, form);
+		if (k->want == 400)
+			expect_err(what, &r, RT_INTROSPECT, 400, "BAD_REQUEST",
+			    NULL);
+		else if (CHECK(r.status == 200 && streq(r.ctype, CTYPE_JSON) &&
+		    json_object_is_type(r.json, json_type_object),
+		    "%s: HTTP %ld, Content-Type %s, want 200, %s", what,
+		    r.status, str(r.ctype), CTYPE_JSON)) {
+			if (k->as != CR_DEF)
+				check_active(k, r.json, what);
+			else
+				CHECK(json_object_equal(r.json, inactive),
+				    "%s: answer %s, want {\"active\":false}",
+				    what, jtext(r.json));
+		}
+		resp_free(&r);
+		free(form);
+		free(tok);
+	}
+	json_object_put(inactive);
+}
+
+/* credential/register */
+
+/* Public keys as a register request may have them. */
+enum pk {
+	PK_NONE,	/* no public_key */
+	PK_EMPTY,	/* "" */
+	PK_NUMBER,	/* 42 */
+	PK_GARBAGE,	/* PEM armour around no key */
+	PK_RSA2048,
+	PK_RSA1024,
+	PK_P256,
+	PK_P384,
+	PK_ED25519,
+	PK_PRIVATE,	/* a private key's PEM */
+	PK_NUL,		/* an RSA key's PEM, then a NUL and more */
+	NPK
+};
+
+struct rcase {
+	const char	*name;
+	const char	*alg;		/* JSON of algorithm; NULL: none */
+	enum pk		 pk;
+	const char	*msg;		/* errmsg; NULL: any */
+	int		 prefix;	/* msg is its start */
+};
+
+static const struct rcase rcases[] = {
+	{ "unknown algorithm", "\"HS1024\"", PK_NONE, ALG_MSG, 0 },
+	{ "algorithm none", "\"none\"", PK_NONE, ALG_MSG, 0 },
+	{ "algorithm in lowercase", "\"hs256\"", PK_NONE, ALG_MSG, 0 },
+	{ "algorithm EDDSA", "\"EDDSA\"", PK_RSA2048, ALG_MSG, 0 },
+	{ "algorithm RS512", "\"RS512\"", PK_RSA2048, ALG_MSG, 0 },
+	{ "algorithm empty", "\"\"", PK_NONE, ALG_MSG, 0 },
+	{ "algorithm a number", "256", PK_NONE, ALG_MSG, 0 },
+	{ "RS256 without public_key", "\"RS256\"", PK_NONE,
+	    "PUBLIC KEY IS MANDATORY FOR RS256", 0 },
+	{ "ES256 without public_key", "\"ES256\"", PK_NONE,
+	    "PUBLIC KEY IS MANDATORY FOR ES256", 0 },
+	{ "EdDSA without public_key", "\"EdDSA\"", PK_NONE,
+	    "PUBLIC KEY IS MANDATORY FOR EdDSA", 0 },
+	{ "RS256, public_key empty", "\"RS256\"", PK_EMPTY,
+	    "PUBLIC KEY IS MANDATORY FOR RS256", 0 },
+	{ "RS256, public_key a number", "\"RS256\"", PK_NUMBER,
+	    "PUBLIC KEY", 1 },
+	{ "RS256, garbage PEM", "\"RS256\"", PK_GARBAGE, "PUBLIC KEY: ", 1 },
+	{ "RS256, an EC key", "\"RS256\"", PK_P256, "PUBLIC KEY: ", 1 },
+	{ "RS256, RSA of 1024 bits", "\"RS256\"", PK_RSA1024, "PUBLIC KEY: ",
+	    1 },
+	{ "RS256, a private key", "\"RS256\"", PK_PRIVATE, "PUBLIC KEY: ",
+	    1 },
+	{ "RS256, a NUL in the PEM", "\"RS256\"", PK_NUL, "PUBLIC KEY: ", 1 },
+	{ "ES256, an RSA key", "\"ES256\"", PK_RSA2048, "PUBLIC KEY: ", 1 },
+	{ "ES256, a P-384 key", "\"ES256\"", PK_P384, "PUBLIC KEY: ", 1 },
+	{ "ES256, an Ed25519 key", "\"ES256\"", PK_ED25519, "PUBLIC KEY: ",
+	    1 },
+	{ "EdDSA, a P-256 key", "\"EdDSA\"", PK_P256, "PUBLIC KEY: ", 1 },
+	{ "EdDSA, an RSA key", "\"EdDSA\"", PK_RSA2048, "PUBLIC KEY: ", 1 },
+	{ "HS256 with a public_key", "\"HS256\"", PK_P256, NULL, 0 },
+	{ "HS512 with a public_key", "\"HS512\"", PK_RSA2048, NULL, 0 },
+	{ "no algorithm, a public_key", NULL, PK_ED25519, NULL, 0 },
+};
+
+#define NRCASES	 (sizeof(rcases) / sizeof(rcases[0]))
+
+/* The public keys of enum pk, as JSON values (NULL: none). */
+static int
+pk_make(json_object **pk)
+{
+	EVP_PKEY	*k[NPK];
+	char		*pem[NPK], *p;
+	size_t		 i;
+	int		 rc = 0;
+
+	memset(k, 0, sizeof(k));
+	memset(pem, 0, sizeof(pem));
+	memset(pk, 0, NPK * sizeof(*pk));
+	k[PK_RSA2048] = keygen("RS256");
+	k[PK_RSA1024] = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+	k[PK_P256] = keygen("ES256");
+	k[PK_P384] = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	k[PK_ED25519] = keygen("EdDSA");
+	for (i = PK_RSA2048; i <= PK_ED25519; i++)
+		if ((pem[i] = pem_of(k[i], 0)) == NULL ||
+		    (pk[i] = json_object_new_string(pem[i])) == NULL)
+			rc = -1;
+	pem[PK_PRIVATE] = pem_of(k[PK_P256], 1);
+	if (pem[PK_PRIVATE] == NULL || pem[PK_RSA2048] == NULL) {
+		rc = -1;
+		goto done;
+	}
+	pk[PK_PRIVATE] = json_object_new_string(pem[PK_PRIVATE]);
+	pk[PK_EMPTY] = json_object_new_string("");
+	pk[PK_NUMBER] = json_object_new_int(42);
+	pk[PK_GARBAGE] = json_object_new_string("-----BEGIN PUBLIC KEY-----\n"
+	    "bm90IGEga2V5\n-----END PUBLIC KEY-----\n");
+	/* A PEM reader stops at its END line; the rest must not be lost. */
+	if (asprintf(&p, "%s#x", pem[PK_RSA2048]) != -1) {
+		p[strlen(pem[PK_RSA2048])] = '\0';
+		pk[PK_NUL] = json_object_new_string_len(p,
+		    (int)strlen(pem[PK_RSA2048]) + 2);
+		free(p);
+	}
+done:
+	for (i = 0; i < NPK; i++) {
+		EVP_PKEY_free(k[i]);
+		if (pem[i] != NULL)
+			explicit_bzero(pem[i], strlen(pem[i]));
+		free(pem[i]);
+	}
+	return rc;
+}
+
+static void
+test_gw_register_invalid(void)
+{
+	const struct rcase	*k;
+	json_object		*pk[NPK], *v;
+	struct resp		 r;
+	const char		*msg;
+	char			 u[NAMESZ], key[NAMESZ], what[160];
+	size_t			 i;
+
+	if (create(fresh(u, sizeof(u), "gwreg"), NULL, NULL) == -1)
+		return;
+	if (pk_make(pk) == -1) {
+		CU_FAIL("cannot make the public keys");
+		goto done;
+	}
+	for (i = 0; i < NRCASES; i++) {
+		k = &rcases[i];
+		snprintf(what, sizeof(what), "register: %s", k->name);
+		v = k->alg != NULL ? json_tokener_parse(k->alg) : NULL;
+		register_key(&r, u, fresh(key, sizeof(key), "gwkey"), v,
+		    json_object_get(pk[k->pk]));
+		expect_err(what, &r, RT_CRED_REGISTER, 400, "BAD_REQUEST",
+		    k->prefix ? NULL : k->msg);
+		msg = jstr(r.json, "params.errmsg");
+		if (k->prefix)
+			CHECK(msg != NULL && strncmp(msg, k->msg,
+			    strlen(k->msg)) == 0, "%s: errmsg \"%s\", want "
+			    "\"%s...\"", what, str(msg), k->msg);
+		resp_free(&r);
+	}
+	CHECK(rows("credentials", u) == 1, "%lld credentials after the "
+	    "failed registers, want 1", rows("credentials", u));
+done:
+	for (i = 0; i < NPK; i++)
+		json_object_put(pk[i]);
+}
+
+/*
+ * The token of an HMAC credential/register: {"alg":alg,"typ":"JWT"}.
+ * {"iss":key,"iat":<now>} signed with the secret's bytes; 1 if so.
+ */
+static int
+hmac_token_ok(const char *tok, const char *alg, const char *key,
+    const char *secret)
+{
+	const char	*d1, *d2;
+	json_object	*h, *p;
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 len = 0;
+	char		 sig[2 * EVP_MAX_MD_SIZE];
+	int		 ok;
+
+	if (tok == NULL || (d1 = strchr(tok, '.')) == NULL ||
+	    (d2 = strchr(d1 + 1, '.')) == NULL || strchr(d2 + 1, '.') != NULL)
+		return 0;
+	h = b64url_json(tok, (size_t)(d1 - tok));
+	p = b64url_json(d1 + 1, (size_t)(d2 - d1 - 1));
+	HMAC(hmac_md(alg), secret, (int)strlen(secret),
+	    (const unsigned char *)tok, (size_t)(d2 - tok), mac, &len);
+	b64url(sig, mac, len);
+	ok = json_object_object_length(h) == 2 && streq(jstr(h, "alg"), alg) &&
+	    streq(jstr(h, "typ"), "JWT") && json_object_object_length(p) == 2 &&
+	    streq(jstr(p, "iss"), key) &&
+	    json_object_is_type(jget(p, "iat"), json_type_int) &&
+	    llabs(json_object_get_int64(jget(p, "iat")) - now_ms() / 1000) <=
+	    60 && strcmp(sig, d2 + 1) == 0;
+	json_object_put(h);
+	json_object_put(p);
+	return ok;
+}
+
+struct reg {
+	const char	*alg;
+	char		 key[NAMESZ];
+	char		 secret[HEX32 + 1];
+	char		*pem;
+};
+
+/* Registers g (again: the same answer); its result checked. */
+static void
+register_ok(const char *u, struct reg *g, const char *what)
+{
+	struct resp	 r;
+	json_object	*res;
+	char		*h;
+	static const char *const keys[] = { "key", "secret", "token", NULL };
+
+	register_key(&r, u, g->key, json_object_new_string(g->alg),
+	    g->pem != NULL ? json_object_new_string(g->pem) : NULL);
+	if ((res = expect_ok(what, &r, RT_CRED_REGISTER)) == NULL) {
+		resp_free(&r);
+		return;
+	}
+	check_keys(what, "result", res, keys);
+	CHECK(streq(jstr(res, "key"), g->key), "%s: key %s, want %s", what,
+	    str(jstr(res, "key")), g->key);
+	if (g->pem != NULL) {
+		CHECK(streq(jstr(res, "secret"), "") &&
+		    streq(jstr(res, "token"), ""), "%s: an asymmetric "
+		    "credential with a secret or a token", what);
+		resp_free(&r);
+		return;
+	}
+	if (g->secret[0] == '\0' && is_hex(jstr(res, "secret"), HEX32))
+		snprintf(g->secret, sizeof(g->secret), "%s",
+		    jstr(res, "secret"));
+	CHECK(streq(jstr(res, "secret"), g->secret), "%s: the secret is not "
+	    "32 lowercase hex digits, or not the first one", what);
+	CHECK(hmac_token_ok(jstr(res, "token"), g->alg, g->key, g->secret),
+	    "%s: the token is not {\"alg\":\"%s\",\"typ\":\"JWT\"}."
+	    "{\"iss\":key,\"iat\":now} signed with the secret", what, g->alg);
+	/* The token it gave works at the gateway. */
+	if (gw_url != NULL && (h = bearer(jstr(res, "token"))) != NULL) {
+		CHECK(gw_many(API, h, 1, 0, 200, "contentAdmin") == 1,
+		    "%s: the token it gave does not pass the gateway", what);
+		free(h);
+	}
+	resp_free(&r);
+}
+
+static void
+test_gw_register(void)
+{
+	struct reg	 g[] = {
+		{ .alg = "HS384" }, { .alg = "HS512" }, { .alg = "HS256" },
+		{ .alg = "RS256" }, { .alg = "ES256" }, { .alg = "EdDSA" },
+	};
+	struct {
+		size_t		 which;		/* of g */
+		const char	*alg;		/* another */
+		size_t		 pem;		/* of g: its key */
+	} clash[] = { { 0, "HS512", 0 }, { 3, "ES256", 4 }, { 4, "HS256", 0 },
+	    { 5, "RS256", 3 } };
+	EVP_PKEY	*pkey;
+	struct resp	 r;
+	json_object	*l, *c;
+	char		 u[NAMESZ], what[160], msg[NAMESZ + 96];
+	size_t		 i, n = sizeof(g) / sizeof(g[0]);
+
+	if (create(fresh(u, sizeof(u), "gwreg"), NULL, NULL) == -1 ||
+	    grant(u, "{\"groups\":[\"contentAdmin\"]}") == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		fresh(g[i].key, sizeof(g[i].key), "gwkey");
+		if (strncmp(g[i].alg, "HS", 2) != 0) {
+			pkey = keygen(g[i].alg);
+			g[i].pem = pem_of(pkey, 0);
+			EVP_PKEY_free(pkey);
+			if (g[i].pem == NULL) {
+				CU_FAIL("cannot make a key pair");
+				goto done;
+			}
+		}
+		snprintf(what, sizeof(what), "register %s", g[i].alg);
+		register_ok(u, &g[i], what);
+		snprintf(what, sizeof(what), "register %s again", g[i].alg);
+		register_ok(u, &g[i], what);
+	}
+	for (i = 0; i < sizeof(clash) / sizeof(clash[0]); i++) {
+		snprintf(what, sizeof(what), "register the %s key as %s",
+		    g[clash[i].which].alg, clash[i].alg);
+		register_key(&r, u, g[clash[i].which].key,
+		    json_object_new_string(clash[i].alg),
+		    strncmp(clash[i].alg, "HS", 2) != 0 ?
+		    json_object_new_string(g[clash[i].pem].pem) : NULL);
+		snprintf(msg, sizeof(msg), "ERROR WHEN CREATING CREDENTIAL "
+		    "FOR CONSUMER. KEY : %s, already exists.",
+		    g[clash[i].which].key);
+		expect_err(what, &r, RT_CRED_REGISTER, 409,
+		    "CREATE_CREDENTIAL_ERROR", msg);
+		resp_free(&r);
+	}
+	/* A revoked key is not handed out again. */
+	api(&r, url, RT_CRED_REVOKE, u, g[0].key, NULL);
+	expect_ok("credential revoke", &r, RT_CRED_REVOKE);
+	resp_free(&r);
+	register_key(&r, u, g[0].key, json_object_new_string(g[0].alg), NULL);
+	snprintf(msg, sizeof(msg), "ERROR WHEN CREATING CREDENTIAL FOR "
+	    "CONSUMER. KEY : %s, already exists.", g[0].key);
+	expect_err("register a revoked key again", &r, RT_CRED_REGISTER, 409,
+	    "CREATE_CREDENTIAL_ERROR", msg);
+	resp_free(&r);
+	CHECK(rows("credentials", u) == (long long)n + 1, "%lld credentials, "
+	    "want %zu", rows("credentials", u), n + 1);
+	/* The list shows each one's algorithm, never a key. */
+	call(&r, RT_CRED_LIST, u, NULL);
+	if (expect_ok("credential/list", &r, RT_CRED_LIST) != NULL) {
+		l = jget(r.json, "result.credentials");
+		CHECK(json_object_array_length(l) == n + 1, "credential/list: "
+		    "%s", jtext(l));
+		for (i = 0; i < n && i + 1 < json_object_array_length(l);
+		    i++) {
+			c = json_object_array_get_idx(l, i + 1);
+			CHECK(streq(jstr(c, "key"), g[i].key) &&
+			    streq(jstr(c, "algorithm"), g[i].alg),
+			    "credential/list: %s, want key %s algorithm %s",
+			    jtext(c), g[i].key, g[i].alg);
+		}
+		CHECK(strstr(r.body.p, "BEGIN") == NULL &&
+		    strstr(r.body.p, "secret") == NULL, "credential/list "
+		    "shows a key or a secret");
+	}
+	resp_free(&r);
+done:
+	for (i = 0; i < n; i++)
+		free(g[i].pem);
+}
+
+const struct e2e_test gateway_tests[] = {
+	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
+	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
+	{ "gateway: grant and revoke reach every worker in cache_ttl",
+	    test_gw_grant_everywhere, FULL },
+	{ "gateway: a consumer in 41 groups: the API sees them all",
+	    test_gw_many_groups, FULL },
+	{ "gateway: database down: the gateway fails closed",
+	    test_gw_db_down, FULL },
+	{ "gateway: unknown keys cost one statement per worker",
+	    test_gw_flood, FULL },
+	{ "gateway: introspection (RFC 7662)", test_gw_introspect, FULL },
+	{ "gateway: credential/register refuses bad algorithms and keys",
+	    test_gw_register_invalid, FULL },
+	{ "gateway: credential/register of every algorithm",
+	    test_gw_register, FULL },
+};
+
+const size_t gateway_ntests = sizeof(gateway_tests) /
+    sizeof(gateway_tests[0]);
