@@ -20,6 +20,7 @@
 
 /* A cached credential: everything a decision needs, keys made once. */
 struct cred {
+	unsigned long long gen;		/* unique per cred_make() */
 	struct jwt_key	  key;
 	char		 *keyname;	/* the credential's key */
 	char		 *username;
@@ -33,9 +34,40 @@ struct auth {
 	struct store		*store;
 	struct cache		*cache;
 	struct acl		*acl;
+	struct cache		*memo;	/* tokens that verified */
 	/* Working copy of the URI being normalised. */
 	char			 path[8192];
 };
+
+#define MEMO_SIZE	 4096	/* tokens remembered per worker */
+#define MEMO_TOKEN_MAX	 2048	/* longer tokens are verified every time */
+
+/*
+ * A token that verified: the credential it verified against (the same
+ * only while that cache entry lives: gen), its claims for the times.
+ */
+struct memo {
+	struct cred	*cred;
+	unsigned long long gen;
+	char		*key;
+	size_t		 klen;
+	json_object	*claims;
+};
+
+static void
+memo_free(void *p)
+{
+	struct memo	*m = p;
+
+	if (m == NULL)
+		return;
+	json_object_put(m->claims);
+	free(m->key);
+	free(m);
+}
+
+/* Numbers every cred_make(): a memo names the credential it saw. */
+static unsigned long long	 cred_gens;
 
 static void
 cred_free(void *p)
@@ -73,8 +105,15 @@ auth_new(const struct config *cfg, struct store *store, char *err,
 		free(a);
 		return NULL;
 	}
+	if ((a->memo = cache_new(MEMO_SIZE, memo_free)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		cache_free(a->cache);
+		free(a);
+		return NULL;
+	}
 	if (cfg->acl_file[0] != '\0' &&
 	    (a->acl = acl_load(cfg->acl_file, err, errsz)) == NULL) {
+		cache_free(a->memo);
 		cache_free(a->cache);
 		free(a);
 		return NULL;
@@ -87,6 +126,7 @@ auth_free(struct auth *a)
 {
 	if (a == NULL)
 		return;
+	cache_free(a->memo);
 	cache_free(a->cache);
 	acl_free(a->acl);
 	free(a);
@@ -104,6 +144,7 @@ cred_make(const char *keyname, const struct auth_record *rec)
 	alg = jwt_alg_parse(rec->algorithm, strlen(rec->algorithm));
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	c->gen = ++cred_gens;
 	if (jwt_alg_is_hmac(alg)) {
 		if (jwt_key_hmac(&c->key, alg, rec->secret,
 		    strlen(rec->secret)) == -1)
@@ -276,8 +317,27 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 	const char	*key;
 	size_t		 klen;
 	enum store_rc	 rc;
+	struct memo	*m;
+	struct cred	*mc;
+	void		*mv;
 
 	*cred = NULL;
+	memset(t, 0, sizeof(*t));
+	/* The same bytes verified before, against a credential still cached. */
+	if (a->cfg->cache_ttl > 0 && len <= MEMO_TOKEN_MAX &&
+	    cache_get(a->memo, tok, len, now, &mv)) {
+		m = mv;
+		if (cred_find(a, m->key, m->klen, now, &mc) == ST_OK &&
+		    mc != NULL && mc == m->cred && mc->gen == m->gen) {
+			*cred = mc;
+			/* The callers read the claims (introspection). */
+			t->claims = json_object_get(m->claims);
+			t->alg = mc->key.alg;
+			if ((*why = check_times(a->cfg, m->claims, now)) != NULL)
+				return 401;
+			return 200;
+		}
+	}
 	if (jwt_parse(t, tok, len, why) == -1)
 		return 401;
 	if (t->kid != NULL) {
@@ -319,6 +379,20 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 	}
 	if ((*why = check_times(a->cfg, t->claims, now)) != NULL)
 		return 401;
+	if (a->cfg->cache_ttl > 0 && len <= MEMO_TOKEN_MAX &&
+	    (m = calloc(1, sizeof(*m))) != NULL) {
+		m->cred = *cred;
+		m->gen = (*cred)->gen;
+		m->claims = json_object_get(t->claims);
+		m->klen = klen;
+		if ((m->key = malloc(klen)) == NULL) {
+			memo_free(m);
+			return 200;
+		}
+		memcpy(m->key, key, klen);
+		(void)cache_put(a->memo, tok, len, m,
+		    now + (long long)a->cfg->cache_ttl * 1000);
+	}
 	return 200;
 }
 

@@ -124,23 +124,28 @@ jwt_b64url_decode(unsigned char *out, const char *in, size_t len)
 
 /* parsing */
 
+/*
+ * The JSON object in base64url s.  One tokener serves the whole process
+ * (a worker checks one token at a time): made once, reset per part.
+ */
 static json_object *
 json_part(const char *s, size_t len)
 {
-	unsigned char	*dec;
-	json_tokener	*tok;
-	json_object	*o = NULL;
-	long		 n;
+	static json_tokener	*tok;
+	unsigned char		 dec[JSON_PART_MAX];
+	json_object		*o;
+	long			 n;
 
-	if ((dec = malloc(len / 4 * 3 + 3)) == NULL)
+	if (len / 4 * 3 + 3 > sizeof(dec) ||
+	    (n = jwt_b64url_decode(dec, s, len)) <= 0)
 		return NULL;
-	if ((n = jwt_b64url_decode(dec, s, len)) <= 0 ||
-	    (tok = json_tokener_new_ex(JSON_DEPTH)) == NULL) {
-		free(dec);
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
+	if (tok == NULL) {
+		if ((tok = json_tokener_new_ex(JSON_DEPTH)) == NULL)
+			return NULL;
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+		    JSON_TOKENER_VALIDATE_UTF8);
+	} else
+		json_tokener_reset(tok);
 	o = json_tokener_parse_ex(tok, (const char *)dec, (int)n);
 	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) != (size_t)n ||
@@ -148,8 +153,6 @@ json_part(const char *s, size_t len)
 		json_object_put(o);
 		o = NULL;
 	}
-	json_tokener_free(tok);
-	free(dec);
 	return o;
 }
 
