@@ -18,27 +18,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "jwt.h"
+
 #define LINE_MAX_	 1024
-
-/* Unpadded base64url of n bytes of in into out; returns the length. */
-static size_t
-b64url(char *out, const unsigned char *in, size_t n)
-{
-	int	 len;
-	size_t	 i;
-
-	len = EVP_EncodeBlock((unsigned char *)out, in, (int)n);
-	while (len > 0 && out[len - 1] == '=')
-		len--;
-	out[len] = '\0';
-	for (i = 0; i < (size_t)len; i++) {
-		if (out[i] == '+')
-			out[i] = '-';
-		else if (out[i] == '/')
-			out[i] = '_';
-	}
-	return (size_t)len;
-}
 
 /* 1 if s can stand inside a JSON string as it is. */
 static int
@@ -98,16 +80,17 @@ main(int argc, char *argv[])
 			    lineno);
 			return 1;
 		}
-		off = b64url(tok, (const unsigned char *)hdr, sizeof(hdr) - 1);
+		off = jwt_b64url_encode(tok, (const unsigned char *)hdr,
+		    sizeof(hdr) - 1);
 		tok[off++] = '.';
-		off += b64url(tok + off, (const unsigned char *)claims, n);
+		off += jwt_b64url_encode(tok + off, (const unsigned char *)claims, n);
 		if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
 		    (const unsigned char *)tok, off, mac, &maclen) == NULL) {
 			fprintf(stderr, "mint: HMAC failed\n");
 			return 1;
 		}
 		tok[off++] = '.';
-		b64url(tok + off, mac, maclen);
+		jwt_b64url_encode(tok + off, mac, maclen);
 		puts(tok);
 	}
 	return ferror(stdin) || fflush(stdout) != 0 ? 1 : 0;
