@@ -204,8 +204,7 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 	unsigned long	 len[DB_MAX_COLS];
 	my_bool		 isnull[DB_MAX_COLS], err[DB_MAX_COLS];
 	struct db_col	 cols[DB_MAX_COLS];
-	MYSQL_RES	*meta = NULL;
-	unsigned	 ncols = 0, i;
+	unsigned	 ncols, i;
 	enum db_rc	 rc;
 	int		 r, stop = 0;
 
@@ -226,9 +225,9 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 	}
 	if (mysql_stmt_bind_param(st, in) != 0 || mysql_stmt_execute(st) != 0)
 		goto fail;
-	if ((meta = mysql_stmt_result_metadata(st)) != NULL) {
-		if ((ncols = mysql_num_fields(meta)) > DB_MAX_COLS) {
-			mysql_free_result(meta);
+	/* The statement's own field count: no metadata copy per call. */
+	if ((ncols = mysql_stmt_field_count(st)) > 0) {
+		if (ncols > DB_MAX_COLS) {
 			mysql_stmt_free_result(st);
 			return DB_ERR;
 		}
@@ -267,7 +266,6 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 			if (fn != NULL)
 				stop = fn(arg, cols, ncols);
 		}
-		mysql_free_result(meta);
 		mysql_stmt_free_result(st);
 	}
 	if (affected != NULL)
@@ -275,13 +273,10 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 	db->insert_id = mysql_stmt_insert_id(st);
 	return DB_OK;
 nomem:
-	mysql_free_result(meta);
 	mysql_stmt_free_result(st);
 	log_error("database: cannot read a result");
 	return DB_ERR;
 fail:
-	if (meta != NULL)
-		mysql_free_result(meta);
 	rc = db_fail(db, mysql_stmt_errno(st), "execute",
 	    mysql_stmt_error(st));
 	if (db->my != NULL)

@@ -22,6 +22,7 @@ enum stmt {
 	Q_GROUP_DELETE_ALL,
 	Q_GROUP_DELETE_ONE,
 	Q_GROUPS_OF_ID,
+	Q_GROUPS_SYNC,
 	Q_GROUPS_OF_USER,
 	Q_CRED_FIRST_SECRET,
 	Q_CRED_INSERT,
@@ -55,6 +56,10 @@ static const char *const sql[Q__MAX] = {
 	[Q_GROUP_DELETE_ONE] =
 	    "DELETE FROM consumer_groups WHERE consumer_id = ? AND "
 	    "group_name = ?",
+	[Q_GROUPS_SYNC] =
+	    "UPDATE consumers SET group_list = COALESCE((SELECT "
+	    "GROUP_CONCAT(group_name ORDER BY position SEPARATOR ',') "
+	    "FROM consumer_groups WHERE consumer_id = ?), '') WHERE id = ?",
 	[Q_GROUPS_OF_ID] =
 	    "SELECT group_name FROM consumer_groups WHERE consumer_id = ? "
 	    "ORDER BY position",
@@ -93,10 +98,9 @@ static const char *const sql[Q__MAX] = {
 	[Q_PING] = "SELECT 1",
 	[Q_AUTH] =
 	    "SELECT c.username, r.algorithm, r.secret, r.public_key, "
-	    "g.group_name FROM credentials r "
+	    "c.group_list FROM credentials r "
 	    "JOIN consumers c ON c.id = r.consumer_id "
-	    "LEFT JOIN consumer_groups g ON g.consumer_id = c.id "
-	    "WHERE r.`key` = ? AND r.revoked_at IS NULL ORDER BY g.position",
+	    "WHERE r.`key` = ? AND r.revoked_at IS NULL",
 };
 
 struct store {
@@ -270,6 +274,15 @@ groups_of_id(struct store *s, long long id, struct strlist *out)
 	return db_exec(s->db, Q_GROUPS_OF_ID, &a, 1, row_group, out, NULL);
 }
 
+/* Rewrites the consumer's group_list from consumer_groups. */
+static enum db_rc
+groups_sync(struct store *s, long long id)
+{
+	struct db_arg	 a[2] = { DB_INT(id), DB_INT(id) };
+
+	return db_exec(s->db, Q_GROUPS_SYNC, a, 2, NULL, NULL, NULL);
+}
+
 /* create */
 
 struct create_ctx {
@@ -314,7 +327,7 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 	a[1] = DB_CSTR(x->group);
 	a[2] = DB_INT(id);
 	if ((rc = db_exec(s->db, Q_GROUP_ADD_LAST, a, 3, NULL, NULL, NULL))
-	    != DB_OK)
+	    != DB_OK || (rc = groups_sync(s, id)) != DB_OK)
 		return rc;
 	memset(cr, 0, sizeof(*cr));
 	if ((rc = db_exec(s->db, Q_CRED_FIRST_SECRET, a, 1, row_cred, cr,
@@ -380,6 +393,8 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 		if (rc != DB_OK)
 			return rc;
 	}
+	if ((rc = groups_sync(s, id)) != DB_OK)
+		return rc;
 	return groups_of_id(s, id, x->out);
 }
 
@@ -691,23 +706,26 @@ row_auth(void *arg, const struct db_col *c, unsigned n)
 {
 	struct auth_ctx		*x = arg;
 	struct auth_record	*r = x->rec;
+	const char		*p, *end, *comma;
 
 	(void)n;
-	if (!x->found) {
-		x->found = 1;
-		snprintf(r->algorithm, sizeof(r->algorithm), "%s", c[1].s);
-		snprintf(r->secret, sizeof(r->secret), "%s", c[2].s);
-		if ((r->username = strdup(c[0].s)) == NULL ||
-		    (!c[3].null && (r->public_key = strdup(c[3].s)) == NULL)) {
-			x->nomem = 1;
-			return 1;
-		}
+	x->found = 1;
+	snprintf(r->algorithm, sizeof(r->algorithm), "%s", c[1].s);
+	snprintf(r->secret, sizeof(r->secret), "%s", c[2].s);
+	if ((r->username = strdup(c[0].s)) == NULL ||
+	    (!c[3].null && (r->public_key = strdup(c[3].s)) == NULL))
+		goto nomem;
+	/* group_list: comma-joined, in granted order, "" for none. */
+	for (p = c[4].s, end = p + c[4].len; p < end; p = comma + 1) {
+		if ((comma = memchr(p, ',', end - p)) == NULL)
+			comma = end;
+		if (strlist_add(&r->groups, p, comma - p) == -1)
+			goto nomem;
 	}
-	if (!c[4].null && strlist_add(&r->groups, c[4].s, c[4].len) == -1) {
-		x->nomem = 1;
-		return 1;
-	}
-	return 0;
+	return 1;
+nomem:
+	x->nomem = 1;
+	return 1;
 }
 
 enum store_rc
