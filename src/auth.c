@@ -306,6 +306,29 @@ check_times(const struct config *cfg, json_object *claims, long long now_ms)
 }
 
 /*
+ * How long a cache in front (nginx's fastcgi_cache) may keep a pass, in
+ * whole seconds, nginx's unit: kept n seconds there means seen for up to
+ * n + 1.  So cache_ttl - 1, and less so as never to outlive the token:
+ * exp + clock_skew, the last moment this check would still pass it.
+ * The pass of a revoked credential is then seen for under twice
+ * cache_ttl, here and in front.
+ */
+static int
+pass_keep(const struct config *cfg, json_object *claims, long long now_ms)
+{
+	double	 exp, left;
+	int	 keep = cfg->cache_ttl - 1, has_exp;
+
+	if (claims != NULL && numeric_claim(claims, "exp", &exp, &has_exp) &&
+	    has_exp) {
+		left = floor(exp + cfg->clock_skew - (double)now_ms / 1000.0);
+		if (left - 1 < keep)
+			keep = left < 1 ? 0 : (int)(left - 1);
+	}
+	return keep > 0 ? keep : 0;
+}
+
+/*
  * Parses and verifies a token: signature, credential, times.  On
  * success returns 200 and *cred; else 401 (or 503/500) with *why.
  */
@@ -483,6 +506,7 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 	kind = allowed(a, q, &rule, &deny);
 	if (kind == ACL_PUBLIC) {
 		res->status = 200;
+		res->keep = pass_keep(a->cfg, NULL, now);
 		return;
 	}
 	if (q->nauthorization > 1) {
@@ -495,6 +519,8 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 		return;
 	}
 	res->status = verify(a, tok, len, now, &t, &c, &res->why);
+	if (res->status == 200)
+		res->keep = pass_keep(a->cfg, t.claims, now);
 	jwt_free(&t);
 	if (res->status != 200)
 		return;
@@ -508,6 +534,8 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 		res->status = 403;
 		res->why = "the consumer's groups do not allow this API";
 	}
+	if (res->status != 200)
+		res->keep = 0;
 }
 
 char *

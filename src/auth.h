@@ -23,6 +23,8 @@ struct auth_result {
 	const char	*username;	/* NULL when no token was needed */
 	const char	*groups;	/* comma-joined */
 	const char	*key;		/* the credential's key */
+	int		 keep;		/* 200: whole seconds a cache in
+					   front may keep it, 0 = none */
 };
 
 /* What the check needs of one request. */

@@ -18,7 +18,7 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 {
 	struct auth_request	 q;
 	struct auth_result	 v;
-	char			 www[256];
+	char			 www[256], keep[16];
 	int			 authorizer = r->role == ROLE_AUTHORIZER;
 
 	memset(&q, 0, sizeof(q));
@@ -37,6 +37,13 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 	switch (v.status) {
 	case 200:
 		res->status = 200;
+		/* nginx's fastcgi_cache: for how long it may keep this. */
+		snprintf(keep, sizeof(keep), "%d", v.keep);
+		if (!authorizer &&
+		    response_header(res, "X-Accel-Expires", keep) == -1) {
+			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
+			return;
+		}
 		if (v.username == NULL)
 			return;		/* a public API: no consumer */
 		/* All three, or the request does not pass. */

@@ -621,20 +621,34 @@ grant(const char *user, const char *request)
 	return ok ? 0 : -1;
 }
 
+/*
+ * A consumer with groups (a grant request) and a token of its own
+ * credential c (NULL: kept here), made as t says; 0 or -1.
+ */
+static int
+consumer_as(const char *tag, const char *groups, char *user,
+    const struct tok *t, struct gcred *c, char **tok)
+{
+	struct gcred	 own;
+
+	if (c == NULL)
+		c = &own;
+	memset(c, 0, sizeof(*c));
+	*tok = NULL;
+	if (create(fresh(user, NAMESZ, tag), c->key, c->secret) == -1 ||
+	    grant(user, groups) == -1)
+		return -1;
+	*tok = mint(t, c, "HS256", NULL, c->key);
+	return *tok != NULL ? 0 : -1;
+}
+
 /* A consumer with groups (a grant request) and its token; 0 or -1. */
 static int
 consumer(const char *tag, const char *groups, char *user, char **tok)
 {
-	struct gcred	 c;
 	struct tok	 t = { .signer = CR_HS256 };
 
-	memset(&c, 0, sizeof(c));
-	*tok = NULL;
-	if (create(fresh(user, NAMESZ, tag), c.key, c.secret) == -1 ||
-	    grant(user, groups) == -1)
-		return -1;
-	*tok = mint(&t, &c, "HS256", NULL, c.key);
-	return *tok != NULL ? 0 : -1;
+	return consumer_as(tag, groups, user, &t, NULL, tok);
 }
 
 /* The consumers and credentials of the matrix, once; 0 or -1. */
@@ -2041,6 +2055,114 @@ done:
 		free(g[i].pem);
 }
 
+/* adminutil's credential lookups so far (its /metrics). */
+static long long
+lookups(void)
+{
+	struct resp	 r;
+	const char	*p;
+	long long	 n = 0;
+	int		 seen = 0;
+
+	get(&r, url, "/metrics");
+	for (p = r.body.p; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		if (strncmp(p, "adminutil_cache_hits_total ", 27) == 0 ||
+		    strncmp(p, "adminutil_cache_misses_total ", 29) == 0) {
+			n += strtoll(strchr(p, ' ') + 1, NULL, 10);
+			seen++;
+		}
+	}
+	CHECK(r.status == 200 && seen == 2, "/metrics: HTTP %ld, %d of the 2 "
+	    "lookup counters", r.status, seen);
+	resp_free(&r);
+	return n;
+}
+
+/* n requests of path with hdr, one after another: how many answered want. */
+static size_t
+gw_row(const char *path, const char *hdr, size_t n, long want)
+{
+	return gw_many(path, hdr, n, 0, want, NULL);
+}
+
+/*
+ * nginx's pass cache (conf/nginx.conf): passes are kept, for under
+ * cache_ttl and never past exp + clock_skew; refusals never are; a
+ * deleted consumer's token stops passing within twice cache_ttl even
+ * while it keeps being sent.
+ */
+static void
+test_gw_pass_cache(void)
+{
+	struct tok	 t = { .signer = CR_HS256 };
+	struct gcred	 c;
+	struct resp	 r;
+	char		 u[NAMESZ], *tok = NULL, *h = NULL;
+	char		*bad = NULL, *bh = NULL, *soon = NULL, *sh = NULL;
+	long long	 n, t0, last = 0, ttl = ttl_ms();
+	size_t		 ok;
+
+	if (gw_setup() == -1 || !CHECK(is_web("nginx"), "the pass cache is "
+	    "nginx's; the web server is %s", web) || consumer_as("gwkeep",
+	    "{\"groups\":[\"contentAdmin\"]}", u, &t, &c, &tok) == -1)
+		goto done;
+	h = bearer(tok);
+	t.mangle = M_BADSIG;
+	bh = bearer(bad = mint(&t, &c, "HS256", NULL, c.key));
+
+	/* Kept: the third request on is nginx's (it keeps what it saw twice). */
+	n = lookups();
+	ok = gw_row(API, h, NBURST, 200);
+	n = lookups() - n;
+	CHECK(ok == NBURST && n >= 1 && n <= 3, "a pass, %d times: %zu "
+	    "answered 200, %lld reached adminutil, want 1 to 3", NBURST, ok,
+	    n);
+	/* Never kept: refusals, and what expires before nginx would drop it. */
+	n = lookups();
+	ok = gw_row(API_OTHER, h, NBURST, 403);
+	n = lookups() - n;
+	CHECK(ok == NBURST && n == NBURST, "a 403, %d times: %zu answered "
+	    "403, %lld reached adminutil, want all", NBURST, ok, n);
+	n = lookups();
+	ok = gw_row(API, bh, NBURST, 401);
+	n = lookups() - n;
+	CHECK(ok == NBURST && n == NBURST, "a bad signature, %d times: %zu "
+	    "answered 401, %lld reached adminutil, want all", NBURST, ok, n);
+	/* Valid for 1 to 2 s more (exp + clock_skew): not to be kept. */
+	t.mangle = M_NONE;
+	t.exp = 2 - SKEW;
+	sh = bearer(soon = mint(&t, &c, "HS256", NULL, c.key));
+	n = lookups();
+	ok = gw_row(API, sh, NBURST / 2, 200);
+	n = lookups() - n;
+	CHECK(ok == NBURST / 2 && n == NBURST / 2, "a token about to expire, "
+	    "%d times: %zu answered 200, %lld reached adminutil, want all",
+	    NBURST / 2, ok, n);
+
+	/* Deleted while its token keeps coming: refused within 2 cache_ttl. */
+	call(&r, RT_DELETE, u, NULL);
+	ok = expect_ok("delete", &r, RT_DELETE) != NULL;
+	resp_free(&r);
+	if (!ok)
+		goto done;
+	for (t0 = now_ms(); (n = now_ms()) < t0 + 2 * ttl + 500;
+	    sleep_ms(20))
+		if (gw_row(API, h, 1, 200) == 1)
+			last = n;
+	CHECK(last < t0 + 2 * ttl, "deleted: its token passed %lld ms later, "
+	    "want under %lld (twice cache_ttl)", last - t0, 2 * ttl);
+	expect_everywhere("deleted, twice cache_ttl later", API, h, 401, NULL);
+	expect_everywhere("expired", API, sh, 401, NULL);
+done:
+	free(sh);
+	free(soon);
+	free(bh);
+	free(bad);
+	free(h);
+	free(tok);
+}
+
 const struct e2e_test gateway_tests[] = {
 	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
@@ -2048,6 +2170,8 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_grant_everywhere, FULL },
 	{ "gateway: a consumer in 41 groups: the API sees them all",
 	    test_gw_many_groups, FULL },
+	{ "gateway: nginx keeps passes only, and within twice cache_ttl",
+	    test_gw_pass_cache, FULL },
 	{ "gateway: database down: the gateway fails closed",
 	    test_gw_db_down, FULL },
 	{ "gateway: unknown keys cost one statement per worker",
