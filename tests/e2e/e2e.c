@@ -9,6 +9,7 @@
  *   E2E_DB_SOCK	MariaDB's socket (root, no password)
  *   E2E_DB_NAME	the service's database
  *   E2E_CONF		the configuration of the instance under test
+ *   E2E_BIN		the adminutil program under test
  *   E2E_GW_URL		the web server's gateway, which asks the instance
  *			under test about every request (gateway.c)
  *   E2E_WEB		the web server: nginx or lighttpd
@@ -25,10 +26,13 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -54,6 +58,7 @@
 /* The environment (see above). */
 const char	*url, *down_url, *conf_path, *db_sock, *db_name;
 const char	*gw_url, *web;
+static const char	*bin;		/* E2E_BIN: the adminutil under test */
 unsigned	 suite;
 pid_t		 master;
 MYSQL		*db;
@@ -737,6 +742,33 @@ create(const char *user, char *key, char *secret)
 	return 0;
 }
 
+/* The gateway's copy of user's groups, consumers.group_list, is want. */
+static void
+check_group_list(const char *what, const char *user,
+    const char *const *want)
+{
+	char	 joined[1536], uhex[2 * NAMESZ + 1], *jhex;
+	size_t	 n = 0, i, len;
+
+	for (i = 0; want[i] != NULL; i++) {
+		len = strlen(want[i]);
+		if (n + len + 1 >= sizeof(joined) || strlen(user) > NAMESZ)
+			return;		/* too long for sql_num()'s query */
+		if (i > 0)
+			joined[n++] = ',';
+		memcpy(joined + n, want[i], len);
+		n += len;
+	}
+	if ((jhex = malloc(2 * n + 1)) == NULL)
+		return;
+	mysql_hex_string(jhex, joined, n);
+	mysql_hex_string(uhex, user, strlen(user));
+	CHECK(sql_num("SELECT COUNT(*) FROM consumers WHERE HEX(username) = "
+	    "'%s' AND HEX(group_list) = '%s'", uhex, jhex) == 1, "%s: "
+	    "consumers.group_list is not the groups, comma-joined", what);
+	free(jhex);
+}
+
 /* Calls rt (read, grant, revoke) and checks user's groups are want. */
 void
 expect_groups(const char *what, enum rt rt, const char *user,
@@ -746,8 +778,9 @@ expect_groups(const char *what, enum rt rt, const char *user,
 	json_object	*res;
 
 	call(&r, rt, user, request);
-	if ((res = expect_ok(what, &r, rt)) != NULL)
-		check_groups(what, res, user, want);
+	if ((res = expect_ok(what, &r, rt)) != NULL &&
+	    check_groups(what, res, user, want))
+		check_group_list(what, user, want);
 	resp_free(&r);
 }
 
@@ -2176,6 +2209,92 @@ test_sigterm(void)
 	    "there", path);
 }
 
+/* migrations */
+
+/*
+ * adminutil -c E2E_CONF --migrate against database dbname with the
+ * schema files of dir (its output dropped); the exit status, or -1.
+ */
+static int
+migrate(const char *dbname, const char *dir)
+{
+	pid_t	 pid;
+	int	 st, fd;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		if (setenv("ADMINUTIL_DB_NAME", dbname, 1) == 0 &&
+		    setenv("ADMINUTIL_SCHEMA_DIR", dir, 1) == 0)
+			execl(bin, bin, "-c", conf_path, "--migrate",
+			    (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * A database made by an older schema (001 alone) with consumers in it:
+ * --migrate applies the rest once, and group_list then holds each
+ * consumer's groups in granted order.  Again: nothing more happens.
+ */
+static void
+test_migrate(void)
+{
+	static const char	 dbn[] = "adminutil_e2e_mig";
+	char			 full[1024], f001[PATH_MAX], link[64];
+	char			 dir[] = "/tmp/e2e-schema.XXXXXX", user[64];
+	int			 i, rc, made = 0;
+
+	if (!CHECK(conf_get("schema_dir", full, sizeof(full)) == 0 &&
+	    conf_get("db_user", user, sizeof(user)) == 0, "%s has no "
+	    "schema_dir or db_user", conf_path) ||
+	    !CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno)))
+		return;
+	snprintf(f001, sizeof(f001), "%s/001_initial.sql", full);
+	snprintf(link, sizeof(link), "%s/001_initial.sql", dir);
+	if (!CHECK(symlink(f001, link) == 0, "symlink: %s", strerror(errno)) ||
+	    sql(db, "CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE "
+	    "utf8mb4_bin", dbn) == -1)
+		goto done;
+	made = 1;
+	if (sql(db, "GRANT ALL ON %s.* TO '%s'@'localhost'", dbn, user) == -1)
+		goto done;
+	rc = migrate(dbn, dir);
+	if (!CHECK(rc == 0, "--migrate with 001 alone: exit %d", rc) ||
+	    sql(db, "INSERT INTO %s.consumers (id, username) VALUES "
+	    "(1, 'ordered'), (2, 'none')", dbn) == -1 ||
+	    sql(db, "INSERT INTO %s.consumer_groups (consumer_id, group_name, "
+	    "position) VALUES (1, 'zeta', 0), (1, 'alpha', 1), (1, 'mu', 2)",
+	    dbn) == -1)
+		goto done;
+	for (i = 0; i < 2; i++) {
+		rc = migrate(dbn, full);
+		CHECK(rc == 0, "--migrate, time %d: exit %d", i + 1, rc);
+		CHECK(sql_num("SELECT COUNT(*) FROM %s.schema_version", dbn) ==
+		    2, "--migrate, time %d: schema_version holds %lld rows, "
+		    "want 2", i + 1, sql_num("SELECT COUNT(*) FROM "
+		    "%s.schema_version", dbn));
+		CHECK(sql_num("SELECT COUNT(*) FROM %s.consumers WHERE "
+		    "(id = 1 AND group_list = 'zeta,alpha,mu') OR "
+		    "(id = 2 AND group_list = '')", dbn) == 2, "--migrate, "
+		    "time %d: group_list is not the groups in granted order",
+		    i + 1);
+	}
+done:
+	if (made)
+		sql(db, "DROP DATABASE %s", dbn);
+	unlink(link);
+	rmdir(dir);
+}
+
 static const struct e2e_test tests[] = {
 	{ "seed flow verbatim: create, grant, read", test_seed, FULL | SMOKE },
 	{ "create is idempotent and adds the default group", test_idempotent,
@@ -2208,6 +2327,8 @@ static const struct e2e_test tests[] = {
 	    test_reconnect, FULL },
 	{ "SIGKILLed workers are replaced", test_worker_kill, FULL },
 	{ "SIGHUP replaces all workers", test_sighup, FULL },
+	{ "--migrate brings an older database up to date",
+	    test_migrate, FULL },
 	/* Last: it stops the instance. */
 	{ "SIGTERM lets the request in flight finish", test_sigterm, FULL },
 };
@@ -2253,6 +2374,7 @@ main(void)
 	db_sock = need("E2E_DB_SOCK");
 	db_name = need("E2E_DB_NAME");
 	conf_path = need("E2E_CONF");
+	bin = need("E2E_BIN");
 	if ((gw_url = getenv("E2E_GW_URL")) != NULL && *gw_url == '\0')
 		gw_url = NULL;
 	web = getenv("E2E_WEB") != NULL ? getenv("E2E_WEB") : "";

@@ -184,7 +184,7 @@ e2e_run() {
 	E2E_MASTER_PID=$(cat "$E2E_TMP/au.pid") \
 	E2E_DB_SOCK=$MARIADB_SOCK E2E_DB_NAME=$E2E_DB \
 	E2E_CONF=$E2E_TMP/au.conf E2E_GW_URL=${E2E_GW_URL:-} \
-	E2E_WEB=$E2E_WEB E2E_SUITE=$1 "$E2E_PROG"
+	E2E_WEB=$E2E_WEB E2E_BIN=$E2E_BIN E2E_SUITE=$1 "$E2E_PROG"
 }
 
 # e2e_nginx_edit SOCKET PORT: conf/nginx.conf's text on stdin pointed at
