@@ -20,14 +20,26 @@ struct acl_entry {
 	char		*prefix;
 	size_t		 len;
 	uint64_t	 hash;
+	size_t		 line;		/* of the prefix's first rule */
 	struct acl_rule	*rule[M__MAX];
 };
 
-struct acl {
-	struct acl_entry *slots;	/* open addressing, power of two */
+/* Prefixes, by open addressing in a power of two of slots. */
+struct table {
+	struct acl_entry *slots;
 	size_t		  nslots;
-	size_t		  n;		/* prefixes */
-	size_t		  nrules;
+	size_t		  n;
+};
+
+/*
+ * The rules by prefix as written, and the same rules by prefix case
+ * folded (acl_fold), for the backends that match paths without regard
+ * to case.  Only exact owns the rules and their prefixes.
+ */
+struct acl {
+	struct table	 exact;
+	struct table	 folded;
+	size_t		 nrules;
 };
 
 /* FNV-1a: short keys, no attacker control over the table's content. */
@@ -45,7 +57,7 @@ hash(const char *s, size_t len)
 }
 
 static struct acl_entry *
-find(const struct acl *a, const char *p, size_t len, uint64_t h)
+find(const struct table *a, const char *p, size_t len, uint64_t h)
 {
 	size_t	 i, mask = a->nslots - 1;
 
@@ -57,7 +69,7 @@ find(const struct acl *a, const char *p, size_t len, uint64_t h)
 }
 
 static int
-grow(struct acl *a)
+grow(struct table *a)
 {
 	struct acl_entry *old = a->slots, *e;
 	size_t		  oldn = a->nslots, i, j, mask;
@@ -82,16 +94,21 @@ grow(struct acl *a)
 	return 0;
 }
 
-/* The entry for prefix, made if missing.  NULL on no memory. */
+/*
+ * The entry for prefix, made if missing (*made says which).  NULL on no
+ * memory.
+ */
 static struct acl_entry *
-entry(struct acl *a, const char *p, size_t len)
+entry(struct table *a, const char *p, size_t len, int *made)
 {
 	struct acl_entry *e;
 	uint64_t	  h = hash(p, len);
 	size_t		  i, mask;
 
+	*made = 0;
 	if (a->nslots > 0 && (e = find(a, p, len, h)) != NULL)
 		return e;
+	*made = 1;
 	if ((a->n + 1) * 2 > a->nslots && grow(a) == -1)
 		return NULL;
 	mask = a->nslots - 1;
@@ -128,14 +145,17 @@ acl_free(struct acl *a)
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->nslots; i++) {
-		if (a->slots[i].prefix == NULL)
+	for (i = 0; i < a->exact.nslots; i++) {
+		if (a->exact.slots[i].prefix == NULL)
 			continue;
-		free(a->slots[i].prefix);
+		free(a->exact.slots[i].prefix);
 		for (m = 0; m < M__MAX; m++)
-			rule_free(a->slots[i].rule[m]);
+			rule_free(a->exact.slots[i].rule[m]);
 	}
-	free(a->slots);
+	for (i = 0; i < a->folded.nslots; i++)
+		free(a->folded.slots[i].prefix);
+	free(a->exact.slots);
+	free(a->folded.slots);
 	free(a);
 }
 
@@ -209,11 +229,12 @@ valid_group(const char *g, size_t len)
 
 /* One rule line (no comment, not blank).  0, or -1 with why set. */
 static int
-parse_line(struct acl *a, const char *s, const char *end, const char **why)
+parse_line(struct acl *a, size_t line, const char *s, const char *end,
+    const char **why)
 {
 	const char	 *m, *p, *g, *c, *ge;
 	size_t		  mlen, plen, glen;
-	int		  mi;
+	int		  mi, made;
 	struct acl_entry *e;
 	struct acl_rule	 *r;
 	enum acl_kind	  kind = ACL_GROUPS;
@@ -256,8 +277,10 @@ parse_line(struct acl *a, const char *s, const char *end, const char **why)
 		kind = ACL_AUTHENTICATED;
 	else if (glen == 7 && memcmp(g, "@public", 7) == 0)
 		kind = ACL_PUBLIC;
-	if ((e = entry(a, p, plen)) == NULL)
+	if ((e = entry(&a->exact, p, plen, &made)) == NULL)
 		goto nomem;
+	if (made)
+		e->line = line;
 	if ((r = e->rule[mi]) == NULL) {
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			goto nomem;
@@ -288,6 +311,69 @@ nomem:
 	return -1;
 }
 
+size_t
+acl_fold(char *p, size_t len)
+{
+	size_t	 i, o = 0;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)p[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		else if (c == 0xc4 && i + 1 < len &&
+		    ((unsigned char)p[i + 1] == 0xb0 ||
+		    (unsigned char)p[i + 1] == 0xb1)) {
+			c = 'i';		/* U+0130, U+0131 */
+			i++;
+		} else if (c == 0xc5 && i + 1 < len &&
+		    (unsigned char)p[i + 1] == 0xbf) {
+			c = 's';		/* U+017F */
+			i++;
+		} else if (c == 0xe2 && i + 2 < len &&
+		    (unsigned char)p[i + 1] == 0x84 &&
+		    (unsigned char)p[i + 2] == 0xaa) {
+			c = 'k';		/* U+212A */
+			i += 2;
+		}
+		p[o++] = (char)c;
+	}
+	return o;
+}
+
+/*
+ * Fills the folded table from the exact one.  Two prefixes that fold
+ * to one are refused: a backend that ignores case could not tell them
+ * apart.  0, or -1 with *why and *line set (*why NULL: no memory).
+ */
+static int
+fold_all(struct acl *a, size_t *line, const char **why)
+{
+	struct acl_entry	*x, *f;
+	char			 buf[ACL_MAX_LINE + 1];
+	size_t			 i, len;
+	int			 made;
+
+	*why = NULL;
+	for (i = 0; i < a->exact.nslots; i++) {
+		x = &a->exact.slots[i];
+		if (x->prefix == NULL)
+			continue;
+		memcpy(buf, x->prefix, x->len);
+		len = acl_fold(buf, x->len);
+		if ((f = entry(&a->folded, buf, len, &made)) == NULL)
+			return -1;
+		if (!made) {
+			*line = f->line > x->line ? f->line : x->line;
+			*why = "the prefix differs from another only in case";
+			return -1;
+		}
+		f->line = x->line;
+		memcpy(f->rule, x->rule, sizeof(f->rule));
+	}
+	return 0;
+}
+
 struct acl *
 acl_parse(const char *text, size_t len, char *err, size_t errsz)
 {
@@ -296,7 +382,7 @@ acl_parse(const char *text, size_t len, char *err, size_t errsz)
 	const char	*why = NULL;
 	size_t		 lineno = 0;
 
-	if ((a = calloc(1, sizeof(*a))) == NULL || grow(a) == -1) {
+	if ((a = calloc(1, sizeof(*a))) == NULL || grow(&a->exact) == -1) {
 		free(a);
 		snprintf(err, errsz, "out of memory");
 		return NULL;
@@ -322,9 +408,11 @@ acl_parse(const char *text, size_t len, char *err, size_t errsz)
 			why = "NUL byte";
 			break;
 		}
-		if (parse_line(a, s, hash_, &why) == -1)
+		if (parse_line(a, lineno, s, hash_, &why) == -1)
 			break;
 	}
+	if (why == NULL && fold_all(a, &lineno, &why) == -1 && why == NULL)
+		why = "out of memory";
 	if (why != NULL) {
 		snprintf(err, errsz, "line %zu: %s", lineno, why);
 		acl_free(a);
@@ -381,16 +469,12 @@ acl_check_file(const char *path, char *err, size_t errsz)
 	return 0;
 }
 
-const struct acl_rule *
-acl_lookup(const struct acl *a, const char *method, const char *path,
-    size_t len)
+static const struct acl_rule *
+lookup(const struct table *a, int mi, const char *path, size_t len)
 {
 	const struct acl_entry	*e;
-	int			 mi;
 
-	if ((mi = method_index(method, strlen(method))) < 0)
-		mi = M_ANY;
-	if (len == 0 || path[0] != '/')
+	if (len == 0 || path[0] != '/' || a->nslots == 0)
 		return NULL;
 	for (;;) {
 		if ((e = find(a, path, len, hash(path, len))) != NULL) {
@@ -409,16 +493,30 @@ acl_lookup(const struct acl *a, const char *method, const char *path,
 	}
 }
 
-long
-acl_normalize(char *p)
+static int
+method_of(const char *method)
 {
-	size_t	 i, o = 0, len;
+	int	 mi;
+
+	if ((mi = method_index(method, strlen(method))) < 0)
+		mi = M_ANY;
+	return mi;
+}
+
+const struct acl_rule *
+acl_lookup(const struct acl *a, const char *method, const char *path,
+    size_t len)
+{
+	return lookup(&a->exact, method_of(method), path, len);
+}
+
+/* Decodes %XX in p[0..len) in place.  The new length, or -1. */
+static long
+decode(char *p, size_t len)
+{
+	size_t	 i, o = 0;
 	int	 hi, lo;
 
-	len = strcspn(p, "?#");
-	if (len == 0 || p[0] != '/')
-		return -1;
-	/* Decode first: "%2e%2e" is ".." to the server that routes. */
 	for (i = 0; i < len; i++) {
 		if (p[i] != '%') {
 			p[o++] = p[i];
@@ -430,9 +528,21 @@ acl_normalize(char *p)
 		p[o++] = (char)(hi << 4 | lo);
 		i += 2;
 	}
-	len = o;
-	/* Then merge slashes and resolve dot segments. */
-	o = 0;
+	return (long)o;
+}
+
+/*
+ * Merges slashes and resolves dot segments of the absolute path
+ * p[0..len) in place, NUL-terminated.  The new length, or -1 when it
+ * climbs above the root.
+ */
+static long
+resolve(char *p, size_t len)
+{
+	size_t	 i, o = 0;
+
+	if (len == 0 || p[0] != '/')
+		return -1;
 	for (i = 0; i < len; ) {
 		/* p[i] == '/' here. */
 		while (i < len && p[i] == '/')
@@ -468,4 +578,101 @@ acl_normalize(char *p)
 		p[o++] = '/';
 	p[o] = '\0';
 	return (long)o;
+}
+
+long
+acl_normalize(char *p)
+{
+	size_t	 len;
+	long	 n;
+
+	len = strcspn(p, "?#");
+	if (len == 0 || p[0] != '/')
+		return -1;
+	/* Decode first: "%2e%2e" is ".." to the server that routes. */
+	if ((n = decode(p, len)) < 0)
+		return -1;
+	return resolve(p, (size_t)n);
+}
+
+/*
+ * The lenient reading of p[0..len), in place: "\\" is "/", and each
+ * segment loses its ";" parameters (so "..;" is "..").  The new length.
+ */
+static size_t
+lenient(char *p, size_t len)
+{
+	size_t	 i, o = 0;
+	int	 param = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\\' || p[i] == '/') {
+			param = 0;
+			p[o++] = '/';
+		} else if (p[i] == ';')
+			param = 1;
+		else if (!param)
+			p[o++] = p[i];
+	}
+	return o;
+}
+
+/* Appends the rules reaching path p[0..len) as written and folded. */
+static void
+reach(const struct acl *a, const int *mi, size_t nmi, char *p, size_t len,
+    const struct acl_rule **out, size_t *n)
+{
+	size_t	 i;
+
+	for (i = 0; i < nmi; i++)
+		out[(*n)++] = lookup(&a->exact, mi[i], p, len);
+	len = acl_fold(p, len);
+	for (i = 0; i < nmi; i++)
+		out[(*n)++] = lookup(&a->folded, mi[i], p, len);
+}
+
+int
+acl_reach(const struct acl *a, const char *method, const char *uri,
+    const struct acl_rule **out, const char **why)
+{
+	char	 buf[ACL_PATH_MAX + 1];
+	size_t	 len, n = 0, nmi = 1;
+	long	 r;
+	int	 mi[2], pass;
+
+	/* HEAD is GET to many a backend: both rules must let it through. */
+	mi[0] = method_of(method);
+	if (mi[0] == M_HEAD)
+		mi[nmi++] = M_GET;
+	len = strcspn(uri, "?#");
+	if (len == 0 || uri[0] != '/') {
+		*why = "the request path is not a plain path";
+		return -1;
+	}
+	if (len > ACL_PATH_MAX) {
+		*why = "the request path is too long to look up";
+		return -1;
+	}
+	/*
+	 * As nginx reads it; then, if the path has anything a backend may
+	 * read otherwise, as the lenient reading of the raw path and of the
+	 * decoded one.
+	 */
+	for (pass = 0; pass < 3; pass++) {
+		memcpy(buf, uri, len);
+		if (pass == 0)
+			r = decode(buf, len);
+		else if (pass == 1)
+			r = decode(buf, lenient(buf, len));
+		else if ((r = decode(buf, len)) >= 0)
+			r = (long)lenient(buf, (size_t)r);
+		if (r < 0 || (r = resolve(buf, (size_t)r)) < 0) {
+			*why = "the request path is not a plain path";
+			return -1;
+		}
+		reach(a, mi, nmi, buf, (size_t)r, out, &n);
+		if (pass == 0 && strcspn(uri, ";\\%") >= len)
+			break;
+	}
+	return (int)n;
 }

@@ -9,7 +9,8 @@
  * "#" starts a comment.  A path matches the longest PREFIX that equals
  * it or is followed in it by "/"; at equal prefixes a rule for the
  * request's method wins over "*".  Two rules for the same method and
- * prefix are merged (their groups joined).
+ * prefix are merged (their groups joined).  Two prefixes that differ
+ * only in case (acl_fold) are refused.
  */
 #ifndef ADMINUTIL_ACL_H
 #define ADMINUTIL_ACL_H
@@ -17,6 +18,8 @@
 #include <stddef.h>
 
 #define ACL_MAX_LINE	 4096
+#define ACL_PATH_MAX	 8192	/* longer request paths are refused */
+#define ACL_READINGS	 12	/* rules acl_reach() returns at most */
 
 enum acl_kind {
 	ACL_GROUPS,		/* groups[] */
@@ -62,5 +65,28 @@ const struct acl_rule *acl_lookup(const struct acl *, const char *method,
  * absolute, has a bad or NUL escape, or climbs above the root.
  */
 long		 acl_normalize(char *path);
+
+/*
+ * Case folds p[0..len) in place as a backend that ignores case reads
+ * it: ASCII letters, and the four non-ASCII letters whose case mapping
+ * is ASCII (U+0130 and U+0131 are "i", U+017F "s", U+212A "k").
+ * Returns the new length.
+ */
+size_t		 acl_fold(char *p, size_t len);
+
+/*
+ * The rules that every reading of a request reaches: uri (raw, with its
+ * query) as nginx reads it (acl_normalize), and, when it holds ";", "\"
+ * or "%", as servlet containers and some frameworks do (each segment's
+ * ";params" dropped, so "..;" is "..", and "\" taken for "/"), on the
+ * raw path and on the decoded one; each reading as written and case
+ * folded; for HEAD, GET's rules too.  Fills out[] with up to
+ * ACL_READINGS rules, NULL where a reading matches none, and returns
+ * how many; -1 with a static reason in *why when the path is too long
+ * (ACL_PATH_MAX) or is not a plain path in one of its readings.
+ */
+int		 acl_reach(const struct acl *, const char *method,
+		    const char *uri, const struct acl_rule **out,
+		    const char **why);
 
 #endif

@@ -1,11 +1,10 @@
 /*
  * The gateway check: token -> credential -> consumer -> ACL decision,
  * for nginx's auth_request (GET /v1/auth), lighttpd's FastCGI
- * AUTHORIZER role, and RFC 7662 introspection.
- *
- * Per worker: credentials (with their parsed or pre-keyed verification
- * keys), their consumers' groups, and unknown keys (negative entries)
- * are cached for cache_ttl seconds; the database is asked on a miss.
+ * AUTHORIZER role, and RFC 7662 introspection.  Three jobs, three
+ * modules: reading the token (token.c), the credential cache with its
+ * memo of verified tokens (credcache.c), the ACL policy (policy.c);
+ * this one puts them in the contract's order.
  */
 #ifndef ADMINUTIL_AUTH_H
 #define ADMINUTIL_AUTH_H
@@ -16,15 +15,27 @@ struct config;
 struct store;
 struct auth;
 
-/* The verdict on one request; strings live until the next check. */
+enum auth_verdict {
+	AUTH_PASS,		/* allowed */
+	AUTH_UNAUTHORIZED,	/* no valid token */
+	AUTH_FORBIDDEN,		/* a valid token, not for this API */
+	AUTH_UNAVAILABLE,	/* the database is needed and down */
+	AUTH_ERROR		/* no memory, a malformed location */
+};
+
+/*
+ * The verdict on one request; strings live until the next check.  why
+ * is what the client may be told: it never says whether a key exists
+ * (the real reason is logged at debug).
+ */
 struct auth_result {
-	int		 status;	/* 200, 401, 403 or 503 */
-	const char	*why;		/* static reason when not 200 */
+	enum auth_verdict verdict;
+	const char	*why;		/* static, when not AUTH_PASS */
 	const char	*username;	/* NULL when no token was needed */
 	const char	*groups;	/* comma-joined */
 	const char	*key;		/* the credential's key */
-	int		 keep;		/* 200: whole seconds a cache in
-					   front may keep it, 0 = none */
+	int		 has_exp;	/* the token's exp, when a number */
+	double		 exp;
 };
 
 /* What the check needs of one request. */

@@ -4,13 +4,64 @@
  */
 #include "build.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "auth.h"
+#include "config.h"
 #include "request.h"
+
+/*
+ * How long a cache in front (nginx's fastcgi_cache) may keep a pass, in
+ * whole seconds, nginx's unit: kept n seconds there means seen for up to
+ * n + 1.  So cache_ttl - 1, and less so as never to outlive the token:
+ * exp + clock_skew, the last moment the check would still pass it.
+ * The pass of a revoked credential is then seen for under twice
+ * cache_ttl, here and in front.
+ */
+static int
+pass_keep(const struct config *cfg, const struct auth_result *v,
+    long long now_ms)
+{
+	double	 left;
+	int	 keep = cfg->cache_ttl - 1;
+
+	if (v->has_exp) {
+		left = floor(v->exp + cfg->clock_skew - (double)now_ms / 1000.0);
+		if (left - 1 < keep)
+			keep = left < 1 ? 0 : (int)(left - 1);
+	}
+	return keep > 0 ? keep : 0;
+}
+
+/* The headers of a pass: for how long nginx may keep it, who passed. */
+static int
+pass(const struct config *cfg, const struct auth_result *v, int authorizer,
+    long long now, struct response *res)
+{
+	char	 keep[16];
+
+	res->status = 200;
+	if (!authorizer) {
+		snprintf(keep, sizeof(keep), "%d", pass_keep(cfg, v, now));
+		if (response_header(res, "X-Accel-Expires", keep) == -1)
+			return -1;
+	}
+	if (v->username == NULL)
+		return 0;		/* a public API: no consumer */
+	/* All three, or the request does not pass. */
+	if (response_header(res, authorizer ? "Variable-X-Consumer-Username" :
+	    "X-Consumer-Username", v->username) == -1 ||
+	    response_header(res, authorizer ? "Variable-X-Consumer-Groups" :
+	    "X-Consumer-Groups", v->groups) == -1 ||
+	    response_header(res, authorizer ? "Variable-X-Credential-Key" :
+	    "X-Credential-Key", v->key) == -1)
+		return -1;
+	return 0;
+}
 
 void
 gateway_auth(struct app *a, const struct route *rt, struct request *r,
@@ -18,7 +69,8 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 {
 	struct auth_request	 q;
 	struct auth_result	 v;
-	char			 www[256], keep[16];
+	char			 www[256];
+	long long		 now = envelope_now_ms();
 	int			 authorizer = r->role == ROLE_AUTHORIZER;
 
 	memset(&q, 0, sizeof(q));
@@ -33,45 +85,35 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 		q.method = r->original_method;
 		q.uri = r->original_uri;
 	}
-	auth_check(a->auth, &q, envelope_now_ms(), &v);
-	switch (v.status) {
-	case 200:
-		res->status = 200;
-		/* nginx's fastcgi_cache: for how long it may keep this. */
-		snprintf(keep, sizeof(keep), "%d", v.keep);
-		if (!authorizer &&
-		    response_header(res, "X-Accel-Expires", keep) == -1) {
-			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
-			return;
-		}
-		if (v.username == NULL)
-			return;		/* a public API: no consumer */
-		/* All three, or the request does not pass. */
-		if (response_header(res, authorizer ?
-		    "Variable-X-Consumer-Username" : "X-Consumer-Username",
-		    v.username) == -1 || response_header(res, authorizer ?
-		    "Variable-X-Consumer-Groups" : "X-Consumer-Groups",
-		    v.groups) == -1 || response_header(res, authorizer ?
-		    "Variable-X-Credential-Key" : "X-Credential-Key",
-		    v.key) == -1)
+	auth_check(a->auth, &q, now, &v);
+	switch (v.verdict) {
+	case AUTH_PASS:
+		if (pass(a->cfg, &v, authorizer, now, res) == -1)
 			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
 		return;
-	case 401:
+	case AUTH_UNAUTHORIZED:
 		snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
 		    "error_description=\"%s\"", v.why);
 		response_header(res, "WWW-Authenticate", www);
 		reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", v.why);
-		return;
-	case 403:
+		break;
+	case AUTH_FORBIDDEN:
 		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v.why);
-		return;
-	case 503:
+		break;
+	case AUTH_UNAVAILABLE:
 		reply_store_err(res, rt, r, ST_DOWN, "CHECK TOKEN");
 		return;
-	default:
+	case AUTH_ERROR:
 		reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
 		return;
 	}
+	/*
+	 * nginx drops the body of an auth_request answer: the envelope
+	 * goes in a header too, for the error_page that answers the
+	 * client (conf/nginx.conf).  lighttpd sends the body itself.
+	 */
+	if (!authorizer && res->body != NULL)
+		response_header(res, "X-Adminutil-Envelope", res->body);
 }
 
 /*

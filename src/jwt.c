@@ -124,12 +124,62 @@ jwt_b64url_decode(unsigned char *out, const char *in, size_t len)
 
 /* parsing */
 
+/* Members in the objects of o and of everything in it. */
+static size_t
+members(json_object *o)
+{
+	size_t	 n = 0, i, len;
+
+	if (json_object_is_type(o, json_type_array)) {
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += members(json_object_array_get_idx(o, i));
+	} else if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, name, v) {
+			(void)name;
+			n += 1 + members(v);
+		}
+	}
+	return n;
+}
+
+/*
+ * 1 if o, parsed from the JSON text s, holds exactly what s says.
+ * json-c cuts member names at a NUL ("iss\u0000x" is "iss") and keeps
+ * the last of two equal names, where another parser may keep the
+ * first: a name read twice is read two ways.  So no NUL, escaped or
+ * not, anywhere; and as many members in o as ':' outside strings in
+ * s (the tokener already checked s is JSON: every '\' in it starts a
+ * two-character escape inside a string).
+ */
+static int
+json_exact(const char *s, size_t len, json_object *o)
+{
+	size_t	 i, colons = 0;
+	int	 in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			return 0;
+		if (s[i] == '"')
+			in = !in;
+		else if (s[i] == ':' && !in)
+			colons++;
+		else if (s[i] == '\\') {
+			if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+				return 0;
+			i++;
+		}
+	}
+	return colons == members(o);
+}
+
 /*
  * The JSON object in base64url s.  One tokener serves the whole process
  * (a worker checks one token at a time): made once, reset per part.
  */
 static json_object *
-json_part(const char *s, size_t len)
+json_part(const char *s, size_t len, int *twofold)
 {
 	static json_tokener	*tok;
 	unsigned char		 dec[JSON_PART_MAX];
@@ -149,7 +199,8 @@ json_part(const char *s, size_t len)
 	o = json_tokener_parse_ex(tok, (const char *)dec, (int)n);
 	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) != (size_t)n ||
-	    !json_object_is_type(o, json_type_object))) {
+	    !json_object_is_type(o, json_type_object) ||
+	    (*twofold = !json_exact((const char *)dec, (size_t)n, o)))) {
 		json_object_put(o);
 		o = NULL;
 	}
@@ -170,6 +221,7 @@ jwt_parse(struct jwt *t, const char *tok, size_t len, const char **why)
 	const char	*d1, *d2;
 	json_object	*v;
 	long		 n;
+	int		 twofold = 0;
 
 	memset(t, 0, sizeof(*t));
 	if (len == 0 || len > JWT_MAX_LEN) {
@@ -186,8 +238,10 @@ jwt_parse(struct jwt *t, const char *tok, size_t len, const char **why)
 		*why = "token has an empty part";
 		return -1;
 	}
-	if ((t->header = json_part(tok, (size_t)(d1 - tok))) == NULL) {
-		*why = "token header is not base64url JSON object";
+	if ((t->header = json_part(tok, (size_t)(d1 - tok), &twofold)) ==
+	    NULL) {
+		*why = twofold ? "token header has a NUL or a name twice" :
+		    "token header is not base64url JSON object";
 		goto fail;
 	}
 	if (!json_object_object_get_ex(t->header, "alg", &v) ||
@@ -212,9 +266,12 @@ jwt_parse(struct jwt *t, const char *tok, size_t len, const char **why)
 			goto fail;
 		}
 		t->kid = json_object_get_string(v);
+		t->kidlen = (size_t)json_object_get_string_len(v);
 	}
-	if ((t->claims = json_part(d1 + 1, (size_t)(d2 - d1 - 1))) == NULL) {
-		*why = "token payload is not base64url JSON object";
+	if ((t->claims = json_part(d1 + 1, (size_t)(d2 - d1 - 1),
+	    &twofold)) == NULL) {
+		*why = twofold ? "token payload has a NUL or a name twice" :
+		    "token payload is not base64url JSON object";
 		goto fail;
 	}
 	/* len / 4 * 3 + 3 bytes at most: sig has room for them. */

@@ -42,12 +42,14 @@ struct jwt {
 	json_object	*claims;
 	enum jwt_alg	 alg;
 	const char	*kid;		/* NULL when absent */
+	size_t		 kidlen;
 };
 
 /*
  * Splits and decodes token (len bytes): exactly three base64url parts,
- * a JSON-object header with a string "alg", a JSON-object payload.  The
- * signature is not checked here.  0, or -1 with a static reason in *why
+ * a JSON-object header with a string "alg", a JSON-object payload, both
+ * read one way only: no NUL (escaped or not) and no member name twice
+ * in the same object.  The signature is not checked here.  0, or -1 with a static reason in *why
  * (never quoting the token).
  */
 int		 jwt_parse(struct jwt *, const char *token, size_t len,

@@ -923,7 +923,6 @@ test_alg_refused(void)
 	static const char *const names[] = {
 		"none", "None", "NONE", "", "hs256", "HS256 ", "HS", "RS384",
 		"RS512", "PS256", "ES384", "ES512", "EDDSA", "Ed25519",
-		"HS256\\u0000",
 	};
 	struct jwt	 t;
 	const char	*why;
@@ -1182,6 +1181,9 @@ test_parse_errors(void)
 	static const char	 noalg[] = "token header has no alg";
 	static const char	 kid[] = "token kid is not a string";
 	static const char	 crit[] = "token header has crit extensions";
+	static const char	 hdr2[] = "token header has a NUL or a name twice";
+	static const char	 pay2[] =
+	    "token payload has a NUL or a name twice";
 	static const struct {
 		const char	*name;
 		const char	*raw;		/* the token, or NULL: */
@@ -1293,6 +1295,34 @@ test_parse_errors(void)
 		{ "payload too deep", NULL, "{\"alg\":\"HS256\"}",
 		    "{\"a\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}",
 		    paybad },
+
+		/* Bytes json-c would read one way and another parser
+		 * another: refused before anything is looked at. */
+		{ "alg none, then alg NUL HS256", NULL,
+		    "{\"alg\":\"none\",\"alg\\u0000\":\"HS256\"}", "{}",
+		    hdr2 },
+		{ "alg HS256 NUL", NULL, "{\"alg\":\"HS256\\u0000\"}", "{}",
+		    hdr2 },
+		{ "alg twice", NULL,
+		    "{\"alg\":\"HS512\",\"alg\":\"HS256\"}", "{}", hdr2 },
+		{ "kid with a NUL", NULL,
+		    "{\"alg\":\"HS256\",\"kid\":\"a\\u0000b\"}", "{}",
+		    hdr2 },
+		{ "NUL in a name of the header", NULL,
+		    "{\"alg\":\"HS256\",\"x\\u0000\":1}", "{}", hdr2 },
+		{ "iss, then iss NUL x", NULL, "{\"alg\":\"HS256\"}",
+		    "{\"iss\":\"B\",\"iss\\u0000x\":\"A\"}", pay2 },
+		{ "iss twice", NULL, "{\"alg\":\"HS256\"}",
+		    "{\"iss\":\"B\",\"iss\":\"A\"}", pay2 },
+		{ "exp twice", NULL, "{\"alg\":\"HS256\"}",
+		    "{\"exp\":1,\"exp\":9999999999}", pay2 },
+		{ "a name twice, nested", NULL, "{\"alg\":\"HS256\"}",
+		    "{\"a\":[{\"b\":1,\"b\":2}]}", pay2 },
+		{ "iss with a NUL", NULL, "{\"alg\":\"HS256\"}",
+		    "{\"iss\":\"A\\u0000B\"}", pay2 },
+		{ "NUL escaped in a nested name", NULL,
+		    "{\"alg\":\"HS256\"}", "{\"a\":{\"\\u0000\":1}}",
+		    pay2 },
 	};
 	struct jwt	 jt;
 	const char	*why;
@@ -1334,6 +1364,11 @@ test_parse_accepts(void)
 		{ "{\"alg\":\"HS256\"}", "{\"iss\":\"caf\xc3\xa9\"}" },
 		{ "{\"alg\":\"HS256\"}",
 		    "{\"iss\":\"\\u00e9\\ud83d\\ude00\"}" },
+		/* What the NUL and twice checks must not take for either. */
+		{ "{\"alg\":\"HS256\"}", "{\"x\":\"\\\\u0000\"}" },
+		{ "{\"alg\":\"HS256\"}", "{\"x\":\"a:b:c\",\"y\":\"\\\":\"}" },
+		{ "{\"alg\":\"HS256\"}", "{\"a\":{\"b\":1},\"c\":{\"b\":2}}" },
+		{ "{\"alg\":\"HS256\"}", "{\"x\":\"\\u0001\",\"X\":1}" },
 	};
 	struct jwt_key	 k;
 	size_t		 i;

@@ -1,0 +1,72 @@
+/*
+ * The gateway's credential cache, per worker: credentials (with their
+ * pre-keyed or parsed verification keys) and their consumers' groups,
+ * and unknown keys (negative entries), kept cache_ttl seconds and asked
+ * of the store on a miss; beside it, a memo of tokens that verified.
+ */
+#ifndef ADMINUTIL_CREDCACHE_H
+#define ADMINUTIL_CREDCACHE_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "jwt.h"
+#include "store.h"
+
+struct config;
+
+/* A cached credential: everything a decision needs, keys made once. */
+struct cred {
+	unsigned long long gen;		/* unique per cached instance */
+	struct jwt_key	  key;
+	char		 *keyname;	/* the credential's key */
+	char		 *username;
+	char		 *joined;	/* groups, comma-joined */
+	char		**groups;
+	size_t		  ngroups;
+};
+
+struct credcache;
+
+/* A cache for cfg (which must outlive it).  NULL on no memory. */
+struct credcache *credcache_new(const struct config *cfg, struct store *);
+void		 credcache_free(struct credcache *);
+
+/*
+ * The active credential named key: from the cache, else from the store
+ * (and then cached, also when absent).  ST_OK with *out (NULL when
+ * there is none), or ST_DOWN / ST_ERR.  *out lives until the next call.
+ */
+enum store_rc	 credcache_find(struct credcache *, const char *key,
+		    size_t len, long long now_ms, struct cred **out);
+
+/*
+ * The memo: 1 when the token bytes tok verified before against
+ * credentials that are still the cached ones (key, and iss when the
+ * token named two); then *cred is the one that verified it and *claims
+ * its claims (a new reference).  0 otherwise, also when the store is
+ * needed and down (the full check then says so).
+ */
+int		 credcache_memo_get(struct credcache *, const char *tok,
+		    size_t len, long long now_ms, struct cred **cred,
+		    json_object **claims);
+/*
+ * A cached credential by name and instance: what outlives the next
+ * credcache_find(), which may evict the credential itself.
+ */
+struct cred_id {
+	const char		*key;
+	size_t			 len;
+	unsigned long long	 gen;
+};
+
+/*
+ * Remembers that tok verified against cred, with iss (NULL for none)
+ * naming a credential of the same consumer.  Best effort.
+ */
+void		 credcache_memo_put(struct credcache *, const char *tok,
+		    size_t len, long long now_ms, const struct cred *cred,
+		    const struct cred_id *iss, json_object *claims);
+
+#endif
