@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #define ACL_MAX_LINE	 4096
-#define ACL_PATH_MAX	 8192	/* longer request paths are refused */
+#define ACL_PATH_MAX	 4096	/* longer request paths are refused */
 #define ACL_READINGS	 12	/* rules acl_reach() returns at most */
 
 enum acl_kind {

@@ -46,6 +46,8 @@
 #define API_OTHER	 "/user/v1/block"		/* userAdmin */
 #define API_PUBLIC	 "/data/v1/page/assemble"	/* @public */
 #define API_REPORTS	 "/demo/reports/x"	/* nginx: reportViewer... */
+/* Longer than src/acl.h's ACL_PATH_MAX, shorter than nginx's line. */
+#define ACL_PATH_MAX_E2E 4200
 
 #define WWW_INVALID	 "Bearer error=\"invalid_token\", error_description=\""
 #define ALG_MSG		 "ALGORITHM MUST BE ONE OF HS256, HS384, HS512, " \
@@ -463,6 +465,20 @@ gw_get(struct resp *r, const char *base, const char *path,
 	}
 	xfer_done(&x, curl_easy_perform(x.h));
 	CHECK(r->error == NULL, "GET %s: %s", path, str(r->error));
+}
+
+/* gw_get(), where a request curl or the server refuses is no failure. */
+static void
+gw_get_quiet(struct resp *r, const char *base, const char *path,
+    const char *const *hdrs, size_t n)
+{
+	struct xfer	 x;
+
+	if (gw_init(&x, r, base, path, hdrs, n) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	xfer_done(&x, curl_easy_perform(x.h));
 }
 
 /* The JSON the API behind the gateway answered with (caller puts). */
@@ -2181,6 +2197,245 @@ done:
 	free(tok);
 }
 
+/*
+ * One reading of each request, through the web server: a path that a
+ * servlet container or a case-blind framework reads as a protected API
+ * needs that API's groups, whatever weaker rule nginx's reading finds.
+ */
+static void
+test_gw_readings(void)
+{
+	static const struct {
+		const char	*path;
+		int		 who;	/* 0: no token, 1: contentAccess, 2: both */
+		long		 want;
+	} t[] = {
+		/* /course/v1/hierarchy is @public, .../update courseUpdate. */
+		{ "/course/v1/hierarchy/update", 0, 401 },
+		{ "/course/v1/hierarchy/update;x", 0, 401 },
+		{ "/course/v1/hierarchy/update;jsessionid=1", 0, 401 },
+		{ "/course/v1/hierarchy/x/..;/update", 0, 401 },
+		{ "/course/v1/hierarchy/update%3Bx", 0, 401 },
+		{ "/course/v1/hierarchy/update;x", 1, 403 },
+		{ "/course/v1/hierarchy/update;x", 2, 200 },
+		{ "/course/v1/hierarchy/read", 0, 200 },
+		/* /content/v1/flag is contentAccess, .../accept contentAdmin. */
+		{ "/content/v1/flag/accept", 1, 403 },
+		{ "/content/v1/flag/ACCEPT", 1, 403 },
+		{ "/content/v1/flag/Accept;v=2", 1, 403 },
+		{ "/content/v1/flag/%41ccept", 1, 403 },
+		{ "/content/v1/flag/ACCEPT", 2, 200 },
+		{ "/content/v1/flag/list", 1, 200 },
+		/* Too long to look up: refused, never the default. */
+		{ "/data/v1/page/assemble/", 0, 401 },
+		{ "/data/v1/page/assemble/", 2, 403 },
+		{ "/data/v1/page/assemble/x", 0, 200 },
+	};
+	char		 u1[NAMESZ], u2[NAMESZ], *tok1 = NULL, *tok2 = NULL;
+	char		*h1 = NULL, *h2 = NULL, *path, *longseg;
+	const char	*hdr;
+	struct resp	 r;
+	size_t		 i;
+
+	if (gw_setup() == -1 || consumer("gwread1",
+	    "{\"groups\":[\"contentAccess\"]}", u1, &tok1) == -1 ||
+	    consumer("gwread2", "{\"groups\":[\"contentAccess\","
+	    "\"contentAdmin\",\"courseUpdate\"]}", u2, &tok2) == -1 ||
+	    (longseg = malloc(ACL_PATH_MAX_E2E + 1)) == NULL)
+		goto done;
+	memset(longseg, 'a', ACL_PATH_MAX_E2E);
+	longseg[ACL_PATH_MAX_E2E] = '\0';
+	h1 = bearer(tok1);
+	h2 = bearer(tok2);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		/* A path ending in "/" gets the long segment. */
+		if (asprintf(&path, "%s%s", t[i].path, t[i].path[strlen(
+		    t[i].path) - 1] == '/' ? longseg : "") == -1)
+			break;
+		hdr = t[i].who == 0 ? NULL : t[i].who == 1 ? h1 : h2;
+		gw_get(&r, gw_url, path, &hdr, hdr != NULL);
+		/* lighttpd serves files: a pass to none is its 404. */
+		if (is_web("lighttpd") && t[i].want == 200 && r.status == 404)
+			r.status = 200;
+		CHECK(r.status == t[i].want, "%.60s%s as %s: HTTP %ld, want %ld",
+		    path, strlen(path) > 60 ? "..." : "", t[i].who == 0 ?
+		    "no token" : t[i].who == 1 ? "contentAccess" :
+		    "contentAdmin+courseUpdate", r.status, t[i].want);
+		if (r.status == t[i].want && t[i].want != 200)
+			expect_err(path, &r, RT_AUTH, t[i].want, t[i].want ==
+			    401 ? "UNAUTHORIZED" : "FORBIDDEN", NULL);
+		resp_free(&r);
+		free(path);
+	}
+	free(longseg);
+done:
+	free(h1);
+	free(h2);
+	free(tok1);
+	free(tok2);
+}
+
+/*
+ * The client is not told whether a key exists: an unknown key, a bad
+ * signature, an alg that is not the credential's, a revoked-looking
+ * mix of kid and iss all read the same to it.
+ */
+static void
+test_gw_oracle(void)
+{
+	static const struct {
+		const char	*name;
+		struct tok	 t;
+	} t[] = {
+		{ "unknown iss", { .signer = CR_HS256, .iss = CR_UNKNOWN } },
+		{ "unknown kid", { .signer = CR_HS256, .kid = CR_UNKNOWN } },
+		{ "bad signature", { .signer = CR_HS256, .mangle = M_BADSIG } },
+		{ "alg not the credential's", { .signer = CR_RS256,
+		    .alg = "HS256" } },
+		{ "kid and iss of two consumers", { .signer = CR_DEVICE,
+		    .kid = CR_DEVICE, .iss = CR_HS256 } },
+		{ "a key no credential can have", { .signer = CR_EDDSA,
+		    .kid = CR_SPACED } },
+	};
+	char		 www[512], first_www[512] = "", first_msg[512] = "";
+	const char	*msg;
+	char		*tok, *h;
+	struct resp	 r;
+	size_t		 i;
+
+	if (gw_setup() == -1)
+		return;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if ((tok = token(&t[i].t)) == NULL || (h = bearer(tok)) ==
+		    NULL) {
+			free(tok);
+			CU_FAIL("cannot make the token");
+			return;
+		}
+		gw_get(&r, gw_url, API, (const char *const *)&h, 1);
+		expect_err(t[i].name, &r, RT_AUTH, 401, "UNAUTHORIZED", NULL);
+		msg = jstr(r.json, "params.errmsg");
+		if (header(&r, "WWW-Authenticate", www, sizeof(www)) != 0)
+			www[0] = '\0';
+		if (i == 0) {
+			snprintf(first_www, sizeof(first_www), "%s", www);
+			snprintf(first_msg, sizeof(first_msg), "%s", str(msg));
+		}
+		CHECK(streq(www, first_www) && streq(msg, first_msg),
+		    "%s: told \"%s\" / %s, %s: \"%s\" / %s", t[i].name,
+		    str(msg), www, t[0].name, first_msg, first_www);
+		resp_free(&r);
+		free(h);
+		free(tok);
+	}
+}
+
+/*
+ * nginx's pass cache cannot be forged: requests built so that a key
+ * joining the decision's inputs with a separator would be the same as a
+ * pass's (the separator in the path, in the query, in the Authorization
+ * header; an empty header; the location's groups) each get adminutil's
+ * own answer.  Each seed is sent three times (nginx keeps what it saw
+ * twice), then its twin once.
+ */
+static void
+test_gw_forgery(void)
+{
+	static const char *const seps[] = { "|", "\t", " ", ",", ":", ";",
+	    "\\", "\"", "%7C", "%09" };
+	static const struct {
+		const char	*name;
+		const char	*seed_path, *seed_auth;	/* %1$s sep, %2$s token */
+		const char	*path, *auth;
+		long		 want;
+	} t[] = {
+		{ "no token, a public API's query",
+		    API_PUBLIC "?x%1$sGET%1$s" API, "Z",
+		    API, "Z%1$sGET%1$s" API_PUBLIC "?x", 401 },
+		{ "no token, a public API's path",
+		    API_PUBLIC "/x%1$sGET%1$s" API, "Z",
+		    API, "Z%1$sGET%1$s" API_PUBLIC "/x", 401 },
+		{ "no header, a public API's query",
+		    API_PUBLIC "?%1$sGET%1$s" API, NULL,
+		    API, "%1$sGET%1$s" API_PUBLIC "?", 401 },
+		{ "a consumer's pass lifted onto another API",
+		    API "?%1$sGET%1$s" API_OTHER, "Bearer %2$s",
+		    API_OTHER, "Bearer %2$s%1$sGET%1$s" API "?", 401 },
+		{ "the same, the token split",
+		    API "?%1$s" API_OTHER, "Bearer %2$s%1$sGET",
+		    API_OTHER, "Bearer %2$s%1$sGET%1$s" API "?", 401 },
+		{ "an empty header after a token's pass",
+		    API, "Bearer %2$s", API, "", 401 },
+		{ "no header after a token's pass",
+		    API, "Bearer %2$s", API, NULL, 401 },
+		{ "the location's groups, then the ACL's",
+		    API_REPORTS "?%1$sreportViewer reportAdmin", "Bearer %2$s",
+		    "/demo/reportsx?%1$sreportViewer reportAdmin",
+		    "Bearer %2$s", 403 },
+	};
+	char		*h[2], *path, u[NAMESZ], *tok = NULL;
+	const char	*hp;
+	struct resp	 r;
+	size_t		 i, j, k, seeded = 0, tried = 0;
+
+	if (gw_setup() == -1 || !CHECK(is_web("nginx"), "the pass cache is "
+	    "nginx's; the web server is %s", web) || consumer("gwforge",
+	    "{\"groups\":[\"contentAdmin\",\"reportViewer\"]}", u,
+	    &tok) == -1)
+		goto done;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (j = 0; j < sizeof(seps) / sizeof(seps[0]); j++) {
+			h[0] = h[1] = NULL;
+			if (asprintf(&path, t[i].seed_path, seps[j], tok) ==
+			    -1)
+				goto done;
+			if (t[i].seed_auth != NULL) {
+				if (asprintf(&h[1], t[i].seed_auth, seps[j],
+				    tok) == -1 || asprintf(&h[0],
+				    "Authorization: %s", h[1]) == -1)
+					goto done;
+				free(h[1]);
+				h[1] = NULL;
+			}
+			for (k = 0; k < 3; k++) {
+				hp = h[0];
+				gw_get_quiet(&r, gw_url, path, &hp,
+				    hp != NULL);
+				seeded += k == 2 && r.status == 200;
+				resp_free(&r);
+			}
+			free(h[0]);
+			free(path);
+			h[0] = NULL;
+			if (asprintf(&path, t[i].path, seps[j], tok) == -1)
+				goto done;
+			if (t[i].auth != NULL && (asprintf(&h[1], t[i].auth,
+			    seps[j], tok) == -1 || asprintf(&h[0],
+			    h[1][0] == '\0' ? "Authorization;" :
+			    "Authorization: %s", h[1]) == -1))
+				goto done;
+			free(h[1]);
+			h[1] = NULL;
+			hp = h[0];
+			gw_get_quiet(&r, gw_url, path, &hp, hp != NULL);
+			if (r.error == NULL) {
+				tried++;
+				CHECK(r.status == t[i].want, "%s, separator "
+				    "\"%s\": HTTP %ld, want %ld", t[i].name,
+				    seps[j], r.status, t[i].want);
+			}
+			resp_free(&r);
+			free(h[0]);
+			free(path);
+		}
+	/* Most seeds must have passed, or nothing was tried. */
+	CHECK(seeded >= sizeof(t) / sizeof(t[0]) * 4 && tried >=
+	    sizeof(t) / sizeof(t[0]) * 4, "%zu seeds passed, %zu twins sent",
+	    seeded, tried);
+done:
+	free(tok);
+}
+
 const struct e2e_test gateway_tests[] = {
 	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
@@ -2190,6 +2445,12 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_many_groups, FULL },
 	{ "gateway: nginx keeps passes only, and within twice cache_ttl",
 	    test_gw_pass_cache, FULL },
+	{ "gateway: no request is answered from another's pass",
+	    test_gw_forgery, FULL },
+	{ "gateway: every reading of the path decides",
+	    test_gw_readings, FULL | SMOKE },
+	{ "gateway: unknown key and bad signature read the same",
+	    test_gw_oracle, FULL | SMOKE },
 	{ "gateway: database down: the gateway fails closed",
 	    test_gw_db_down, FULL },
 	{ "gateway: unknown keys cost one statement per worker",

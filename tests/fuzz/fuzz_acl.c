@@ -1,10 +1,12 @@
 /*
- * libFuzzer driver for acl.c: acl_parse on the input and, when it
- * parses, acl_lookup of a few paths; and acl_normalize of the input
- * (up to its first NUL) as a request path, whether it parsed or not,
- * since a path is seldom a valid ACL.  What comes back is checked: a
- * rule that breaks the grammar or a path left unnormalised aborts, as
- * a crash does.
+ * libFuzzer driver for acl.c and policy.c: acl_parse on the input and,
+ * when it parses, acl_lookup of a few paths; and the input (up to its
+ * first NUL) as a request path, whether it parsed or not, since a path
+ * is seldom a valid ACL: acl_normalize, acl_fold, and acl_reach and
+ * policy_decide over a fixed ACL and the parsed one.  What comes back
+ * is checked: a rule that breaks the grammar, a path left unnormalised,
+ * more readings than ACL_READINGS or a public pass for a path that one
+ * reading says is protected aborts, as a crash does.
  *
  * Built and run by scripts/fuzz acl; the seeds are in corpus/acl/.
  */
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "policy.h"
 
 static const char *const methods[] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*",
@@ -76,16 +79,51 @@ check_normal(const char *p, long n)
 	}
 }
 
+static const char fixed_text[] =
+    "* /a @public\n* /a/b g1\nGET /a/b/c g2\n* /A2/x g3\n"
+    "* /p;q @authenticated\n* / @public\n";
+
+/* Every reading of path, against a; aborts on what cannot be. */
+static void
+check_reach(const struct acl *a, const char *path)
+{
+	const struct acl_rule	*out[ACL_READINGS];
+	struct policy		 p;
+	const char		*why = NULL;
+	size_t			 i, j;
+	int			 n;
+
+	for (i = 0; i < NELEM(methods); i++) {
+		n = acl_reach(a, methods[i], path, out, &why);
+		if (n > ACL_READINGS || (n < 0 && why == NULL) || n == 0)
+			abort();
+		for (j = 0; n > 0 && j < (size_t)n; j++)
+			check_rule(out[j]);
+		policy_decide(&p, a, "deny", NULL, methods[i], path);
+		if (n < 0 && p.need != NEED_DENIED)
+			abort();
+		/* Public only when every reading is. */
+		for (j = 0; n > 0 && j < (size_t)n; j++)
+			if (p.need == NEED_NOTHING && (out[j] == NULL ||
+			    out[j]->kind != ACL_PUBLIC))
+				abort();
+	}
+}
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct acl *fixed;
 	struct acl	*a;
 	char		 err[256], *text, *path, *again;
 	size_t		 i, j;
 	long		 n;
 
+	if (fixed == NULL)
+		fixed = acl_parse(fixed_text, sizeof(fixed_text) - 1, err,
+		    sizeof(err));
 	/* Exactly size bytes, no NUL: ASan sees any read past the end. */
 	if ((text = malloc(size > 0 ? size : 1)) == NULL)
 		return 0;
@@ -121,6 +159,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check_rule(acl_lookup(a, methods[i], path,
 				    (size_t)n));
 	}
+	/* Again, raw, as the gateway gets it. */
+	memcpy(path, text, size);
+	path[size] = '\0';
+	if (fixed != NULL)
+		check_reach(fixed, path);
+	if (a != NULL)
+		check_reach(a, path);
+	n = (long)strlen(path);
+	if (acl_fold(path, (size_t)n) > (size_t)n)
+		abort();
 	free(path);
 done:
 	acl_free(a);

@@ -213,6 +213,8 @@ test_parse_errors(void)
 	static const char	 kind[] =
 	    "rules for one method and prefix disagree on the kind";
 	static const char	 nul[] = "NUL byte";
+	static const char	 fold[] =
+	    "the prefix differs from another only in case";
 	static const struct {
 		const char	*name;
 		const char	*text;
@@ -255,6 +257,12 @@ test_parse_errors(void)
 		{ "NUL in groups", LIT("\nGET /a g\0\n"), 2, nul },
 		{ "after CRLF lines and comments",
 		    LIT("# c\r\n\r\nGET /a g\r\nBAD /b g\r\n"), 4, method },
+		{ "prefixes that differ only in case",
+		    LIT("GET /a/b g\n* /x y\nPOST /A/b h\n"), 3, fold },
+		{ "the same, other way round",
+		    LIT("GET /A/B g\n* /a/b h\n* /x y\n"), 2, fold },
+		{ "differ only by a long s",
+		    LIT("* /s g\n* /\xc5\xbf h\n"), 2, fold },
 	};
 	char		 err[256], want[256];
 	struct acl	*a;
