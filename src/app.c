@@ -165,7 +165,12 @@ reply_store_err(struct response *res, const struct route *rt,
 	if (rc == ST_DOWN)
 		reply_err(res, rt, r, ERR_UNAVAILABLE,
 		    "DATABASE IS UNREACHABLE, NOTHING WAS CHANGED");
-	else
+	else if (rc == ST_BUSY) {
+		response_header(res, "Retry-After", "1");
+		reply_err(res, rt, r, ERR_UNAVAILABLE, "UNABLE TO %s: ANOTHER "
+		    "CHANGE HOLDS THE RECORD, NOTHING WAS CHANGED, TRY AGAIN",
+		    action);
+	} else
 		reply_err(res, rt, r, ERR_INTERNAL,
 		    "UNABLE TO %s DUE TO INTERNAL ERROR", action);
 }

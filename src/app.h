@@ -44,8 +44,9 @@ void	reply_err(struct response *, const struct route *, struct request *,
 	    enum err, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 /*
- * The failure for a store error: ST_DOWN is SERVICE_UNAVAILABLE, the rest
- * INTERNAL_ERROR "UNABLE TO <action> DUE TO INTERNAL ERROR".
+ * The failure for a store error: ST_DOWN and ST_BUSY (with Retry-After)
+ * are SERVICE_UNAVAILABLE, the rest INTERNAL_ERROR "UNABLE TO <action>
+ * DUE TO INTERNAL ERROR".
  */
 void	reply_store_err(struct response *, const struct route *,
 	    struct request *, enum store_rc, const char *action);

@@ -40,6 +40,8 @@ static const struct ckey keys[] = {
 	{ "socket_owner",	CT_STR,	   S(socket_owner),	0, 0, 0 },
 	{ "backlog",		CT_INT,	   N(backlog),		1, 65535, 0 },
 	{ "workers",		CT_INT,	   N(workers),		1, 256, 0 },
+	{ "auth_listen",	CT_STR,	   S(auth_listen),	0, 0, 0 },
+	{ "auth_workers",	CT_INT,	   N(auth_workers),	1, 256, 0 },
 	{ "user",		CT_STR,	   S(user),		0, 0, 0 },
 	{ "pid_file",		CT_STR,	   S(pid_file),		0, 0, 0 },
 	{ "log_level",		CT_LEVEL,  S(log_level),	0, 0, 0 },
@@ -52,6 +54,8 @@ static const struct ckey keys[] = {
 	{ "db_name",		CT_STR,	   S(db_name),		0, 0, 0 },
 	{ "db_connect_timeout",	CT_INT,	   N(db_connect_timeout), 1, 3600, 0 },
 	{ "db_rw_timeout",	CT_INT,	   N(db_rw_timeout),	1, 3600, 0 },
+	{ "db_lock_wait_timeout", CT_INT,  N(db_lock_wait_timeout), 1, 3600,
+	    0 },
 	{ "schema_dir",		CT_STR,	   S(schema_dir),	0, 0, 0 },
 	{ "default_group",	CT_STR,	   S(default_group),	0, 0, 0 },
 	{ "max_body",		CT_SIZE,   N(max_body),		16, 16 << 20, 0 },
@@ -79,6 +83,7 @@ config_defaults(struct config *c)
 	c->socket_mode = 0660;
 	c->backlog = 1024;
 	c->workers = 4;
+	c->auth_workers = 2;
 	strcpy(c->log_level, "info");
 	strcpy(c->db_host, "localhost");
 	c->db_port = 3306;
@@ -86,6 +91,7 @@ config_defaults(struct config *c)
 	strcpy(c->db_name, "adminutil");
 	c->db_connect_timeout = 3;
 	c->db_rw_timeout = 30;
+	c->db_lock_wait_timeout = 5;
 	strcpy(c->schema_dir, SCHEMA_DIR);
 	strcpy(c->default_group, "contentUser");
 	c->max_body = 128 * 1024;

@@ -23,6 +23,8 @@ struct config {
 	char	 socket_owner[64];		/* user[:group] or "" */
 	int	 backlog;
 	int	 workers;
+	char	 auth_listen[CONFIG_STR_MAX];	/* the gateway's pool, "" none */
+	int	 auth_workers;
 	char	 user[64];			/* drop to this user if root */
 	char	 pid_file[CONFIG_STR_MAX];
 	char	 log_level[16];
@@ -36,6 +38,7 @@ struct config {
 	char	 db_name[128];
 	int	 db_connect_timeout;		/* seconds */
 	int	 db_rw_timeout;			/* seconds */
+	int	 db_lock_wait_timeout;		/* seconds */
 
 	char	 schema_dir[CONFIG_STR_MAX];
 	char	 default_group[256];

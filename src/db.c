@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,8 +99,11 @@ db_fail(struct db *db, unsigned e, const char *what, const char *msg)
 {
 	if (e == ER_DUP_ENTRY)
 		return DB_DUP;
-	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
+	if (e == ER_LOCK_DEADLOCK)
 		return DB_RETRY;
+	/* Waiting again would only double the wait: the caller says so. */
+	if (e == ER_LOCK_WAIT_TIMEOUT)
+		return DB_BUSY;
 	metrics_db_error();
 	if (lost(e)) {
 		log_warn("database connection lost (%s): %u %s", what, e, msg);
@@ -125,6 +129,7 @@ db_connect(struct db *db)
 	    "ISOLATION LEVEL READ COMMITTED";
 	static const char	 concat[] = "SET SESSION group_concat_max_len "
 	    "= 1048576";
+	char			 lockwait[64];
 
 	if (db->my != NULL)
 		return DB_OK;
@@ -139,6 +144,10 @@ db_connect(struct db *db)
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_INIT_COMMAND, isolation);
 	mysql_options(db->my, MYSQL_INIT_COMMAND, concat);
+	/* A change waits that long for a row another change holds. */
+	snprintf(lockwait, sizeof(lockwait), "SET SESSION "
+	    "innodb_lock_wait_timeout = %d", c->db_lock_wait_timeout);
+	mysql_options(db->my, MYSQL_INIT_COMMAND, lockwait);
 	if (db->multi)
 		flags |= CLIENT_MULTI_STATEMENTS;
 	if (mysql_real_connect(db->my,

@@ -15,7 +15,8 @@ struct db;
 enum db_rc {
 	DB_OK = 0,
 	DB_DUP,		/* a unique key refused the row */
-	DB_RETRY,	/* deadlock or lock wait timeout: run the tx again */
+	DB_RETRY,	/* deadlock: run the tx again */
+	DB_BUSY,	/* a lock waited for longer than db_lock_wait_timeout */
 	DB_DOWN,	/* the server cannot be reached (connection lost) */
 	DB_ERR		/* anything else; logged */
 };

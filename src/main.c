@@ -90,7 +90,7 @@ main(int argc, char *argv[])
 	struct config	 cfg;
 	const char	*path = NULL;
 	char		 err[1024];
-	int		 i, test = 0, migrate = 0, fd, rc;
+	int		 i, test = 0, migrate = 0, fd, afd = -1, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
@@ -120,13 +120,15 @@ main(int argc, char *argv[])
 	}
 	if (migrate)
 		return migrate_run(&cfg) == 0 ? 0 : 1;
-	if ((fd = master_listen(&cfg, err, sizeof(err))) == -1)
+	if ((fd = master_listen(&cfg, cfg.listen, err, sizeof(err))) == -1 ||
+	    (cfg.auth_listen[0] != '\0' && (afd = master_listen(&cfg,
+	    cfg.auth_listen, err, sizeof(err))) == -1))
 		fatal(err);
 	if (fd != 0)
 		std_fds(0);
 	write_pid(cfg.pid_file);
 	drop_privileges(cfg.user);
-	rc = master_run(&cfg, path, fd);
+	rc = master_run(&cfg, path, fd, afd);
 	if (cfg.pid_file[0] != '\0')
 		unlink(cfg.pid_file);
 	return rc;

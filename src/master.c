@@ -29,9 +29,26 @@
 #define BACKOFF_MAX_MS	 10000
 #define STOP_GRACE_MS	 30000	/* then SIGKILL */
 
+/*
+ * The pools of workers: the admin pool on listen, answering routes,
+ * and, with auth_listen, the gateway's own on that socket, answering
+ * /v1/auth and health only, so that no admin work (a change waiting
+ * for a row lock, a storm of grants) ever stands between the gateway
+ * and its answer.
+ */
+struct pool {
+	int		 fd;
+	unsigned	 routes;	/* 0: the config's */
+	const int	*n;		/* the config's workers count */
+};
+
+#define POOL_ADMIN	 0
+#define POOL_AUTH	 1
+
 struct child {
 	pid_t		 pid;
 	unsigned	 gen;
+	int		 pool;
 	long long	 started;	/* ms, monotonic */
 };
 
@@ -179,9 +196,9 @@ listen_tcp(const char *addr, char *err, size_t errsz)
 }
 
 int
-master_listen(const struct config *cfg, char *err, size_t errsz)
+master_listen(const struct config *cfg, const char *l, char *err,
+    size_t errsz)
 {
-	const char	*l = cfg->listen;
 	int		 fd, acc = 0;
 	socklen_t	 len = sizeof(acc);
 
@@ -218,10 +235,12 @@ master_listen(const struct config *cfg, char *err, size_t errsz)
 }
 
 static int
-spawn(const struct config *cfg, int fd, unsigned gen)
+spawn(const struct config *cfg, const struct pool *pools, int pool,
+    unsigned gen)
 {
-	pid_t	 pid, self = getpid();
-	int	 slot;
+	struct config	 own;
+	pid_t		 pid, self = getpid();
+	int		 slot, other = pools[!pool].fd;
 
 	if (nkids == MAX_CHILDREN)
 		return -1;
@@ -231,11 +250,18 @@ spawn(const struct config *cfg, int fd, unsigned gen)
 		metrics_bind(slot, 0);
 		return -1;
 	}
-	if (pid == 0)
-		worker_run(cfg, fd, self, slot);
+	if (pid == 0) {
+		own = *cfg;
+		if (pools[pool].routes != 0)
+			own.routes = pools[pool].routes;
+		if (other != -1)
+			close(other);
+		worker_run(&own, pools[pool].fd, self, slot);
+	}
 	metrics_bind(slot, pid);
 	kids[nkids].pid = pid;
 	kids[nkids].gen = gen;
+	kids[nkids].pool = pool;
 	kids[nkids].started = now_ms();
 	nkids++;
 	return 0;
@@ -252,19 +278,44 @@ signal_all(int sig, unsigned below_gen)
 }
 
 static size_t
-count_gen(unsigned gen)
+count_gen(unsigned gen, int pool)
 {
 	size_t	 i, n = 0;
 
 	for (i = 0; i < nkids; i++)
-		if (kids[i].gen == gen)
+		if (kids[i].gen == gen && kids[i].pool == pool)
 			n++;
 	return n;
 }
 
-int
-master_run(struct config *cfg, const char *cfgpath, int fd)
+/* 1 if a pool of generation gen has fewer workers than it should. */
+static int
+short_of(const struct pool *pools, unsigned gen)
 {
+	int	 p;
+
+	for (p = POOL_ADMIN; p <= POOL_AUTH; p++)
+		if (pools[p].fd != -1 && count_gen(gen, p) < (size_t)*pools[p].n)
+			return 1;
+	return 0;
+}
+
+static void
+unlink_socket(const char *l)
+{
+	const char	*path = strncmp(l, "unix:", 5) == 0 ? l + 5 : l;
+
+	if (path[0] == '/' || path[0] == '.')
+		unlink(path);
+}
+
+int
+master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
+{
+	struct pool	 pools[2] = {
+		{ fd, 0, &cfg->workers },
+		{ afd, ROUTES_AUTH | ROUTES_HEALTH, &cfg->auth_workers },
+	};
 	sigset_t	 set;
 	siginfo_t	 si;
 	struct timespec	 ts;
@@ -272,7 +323,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 	char		 err[512];
 	unsigned	 gen = 1;
 	long long	 backoff = 0, spawn_at = 0, stop_at = 0, wait_ms, t;
-	int		 stopping = 0, status, sig, fatal = 0, rc = 0;
+	int		 stopping = 0, status, sig, fatal = 0, rc = 0, p;
 	pid_t		 pid;
 	size_t		 i;
 
@@ -289,11 +340,16 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 		log_warn("no shared memory for /metrics: it will be empty");
 	log_info("master started: %d workers on %s", cfg->workers,
 	    cfg->listen[0] != '\0' ? cfg->listen : "fd 0");
+	if (afd != -1)
+		log_info("the gateway's pool: %d workers on %s",
+		    cfg->auth_workers, cfg->auth_listen);
 	for (;;) {
 		t = now_ms();
-		if (!stopping && t >= spawn_at)
-			while (count_gen(gen) < (size_t)cfg->workers)
-				if (spawn(cfg, fd, gen) == -1) {
+		for (p = POOL_ADMIN; !stopping && t >= spawn_at && p <= POOL_AUTH;
+		    p++)
+			while (pools[p].fd != -1 && count_gen(gen, p) <
+			    (size_t)*pools[p].n)
+				if (spawn(cfg, pools, p, gen) == -1) {
 					spawn_at = t + BACKOFF_MAX_MS;
 					break;
 				}
@@ -301,7 +357,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 			break;
 		if (stopping)
 			wait_ms = stop_at - t;
-		else if (count_gen(gen) < (size_t)cfg->workers)
+		else if (short_of(pools, gen))
 			wait_ms = spawn_at - t;
 		else
 			wait_ms = 3600 * 1000;
@@ -339,11 +395,14 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 				    "configuration: %s", err);
 				break;
 			}
-			if (strcmp(next.listen, cfg->listen) != 0)
-				log_warn("reload: a new listen address needs "
-				    "a restart; keeping %s", cfg->listen);
+			if (strcmp(next.listen, cfg->listen) != 0 ||
+			    strcmp(next.auth_listen, cfg->auth_listen) != 0)
+				log_warn("reload: a new listen or auth_listen "
+				    "address needs a restart; keeping them");
 			snprintf(next.listen, sizeof(next.listen), "%s",
 			    cfg->listen);
+			snprintf(next.auth_listen, sizeof(next.auth_listen),
+			    "%s", cfg->auth_listen);
 			*cfg = next;
 			explicit_bzero(&next, sizeof(next));
 			log_info("reloaded: replacing workers");
@@ -393,13 +452,13 @@ master_run(struct config *cfg, const char *cfgpath, int fd)
 			signal_all(SIGTERM, gen + 1);
 		}
 	}
-	if (cfg->listen[0] != '\0') {
-		const char *path = strncmp(cfg->listen, "unix:", 5) == 0 ?
-		    cfg->listen + 5 : cfg->listen;
-		if (path[0] == '/' || path[0] == '.')
-			unlink(path);
-	}
+	if (cfg->listen[0] != '\0')
+		unlink_socket(cfg->listen);
 	close(fd);
+	if (afd != -1) {
+		unlink_socket(cfg->auth_listen);
+		close(afd);
+	}
 	log_info("stopped");
 	return rc;
 }

@@ -10,15 +10,18 @@
 struct config;
 
 /*
- * Opens the socket cfg->listen says (or takes fd 0 when it is empty).
- * Returns the fd, or -1 with a message in err.
+ * Opens the socket addr says (cfg->listen or cfg->auth_listen; "" takes
+ * fd 0).  Returns the fd, or -1 with a message in err.
  */
-int	master_listen(const struct config *cfg, char *err, size_t errsz);
+int	master_listen(const struct config *cfg, const char *addr, char *err,
+	    size_t errsz);
 
 /*
- * Supervises workers on fd until told to stop.  cfgpath (may be NULL) is
- * read again on HUP.  Returns the process exit status.
+ * Supervises workers until told to stop: cfg->workers on fd answering
+ * cfg->routes, and cfg->auth_workers on afd (-1: none) answering the
+ * gateway's check and health only.  cfgpath (may be NULL) is read again
+ * on HUP.  Returns the process exit status.
  */
-int	master_run(struct config *cfg, const char *cfgpath, int fd);
+int	master_run(struct config *cfg, const char *cfgpath, int fd, int afd);
 
 #endif

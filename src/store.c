@@ -192,6 +192,8 @@ map(enum db_rc rc)
 		return ST_OK;
 	case DB_DOWN:
 		return ST_DOWN;
+	case DB_BUSY:
+		return ST_BUSY;
 	default:
 		return ST_ERR;
 	}
@@ -205,8 +207,8 @@ store_ping(struct store *s)
 
 /*
  * Runs body inside a transaction, again from the start on a deadlock, a
- * lock timeout, a duplicate key raced in by another writer, or a
- * connection lost mid-way.  body returns a db_rc and leaves its domain
+ * duplicate key raced in by another writer, or a connection lost
+ * mid-way; not after a lock wait timeout (ST_BUSY).  body returns a db_rc and leaves its domain
  * outcome in *out; the transaction commits only when both are OK.
  */
 typedef enum db_rc (*tx_fn)(struct store *, void *, enum store_rc *);

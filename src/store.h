@@ -20,6 +20,7 @@ enum store_rc {
 	ST_NOT_FOUND,	/* no such consumer (or credential) */
 	ST_CONFLICT,	/* the key belongs to another consumer, or is revoked */
 	ST_DOWN,	/* the database cannot be reached */
+	ST_BUSY,	/* a row stayed locked by another change too long */
 	ST_ERR		/* anything else (already logged) */
 };
 

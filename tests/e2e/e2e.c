@@ -786,7 +786,7 @@ expect_groups(const char *what, enum rt rt, const char *user,
 
 /* sql */
 
-static MYSQL *
+MYSQL *
 sql_open(void)
 {
 	MYSQL	*m;
@@ -997,9 +997,15 @@ size_t
 conf_workers(void)
 {
 	char	 v[32];
+	size_t	 n;
 
-	return conf_get("workers", v, sizeof(v)) == 0 ?
+	n = conf_get("workers", v, sizeof(v)) == 0 ?
 	    (size_t)strtoul(v, NULL, 10) : 4;
+	/* The gateway's own pool, when there is one. */
+	if (conf_get("auth_listen", v, sizeof(v)) == 0 && v[0] != '\0')
+		n += conf_get("auth_workers", v, sizeof(v)) == 0 ?
+		    (size_t)strtoul(v, NULL, 10) : 2;
+	return n;
 }
 
 /* The instance's max_body in bytes (k and m suffixes). */

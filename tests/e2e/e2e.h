@@ -174,6 +174,8 @@ void		 expect_groups(const char *, enum rt, const char *,
 
 /* sql and the instance */
 
+/* A new root connection to the database under test, or NULL. */
+MYSQL		*sql_open(void);
 /* Runs SQL on m, any result discarded; 0, or -1 after a failed check. */
 int		 sql(MYSQL *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -186,7 +188,7 @@ long long	 sql_num(const char *, ...)
 long long	 rows(const char *, const char *);
 /* The value of key in E2E_CONF into out; 0 or -1. */
 int		 conf_get(const char *, char *, size_t);
-/* The number of workers the instance under test runs. */
+/* The number of workers the instance under test runs, in both pools. */
 size_t		 conf_workers(void);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2436,6 +2437,109 @@ done:
 	free(tok);
 }
 
+/* A grant sent from a thread of its own: no CUnit check in there. */
+struct storm {
+	pthread_t	 t;
+	const char	*user;
+	struct resp	 r;
+	int		 started;
+};
+
+static void *
+storm_grant(void *arg)
+{
+	struct storm	*g = arg;
+	char		 path[NAMESZ + 64], *body;
+
+	snprintf(path, sizeof(path), routes[RT_GRANT].path, g->user);
+	body = envelope("", "{\"groups\":[\"isoA\",\"contentAdmin\"]}");
+	fetch(&g->r, url, "POST", path, body, body != NULL ? strlen(body) : 0);
+	free(body);
+	return NULL;
+}
+
+#define NSTORM		 12	/* grants in the storm: 3 per admin worker */
+#define LOCK_HELD_MS	 3000	/* over the instance's lock wait */
+#define GW_BOUND_MS	 1000	/* the slowest gateway answer allowed */
+
+/*
+ * The gateway's own pool: a row lock held on a consumer, and a storm of
+ * grants for it filling every admin worker, while the gateway is asked
+ * in a loop with tokens nginx has never seen (so that each reaches
+ * adminutil): no gateway answer is a 5xx or slower than GW_BOUND_MS.
+ * The grants wait db_lock_wait_timeout, then answer 503 with
+ * Retry-After, nothing changed; the consumer's groups are whole.
+ */
+static void
+test_gw_isolation(void)
+{
+	struct storm	 g[NSTORM];
+	struct tok	 t = { .signer = CR_HS256 };
+	struct gcred	 c;
+	struct resp	 r;
+	MYSQL		*m = NULL;
+	char		 u[NAMESZ], claims[64], ra[16], *tok = NULL, *h;
+	const char	*hp;
+	long long	 t0, t1, worst = 0, n = 0, bad = 0, busy = 0, ok = 0;
+	size_t		 i;
+
+	memset(g, 0, sizeof(g));
+	if (gw_setup() == -1 || consumer_as("gwiso",
+	    "{\"groups\":[\"contentAdmin\"]}", u, &t, &c, &tok) == -1 ||
+	    (m = sql_open()) == NULL)
+		goto done;
+	if (sql(m, "BEGIN") == -1 || sql(m, "SELECT id FROM consumers "
+	    "WHERE username = '%s' FOR UPDATE", u) == -1)
+		goto done;
+	for (i = 0; i < NSTORM; i++) {
+		g[i].user = u;
+		g[i].started = pthread_create(&g[i].t, NULL, storm_grant,
+		    &g[i]) == 0;
+	}
+	for (t0 = now_ms(); now_ms() < t0 + LOCK_HELD_MS; n++) {
+		snprintf(claims, sizeof(claims), "\"n\":%lld", n);
+		t.claims = claims;
+		if ((h = bearer(mint(&t, &c, "HS256", NULL, c.key))) == NULL)
+			break;
+		hp = h;
+		t1 = now_ms();
+		gw_get(&r, gw_url, API, &hp, 1);
+		t1 = now_ms() - t1;
+		worst = t1 > worst ? t1 : worst;
+		bad += r.status != 200;
+		resp_free(&r);
+		free(h);
+	}
+	sql(m, "COMMIT");
+	for (i = 0; i < NSTORM; i++) {
+		if (!g[i].started)
+			continue;
+		pthread_join(g[i].t, NULL);
+		if (g[i].r.status == 200)
+			ok++;
+		else if (g[i].r.status == 503 && header(&g[i].r,
+		    "Retry-After", ra, sizeof(ra)) == 0) {
+			busy++;
+			expect_err("a grant that waited too long", &g[i].r,
+			    RT_GRANT, 503, "SERVICE_UNAVAILABLE", NULL);
+		}
+		resp_free(&g[i].r);
+	}
+	CHECK(n >= 10 && bad == 0 && worst < GW_BOUND_MS, "gateway during "
+	    "the storm: %lld requests, %lld not 200, slowest %lld ms (want "
+	    "none not 200, all under %d ms)", n, bad, worst, GW_BOUND_MS);
+	CHECK(busy >= 1 && busy + ok == NSTORM, "the storm: %lld of %d "
+	    "grants answered 503 with Retry-After, %lld 200, want every one "
+	    "either, one 503 at least", busy, NSTORM, ok);
+	/* Whole: the grant's groups, or the first ones, nothing between. */
+	expect_groups("after the storm", RT_READ, u, NULL, ok > 0 ?
+	    GROUPS("isoA", "contentAdmin") : GROUPS("contentAdmin"));
+done:
+	if (m != NULL)
+		mysql_close(m);
+	free(tok);
+}
+
 const struct e2e_test gateway_tests[] = {
 	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
@@ -2445,6 +2549,8 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_many_groups, FULL },
 	{ "gateway: nginx keeps passes only, and within twice cache_ttl",
 	    test_gw_pass_cache, FULL },
+	{ "gateway: its own pool: no wait behind an admin storm on a lock",
+	    test_gw_isolation, FULL },
 	{ "gateway: no request is answered from another's pass",
 	    test_gw_forgery, FULL },
 	{ "gateway: every reading of the path decides",

@@ -94,6 +94,9 @@ e2e_conf() {
 	cat >"$E2E_TMP/$1.conf" <<EOF
 listen = unix:$E2E_TMP/$1.sock
 workers = $3
+auth_listen = unix:$E2E_TMP/$1-auth.sock
+auth_workers = 2
+db_lock_wait_timeout = 2
 pid_file = $E2E_TMP/$1.pid
 log_level = info
 max_body = 64k
@@ -188,10 +191,11 @@ e2e_run() {
 }
 
 # e2e_nginx_edit SOCKET PORT: conf/nginx.conf's text on stdin pointed at
-# SOCKET and PORT (and the gateway and its demo API at E2E_GW_PORT and
+# SOCKET (and its gateway pool at SOCKET's -auth.sock) and PORT (and the gateway and its demo API at E2E_GW_PORT and
 # E2E_DEMO_PORT).
 e2e_nginx_edit() {
-	sed -e "s|server unix:[^;]*;|server unix:$1;|" \
+	sed -e "s|server unix:/run/adminutil/auth\.sock;|server unix:${1%.sock}-auth.sock;|" \
+	    -e "s|server unix:/run/adminutil/adminutil\.sock;|server unix:$1;|" \
 	    -e "s|listen 127\.0\.0\.1:4000;|listen 127.0.0.1:$2;|" \
 	    -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$E2E_GW_PORT;|" \
 	    -e "s|listen 127\.0\.0\.1:8081;|listen 127.0.0.1:$E2E_DEMO_PORT;|" \
@@ -223,6 +227,7 @@ e2e_nginx_conf() {
 	} >"$_out" || return 1
 	# The shipped file must still have what the edits above expect.
 	for _want in "server unix:$E2E_TMP/au.sock;" \
+	    "server unix:$E2E_TMP/au-auth.sock;" \
 	    "server unix:$E2E_TMP/down.sock;" "listen 127.0.0.1:$1;" \
 	    "listen 127.0.0.1:$2;" "fastcgi_pass adminutil_down;" \
 	    "listen 127.0.0.1:$E2E_GW_PORT;" "listen 127.0.0.1:$E2E_DEMO_PORT;" \

@@ -23,6 +23,7 @@ lighttpd_conf() {
 	E2E_GW_URL=http://127.0.0.1:$E2E_GW_PORT
 	{
 		lighttpd_var adminutil_socket "$E2E_TMP/au.sock"
+		lighttpd_var adminutil_auth_socket "$E2E_TMP/au-auth.sock"
 		lighttpd_var log_dir "$_dir/logs"
 		lighttpd_var www_dir "$_dir/www"
 		lighttpd_var upload_dir "$_dir/tmp"
@@ -40,7 +41,8 @@ lighttpd_conf() {
 		    sed -e 's|var\.adminutil_socket|var.down_socket|'
 		echo "}"
 	} >"$_out" || return 1
-	for _want in "\"$E2E_TMP/au.sock\"" "\"$_dir/logs\"" "\"$_dir/www\"" \
+	for _want in "\"$E2E_TMP/au.sock\"" "\"$E2E_TMP/au-auth.sock\"" \
+	    "\"$_dir/logs\"" "\"$_dir/www\"" \
 	    "\"$_dir/tmp\"" "\"$_dir/gateway\"" "server.port = $1" \
 	    "127.0.0.1:$2" "=> var.down_socket" \
 	    "\$SERVER[\"socket\"] == \"127.0.0.1:$E2E_GW_PORT\" {" \
