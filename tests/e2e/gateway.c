@@ -2499,7 +2499,9 @@ test_gw_isolation(void)
 	for (t0 = now_ms(); now_ms() < t0 + LOCK_HELD_MS; n++) {
 		snprintf(claims, sizeof(claims), "\"n\":%lld", n);
 		t.claims = claims;
-		if ((h = bearer(mint(&t, &c, "HS256", NULL, c.key))) == NULL)
+		free(tok);
+		if ((tok = mint(&t, &c, "HS256", NULL, c.key)) == NULL ||
+		    (h = bearer(tok)) == NULL)
 			break;
 		hp = h;
 		t1 = now_ms();
