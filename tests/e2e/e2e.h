@@ -153,6 +153,11 @@ char		*envelope(const char *, const char *);
 void		 api(struct resp *, const char *, enum rt, const char *,
 		    const char *, const char *);
 void		 call(struct resp *, enum rt, const char *, const char *);
+/*
+ * A grant of request to user, the answer in r and no CUnit check made:
+ * for threads of their own.
+ */
+void		 grant_unchecked(struct resp *, const char *, const char *);
 /* The value of header name (case-insensitive) into out; 0 or -1. */
 int		 header(const struct resp *, const char *, char *, size_t);
 

@@ -454,21 +454,7 @@ gw_init(struct xfer *x, struct resp *r, const char *base, const char *path,
 	return 0;
 }
 
-static void
-gw_get(struct resp *r, const char *base, const char *path,
-    const char *const *hdrs, size_t n)
-{
-	struct xfer	 x;
-
-	if (gw_init(&x, r, base, path, hdrs, n) == -1) {
-		xfer_done(&x, CURLE_FAILED_INIT);
-		return;
-	}
-	xfer_done(&x, curl_easy_perform(x.h));
-	CHECK(r->error == NULL, "GET %s: %s", path, str(r->error));
-}
-
-/* gw_get(), where a request curl or the server refuses is no failure. */
+/* GET path with hdrs; a request curl or the server refuses is no failure. */
 static void
 gw_get_quiet(struct resp *r, const char *base, const char *path,
     const char *const *hdrs, size_t n)
@@ -480,6 +466,14 @@ gw_get_quiet(struct resp *r, const char *base, const char *path,
 		return;
 	}
 	xfer_done(&x, curl_easy_perform(x.h));
+}
+
+static void
+gw_get(struct resp *r, const char *base, const char *path,
+    const char *const *hdrs, size_t n)
+{
+	gw_get_quiet(r, base, path, hdrs, n);
+	CHECK(r->error == NULL, "GET %s: %s", path, str(r->error));
 }
 
 /* The JSON the API behind the gateway answered with (caller puts). */
@@ -2332,6 +2326,32 @@ test_gw_oracle(void)
 }
 
 /*
+ * The path and Authorization header (NULL: none) of a forgery row:
+ * formats of the separator and the token, auth "" an empty header.
+ * 0, or -1 on no memory.
+ */
+static int
+forged(const char *pathfmt, const char *authfmt, const char *sep,
+    const char *tok, char **path, char **hdr)
+{
+	char	*v = NULL;
+
+	*hdr = NULL;
+	if (asprintf(path, pathfmt, sep, tok) == -1)
+		return -1;
+	if (authfmt == NULL)
+		return 0;
+	if (asprintf(&v, authfmt, sep, tok) == -1 || asprintf(hdr,
+	    v[0] == '\0' ? "Authorization;" : "Authorization: %s", v) == -1) {
+		free(v);
+		free(*path);
+		return -1;
+	}
+	free(v);
+	return 0;
+}
+
+/*
  * nginx's pass cache cannot be forged: requests built so that a key
  * joining the decision's inputs with a separator would be the same as a
  * pass's (the separator in the path, in the query, in the Authorization
@@ -2374,8 +2394,7 @@ test_gw_forgery(void)
 		    "/demo/reportsx?%1$sreportViewer reportAdmin",
 		    "Bearer %2$s", 403 },
 	};
-	char		*h[2], *path, u[NAMESZ], *tok = NULL;
-	const char	*hp;
+	char		*h, *path, u[NAMESZ], *tok = NULL;
 	struct resp	 r;
 	size_t		 i, j, k, seeded = 0, tried = 0;
 
@@ -2386,39 +2405,22 @@ test_gw_forgery(void)
 		goto done;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		for (j = 0; j < sizeof(seps) / sizeof(seps[0]); j++) {
-			h[0] = h[1] = NULL;
-			if (asprintf(&path, t[i].seed_path, seps[j], tok) ==
-			    -1)
+			if (forged(t[i].seed_path, t[i].seed_auth, seps[j], tok,
+			    &path, &h) == -1)
 				goto done;
-			if (t[i].seed_auth != NULL) {
-				if (asprintf(&h[1], t[i].seed_auth, seps[j],
-				    tok) == -1 || asprintf(&h[0],
-				    "Authorization: %s", h[1]) == -1)
-					goto done;
-				free(h[1]);
-				h[1] = NULL;
-			}
 			for (k = 0; k < 3; k++) {
-				hp = h[0];
-				gw_get_quiet(&r, gw_url, path, &hp,
-				    hp != NULL);
+				gw_get_quiet(&r, gw_url, path,
+				    (const char *const *)&h, h != NULL);
 				seeded += k == 2 && r.status == 200;
 				resp_free(&r);
 			}
-			free(h[0]);
+			free(h);
 			free(path);
-			h[0] = NULL;
-			if (asprintf(&path, t[i].path, seps[j], tok) == -1)
+			if (forged(t[i].path, t[i].auth, seps[j], tok, &path,
+			    &h) == -1)
 				goto done;
-			if (t[i].auth != NULL && (asprintf(&h[1], t[i].auth,
-			    seps[j], tok) == -1 || asprintf(&h[0],
-			    h[1][0] == '\0' ? "Authorization;" :
-			    "Authorization: %s", h[1]) == -1))
-				goto done;
-			free(h[1]);
-			h[1] = NULL;
-			hp = h[0];
-			gw_get_quiet(&r, gw_url, path, &hp, hp != NULL);
+			gw_get_quiet(&r, gw_url, path, (const char *const *)&h,
+			    h != NULL);
 			if (r.error == NULL) {
 				tried++;
 				CHECK(r.status == t[i].want, "%s, separator "
@@ -2426,7 +2428,7 @@ test_gw_forgery(void)
 				    seps[j], r.status, t[i].want);
 			}
 			resp_free(&r);
-			free(h[0]);
+			free(h);
 			free(path);
 		}
 	/* Most seeds must have passed, or nothing was tried. */
@@ -2449,12 +2451,9 @@ static void *
 storm_grant(void *arg)
 {
 	struct storm	*g = arg;
-	char		 path[NAMESZ + 64], *body;
 
-	snprintf(path, sizeof(path), routes[RT_GRANT].path, g->user);
-	body = envelope("", "{\"groups\":[\"isoA\",\"contentAdmin\"]}");
-	fetch(&g->r, url, "POST", path, body, body != NULL ? strlen(body) : 0);
-	free(body);
+	grant_unchecked(&g->r, g->user,
+	    "{\"groups\":[\"isoA\",\"contentAdmin\"]}");
 	return NULL;
 }
 
