@@ -83,18 +83,19 @@ main(int argc, char *argv[])
 
 	now = now_ns(CLOCK_REALTIME) / 1000000;
 	auth_check(auth, &q, now, &res);	/* fills the cache */
-	if (res.status != 200) {
+	if (res.verdict != AUTH_PASS) {
 		fprintf(stderr, "authcheck: the token does not pass: %d %s\n",
-		    res.status, res.why != NULL ? res.why : "");
+		    (int)res.verdict, res.why != NULL ? res.why : "");
 		return 1;
 	}
 	for (b = 0; b < BATCHES; b++) {
 		t0 = now_ns(CLOCK_MONOTONIC);
 		for (i = 0; i < PER; i++) {
 			auth_check(auth, &q, now, &res);
-			if (res.status != 200) {
+			if (res.verdict != AUTH_PASS) {
 				fprintf(stderr, "authcheck: check %d of batch "
-				    "%d: %d %s\n", i, b, res.status, res.why);
+				    "%d: %d %s\n", i, b, (int)res.verdict,
+				    res.why);
 				return 1;
 			}
 		}

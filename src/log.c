@@ -18,6 +18,12 @@ log_set_level(enum log_level l)
 }
 
 int
+log_enabled(enum log_level l)
+{
+	return l <= log_max;
+}
+
+int
 log_level_parse(const char *s, enum log_level *out)
 {
 	size_t	 i;

@@ -16,6 +16,8 @@ enum log_level {
 };
 
 void	log_set_level(enum log_level);
+/* 1 if lines of level l are written: for work done only to log them. */
+int	log_enabled(enum log_level l);
 int	log_level_parse(const char *, enum log_level *);
 
 void	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));

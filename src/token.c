@@ -23,18 +23,14 @@ token_bearer(const char *h, size_t *len, const char **why)
 		*why = "authorization scheme is not Bearer";
 		return NULL;
 	}
-	for (t = h + 6; *t == ' ' || *t == '\t'; t++)
-		;
-	for (e = t; *e != '\0' && *e != ' ' && *e != '\t' && *e != ','; e++)
-		;
+	t = h + 6 + strspn(h + 6, " \t");
+	e = t + strcspn(t, " \t,");
 	if (e == t) {
 		*why = "no bearer token";
 		return NULL;
 	}
 	*len = (size_t)(e - t);
-	while (*e == ' ' || *e == '\t')
-		e++;
-	if (*e != '\0') {
+	if (e[strspn(e, " \t")] != '\0') {
 		*why = "more than one token";
 		return NULL;
 	}
