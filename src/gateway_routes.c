@@ -30,7 +30,8 @@ pass_keep(const struct config *cfg, const struct auth_result *v,
 	int	 keep = cfg->cache_ttl - 1;
 
 	if (v->has_exp) {
-		left = floor(v->exp + cfg->clock_skew - (double)now_ms / 1000.0);
+		left = floor(v->exp + cfg->clock_skew -
+		    (double)now_ms / 1000.0);
 		if (left - 1 < keep)
 			keep = left < 1 ? 0 : (int)(left - 1);
 	}

@@ -295,7 +295,8 @@ short_of(const struct pool *pools, unsigned gen)
 	int	 p;
 
 	for (p = POOL_ADMIN; p <= POOL_AUTH; p++)
-		if (pools[p].fd != -1 && count_gen(gen, p) < (size_t)*pools[p].n)
+		if (pools[p].fd != -1 &&
+		    count_gen(gen, p) < (size_t)*pools[p].n)
 			return 1;
 	return 0;
 }
@@ -345,8 +346,8 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 		    cfg->auth_workers, cfg->auth_listen);
 	for (;;) {
 		t = now_ms();
-		for (p = POOL_ADMIN; !stopping && t >= spawn_at && p <= POOL_AUTH;
-		    p++)
+		for (p = POOL_ADMIN; !stopping && t >= spawn_at &&
+		    p <= POOL_AUTH; p++)
 			while (pools[p].fd != -1 && count_gen(gen, p) <
 			    (size_t)*pools[p].n)
 				if (spawn(cfg, pools, p, gen) == -1) {
