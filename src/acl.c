@@ -29,6 +29,7 @@ struct table {
 	struct acl_entry *slots;
 	size_t		  nslots;
 	size_t		  n;
+	size_t		  maxlen;	/* of the longest prefix */
 };
 
 /*
@@ -122,6 +123,8 @@ entry(struct table *a, const char *p, size_t len, int *made)
 	e->len = len;
 	e->hash = h;
 	a->n++;
+	if (len > a->maxlen)
+		a->maxlen = len;
 	return e;
 }
 
@@ -476,6 +479,16 @@ lookup(const struct table *a, int mi, const char *path, size_t len)
 
 	if (len == 0 || path[0] != '/' || a->nslots == 0)
 		return NULL;
+	/*
+	 * No prefix is longer than maxlen: start at the last segment
+	 * boundary within it.  Else a path of many short segments, which
+	 * a client picks, costs a hash of each of its prefixes, O(len^2).
+	 */
+	if (len > a->maxlen) {
+		len = a->maxlen > 1 ? a->maxlen : 1;
+		while (len > 1 && path[len] != '/')
+			len--;
+	}
 	for (;;) {
 		if ((e = find(a, path, len, hash(path, len))) != NULL) {
 			if (mi != M_ANY && e->rule[mi] != NULL)

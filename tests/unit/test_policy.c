@@ -267,6 +267,21 @@ test_too_long(void)
 	uri[ACL_PATH_MAX] = '?';
 	policy_decide(&p, a, "authenticated", NULL, "GET", uri);
 	CU_ASSERT_EQUAL(p.need, NEED_NOTHING);
+	/*
+	 * Many short segments under a protected API, longer than any
+	 * prefix: the lookup starts at the longest prefix's length and
+	 * still finds the rule (and the ';' asks for every reading).
+	 */
+	strcpy(uri, "/content/v1/flag/accept");
+	while (strlen(uri) + 3 < ACL_PATH_MAX)
+		strcat(uri, "/a");
+	strcat(uri, ";");
+	policy_decide(&p, a, "deny", NULL, "POST", uri);
+	CU_ASSERT(p.need == NEED_TOKEN && permits(&p, "contentAdmin") &&
+	    !permits(&p, "contentAccess"));
+	strcpy(uri + 22, "/a/b/c");		/* "/content/v1/flag/accep" */
+	policy_decide(&p, a, "deny", NULL, "POST", uri);
+	CU_ASSERT(p.need == NEED_NOTHING);
 	free(uri);
 	acl_free(a);
 }
