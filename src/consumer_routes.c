@@ -59,7 +59,7 @@ consumer_create(struct app *a, const struct route *rt, struct request *r,
 	enum store_rc		 rc;
 
 	json_object_object_get_ex(r->req, "username", &v);
-	if ((msg = validate_username(v)) != NULL) {
+	if ((msg = validate_new_username(v)) != NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
 		return;
 	}

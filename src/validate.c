@@ -1,7 +1,13 @@
 #include "build.h"
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include "validate.h"
 
@@ -15,6 +21,8 @@ struct vrules {
 	const char	*comma;
 	const char	*control;
 	const char	*uuid;
+	const char	*format;	/* NULL: format characters let in */
+	const char	*nfc;		/* NULL: any normalisation */
 };
 
 static const struct vrules username_rules = {
@@ -26,6 +34,28 @@ static const struct vrules username_rules = {
 	NULL,
 	"USERNAME MUST NOT HAVE CONTROL CHARACTERS",
 	"USERNAME MUST NOT BE A UUID",
+	NULL,
+	NULL,
+};
+
+/*
+ * A username a consumer is created with: neither format characters nor
+ * anything but NFC, so that no two consumers' names print alike.  The
+ * names of consumers that exist are read with the rules above: one made
+ * before these rules can still be read, changed and deleted.
+ */
+static const struct vrules new_username_rules = {
+	"USERNAME IS MANDATORY",
+	"USERNAME MUST BE A STRING",
+	"USERNAME MUST NOT BE LONGER THAN 255 BYTES",
+	"USERNAME MUST BE VALID UTF-8",
+	"USERNAME MUST NOT HAVE SPACE",
+	NULL,
+	"USERNAME MUST NOT HAVE CONTROL CHARACTERS",
+	"USERNAME MUST NOT BE A UUID",
+	"USERNAME MUST NOT HAVE FORMAT CHARACTERS (ZERO-WIDTH, SOFT HYPHEN, "
+	    "BIDI CONTROLS)",
+	"USERNAME MUST BE IN UNICODE NORMALIZATION FORM C (NFC)",
 };
 
 static const struct vrules key_rules = {
@@ -37,6 +67,8 @@ static const struct vrules key_rules = {
 	NULL,
 	"KEY MUST NOT HAVE CONTROL CHARACTERS",
 	"KEY MUST NOT BE A UUID",
+	NULL,
+	NULL,
 };
 
 static const struct vrules group_rules = {
@@ -47,6 +79,8 @@ static const struct vrules group_rules = {
 	"GROUP NAME MUST NOT HAVE SPACE OR COMMA",
 	"GROUP NAME MUST NOT HAVE SPACE OR COMMA",
 	"GROUP NAME MUST NOT HAVE CONTROL CHARACTERS",
+	NULL,
+	NULL,
 	NULL,
 };
 
@@ -141,6 +175,47 @@ control_at(const unsigned char *s, size_t left)
 	return left >= 2 && s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f;
 }
 
+/*
+ * 1 if valid UTF-8 s holds a format character (Unicode category Cf:
+ * U+00AD soft hyphen, U+200B..U+200F zero-width and directional marks,
+ * U+202A..U+202E and U+2066..U+2069 bidi controls, U+2060 word joiner,
+ * U+FEFF...): two names that print alike would be two consumers.
+ */
+static int
+has_format(const unsigned char *s, size_t len)
+{
+	ucs4_t	 uc;
+	size_t	 i;
+	int	 n;
+
+	for (i = 0; i < len; i += (size_t)n) {
+		if ((n = u8_mbtouc(&uc, s + i, len - i)) <= 0)
+			return 1;
+		if (uc_is_general_category(uc, UC_CATEGORY_Cf))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if valid UTF-8 s is in NFC (libunistring's normaliser says so). */
+static int
+is_nfc(const unsigned char *s, size_t len)
+{
+	uint8_t	*n;
+	size_t	 nlen = 0;
+	int	 same;
+
+	for (nlen = 0; nlen < len && s[nlen] < 0x80; nlen++)
+		;
+	if (nlen == len)
+		return 1;			/* ASCII is NFC */
+	if ((n = u8_normalize(UNINORM_NFC, s, len, NULL, &nlen)) == NULL)
+		return 0;
+	same = nlen == len && memcmp(n, s, len) == 0;
+	free(n);
+	return same;
+}
+
 static const char *
 check_str(const struct vrules *r, const char *str, size_t len)
 {
@@ -168,6 +243,10 @@ check_str(const struct vrules *r, const char *str, size_t len)
 		return r->comma;
 	if (control)
 		return r->control;
+	if (r->format != NULL && has_format(s, len))
+		return r->format;
+	if (r->nfc != NULL && !is_nfc(s, len))
+		return r->nfc;
 	if (r->uuid != NULL && validate_is_uuid(str, len))
 		return r->uuid;
 	return NULL;
@@ -194,6 +273,18 @@ const char *
 validate_username_str(const char *s, size_t len)
 {
 	return check_str(&username_rules, s, len);
+}
+
+const char *
+validate_new_username(json_object *v)
+{
+	return check_json(&new_username_rules, v);
+}
+
+const char *
+validate_new_username_str(const char *s, size_t len)
+{
+	return check_str(&new_username_rules, s, len);
 }
 
 const char *

@@ -26,6 +26,15 @@
 
 const char	*validate_username(json_object *v);
 const char	*validate_username_str(const char *s, size_t len);
+/*
+ * The username of a new consumer: the rules above, then
+ *   holds a format character (Unicode Cf: zero-width, soft hyphen, bidi
+ *   controls...) -> USERNAME MUST NOT HAVE FORMAT CHARACTERS (...)
+ *   not in NFC             -> USERNAME MUST BE IN UNICODE NORMALIZATION
+ *                             FORM C (NFC)
+ */
+const char	*validate_new_username(json_object *v);
+const char	*validate_new_username_str(const char *s, size_t len);
 const char	*validate_key(json_object *v);
 const char	*validate_key_str(const char *s, size_t len);
 const char	*validate_group_str(const char *s, size_t len);

@@ -1305,6 +1305,23 @@ run_validation(int sample_only)
 		    "{\"request\":{\"username\":\"XYZ\\u0001Corp\"}}",
 		    "USERNAME MUST NOT HAVE CONTROL CHARACTERS",
 		    "XYZ\001Corp", 0 },
+		/* Names that print like "XYZ-Corp" are not another one. */
+		{ "create, username with a zero-width space", RT_CREATE,
+		    "{\"request\":{\"username\":\"XYZ-Corp\\u200b\"}}",
+		    "USERNAME MUST NOT HAVE FORMAT CHARACTERS (ZERO-WIDTH, "
+		    "SOFT HYPHEN, BIDI CONTROLS)", "XYZ-Corp\xe2\x80\x8b", 1 },
+		{ "create, username with a soft hyphen", RT_CREATE,
+		    "{\"request\":{\"username\":\"XYZ-Co\\u00adrp\"}}",
+		    "USERNAME MUST NOT HAVE FORMAT CHARACTERS (ZERO-WIDTH, "
+		    "SOFT HYPHEN, BIDI CONTROLS)", "XYZ-Co\xc2\xadrp", 0 },
+		{ "create, username with a right-to-left override", RT_CREATE,
+		    "{\"request\":{\"username\":\"XYZ\\u202e-Corp\"}}",
+		    "USERNAME MUST NOT HAVE FORMAT CHARACTERS (ZERO-WIDTH, "
+		    "SOFT HYPHEN, BIDI CONTROLS)", "XYZ\xe2\x80\xae-Corp", 0 },
+		{ "create, username not in NFC", RT_CREATE,
+		    "{\"request\":{\"username\":\"Cafe\\u0301-Corp\"}}",
+		    "USERNAME MUST BE IN UNICODE NORMALIZATION FORM C (NFC)",
+		    "Cafe\xcc\x81-Corp", 1 },
 		{ "grant, group with comma", RT_GRANT,
 		    "{\"request\":{\"groups\":[\"a,b\"]}}",
 		    "GROUP NAME MUST NOT HAVE SPACE OR COMMA", NULL, 0 },

@@ -23,6 +23,8 @@ enum want {
 	W_COMMA,
 	W_CONTROL,
 	W_UUID,
+	W_FORMAT,	/* a Unicode format character (Cf) */
+	W_NFC,		/* not in NFC */
 	W__MAX
 };
 
@@ -45,6 +47,26 @@ static const struct field username = {
 		[W_COMMA] = NULL,	/* a comma is fine in a username */
 		[W_CONTROL] = "USERNAME MUST NOT HAVE CONTROL CHARACTERS",
 		[W_UUID] = "USERNAME MUST NOT BE A UUID",
+		[W_FORMAT] = NULL,	/* an existing name may have them */
+		[W_NFC] = NULL,
+	}, "USERNAME MUST BE A STRING"
+};
+
+/* A new consumer's name: the same, and nothing that prints alike. */
+static const struct field new_username = {
+	"new username", validate_new_username_str, validate_new_username, {
+		[W_OK] = NULL,
+		[W_MANDATORY] = "USERNAME IS MANDATORY",
+		[W_TOOLONG] = "USERNAME MUST NOT BE LONGER THAN 255 BYTES",
+		[W_UTF8] = "USERNAME MUST BE VALID UTF-8",
+		[W_SPACE] = "USERNAME MUST NOT HAVE SPACE",
+		[W_COMMA] = NULL,
+		[W_CONTROL] = "USERNAME MUST NOT HAVE CONTROL CHARACTERS",
+		[W_UUID] = "USERNAME MUST NOT BE A UUID",
+		[W_FORMAT] = "USERNAME MUST NOT HAVE FORMAT CHARACTERS "
+		    "(ZERO-WIDTH, SOFT HYPHEN, BIDI CONTROLS)",
+		[W_NFC] = "USERNAME MUST BE IN UNICODE NORMALIZATION FORM C "
+		    "(NFC)",
 	}, "USERNAME MUST BE A STRING"
 };
 
@@ -111,7 +133,7 @@ static const struct vcase cases[] = {
 	{ "U+205F",		LIT("a\xe2\x81\x9f" "b"),	W_SPACE },
 	{ "ideographic U+3000",	LIT("a\xe3\x80\x80" "b"),	W_SPACE },
 	{ "BOM U+FEFF",		LIT("a\xef\xbb\xbf" "b"),	W_SPACE },
-	{ "U+200B is no space",	LIT("a\xe2\x80\x8b" "b"),	W_OK },
+	{ "U+200B is no space",	LIT("a\xe2\x80\x8b" "b"),	W_FORMAT },
 	{ "U+3001 is no space",	LIT("a\xe3\x80\x81" "b"),	W_OK },
 
 	/* Controls: C0 (but \t..\r, which are space), DEL, C1. */
@@ -185,6 +207,31 @@ static const struct vcase cases[] = {
 	{ "near: dash-only",	LIT("------------------------------------"),
 	    W_OK },
 
+	/*
+	 * Names that print like others: only usernames refuse them
+	 * (format characters, then anything not in NFC).
+	 */
+	{ "soft hyphen U+00AD",	LIT("a\xc2\xad" "b"),		W_FORMAT },
+	{ "ZWNJ U+200C",	LIT("a\xe2\x80\x8c" "b"),	W_FORMAT },
+	{ "ZWJ U+200D",		LIT("a\xe2\x80\x8d" "b"),	W_FORMAT },
+	{ "LRM U+200E",		LIT("a\xe2\x80\x8e" "b"),	W_FORMAT },
+	{ "RLM U+200F",		LIT("a\xe2\x80\x8f" "b"),	W_FORMAT },
+	{ "LRE U+202A",		LIT("a\xe2\x80\xaa" "b"),	W_FORMAT },
+	{ "RLO U+202E",		LIT("a\xe2\x80\xae" "b"),	W_FORMAT },
+	{ "word joiner U+2060",	LIT("a\xe2\x81\xa0" "b"),	W_FORMAT },
+	{ "LRI U+2066",		LIT("a\xe2\x81\xa6" "b"),	W_FORMAT },
+	{ "PDI U+2069",		LIT("a\xe2\x81\xa9" "b"),	W_FORMAT },
+	{ "ALM U+061C",		LIT("a\xd8\x9c" "b"),		W_FORMAT },
+	{ "a tag U+E0041",	LIT("a\xf3\xa0\x81\x81"),	W_FORMAT },
+	{ "e and combining acute", LIT("cafe\xcc\x81"),	W_NFC },
+	{ "Angstrom sign U+212B", LIT("\xe2\x84\xab"),		W_NFC },
+	{ "Kelvin sign U+212A",	LIT("\xe2\x84\xaa"),		W_NFC },
+	{ "Hangul jamo, decomposed", LIT("\xe1\x84\x80\xe1\x85\xa1"),
+	    W_NFC },
+	{ "Hangul syllable U+AC00", LIT("\xea\xb0\x80"),	W_OK },
+	{ "A-ring U+00C5",	LIT("\xc3\x85"),			W_OK },
+	{ "ligature ff is NFC",	LIT("\xef\xac\x80"),		W_OK },
+
 	/* Comma: only groups refuse it. */
 	{ "comma",		LIT("a,b"),			W_COMMA },
 	{ "trailing comma",	LIT("ab,"),			W_COMMA },
@@ -222,6 +269,12 @@ static void
 test_username_table(void)
 {
 	check_table(&username);
+}
+
+static void
+test_new_username_table(void)
+{
+	check_table(&new_username);
 }
 
 static void
@@ -623,6 +676,8 @@ test_is_uuid(void)
 
 static const CU_TestInfo tests[] = {
 	{ "username: table of values", test_username_table },
+	{ "validate_new_username table: nothing that prints alike",
+	    test_new_username_table },
 	{ "username: absent, empty, wrong JSON type",
 	    test_username_json_types },
 	{ "username: 255 vs 256 bytes", test_username_length },
