@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "auth.h"
@@ -63,7 +64,7 @@ static const struct route routes[] = {
 	{ METHOD_GET, "/v1/auth", gateway_auth, ID("auth"), r_auth,
 	    ROUTES_AUTH, BODY_RAW },
 	{ METHOD_POST, "/v1/token/introspect", token_introspect,
-	    ID("token.introspect"), r_none, ROUTES_ADMIN, BODY_RAW },
+	    ID("token.introspect"), r_none, ROUTES_ADMIN, BODY_FORM },
 	{ METHOD_GET, "/metrics", metrics_show, "ekstep.am.adminutil.metrics",
 	    r_none, ROUTES_HEALTH, BODY_RAW },
 };
@@ -205,6 +206,90 @@ json_strings(const char *name, ...)
 	return o;
 }
 
+/*
+ * 1 if the Host h (NULL: none) is one of list (admin_hosts: names or
+ * addresses, IPv6 in brackets, split by commas or blanks; "*" is any),
+ * whatever its port.
+ */
+static int
+host_listed(const char *list, const char *h)
+{
+	const char	*s, *e;
+	size_t		 len;
+
+	if (h == NULL)
+		return 0;
+	len = h[0] == '[' ? strcspn(h, "]") + (strchr(h, ']') != NULL) :
+	    strcspn(h, ":");
+	/* host, host: (RFC 3986: an empty port) or host:digits */
+	if (h[len] != '\0' && (h[len] != ':' ||
+	    strspn(h + len + 1, "0123456789") != strlen(h + len + 1)))
+		return 0;
+	for (s = list; *s != '\0'; s = e) {
+		s += strspn(s, ", \t");
+		e = s + strcspn(s, ", \t");
+		if ((e - s == 1 && *s == '*') || ((size_t)(e - s) == len &&
+		    len > 0 && strncasecmp(s, h, len) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 1 if the media type ct (NULL: none) is want, in any case, with no
+ * parameter but charset=utf-8.
+ */
+static int
+media_is(const char *ct, const char *want)
+{
+	size_t	 n = strlen(want);
+	const char *p;
+
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
+		return 0;
+	for (p = ct + n; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '\0')
+		return 1;
+	if (*p++ != ';')
+		return 0;
+	p += strspn(p, " \t");
+	return strncasecmp(p, "charset=", 8) == 0 &&
+	    (strcasecmp(p + 8, "utf-8") == 0 ||
+	    strcasecmp(p + 8, "\"utf-8\"") == 0);
+}
+
+/*
+ * The admin plane's defences against the browser of an operator: a
+ * Host that is not an admin host (DNS rebinding) is a 421; a body of
+ * another media type than the route's (a cross-site form or text/plain)
+ * a 415; answers are never stored by a cache.  1 if r may go on.
+ */
+static int
+admin_safe(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	const char	*want = rt->body == BODY_FORM ?
+	    "application/x-www-form-urlencoded" : "application/json";
+
+	response_header(res, "Cache-Control", "no-store");
+	if (!host_listed(a->cfg->admin_hosts, r->host)) {
+		reply_err(res, rt, r, ERR_MISDIRECTED,
+		    "THE HOST OF THE REQUEST IS NOT ONE OF admin_hosts");
+		return 0;
+	}
+	/* No body and no type (curl -X POST): nothing a browser sends. */
+	if ((r->content_type == NULL || r->content_type[0] == '\0') &&
+	    r->bodylen == 0 && !r->too_large)
+		return 1;
+	if (!media_is(r->content_type, want)) {
+		reply_err(res, rt, r, ERR_MEDIA_TYPE,
+		    "CONTENT-TYPE MUST BE %s", want);
+		return 0;
+	}
+	return 1;
+}
+
 void
 app_handle(struct app *a, struct request *r, struct response *res)
 {
@@ -235,12 +320,14 @@ app_handle(struct app *a, struct request *r, struct response *res)
 		reply_err(res, rt, r, e, "%s", msg);
 		return;
 	}
+	if (rt->family == ROUTES_ADMIN && !admin_safe(a, rt, r, res))
+		return;
 	if (r->too_large) {
 		reply_err(res, rt, r, ERR_TOO_LARGE,
 		    "REQUEST BODY IS LARGER THAN %zu BYTES", a->cfg->max_body);
 		return;
 	}
-	if (rt->body == BODY_RAW) {
+	if (rt->body == BODY_RAW || rt->body == BODY_FORM) {
 		rt->handler(a, rt, r, res);
 		return;
 	}

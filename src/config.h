@@ -44,6 +44,7 @@ struct config {
 	char	 default_group[256];
 	size_t	 max_body;			/* bytes */
 	unsigned routes;			/* ROUTES_* */
+	char	 admin_hosts[CONFIG_STR_MAX];	/* Hosts the admin plane answers */
 
 	/* The gateway check. */
 	char	 acl_file[CONFIG_STR_MAX];	/* "" = none */

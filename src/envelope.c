@@ -24,6 +24,8 @@ static const struct {
 	[ERR_METHOD] =		  { "METHOD_NOT_ALLOWED", 405 },
 	[ERR_UNAUTHORIZED] =	  { "UNAUTHORIZED", 401 },
 	[ERR_FORBIDDEN] =	  { "FORBIDDEN", 403 },
+	[ERR_MEDIA_TYPE] =	  { "BAD_REQUEST", 415 },
+	[ERR_MISDIRECTED] =	  { "BAD_REQUEST", 421 },
 };
 
 const char *

@@ -22,6 +22,8 @@ enum err {
 	ERR_METHOD,		/* 405 METHOD_NOT_ALLOWED */
 	ERR_UNAUTHORIZED,	/* 401 UNAUTHORIZED */
 	ERR_FORBIDDEN,		/* 403 FORBIDDEN */
+	ERR_MEDIA_TYPE,		/* 415 BAD_REQUEST: not the route's type */
+	ERR_MISDIRECTED,	/* 421 BAD_REQUEST: Host not an admin host */
 	ERR__MAX
 };
 

@@ -30,6 +30,8 @@ request_free(struct request *r)
 	free(r->original_uri);
 	free(r->original_method);
 	free(r->allow_groups);
+	free(r->content_type);
+	free(r->host);
 	json_object_put(r->json);
 	for (i = 0; i < r->pathc; i++)
 		free(r->pathv[i]);

@@ -45,6 +45,8 @@ struct request {
 	char		*original_uri;	/* HTTP_X_ORIGINAL_URI or NULL */
 	char		*original_method; /* HTTP_X_ORIGINAL_METHOD or NULL */
 	char		*allow_groups;	/* ADMINUTIL_ALLOW_GROUPS or NULL */
+	char		*content_type;	/* CONTENT_TYPE or NULL */
+	char		*host;		/* HTTP_HOST or NULL */
 
 	/* Set by request_parse_json(). */
 	json_object	*json;		/* the whole body, an object */

@@ -20,7 +20,8 @@ typedef void (*handler_fn)(struct app *, const struct route *,
 enum route_body {
 	BODY_NONE,	/* no body needed: an empty one is {} */
 	BODY_REQUEST,	/* the body's "request" object is mandatory */
-	BODY_RAW	/* not JSON: the handler reads it */
+	BODY_RAW,	/* not JSON: the handler reads it */
+	BODY_FORM	/* a form the handler reads (the only type taken) */
 };
 
 struct route {

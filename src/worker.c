@@ -41,6 +41,8 @@ enum param {
 	P_ORIGINAL_URI,
 	P_ORIGINAL_METHOD,
 	P_ALLOW_GROUPS,
+	P_CONTENT_TYPE,
+	P_HOST,
 	P__MAX
 };
 
@@ -57,6 +59,8 @@ static const struct {
 	[P_ORIGINAL_URI] = P("HTTP_X_ORIGINAL_URI"),
 	[P_ORIGINAL_METHOD] = P("HTTP_X_ORIGINAL_METHOD"),
 	[P_ALLOW_GROUPS] = P("ADMINUTIL_ALLOW_GROUPS"),
+	[P_CONTENT_TYPE] = P("CONTENT_TYPE"),
+	[P_HOST] = P("HTTP_HOST"),
 #undef P
 };
 
@@ -104,7 +108,9 @@ request_params(FCGX_Request *fr, struct request *r)
 	    dup_param(v[P_AUTHORIZATION], &r->authorization) == -1 ||
 	    dup_param(v[P_ORIGINAL_URI], &r->original_uri) == -1 ||
 	    dup_param(v[P_ORIGINAL_METHOD], &r->original_method) == -1 ||
-	    dup_param(v[P_ALLOW_GROUPS], &r->allow_groups) == -1)
+	    dup_param(v[P_ALLOW_GROUPS], &r->allow_groups) == -1 ||
+	    dup_param(v[P_CONTENT_TYPE], &r->content_type) == -1 ||
+	    dup_param(v[P_HOST], &r->host) == -1)
 		return -1;
 	return 0;
 }
@@ -155,6 +161,8 @@ reason(int status)
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 421: return "Misdirected Request";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default: return "Unknown";
@@ -169,7 +177,8 @@ respond(FCGX_Request *fr, const struct response *res)
 
 	/* libfcgi's own printf knows no %zu: format here. */
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s"
-	    "Content-Length: %zu\r\n", res->status, reason(res->status),
+	    "Content-Length: %zu\r\nX-Content-Type-Options: nosniff\r\n",
+	    res->status, reason(res->status),
 	    res->json ? "Content-Type: application/json; charset=utf-8\r\n" :
 	    "", res->bodylen);
 	FCGX_PutStr(head, n, fr->out);

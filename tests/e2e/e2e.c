@@ -663,8 +663,11 @@ expect_err(const char *what, const struct resp *r, enum rt rt, long status,
 	if (routes[rt].empty == NULL)
 		return;
 	want = json_tokener_parse(routes[rt].empty);
+	/* A result with a secret in it is not shown. */
 	CHECK(json_object_equal(jget(r->json, "result"), want),
-	    "%s: result %s, want %s", what, jtext(jget(r->json, "result")),
+	    "%s: result %s, want %s", what, jstr(r->json, "result.secret") !=
+	    NULL && *jstr(r->json, "result.secret") != '\0' ?
+	    "(with a secret)" : jtext(jget(r->json, "result")),
 	    routes[rt].empty);
 	json_object_put(want);
 }
@@ -2325,6 +2328,138 @@ done:
 	rmdir(dir);
 }
 
+/* browser safety */
+
+/*
+ * POSTs body to path with Content-Type ctype (NULL: none at all) and
+ * Host host (NULL: curl's own).
+ */
+static void
+post_as(struct resp *r, const char *path, const char *body,
+    const char *ctype, const char *host)
+{
+	struct xfer	 x;
+	char		 ct[256], hh[256];
+
+	if (xfer_init(&x, r, url, "POST", path, body, strlen(body)) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	curl_slist_free_all(x.hdrs);
+	snprintf(ct, sizeof(ct), "Content-Type:%s%s", ctype != NULL ? " " :
+	    "", ctype != NULL ? ctype : "");
+	x.hdrs = curl_slist_append(NULL, ct);
+	if (host != NULL) {
+		snprintf(hh, sizeof(hh), "Host: %s", host);
+		x.hdrs = curl_slist_append(x.hdrs, hh);
+	}
+	x.hdrs = curl_slist_append(x.hdrs, "Expect:");
+	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
+	xfer_done(&x, curl_easy_perform(x.h));
+}
+
+/*
+ * What a page an operator opens cannot do: post a cross-site form or
+ * text/plain (415), or reach the admin plane through a name of its own
+ * (DNS rebinding: 421); nothing is created either way.  What is
+ * answered is not stored by caches (no-store) nor sniffed (nosniff).
+ */
+static void
+test_browser_safety(void)
+{
+	static const struct {
+		const char	*ctype;	/* NULL: no Content-Type */
+		long		 want;
+	} types[] = {
+		{ "text/plain", 415 },
+		{ "text/plain; charset=utf-8", 415 },
+		{ "application/x-www-form-urlencoded", 415 },
+		{ "multipart/form-data; boundary=x", 415 },
+		{ "application/json; charset=latin1", 415 },
+		{ "application/jsonx", 415 },
+		{ "application/json, text/plain", 415 },
+		{ NULL, 415 },
+		{ "application/json", 200 },
+		{ "Application/JSON; Charset=UTF-8", 200 },
+		{ "application/json;charset=\"utf-8\"", 200 },
+	};
+	static const struct {
+		const char	*host;
+		long		 want, also;	/* also: nginx's own 400 */
+	} hosts[] = {
+		{ "evil.example", 421, 421 },
+		{ "evil.example:4000", 421, 421 },
+		{ "localhost.evil.example", 421, 421 },
+		{ "127.0.0.1.evil.example", 421, 421 },
+		{ "localhostx", 421, 421 },
+		{ "localhost:", 200, 200 },	/* an empty port */
+		{ "localhost:80x", 421, 400 },
+		{ "localhost", 200, 200 },
+		{ "LOCALHOST:4000", 200, 200 },
+		{ "127.0.0.1:1", 200, 200 },
+		{ "[::1]:4000", 200, 200 },
+	};
+	char		 u[NAMESZ], body[NAMESZ + 64], what[320], v[64];
+	struct resp	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		snprintf(body, sizeof(body), "{\"request\":{\"username\":"
+		    "\"%s\"}}", fresh(u, sizeof(u), "ctype"));
+		snprintf(what, sizeof(what), "create, Content-Type %s",
+		    types[i].ctype != NULL ? types[i].ctype : "(none)");
+		post_as(&r, routes[RT_CREATE].path, body, types[i].ctype, NULL);
+		if (types[i].want == 200)
+			expect_ok(what, &r, RT_CREATE);
+		else
+			expect_err(what, &r, RT_CREATE, 415, "BAD_REQUEST",
+			    NULL);
+		CHECK(rows("consumers", u) == (types[i].want == 200),
+		    "%s: %lld consumers", what, rows("consumers", u));
+		resp_free(&r);
+	}
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		snprintf(body, sizeof(body), "{\"request\":{\"username\":"
+		    "\"%s\"}}", fresh(u, sizeof(u), "host"));
+		snprintf(what, sizeof(what), "create, Host %s", hosts[i].host);
+		post_as(&r, routes[RT_CREATE].path, body, "application/json",
+		    hosts[i].host);
+		if (hosts[i].want == 200)
+			expect_ok(what, &r, RT_CREATE);
+		else if (r.status != hosts[i].also)
+			expect_err(what, &r, RT_CREATE, 421, "BAD_REQUEST",
+			    NULL);
+		CHECK(rows("consumers", u) == (hosts[i].want == 200),
+		    "%s: %lld consumers", what, rows("consumers", u));
+		resp_free(&r);
+	}
+	/* A read has no body: no type needed. */
+	snprintf(body, sizeof(body), routes[RT_READ].path, u);
+	post_as(&r, body, "", NULL, NULL);
+	expect_ok("read, no body, no Content-Type", &r, RT_READ);
+	resp_free(&r);
+	/* The form route takes a form only. */
+	post_as(&r, routes[RT_INTROSPECT].path, "{\"token\":\"x\"}",
+	    "application/json", NULL);
+	CHECK(r.status == 415, "introspect, JSON: HTTP %ld, want 415",
+	    r.status);
+	resp_free(&r);
+	/* A secret is never kept by a cache; nothing is sniffed. */
+	snprintf(body, sizeof(body), "{\"request\":{\"username\":\"%s\"}}",
+	    fresh(u, sizeof(u), "nostore"));
+	post_as(&r, routes[RT_CREATE].path, body, "application/json", NULL);
+	CHECK(header(&r, "Cache-Control", v, sizeof(v)) == 0 &&
+	    streq(v, "no-store"), "create: Cache-Control %s, want no-store",
+	    header(&r, "Cache-Control", v, sizeof(v)) == 0 ? v : "(none)");
+	CHECK(header(&r, "X-Content-Type-Options", v, sizeof(v)) == 0 &&
+	    streq(v, "nosniff"), "create: no X-Content-Type-Options nosniff");
+	resp_free(&r);
+	get(&r, url, "/health");
+	CHECK(header(&r, "X-Content-Type-Options", v, sizeof(v)) == 0 &&
+	    streq(v, "nosniff"), "health: no X-Content-Type-Options nosniff");
+	resp_free(&r);
+}
+
 static const struct e2e_test tests[] = {
 	{ "seed flow verbatim: create, grant, read", test_seed, FULL | SMOKE },
 	{ "create is idempotent and adds the default group", test_idempotent,
@@ -2336,6 +2471,8 @@ static const struct e2e_test tests[] = {
 	{ "validation: every message, nothing created", test_validation,
 	    FULL },
 	{ "validation: a sample", test_validation_sample, SMOKE },
+	{ "browser safety: 415, 421, no-store, nosniff", test_browser_safety,
+	    FULL | SMOKE },
 	{ "validation: 255-byte name and 256 groups pass", test_limits,
 	    FULL },
 	{ "errors: unknown consumers, taken key", test_errors, FULL },

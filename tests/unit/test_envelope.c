@@ -276,6 +276,8 @@ test_err_table(void)
 		{ ERR_METHOD,		  "METHOD_NOT_ALLOWED",	     405 },
 		{ ERR_UNAUTHORIZED,	  "UNAUTHORIZED",	     401 },
 		{ ERR_FORBIDDEN,	  "FORBIDDEN",		     403 },
+		{ ERR_MEDIA_TYPE,	  "BAD_REQUEST",	     415 },
+		{ ERR_MISDIRECTED,	  "BAD_REQUEST",	     421 },
 	};
 	json_object	*env;
 	char		 what[32];
