@@ -57,6 +57,7 @@ static const struct ckey keys[] = {
 	{ "db_lock_wait_timeout", CT_INT,  N(db_lock_wait_timeout), 1, 3600,
 	    0 },
 	{ "schema_dir",		CT_STR,	   S(schema_dir),	0, 0, 0 },
+	{ "seal_key_file",	CT_STR,	   S(seal_key_file),	0, 0, 0 },
 	{ "default_group",	CT_STR,	   S(default_group),	0, 0, 0 },
 	{ "max_body",		CT_SIZE,   N(max_body),		16, 16 << 20, 0 },
 	{ "routes",		CT_ROUTES, N(routes),		0, 0, 0 },

@@ -41,6 +41,7 @@ struct config {
 	int	 db_lock_wait_timeout;		/* seconds */
 
 	char	 schema_dir[CONFIG_STR_MAX];
+	char	 seal_key_file[CONFIG_STR_MAX];	/* key files, first seals */
 	char	 default_group[256];
 	size_t	 max_body;			/* bytes */
 	unsigned routes;			/* ROUTES_* */

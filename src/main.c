@@ -3,8 +3,8 @@
  * gateway, as a pre-forked FastCGI responder.
  *
  * Start-up, in order, each step fatal on failure: standard fds exist;
- * options; configuration; the socket; the pid file; privileges dropped;
- * workers.
+ * options; configuration; the sealing keys; every sealed secret's key
+ * at hand; the socket; the pid file; privileges dropped; workers.
  */
 #include "build.h"
 
@@ -22,16 +22,28 @@
 #include "log.h"
 #include "master.h"
 #include "migrate.h"
+#include "seal.h"
+#include "store.h"
 #include "validate.h"
+
+#define SCHEMA_SEALED	 3	/* schema/003_sealed_secrets.sql */
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: adminutil [-c config] [-t | --migrate]\n"
+	fprintf(stderr, "usage: adminutil [-c config] [-t | --migrate | "
+	    "--reseal]\n"
+	    "       adminutil --seal-keygen file\n"
 	    "  -c file     configuration (default: none; ADMINUTIL_* "
 	    "variables apply)\n"
 	    "  -t          check the configuration and exit\n"
-	    "  --migrate   apply missing schema migrations and exit\n"
+	    "  --migrate   apply missing schema migrations, seal plaintext "
+	    "secrets, exit\n"
+	    "  --reseal    seal every secret under the first key of "
+	    "seal_key_file, exit\n"
+	    "  --seal-keygen file\n"
+	    "              write a new sealing key (mode 0600), print its "
+	    "id, exit\n"
 	    "  -V          print the version and exit\n");
 	exit(1);
 }
@@ -72,6 +84,64 @@ drop_privileges(const char *user)
 		fatal("privileges could be regained after dropping them");
 }
 
+/*
+ * Seals the secrets that are not sealed under the first key: the
+ * plaintext ones (--migrate), or every one (--reseal).  The exit status.
+ */
+static int
+seal_rows(const struct config *cfg, int all)
+{
+	struct store	*s;
+	long long	 n = 0;
+	enum store_rc	 rc;
+
+	if (!seal_active()) {
+		if (all)
+			log_error("--reseal: seal_key_file is not set");
+		return all ? 1 : 0;
+	}
+	if ((s = store_new(cfg)) == NULL)
+		return 1;
+	rc = store_seal_rows(s, all, &n);
+	store_free(s);
+	if (rc != ST_OK) {
+		log_error("sealing stopped after %lld secrets", n);
+		return 1;
+	}
+	log_info("%lld secrets sealed under key %s", n, seal_first());
+	return 0;
+}
+
+/*
+ * Every sealed secret must open: a row sealed under a key the ring does
+ * not hold stops start-up, naming the key.  A database that cannot be
+ * reached now is checked as its rows are read.
+ */
+static void
+seal_check(const struct config *cfg)
+{
+	struct store	*s;
+	char		 kid[SEAL_KID_LEN + 1], msg[256];
+	enum store_rc	 rc;
+
+	if (!seal_active())
+		log_warn("seal_key_file is not set: new secrets are stored "
+		    "in plaintext");
+	if ((s = store_new(cfg)) == NULL)
+		fatal("out of memory");
+	rc = store_seal_check(s, kid);
+	store_free(s);
+	if (rc != ST_OK) {
+		log_warn("cannot check the sealed secrets now (database)");
+		return;
+	}
+	if (kid[0] != '\0') {
+		snprintf(msg, sizeof(msg), "secrets are sealed under key %s, "
+		    "which seal_key_file does not hold", kid);
+		fatal(msg);
+	}
+}
+
 static void
 write_pid(const char *path)
 {
@@ -90,7 +160,9 @@ main(int argc, char *argv[])
 	struct config	 cfg;
 	const char	*path = NULL;
 	char		 err[1024];
-	int		 i, test = 0, migrate = 0, fd, afd = -1, rc;
+	char		 kid[SEAL_KID_LEN + 1];
+	int		 version;
+	int		 i, test = 0, migrate = 0, reseal = 0, fd, afd = -1, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
@@ -99,6 +171,15 @@ main(int argc, char *argv[])
 			test = 1;
 		else if (strcmp(argv[i], "--migrate") == 0)
 			migrate = 1;
+		else if (strcmp(argv[i], "--reseal") == 0)
+			reseal = 1;
+		else if (strcmp(argv[i], "--seal-keygen") == 0 && i + 1 < argc) {
+			if (seal_keygen(argv[i + 1], kid, err, sizeof(err)) ==
+			    -1)
+				fatal(err);
+			printf("%s\n", kid);
+			return 0;
+		}
 		else if (strcmp(argv[i], "-V") == 0) {
 			printf("adminutil %s\n", PACKAGE_VERSION);
 			return 0;
@@ -114,12 +195,20 @@ main(int argc, char *argv[])
 	if (validate_group_str(cfg.default_group,
 	    strlen(cfg.default_group)) != NULL)
 		fatal("default_group: not a valid group name");
+	/* Read once, as the user that starts: workers inherit the ring. */
+	if (seal_load(cfg.seal_key_file, err, sizeof(err)) == -1)
+		fatal(err);
 	if (test) {
 		printf("configuration ok\n");
 		return 0;
 	}
+	/* The plaintext secrets of before are sealed once 003 is there. */
 	if (migrate)
-		return migrate_run(&cfg) == 0 ? 0 : 1;
+		return migrate_run(&cfg, &version) == -1 ? 1 : version <
+		    SCHEMA_SEALED ? 0 : seal_rows(&cfg, 0);
+	if (reseal)
+		return seal_rows(&cfg, 1);
+	seal_check(&cfg);
 	if ((fd = master_listen(&cfg, cfg.listen, err, sizeof(err))) == -1 ||
 	    (cfg.auth_listen[0] != '\0' && (afd = master_listen(&cfg,
 	    cfg.auth_listen, err, sizeof(err))) == -1))

@@ -144,7 +144,7 @@ apply(struct db *db, const struct config *cfg, unsigned char *applied)
 }
 
 int
-migrate_run(const struct config *cfg)
+migrate_run(const struct config *cfg, int *version)
 {
 	struct db	*db;
 	unsigned char	 applied[MIGRATE_MAX + 1];
@@ -162,6 +162,9 @@ migrate_run(const struct config *cfg)
 	    db_exec(db, M_APPLIED, NULL, 0, row_applied, applied, NULL) ==
 	    DB_OK)
 		rc = apply(db, cfg, applied);
+	for (*version = MIGRATE_MAX; *version > 0 && !applied[*version];
+	    (*version)--)
+		;
 	(void)db_exec(db, M_UNLOCK, NULL, 0, NULL, NULL, NULL);
 out:
 	db_free(db);

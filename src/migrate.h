@@ -8,7 +8,10 @@
 
 struct config;
 
-/* Applies what is missing.  0, or -1 with the reason logged. */
-int	migrate_run(const struct config *cfg);
+/*
+ * Applies what is missing.  0 with the highest version now applied in
+ * *version, or -1 with the reason logged.
+ */
+int	migrate_run(const struct config *cfg, int *version);
 
 #endif

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "seal.h"
 #include "secret.h"
 #include "store.h"
 
@@ -33,6 +34,9 @@ enum stmt {
 	Q_CONSUMER_PAGE,
 	Q_PING,
 	Q_AUTH,
+	Q_SEAL_KEYS,
+	Q_SEAL_BATCH,
+	Q_SEAL_UPDATE,
 	Q__MAX
 };
 
@@ -68,15 +72,16 @@ static const char *const sql[Q__MAX] = {
 	    "LEFT JOIN consumer_groups g ON g.consumer_id = c.id "
 	    "WHERE c.username = ? ORDER BY g.position",
 	[Q_CRED_FIRST_SECRET] =
-	    "SELECT `key`, secret, algorithm FROM credentials "
+	    "SELECT `key`, secret, algorithm, seal_key FROM credentials "
 	    "WHERE consumer_id = ? AND revoked_at IS NULL "
 	    "AND secret IS NOT NULL ORDER BY id LIMIT 1",
 	[Q_CRED_INSERT] =
-	    "INSERT INTO credentials (consumer_id, `key`, secret, algorithm, "
-	    "public_key) VALUES (?, ?, NULLIF(?, ''), ?, NULLIF(?, ''))",
+	    "INSERT INTO credentials (consumer_id, `key`, secret, seal_key, "
+	    "algorithm, public_key) VALUES (?, ?, NULLIF(?, ''), NULLIF(?, ''), "
+	    "?, NULLIF(?, ''))",
 	[Q_CRED_BY_KEY] =
 	    "SELECT consumer_id, secret, algorithm, revoked_at IS NOT NULL, "
-	    "public_key FROM credentials WHERE `key` = ? FOR UPDATE",
+	    "public_key, seal_key FROM credentials WHERE `key` = ? FOR UPDATE",
 	[Q_CRED_LIST] =
 	    "SELECT c.id, r.`key`, r.algorithm, "
 	    "CAST(UNIX_TIMESTAMP(r.created_at) * 1000 AS UNSIGNED), "
@@ -98,9 +103,19 @@ static const char *const sql[Q__MAX] = {
 	[Q_PING] = "SELECT 1",
 	[Q_AUTH] =
 	    "SELECT c.username, r.algorithm, r.secret, r.public_key, "
-	    "c.group_list FROM credentials r "
+	    "c.group_list, r.seal_key FROM credentials r "
 	    "JOIN consumers c ON c.id = r.consumer_id "
 	    "WHERE r.`key` = ? AND r.revoked_at IS NULL",
+	[Q_SEAL_KEYS] =
+	    "SELECT DISTINCT seal_key FROM credentials "
+	    "WHERE seal_key IS NOT NULL",
+	/* The next rows not sealed under the first key (?, "" for none). */
+	[Q_SEAL_BATCH] =
+	    "SELECT id, `key`, secret, seal_key FROM credentials "
+	    "WHERE id > ? AND secret IS NOT NULL AND (seal_key IS NULL OR "
+	    "(? <> '' AND seal_key <> ?)) ORDER BY id LIMIT 500 FOR UPDATE",
+	[Q_SEAL_UPDATE] =
+	    "UPDATE credentials SET secret = ?, seal_key = ? WHERE id = ?",
 };
 
 struct store {
@@ -287,6 +302,46 @@ groups_sync(struct store *s, long long id)
 
 /* create */
 
+/*
+ * The secret of a row of credential key: opened when the row names the
+ * key that sealed it (kid), as it is when kid is NULL (a row of before
+ * sealing, until --migrate seals it).  0, or -1 (logged; no secret).
+ */
+static int
+secret_from_row(const char *key, const struct db_col *text,
+    const struct db_col *kid, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	if (text->null)
+		return 0;
+	if (kid->null) {
+		snprintf(out, outsz, "%s", text->s);
+		return 0;
+	}
+	if (seal_open(kid->s, key, text->s, out, outsz) == -1) {
+		log_error("the secret of a credential does not open under "
+		    "key %s (seal_key_file)", kid->s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What a row keeps of secret for credential key: its sealed text and
+ * the key's id, or, without a ring, the secret itself and "".
+ */
+static int
+secret_to_row(const char *key, const char *secret, char *text, size_t sz,
+    char kid[SEAL_KID_LEN + 1])
+{
+	kid[0] = '\0';
+	if (secret[0] == '\0' || !seal_active()) {
+		snprintf(text, sz, "%s", secret);
+		return 0;
+	}
+	return seal_text(key, secret, strlen(secret), text, sz, kid);
+}
+
 struct create_ctx {
 	const char		*user, *group;
 	size_t			 ulen;
@@ -298,10 +353,11 @@ row_cred(void *arg, const struct db_col *c, unsigned n)
 {
 	struct credential	*cr = arg;
 
-	if (n < 3)
+	if (n < 4)
 		return 1;
 	snprintf(cr->key, sizeof(cr->key), "%s", c[0].s);
-	snprintf(cr->secret, sizeof(cr->secret), "%s", c[1].s);
+	(void)secret_from_row(cr->key, &c[1], &c[3], cr->secret,
+	    sizeof(cr->secret));
 	snprintf(cr->algorithm, sizeof(cr->algorithm), "%s", c[2].s);
 	return 1;
 }
@@ -311,9 +367,11 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct create_ctx	*x = arg;
 	struct credential	*cr = x->out;
-	struct db_arg		 a[5];
+	struct db_arg		 a[6];
 	enum db_rc		 rc;
 	long long		 id;
+	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char			 kid[SEAL_KID_LEN + 1];
 
 	a[0] = DB_STR(x->user, x->ulen);
 	if ((rc = db_exec(s->db, Q_CONSUMER_UPSERT, a, 1, NULL, NULL,
@@ -335,18 +393,24 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 	if ((rc = db_exec(s->db, Q_CRED_FIRST_SECRET, a, 1, row_cred, cr,
 	    NULL)) != DB_OK)
 		return rc;
-	if (cr->key[0] != '\0')
+	if (cr->key[0] != '\0') {
+		/* The oldest: a secret that does not open is no answer. */
+		if (cr->secret[0] == '\0')
+			*out = ST_ERR;
 		return DB_OK;
-	if (secret_hex128(cr->key) == -1 || secret_hex128(cr->secret) == -1) {
+	}
+	if (secret_hex128(cr->key) == -1 || secret_hex128(cr->secret) == -1 ||
+	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
 		*out = ST_ERR;
 		return DB_OK;
 	}
 	strcpy(cr->algorithm, "HS256");
 	a[1] = DB_CSTR(cr->key);
-	a[2] = DB_CSTR(cr->secret);
-	a[3] = DB_CSTR(cr->algorithm);
-	a[4] = DB_CSTR("");
-	return db_exec(s->db, Q_CRED_INSERT, a, 5, NULL, NULL, NULL);
+	a[2] = DB_CSTR(text);
+	a[3] = DB_CSTR(kid);
+	a[4] = DB_CSTR(cr->algorithm);
+	a[5] = DB_CSTR("");
+	return db_exec(s->db, Q_CRED_INSERT, a, 6, NULL, NULL, NULL);
 }
 
 enum store_rc
@@ -559,6 +623,7 @@ struct key_row {
 	struct credential *cr;
 	const char	*pem;		/* the one asked for, or NULL */
 	int		 other_pem;	/* the stored one differs */
+	int		 sealed_bad;	/* its secret does not open */
 };
 
 static int
@@ -568,7 +633,9 @@ row_key(void *arg, const struct db_col *c, unsigned n)
 
 	(void)n;
 	k->consumer_id = db_col_int(&c[0]);
-	snprintf(k->cr->secret, sizeof(k->cr->secret), "%s", c[1].s);
+	if (secret_from_row(k->cr->key, &c[1], &c[5], k->cr->secret,
+	    sizeof(k->cr->secret)) == -1)
+		k->sealed_bad = 1;
 	snprintf(k->cr->algorithm, sizeof(k->cr->algorithm), "%s", c[2].s);
 	k->revoked = db_col_int(&c[3]) == 1;
 	k->other_pem = k->pem != NULL && (c[4].null || strcmp(c[4].s, k->pem)
@@ -581,10 +648,12 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct register_ctx	*x = arg;
 	struct credential	*cr = x->out;
-	struct key_row		 k = { -1, 0, cr, x->pem, 0 };
-	struct db_arg		 a[5];
+	struct key_row		 k = { -1, 0, cr, x->pem, 0, 0 };
+	struct db_arg		 a[6];
 	enum db_rc		 rc;
 	long long		 id;
+	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char			 kid[SEAL_KID_LEN + 1];
 
 	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
 		return rc;
@@ -599,6 +668,10 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 	    != DB_OK)
 		return rc;
 	if (k.consumer_id >= 0) {
+		if (k.sealed_bad) {
+			*out = ST_ERR;
+			return DB_OK;
+		}
 		if (k.consumer_id != id || k.revoked || k.other_pem ||
 		    strcmp(cr->algorithm, x->algorithm) != 0) {
 			explicit_bzero(cr->secret, sizeof(cr->secret));
@@ -607,16 +680,18 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 		return DB_OK;
 	}
 	snprintf(cr->algorithm, sizeof(cr->algorithm), "%s", x->algorithm);
-	if (x->pem == NULL && secret_hex128(cr->secret) == -1) {
+	if ((x->pem == NULL && secret_hex128(cr->secret) == -1) ||
+	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
 		*out = ST_ERR;
 		return DB_OK;
 	}
 	a[0] = DB_INT(id);
 	a[1] = DB_STR(x->key, x->klen);
-	a[2] = DB_CSTR(cr->secret);
-	a[3] = DB_CSTR(cr->algorithm);
-	a[4] = DB_CSTR(x->pem != NULL ? x->pem : "");
-	return db_exec(s->db, Q_CRED_INSERT, a, 5, NULL, NULL, NULL);
+	a[2] = DB_CSTR(text);
+	a[3] = DB_CSTR(kid);
+	a[4] = DB_CSTR(cr->algorithm);
+	a[5] = DB_CSTR(x->pem != NULL ? x->pem : "");
+	return db_exec(s->db, Q_CRED_INSERT, a, 6, NULL, NULL, NULL);
 }
 
 enum store_rc
@@ -700,6 +775,7 @@ store_auth_record_free(struct auth_record *r)
 
 struct auth_ctx {
 	struct auth_record	*rec;
+	const char		*key;		/* NUL-terminated */
 	int			 found, nomem;
 };
 
@@ -713,7 +789,9 @@ row_auth(void *arg, const struct db_col *c, unsigned n)
 	(void)n;
 	x->found = 1;
 	snprintf(r->algorithm, sizeof(r->algorithm), "%s", c[1].s);
-	snprintf(r->secret, sizeof(r->secret), "%s", c[2].s);
+	if (secret_from_row(x->key, &c[2], &c[5], r->secret,
+	    sizeof(r->secret)) == -1)
+		goto nomem;			/* no usable credential */
 	if ((r->username = strdup(c[0].s)) == NULL ||
 	    (!c[3].null && (r->public_key = strdup(c[3].s)) == NULL))
 		goto nomem;
@@ -734,11 +812,17 @@ enum store_rc
 store_auth_lookup(struct store *s, const char *key, size_t klen,
     struct auth_record *out)
 {
-	struct auth_ctx	 x = { out, 0, 0 };
+	struct auth_ctx	 x = { out, NULL, 0, 0 };
 	struct db_arg	 a = DB_STR(key, klen);
 	enum db_rc	 rc;
+	char		 k[STORE_KEY_MAX + 1];
 
 	memset(out, 0, sizeof(*out));
+	if (klen > STORE_KEY_MAX)
+		return ST_NOT_FOUND;
+	memcpy(k, key, klen);
+	k[klen] = '\0';
+	x.key = k;
 	rc = db_exec(s->db, Q_AUTH, &a, 1, row_auth, &x, NULL);
 	if (rc != DB_OK || x.nomem || !x.found) {
 		store_auth_record_free(out);
@@ -747,4 +831,123 @@ store_auth_lookup(struct store *s, const char *key, size_t klen,
 		return x.nomem ? ST_ERR : ST_NOT_FOUND;
 	}
 	return ST_OK;
+}
+
+/* sealing at rest */
+
+static int
+row_kid(void *arg, const struct db_col *c, unsigned n)
+{
+	char	*missing = arg;
+
+	(void)n;
+	if (missing[0] == '\0' && !c[0].null && !seal_has(c[0].s))
+		snprintf(missing, SEAL_KID_LEN + 1, "%s", c[0].s);
+	return 1;
+}
+
+enum store_rc
+store_seal_check(struct store *s, char missing[SEAL_KID_LEN + 1])
+{
+	missing[0] = '\0';
+	return map(db_exec(s->db, Q_SEAL_KEYS, NULL, 0, row_kid, missing,
+	    NULL));
+}
+
+/* One row of a sealing batch, copied out of the result. */
+struct seal_row {
+	long long	 id;
+	char		 key[STORE_KEY_MAX + 1];
+	char		 secret[STORE_SECRET_MAX + 1];
+};
+
+struct seal_ctx {
+	struct seal_row	 rows[500];
+	size_t		 n;
+	int		 bad;		/* a secret that does not open */
+	long long	 last, done;
+	int		 all;
+};
+
+static int
+row_seal(void *arg, const struct db_col *c, unsigned n)
+{
+	struct seal_ctx	*x = arg;
+	struct seal_row	*r;
+
+	(void)n;
+	if (x->n == sizeof(x->rows) / sizeof(x->rows[0]))
+		return 1;
+	r = &x->rows[x->n];
+	r->id = db_col_int(&c[0]);
+	snprintf(r->key, sizeof(r->key), "%s", c[1].s);
+	if (secret_from_row(r->key, &c[2], &c[3], r->secret,
+	    sizeof(r->secret)) == -1 || r->secret[0] == '\0') {
+		x->bad = 1;
+		return 1;
+	}
+	x->n++;
+	return 1;
+}
+
+static enum db_rc
+seal_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct seal_ctx	*x = arg;
+	struct db_arg	 a[3];
+	char		 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char		 kid[SEAL_KID_LEN + 1];
+	const char	*first = x->all ? seal_first() : "";
+	enum db_rc	 rc;
+	size_t		 i;
+
+	x->n = 0;
+	a[0] = DB_INT(x->last);
+	a[1] = DB_CSTR(first);
+	a[2] = DB_CSTR(first);
+	if ((rc = db_exec(s->db, Q_SEAL_BATCH, a, 3, row_seal, x, NULL)) !=
+	    DB_OK)
+		return rc;
+	if (x->bad) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	for (i = 0; i < x->n; i++) {
+		if (secret_to_row(x->rows[i].key, x->rows[i].secret, text,
+		    sizeof(text), kid) == -1) {
+			*out = ST_ERR;
+			return DB_OK;
+		}
+		a[0] = DB_CSTR(text);
+		a[1] = DB_CSTR(kid);
+		a[2] = DB_INT(x->rows[i].id);
+		if ((rc = db_exec(s->db, Q_SEAL_UPDATE, a, 3, NULL, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+enum store_rc
+store_seal_rows(struct store *s, int all, long long *done)
+{
+	struct seal_ctx	*x;
+	enum store_rc	 rc = ST_OK;
+
+	*done = 0;
+	if (!seal_active())
+		return ST_OK;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return ST_ERR;
+	x->all = all;
+	do {
+		if ((rc = tx(s, seal_body, x)) != ST_OK)
+			break;
+		*done += (long long)x->n;
+		if (x->n > 0)
+			x->last = x->rows[x->n - 1].id;
+	} while (x->n == sizeof(x->rows) / sizeof(x->rows[0]));
+	explicit_bzero(x, sizeof(*x));
+	free(x);
+	return rc;
 }

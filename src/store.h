@@ -138,4 +138,15 @@ enum store_rc	 store_credential_list(struct store *, const char *user,
 enum store_rc	 store_credential_revoke(struct store *, const char *user,
 		    size_t ulen, const char *key, size_t klen);
 
+/*
+ * Secrets at rest (seal.h).  store_seal_check(): the id of a key that
+ * sealed a row and that the ring does not hold, into missing ("" when
+ * none).  store_seal_rows(): seals, under the ring's first key, every
+ * row in plaintext (all: also every row sealed under another key), 500
+ * rows a transaction (so a run cut short is taken up where it stopped);
+ * how many into *done.  Nothing to do without a ring.
+ */
+enum store_rc	 store_seal_check(struct store *, char missing[9]);
+enum store_rc	 store_seal_rows(struct store *, int all, long long *done);
+
 #endif

@@ -2312,8 +2312,8 @@ test_migrate(void)
 		rc = migrate(dbn, full);
 		CHECK(rc == 0, "--migrate, time %d: exit %d", i + 1, rc);
 		CHECK(sql_num("SELECT COUNT(*) FROM %s.schema_version", dbn) ==
-		    2, "--migrate, time %d: schema_version holds %lld rows, "
-		    "want 2", i + 1, sql_num("SELECT COUNT(*) FROM "
+		    3, "--migrate, time %d: schema_version holds %lld rows, "
+		    "want 3", i + 1, sql_num("SELECT COUNT(*) FROM "
 		    "%s.schema_version", dbn));
 		CHECK(sql_num("SELECT COUNT(*) FROM %s.consumers WHERE "
 		    "(id = 1 AND group_list = 'zeta,alpha,mu') OR "

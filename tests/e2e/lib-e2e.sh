@@ -107,6 +107,7 @@ db_name = $E2E_DB
 schema_dir = $top_srcdir/schema
 acl_file = $top_srcdir/conf/acl/sunbird.acl
 cache_ttl = 2
+seal_key_file = $E2E_TMP/seal.key
 EOF
 }
 
@@ -131,6 +132,8 @@ e2e_backend() {
 	mariadb_start "$E2E_TMP/db" || e2e_fail "MariaDB did not start"
 	mariadb_provision "$E2E_DB" adminutil "$E2E_TMP/db.pass" ||
 	    e2e_fail "cannot provision the database"
+	"$E2E_BIN" --seal-keygen "$E2E_TMP/seal.key" >/dev/null ||
+	    e2e_fail "adminutil --seal-keygen failed"
 	e2e_conf au "$MARIADB_SOCK" 4
 	e2e_conf down "$E2E_TMP/no-such-db.sock" 2
 	"$E2E_BIN" -c "$E2E_TMP/au.conf" --migrate >>"$E2E_TMP/au.log" 2>&1 ||
