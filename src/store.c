@@ -841,9 +841,9 @@ row_kid(void *arg, const struct db_col *c, unsigned n)
 	char	*missing = arg;
 
 	(void)n;
-	if (missing[0] == '\0' && !c[0].null && !seal_has(c[0].s))
+	if (!c[0].null && !seal_has(c[0].s))
 		snprintf(missing, SEAL_KID_LEN + 1, "%s", c[0].s);
-	return 1;
+	return missing[0] != '\0';		/* the first missing is enough */
 }
 
 enum store_rc
@@ -887,7 +887,7 @@ row_seal(void *arg, const struct db_col *c, unsigned n)
 		return 1;
 	}
 	x->n++;
-	return 1;
+	return 0;
 }
 
 static enum db_rc

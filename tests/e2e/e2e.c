@@ -58,7 +58,7 @@
 /* The environment (see above). */
 const char	*url, *down_url, *conf_path, *db_sock, *db_name;
 const char	*gw_url, *web;
-static const char	*bin;		/* E2E_BIN: the adminutil under test */
+const char		*bin;		/* E2E_BIN: the adminutil under test */
 unsigned	 suite;
 pid_t		 master;
 MYSQL		*db;

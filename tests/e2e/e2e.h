@@ -33,6 +33,7 @@
 /* The environment (see e2e.c). */
 extern const char	*url, *down_url, *conf_path, *db_sock, *db_name;
 extern const char	*gw_url;	/* E2E_GW_URL, or NULL */
+extern const char	*bin;		/* E2E_BIN: the adminutil under test */
 extern const char	*web;		/* E2E_WEB: "nginx", "lighttpd" */
 extern unsigned		 suite;		/* FULL or SMOKE */
 extern pid_t		 master;

@@ -15,12 +15,16 @@
 #include "build.h"
 
 #include <sys/types.h>
+#include <sys/wait.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 #include <curl/curl.h>
@@ -2541,6 +2545,243 @@ done:
 	free(tok);
 }
 
+/* sealed secrets */
+
+/*
+ * Runs adminutil -c E2E_CONF with arg (NULL: none), and the variables
+ * name=value of env (NULL-ended), its output into out (NULL: dropped);
+ * kills it after 15 s.  The exit status, or -1.
+ */
+static int
+run_adminutil(const char *arg, const char *const *env, const char *out)
+{
+	pid_t	 pid;
+	int	 st, fd, i;
+	char	 v[1024], *eq;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open(out != NULL ? out : "/dev/null", O_WRONLY |
+		    O_CREAT | O_TRUNC, 0600)) != -1) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		for (i = 0; env != NULL && env[i] != NULL; i++) {
+			snprintf(v, sizeof(v), "%s", env[i]);
+			if ((eq = strchr(v, '=')) == NULL)
+				_exit(127);
+			*eq = '\0';
+			setenv(v, eq + 1, 1);
+		}
+		alarm(15);
+		if (arg != NULL)
+			execl(bin, bin, "-c", conf_path, arg, (char *)NULL);
+		else
+			execl(bin, bin, "-c", conf_path, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * adminutil --seal-keygen path, its output in out; the key's id it
+ * printed into kid.  0, or -1 after a failed check.
+ */
+static int
+run_keygen(const char *path, const char *out, char *kid, size_t sz)
+{
+	pid_t	 pid;
+	int	 st, fd;
+	FILE	*f;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) !=
+		    -1)
+			dup2(fd, STDOUT_FILENO);
+		execl(bin, bin, "--seal-keygen", path, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	kid[0] = '\0';
+	if ((f = fopen(out, "r")) != NULL) {
+		if (fgets(kid, (int)sz, f) == NULL)
+			kid[0] = '\0';
+		fclose(f);
+	}
+	kid[strcspn(kid, "\n")] = '\0';
+	return CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	    strlen(kid) == 8, "--seal-keygen %s: status %d, id \"%s\"", path,
+	    st, kid) ? 0 : -1;
+}
+
+/* The whole of a small file, or "" (static). */
+static const char *
+slurp(const char *path)
+{
+	static char	 buf[65536];
+	FILE		*f;
+	size_t		 n = 0;
+
+	buf[0] = '\0';
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* 1 if the database dump holds s. */
+static int
+dump_holds(const char *s)
+{
+	char	 cmd[1024], line[8192];
+	FILE	*p;
+	int	 found = 0;
+
+	snprintf(cmd, sizeof(cmd), "mariadb-dump --no-defaults -uroot -S '%s' "
+	    "'%s' 2>/dev/null", db_sock, db_name);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strstr(line, s) != NULL)
+			found = 1;
+	return pclose(p) == 0 ? found : -1;
+}
+
+/*
+ * Secrets at rest: a dump shows none of those issued; each row is sealed
+ * under the ring's key (8 hex digits); a plaintext row of before is
+ * sealed by --migrate, and its token passes before and after; a reseal
+ * under a new key and back keeps every token valid; a row under a key
+ * the ring does not hold stops start-up, naming the key.
+ */
+static void
+test_gw_sealed(void)
+{
+	struct tok	 t = { .signer = CR_HS256 };
+	struct gcred	 c, p;
+	char		 u[NAMESZ], kid[64], nkid[64], tmp[] = "/tmp/e2e-seal.XXXXXX";
+	char		 nkey[400], ring[512], ring2[920], log[512], env1[960];
+	char		*tok = NULL, *h = NULL, *ptok = NULL, *ph = NULL;
+	const char	*envs[3] = { env1, NULL, NULL };
+	struct resp	 r;
+	long long	 n;
+	int		 rc;
+
+	if (gw_setup() == -1 || consumer_as("gwseal",
+	    "{\"groups\":[\"contentAdmin\"]}", u, &t, &c, &tok) == -1 ||
+	    (h = bearer(tok)) == NULL || !CHECK(mkdtemp(tmp) != NULL,
+	    "mkdtemp: %s", strerror(errno)))
+		goto done;
+	/* No secret in clear: not in its row, not in a dump. */
+	CHECK(sql_num("SELECT COUNT(*) FROM credentials WHERE secret LIKE "
+	    "'%%%s%%'", c.secret) == 0, "a secret is in clear in its row");
+	CHECK(dump_holds(c.secret) == 0 && dump_holds(creds[CR_HS384].secret)
+	    == 0 && dump_holds(creds[CR_DEV].secret) == 0, "a dump of the "
+	    "database holds an issued secret");
+	CHECK(sql_num("SELECT COUNT(DISTINCT seal_key) FROM credentials "
+	    "WHERE secret IS NOT NULL") == 1 && sql_num("SELECT COUNT(*) FROM "
+	    "credentials WHERE secret IS NOT NULL AND (seal_key IS NULL OR "
+	    "seal_key NOT REGEXP '^[0-9a-f]{8}$')") == 0, "not every secret "
+	    "is sealed under one key");
+	if (conf_get("seal_key_file", ring, sizeof(ring)) == -1 ||
+	    sql_num("SELECT COUNT(*) FROM credentials") < 1)
+		goto done;
+	/* The ring's key id, as the rows name it. */
+	{
+		MYSQL		*m = sql_open();
+		MYSQL_RES	*res;
+		MYSQL_ROW	 row;
+
+		kid[0] = '\0';
+		if (m != NULL && mysql_query(m, "SELECT seal_key FROM "
+		    "credentials WHERE seal_key IS NOT NULL LIMIT 1") == 0 &&
+		    (res = mysql_store_result(m)) != NULL) {
+			if ((row = mysql_fetch_row(res)) != NULL)
+				snprintf(kid, sizeof(kid), "%s", row[0]);
+			mysql_free_result(res);
+		}
+		if (m != NULL)
+			mysql_close(m);
+	}
+	if (!CHECK(strlen(kid) == 8, "no key id in the rows"))
+		goto done;
+
+	/* A plaintext row of before: it passes, --migrate seals it. */
+	memset(&p, 0, sizeof(p));
+	fresh(p.key, sizeof(p.key), "plainkey");
+	snprintf(p.secret, sizeof(p.secret), "0123456789abcdef0123456789abcdef");
+	if (sql(db, "INSERT INTO credentials (consumer_id, `key`, secret, "
+	    "algorithm) SELECT id, '%s', '%s', 'HS256' FROM consumers WHERE "
+	    "username = '%s'", p.key, p.secret, u) == -1 ||
+	    (ptok = mint(&t, &p, "HS256", NULL, p.key)) == NULL ||
+	    (ph = bearer(ptok)) == NULL)
+		goto done;
+	expect_everywhere("a plaintext row of before", API, ph, 200, NULL);
+	rc = run_adminutil("--migrate", NULL, NULL);
+	CHECK(rc == 0, "--migrate: exit %d", rc);
+	CHECK(sql_num("SELECT COUNT(*) FROM credentials WHERE `key` = '%s' "
+	    "AND seal_key = '%s' AND secret <> '%s'", p.key, kid, p.secret) ==
+	    1, "--migrate did not seal the plaintext row");
+	sleep_ms(ttl_ms() + 500);
+	expect_everywhere("the row sealed by --migrate", API, ph, 200, NULL);
+
+	/* A reseal under a new key, then back: tokens keep passing. */
+	snprintf(nkey, sizeof(nkey), "%s/new.key", tmp);
+	snprintf(log, sizeof(log), "%s/keygen.out", tmp);
+	if (run_keygen(nkey, log, nkid, sizeof(nkid)) == -1)
+		goto done;
+	snprintf(ring2, sizeof(ring2), "%s,%s", nkey, ring);
+	snprintf(env1, sizeof(env1), "ADMINUTIL_SEAL_KEY_FILE=%s", ring2);
+	snprintf(log, sizeof(log), "%s/reseal.out", tmp);
+	rc = run_adminutil("--reseal", envs, log);
+	n = sql_num("SELECT COUNT(*) FROM credentials WHERE secret IS NOT NULL "
+	    "AND seal_key <> '%s'", nkid);
+	CHECK(rc == 0 && n == 0, "--reseal under the new key: exit %d, %lld "
+	    "rows under another; said %.300s", rc, n, slurp(log));
+	/* The running ring lacks the new key: start-up refuses, naming it. */
+	snprintf(env1, sizeof(env1), "ADMINUTIL_LISTEN=unix:%s/x.sock", tmp);
+	envs[1] = "ADMINUTIL_AUTH_LISTEN=";
+	snprintf(log, sizeof(log), "%s/start.out", tmp);
+	rc = run_adminutil(NULL, envs, log);
+	CHECK(rc == 1 && strstr(slurp(log), nkid) != NULL, "start-up with a "
+	    "ring without key %s: exit %d, said: %.200s", nkid, rc,
+	    slurp(log));
+	envs[1] = NULL;
+	snprintf(ring2, sizeof(ring2), "%s,%s", ring, nkey);
+	snprintf(env1, sizeof(env1), "ADMINUTIL_SEAL_KEY_FILE=%s", ring2);
+	rc = run_adminutil("--reseal", envs, NULL);
+	n = sql_num("SELECT COUNT(*) FROM credentials WHERE secret IS NOT NULL "
+	    "AND seal_key <> '%s'", kid);
+	CHECK(rc == 0 && n == 0, "--reseal back: exit %d, %lld rows under "
+	    "another", rc, n);
+	sleep_ms(ttl_ms() + 500);
+	expect_everywhere("after two reseals", API, h, 200, NULL);
+	expect_everywhere("after two reseals, the row of before", API, ph, 200,
+	    NULL);
+	call(&r, RT_READ, u, NULL);
+	expect_ok("read after the reseals", &r, RT_READ);
+	resp_free(&r);
+done:
+	if (tmp[strlen(tmp) - 1] != 'X') {
+		snprintf(log, sizeof(log), "rm -rf '%s'", tmp);
+		(void)system(log);
+	}
+	free(ph);
+	free(ptok);
+	free(h);
+	free(tok);
+}
+
 const struct e2e_test gateway_tests[] = {
 	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
@@ -2552,6 +2793,8 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_pass_cache, FULL },
 	{ "gateway: its own pool: no wait behind an admin storm on a lock",
 	    test_gw_isolation, FULL },
+	{ "gateway: secrets sealed at rest, --migrate, --reseal, a key "
+	    "missing", test_gw_sealed, FULL },
 	{ "gateway: no request is answered from another's pass",
 	    test_gw_forgery, FULL },
 	{ "gateway: every reading of the path decides",
