@@ -58,6 +58,7 @@ static const struct ckey keys[] = {
 	    0 },
 	{ "schema_dir",		CT_STR,	   S(schema_dir),	0, 0, 0 },
 	{ "seal_key_file",	CT_STR,	   S(seal_key_file),	0, 0, 0 },
+	{ "secret_readback",	CT_BOOL,   N(secret_readback),	0, 1, 0 },
 	{ "default_group",	CT_STR,	   S(default_group),	0, 0, 0 },
 	{ "max_body",		CT_SIZE,   N(max_body),		16, 16 << 20, 0 },
 	{ "routes",		CT_ROUTES, N(routes),		0, 0, 0 },
@@ -104,6 +105,7 @@ config_defaults(struct config *c)
 	c->clock_skew = 60;
 	c->cache_ttl = 5;
 	c->cache_size = 100000;
+	c->secret_readback = 1;
 }
 
 static const struct ckey *

@@ -42,6 +42,7 @@ struct config {
 
 	char	 schema_dir[CONFIG_STR_MAX];
 	char	 seal_key_file[CONFIG_STR_MAX];	/* key files, first seals */
+	int	 secret_readback;		/* 0: a secret is shown once */
 	char	 default_group[256];
 	size_t	 max_body;			/* bytes */
 	unsigned routes;			/* ROUTES_* */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "config.h"
 #include "jwt.h"
 #include "store.h"
 #include "validate.h"
@@ -79,6 +80,7 @@ credential_register(struct app *a, const struct route *rt,
 	enum store_rc		 rc;
 	enum jwt_alg		 alg;
 	char			*token = NULL;
+	int			 hidden;
 
 	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
 	    NULL) {
@@ -113,9 +115,15 @@ credential_register(struct app *a, const struct route *rt,
 		reply_store_err(res, rt, r, rc, "REGISTER CREDENTIAL");
 		return;
 	}
-	/* A ready token for HMAC credentials; the others sign their own. */
-	if (jwt_alg_is_hmac(alg) && (token = jwt_sign_hmac(alg, cr.key,
-	    cr.secret, strlen(cr.secret), (long long)time(NULL))) == NULL) {
+	/*
+	 * A ready token for HMAC credentials; the others sign their own.
+	 * secret_readback = no: the secret, and a token made with it, are
+	 * shown when it is issued only.
+	 */
+	hidden = !cr.issued && !a->cfg->secret_readback;
+	if (jwt_alg_is_hmac(alg) && !hidden && (token = jwt_sign_hmac(alg,
+	    cr.key, cr.secret, strlen(cr.secret), (long long)time(NULL))) ==
+	    NULL) {
 		explicit_bzero(cr.secret, sizeof(cr.secret));
 		reply_store_err(res, rt, r, ST_ERR, "REGISTER CREDENTIAL");
 		return;
@@ -123,6 +131,10 @@ credential_register(struct app *a, const struct route *rt,
 	o = json_strings("key", cr.key, "secret", cr.secret, "token",
 	    token != NULL ? token : "", (char *)NULL);
 	explicit_bzero(cr.secret, sizeof(cr.secret));
+	if (o != NULL && hidden && jwt_alg_is_hmac(alg)) {
+		json_object_object_add(o, "secret", NULL);
+		json_object_object_add(o, "token", NULL);
+	}
 	if (token != NULL)
 		explicit_bzero(token, strlen(token));
 	free(token);

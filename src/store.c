@@ -405,6 +405,7 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 		return DB_OK;
 	}
 	strcpy(cr->algorithm, "HS256");
+	cr->issued = 1;
 	a[1] = DB_CSTR(cr->key);
 	a[2] = DB_CSTR(text);
 	a[3] = DB_CSTR(kid);
@@ -685,6 +686,7 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_ERR;
 		return DB_OK;
 	}
+	cr->issued = 1;
 	a[0] = DB_INT(id);
 	a[1] = DB_STR(x->key, x->klen);
 	a[2] = DB_CSTR(text);

@@ -44,6 +44,7 @@ struct credential {
 	char	 key[STORE_KEY_MAX + 1];
 	char	 secret[STORE_SECRET_MAX + 1];	/* "" when none */
 	char	 algorithm[STORE_ALG_MAX + 1];
+	int	 issued;		/* made by this call, not read back */
 };
 
 /* What the gateway check needs of one active credential. */

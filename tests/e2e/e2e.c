@@ -2144,6 +2144,89 @@ test_sighup(void)
 	expect_read("read after reload", u);
 }
 
+/* Appends text to E2E_CONF (text NULL: cuts it back to len); reloads. */
+static int
+reconfigure(const char *text, long *len)
+{
+	struct gen	 g;
+	FILE		*f;
+
+	if (text != NULL) {
+		if ((f = fopen(conf_path, "a")) == NULL)
+			return -1;
+		*len = ftell(f);
+		fputs(text, f);
+		fclose(f);
+	} else if (truncate(conf_path, *len) == -1)
+		return -1;
+	if (gen_take(&g) == -1 || kill(master, SIGHUP) == -1)
+		return -1;
+	return CHECK(wait_until(all_new, &g, 3000, 20), "SIGHUP: the workers "
+	    "were not all replaced within 3 s") ? 0 : -1;
+}
+
+/*
+ * secret_readback = no: a secret (and a token made with it) is shown
+ * when it is issued, and "secret": null after; yes, as before, again.
+ */
+static void
+test_secret_readback(void)
+{
+	char		 u[NAMESZ], key[NAMESZ], body[NAMESZ + 64];
+	char		 path[NAMESZ + 64], first[HEX32 + 1];
+	struct resp	 r;
+	long		 len = -1;
+	int		 i;
+
+	if (reconfigure("secret_readback = no\n", &len) == -1)
+		goto done;
+	fresh(u, sizeof(u), "once");
+	snprintf(body, sizeof(body), "{\"request\":{\"username\":\"%s\"}}", u);
+	for (i = 0; i < 2; i++) {
+		post(&r, routes[RT_CREATE].path, body);
+		if (expect_ok("create, secret shown once", &r, RT_CREATE) !=
+		    NULL) {
+			if (i == 0) {
+				CHECK(is_hex(jstr(r.json, "result.secret"), HEX32),
+				    "create: no secret when it was issued");
+				snprintf(first, sizeof(first), "%s",
+				    str(jstr(r.json, "result.key")));
+			} else
+				CHECK(jisnull(r.json, "result.secret") &&
+				    streq(jstr(r.json, "result.key"), first),
+				    "create again: the secret was shown");
+		}
+		resp_free(&r);
+	}
+	snprintf(path, sizeof(path), routes[RT_CRED_REGISTER].path, u);
+	snprintf(body, sizeof(body), "{\"request\":{\"key\":\"%s\"}}",
+	    fresh(key, sizeof(key), "oncekey"));
+	for (i = 0; i < 2; i++) {
+		post(&r, path, body);
+		if (expect_ok("register, secret shown once", &r,
+		    RT_CRED_REGISTER) != NULL)
+			CHECK(i == 0 ? is_hex(jstr(r.json, "result.secret"),
+			    HEX32) && jstr(r.json, "result.token") != NULL :
+			    jisnull(r.json, "result.secret") &&
+			    jisnull(r.json, "result.token"), "register, time %d: "
+			    "the secret %s", i + 1, i == 0 ? "was not shown" :
+			    "or its token was shown again");
+		resp_free(&r);
+	}
+	if (reconfigure(NULL, &len) == -1)
+		return;
+	len = -1;
+	snprintf(body, sizeof(body), "{\"request\":{\"username\":\"%s\"}}", u);
+	post(&r, routes[RT_CREATE].path, body);
+	if (expect_ok("create, secret_readback back to yes", &r, RT_CREATE))
+		CHECK(is_hex(jstr(r.json, "result.secret"), HEX32),
+		    "secret_readback = yes: no secret read back");
+	resp_free(&r);
+done:
+	if (len >= 0)
+		(void)reconfigure(NULL, &len);
+}
+
 /* The grant in flight while the master stops. */
 struct inflight {
 	char		 user[NAMESZ];
@@ -2471,6 +2554,8 @@ static const struct e2e_test tests[] = {
 	{ "validation: every message, nothing created", test_validation,
 	    FULL },
 	{ "validation: a sample", test_validation_sample, SMOKE },
+	{ "secret_readback = no: a secret is shown once",
+	    test_secret_readback, FULL },
 	{ "browser safety: 415, 421, no-store, nosniff", test_browser_safety,
 	    FULL | SMOKE },
 	{ "validation: 255-byte name and 256 groups pass", test_limits,
