@@ -53,11 +53,13 @@ mariadb_start() {
 	_d=$1
 	mkdir -p "$_d/tmp"
 	_d=$(cd "$_d" && pwd)
+	# Its socket is in here: no other user may enter.
+	chmod 700 "$_d"
 	MARIADB_SOCK=$_d/mysql.sock
 	_user=$(id -un)
 	if [ ! -d "$_d/data/mysql" ]; then
 		mariadb-install-db --no-defaults --user="$_user" \
-		    --datadir="$_d/data" --auth-root-authentication-method=normal \
+		    --datadir="$_d/data" --auth-root-authentication-method=socket \
 		    --skip-test-db --tmpdir="$_d/tmp" >"$_d/install.log" 2>&1 || {
 			cat "$_d/install.log" >&2
 			return 1
@@ -79,6 +81,14 @@ mariadb_start() {
 		tail -n 30 "$_d/mariadb.err" >&2
 		return 1
 	fi
+	# root only for the OS user that runs it (unix_socket), also in a
+	# data directory made before this rule.
+	mariadb_sql "ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED VIA
+	    unix_socket" >/dev/null 2>&1 || :
+	mariadb_sql "SELECT host FROM mysql.user WHERE user = 'root' AND
+	    host <> 'localhost'" 2>/dev/null | while read -r _h; do
+		mariadb_sql "DROP USER IF EXISTS 'root'@'$_h'" || :
+	done
 }
 
 # mariadb_stop: stops the server mariadb_start started.
