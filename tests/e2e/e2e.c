@@ -2328,32 +2328,58 @@ test_sigterm(void)
 /* migrations */
 
 /*
- * adminutil -c E2E_CONF --migrate against database dbname with the
- * schema files of dir (its output dropped); the exit status, or -1.
+ * Runs adminutil -c E2E_CONF with arg (NULL: none), and the variables
+ * name=value of env (NULL-ended), its output into out (NULL: dropped);
+ * kills it after 15 s.  The exit status, or -1.
  */
-static int
-migrate(const char *dbname, const char *dir)
+int
+run_adminutil(const char *arg, const char *const *env, const char *out)
 {
 	pid_t	 pid;
-	int	 st, fd;
+	int	 st, fd, i;
+	char	 v[2048], *eq;
 
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
-		if ((fd = open("/dev/null", O_WRONLY)) != -1) {
+		if ((fd = open(out != NULL ? out : "/dev/null", O_WRONLY |
+		    O_CREAT | O_TRUNC, 0600)) != -1) {
 			dup2(fd, STDOUT_FILENO);
 			dup2(fd, STDERR_FILENO);
 		}
-		if (setenv("ADMINUTIL_DB_NAME", dbname, 1) == 0 &&
-		    setenv("ADMINUTIL_SCHEMA_DIR", dir, 1) == 0)
-			execl(bin, bin, "-c", conf_path, "--migrate",
-			    (char *)NULL);
+		for (i = 0; env != NULL && env[i] != NULL; i++) {
+			snprintf(v, sizeof(v), "%s", env[i]);
+			if ((eq = strchr(v, '=')) == NULL)
+				_exit(127);
+			*eq = '\0';
+			setenv(v, eq + 1, 1);
+		}
+		alarm(15);
+		if (arg != NULL)
+			execl(bin, bin, "-c", conf_path, arg, (char *)NULL);
+		else
+			execl(bin, bin, "-c", conf_path, (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * adminutil -c E2E_CONF --migrate against database dbname with the
+ * schema files of dir (its output dropped); the exit status, or -1.
+ */
+static int
+migrate(const char *dbname, const char *dir)
+{
+	char		 d[512], s[1100];
+	const char	*env[] = { d, s, NULL };
+
+	snprintf(d, sizeof(d), "ADMINUTIL_DB_NAME=%s", dbname);
+	snprintf(s, sizeof(s), "ADMINUTIL_SCHEMA_DIR=%s", dir);
+	return run_adminutil("--migrate", env, NULL);
 }
 
 /*

@@ -180,6 +180,14 @@ void		 expect_groups(const char *, enum rt, const char *,
 
 /* sql and the instance */
 
+/*
+ * Runs adminutil -c E2E_CONF with the option given (NULL: none) and the
+ * variables "NAME=value" of env (NULL-ended, may be NULL), its output
+ * into the file out (NULL: dropped); killed after 15 s.  The exit
+ * status, or -1.
+ */
+int		 run_adminutil(const char *, const char *const *,
+		    const char *);
 /* A new root connection to the database under test, or NULL. */
 MYSQL		*sql_open(void);
 /* Runs SQL on m, any result discarded; 0, or -1 after a failed check. */

@@ -2548,46 +2548,6 @@ done:
 /* sealed secrets */
 
 /*
- * Runs adminutil -c E2E_CONF with arg (NULL: none), and the variables
- * name=value of env (NULL-ended), its output into out (NULL: dropped);
- * kills it after 15 s.  The exit status, or -1.
- */
-static int
-run_adminutil(const char *arg, const char *const *env, const char *out)
-{
-	pid_t	 pid;
-	int	 st, fd, i;
-	char	 v[1024], *eq;
-
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		if ((fd = open(out != NULL ? out : "/dev/null", O_WRONLY |
-		    O_CREAT | O_TRUNC, 0600)) != -1) {
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		for (i = 0; env != NULL && env[i] != NULL; i++) {
-			snprintf(v, sizeof(v), "%s", env[i]);
-			if ((eq = strchr(v, '=')) == NULL)
-				_exit(127);
-			*eq = '\0';
-			setenv(v, eq + 1, 1);
-		}
-		alarm(15);
-		if (arg != NULL)
-			execl(bin, bin, "-c", conf_path, arg, (char *)NULL);
-		else
-			execl(bin, bin, "-c", conf_path, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/*
  * adminutil --seal-keygen path, its output in out; the key's id it
  * printed into kid.  0, or -1 after a failed check.
  */
