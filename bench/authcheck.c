@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "config.h"
 #include "log.h"
+#include "seal.h"
 #include "store.h"
 
 #define BATCHES	 301
@@ -62,6 +63,11 @@ main(int argc, char *argv[])
 	log_set_level(LOG_LVL_WARN);
 	if (config_load(&cfg, argv[1], err, sizeof(err)) == -1 ||
 	    config_set(&cfg, "cache_ttl", "3600", err, sizeof(err)) == -1) {
+		fprintf(stderr, "authcheck: %s\n", err);
+		return 1;
+	}
+	/* The secrets are sealed: the ring, as the daemon reads it. */
+	if (seal_load(cfg.seal_key_file, err, sizeof(err)) == -1) {
 		fprintf(stderr, "authcheck: %s\n", err);
 		return 1;
 	}

@@ -308,6 +308,12 @@ app_handle(struct app *a, struct request *r, struct response *res)
 	}
 	rt = router_match(routes, NROUTES, a->cfg->routes, r, &e, &msg,
 	    &same);
+	/*
+	 * What a browser may see is never sniffed.  The gateway's answers
+	 * go to the web server only (nginx's refusal locations add it).
+	 */
+	if (rt == NULL || rt->family != ROUTES_AUTH)
+		response_header(res, "X-Content-Type-Options", "nosniff");
 	if (rt != NULL || same != NULL)
 		r->route = (unsigned)((rt != NULL ? rt : same) - routes);
 	else

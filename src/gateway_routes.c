@@ -111,9 +111,11 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 	/*
 	 * nginx drops the body of an auth_request answer: the envelope
 	 * goes in a header too, for the error_page that answers the
-	 * client (conf/nginx.conf).  lighttpd sends the body itself.
+	 * client (conf/nginx.conf).  lighttpd sends the answer itself.
 	 */
-	if (!authorizer && res->body != NULL)
+	if (authorizer)
+		response_header(res, "X-Content-Type-Options", "nosniff");
+	else if (res->body != NULL)
 		response_header(res, "X-Adminutil-Envelope", res->body);
 }
 

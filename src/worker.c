@@ -177,8 +177,7 @@ respond(FCGX_Request *fr, const struct response *res)
 
 	/* libfcgi's own printf knows no %zu: format here. */
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s"
-	    "Content-Length: %zu\r\nX-Content-Type-Options: nosniff\r\n",
-	    res->status, reason(res->status),
+	    "Content-Length: %zu\r\n", res->status, reason(res->status),
 	    res->json ? "Content-Type: application/json; charset=utf-8\r\n" :
 	    "", res->bodylen);
 	FCGX_PutStr(head, n, fr->out);

@@ -1060,9 +1060,13 @@ check_answer(const struct gcase *k, const struct resp *r, const char *tok,
 		 * error_page answers adminutil's envelope.
 		 */
 		expect_err(what, r, RT_AUTH, 401, "UNAUTHORIZED", NULL);
+		CHECK(header(r, "X-Content-Type-Options", www, sizeof(www)) ==
+		    0 && streq(www, "nosniff"), "%s: no nosniff", what);
 		break;
 	case 403:
 		expect_err(what, r, RT_AUTH, 403, "FORBIDDEN", NULL);
+		CHECK(header(r, "X-Content-Type-Options", www, sizeof(www)) ==
+		    0 && streq(www, "nosniff"), "%s: no nosniff", what);
 		break;
 	}
 }
