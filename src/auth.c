@@ -167,15 +167,59 @@ done:
 	return v;
 }
 
+/* The token of the request, verified: AUTH_PASS with *c and res set. */
+static enum auth_verdict
+bearer_verified(struct auth *a, const char *authorization, int n,
+    long long now, struct cred **c, struct auth_result *res)
+{
+	json_object	*claims;
+	const char	*tok;
+	size_t		 len;
+
+	if (n > 1) {
+		res->why = "more than one Authorization header";
+		return AUTH_UNAUTHORIZED;
+	}
+	if ((tok = token_bearer(authorization, &len, &res->why)) == NULL)
+		return AUTH_UNAUTHORIZED;
+	if ((res->verdict = verify(a, tok, len, now, c, &claims,
+	    &res->why)) != AUTH_PASS)
+		return res->verdict;
+	res->has_exp = token_exp(claims, &res->exp);
+	json_object_put(claims);
+	res->username = (*c)->username;
+	res->groups = (*c)->joined;
+	res->key = (*c)->keyname;
+	return AUTH_PASS;
+}
+
+void
+auth_caller(struct auth *a, const char *authorization, int nauthorization,
+    const char *groups, long long now, struct auth_result *res)
+{
+	struct policy	 p;
+	struct cred	*c;
+
+	memset(res, 0, sizeof(*res));
+	res->verdict = bearer_verified(a, authorization, nauthorization, now,
+	    &c, res);
+	if (res->verdict != AUTH_PASS)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.need = NEED_TOKEN;
+	p.allow = groups;
+	if (!policy_permits(&p, c->groups, c->ngroups)) {
+		res->verdict = AUTH_FORBIDDEN;
+		res->why = "the caller's groups do not allow this route";
+	}
+}
+
 void
 auth_check(struct auth *a, const struct auth_request *q, long long now,
     struct auth_result *res)
 {
 	struct policy	 p;
 	struct cred	*c;
-	json_object	*claims;
-	const char	*tok;
-	size_t		 len;
 
 	memset(res, 0, sizeof(*res));
 	policy_decide(&p, a->acl, a->cfg->acl_default, q->allow_groups,
@@ -188,23 +232,10 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 		res->why = p.why;
 		return;
 	}
-	if (q->nauthorization > 1) {
-		res->verdict = AUTH_UNAUTHORIZED;
-		res->why = "more than one Authorization header";
-		return;
-	}
-	if ((tok = token_bearer(q->authorization, &len, &res->why)) == NULL) {
-		res->verdict = AUTH_UNAUTHORIZED;
-		return;
-	}
-	res->verdict = verify(a, tok, len, now, &c, &claims, &res->why);
+	res->verdict = bearer_verified(a, q->authorization, q->nauthorization,
+	    now, &c, res);
 	if (res->verdict != AUTH_PASS)
 		return;
-	res->has_exp = token_exp(claims, &res->exp);
-	json_object_put(claims);
-	res->username = c->username;
-	res->groups = c->joined;
-	res->key = c->keyname;
 	if (p.need == NEED_DENIED) {
 		res->verdict = AUTH_FORBIDDEN;
 		res->why = p.why;

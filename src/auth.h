@@ -60,6 +60,17 @@ void		 auth_check(struct auth *, const struct auth_request *,
 		    long long now_ms, struct auth_result *);
 
 /*
+ * The caller of an admin-plane route: its bearer token (authorization,
+ * nauthorization as in struct auth_request) verified as the gateway
+ * verifies one, with the same cache, and its consumer in one of groups
+ * (blank- or comma-separated).  AUTH_PASS with the consumer in res, or
+ * AUTH_UNAUTHORIZED, AUTH_FORBIDDEN, AUTH_UNAVAILABLE, AUTH_ERROR.
+ */
+void		 auth_caller(struct auth *, const char *authorization,
+		    int nauthorization, const char *groups, long long now_ms,
+		    struct auth_result *);
+
+/*
  * RFC 7662: the introspection answer for token (len bytes) as a JSON
  * text the caller frees, {"active":false} for any invalid token.  NULL
  * when the database is needed and down, or on no memory (*down says

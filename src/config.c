@@ -63,6 +63,7 @@ static const struct ckey keys[] = {
 	{ "max_body",		CT_SIZE,   N(max_body),		16, 16 << 20, 0 },
 	{ "routes",		CT_ROUTES, N(routes),		0, 0, 0 },
 	{ "admin_hosts",	CT_STR,	   S(admin_hosts),	0, 0, 0 },
+	{ "introspect_groups",	CT_STR,	   S(introspect_groups), 0, 0, 0 },
 	{ "acl_file",		CT_STR,	   S(acl_file),		0, 0, 0 },
 	{ "acl_default",	CT_ACLDEF, S(acl_default),	0, 0, 0 },
 	{ "key_claim",		CT_STR,	   S(key_claim),	0, 0, 0 },
@@ -100,6 +101,7 @@ config_defaults(struct config *c)
 	c->max_body = 128 * 1024;
 	c->routes = ROUTES_ADMIN | ROUTES_AUTH | ROUTES_HEALTH;
 	strcpy(c->admin_hosts, "localhost,127.0.0.1,[::1]");
+	strcpy(c->introspect_groups, "adminutilAdmin");
 	strcpy(c->acl_default, "deny");
 	strcpy(c->key_claim, "iss");
 	c->clock_skew = 60;

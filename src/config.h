@@ -47,6 +47,7 @@ struct config {
 	size_t	 max_body;			/* bytes */
 	unsigned routes;			/* ROUTES_* */
 	char	 admin_hosts[CONFIG_STR_MAX];	/* Hosts the admin plane answers */
+	char	 introspect_groups[CONFIG_STR_MAX]; /* who may introspect */
 
 	/* The gateway check. */
 	char	 acl_file[CONFIG_STR_MAX];	/* "" = none */

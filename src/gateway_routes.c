@@ -64,13 +64,25 @@ pass(const struct config *cfg, const struct auth_result *v, int authorizer,
 	return 0;
 }
 
+/* A 401: the envelope and RFC 6750's WWW-Authenticate, why in both. */
+static void
+unauthorized(struct response *res, const struct route *rt,
+    struct request *r, const char *why)
+{
+	char	 www[256];
+
+	snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
+	    "error_description=\"%s\"", why);
+	response_header(res, "WWW-Authenticate", www);
+	reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", why);
+}
+
 void
 gateway_auth(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
 	struct auth_request	 q;
 	struct auth_result	 v;
-	char			 www[256];
 	long long		 now = envelope_now_ms();
 	int			 authorizer = r->role == ROLE_AUTHORIZER;
 
@@ -93,10 +105,7 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
 		return;
 	case AUTH_UNAUTHORIZED:
-		snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
-		    "error_description=\"%s\"", v.why);
-		response_header(res, "WWW-Authenticate", www);
-		reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", v.why);
+		unauthorized(res, rt, r, v.why);
 		break;
 	case AUTH_FORBIDDEN:
 		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v.why);
@@ -152,10 +161,28 @@ void
 token_introspect(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	char	*token, *out;
-	size_t	 len;
-	int	 down;
+	struct auth_result	 caller;
+	char			*token, *out;
+	size_t			 len;
+	int			 down;
 
+	/* RFC 7662 2.1: the caller authenticates, a consumer of its groups. */
+	auth_caller(a->auth, r->authorization, r->nauthorization,
+	    a->cfg->introspect_groups, envelope_now_ms(), &caller);
+	switch (caller.verdict) {
+	case AUTH_PASS:
+		break;
+	case AUTH_UNAUTHORIZED:
+		unauthorized(res, rt, r, caller.why);
+		return;
+	case AUTH_FORBIDDEN:
+		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", caller.why);
+		return;
+	default:
+		reply_store_err(res, rt, r, caller.verdict == AUTH_UNAVAILABLE ?
+		    ST_DOWN : ST_ERR, "INTROSPECT TOKEN");
+		return;
+	}
 	token = form_value(r->body != NULL ? r->body : "", r->bodylen,
 	    "token", &len);
 	if (token == NULL || len == 0) {

@@ -580,7 +580,8 @@ expect_everywhere(const char *what, const char *path, const char *hdr,
 
 /* POSTs a form to /v1/token/introspect at base. */
 static void
-introspect(struct resp *r, const char *base, const char *form)
+introspect_as(struct resp *r, const char *base, const char *form,
+    const char *caller)
 {
 	struct xfer		 x;
 	struct curl_slist	*l;
@@ -593,10 +594,22 @@ introspect(struct resp *r, const char *base, const char *form)
 	curl_slist_free_all(x.hdrs);
 	l = curl_slist_append(NULL,
 	    "Content-Type: application/x-www-form-urlencoded");
+	if (l != NULL && caller != NULL)
+		l = curl_slist_append(l, caller);
 	x.hdrs = l != NULL ? curl_slist_append(l, "Expect:") : NULL;
 	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
 	xfer_done(&x, curl_easy_perform(x.h));
 	CHECK(r->error == NULL, "introspect: %s", str(r->error));
+}
+
+/* The Authorization header of the introspection caller (gw_setup). */
+static char	*intro_caller;
+
+/* Introspection by a caller in introspect_groups. */
+static void
+introspect(struct resp *r, const char *base, const char *form)
+{
+	introspect_as(r, base, form, intro_caller);
 }
 
 /* admin */
@@ -673,7 +686,7 @@ gw_setup(void)
 	struct gcred	*c;
 	struct resp	 r;
 	json_object	*res;
-	char		 v[32];
+	char		 v[32], u[NAMESZ], *tok = NULL;
 	size_t		 i;
 	int		 ok;
 
@@ -722,6 +735,13 @@ gw_setup(void)
 		if (!ok)
 			return -1;
 	}
+	/* Introspection's caller: a consumer of introspect_groups. */
+	if (consumer("gwintro", "{\"groups\":[\"adminutilAdmin\"]}", u,
+	    &tok) == -1 || (intro_caller = bearer(tok)) == NULL) {
+		free(tok);
+		return -1;
+	}
+	free(tok);
 	ready = 1;
 	return 0;
 }
@@ -1734,7 +1754,7 @@ test_gw_introspect(void)
 	const struct icase	*k;
 	struct resp		 r;
 	json_object		*inactive;
-	char			*tok, *form, what[160];
+	char			*tok, *form, what[160], *caller;
 	size_t			 i;
 
 	if (gw_setup() == -1)
@@ -1769,6 +1789,28 @@ test_gw_introspect(void)
 		free(tok);
 	}
 	json_object_put(inactive);
+	/* RFC 7662 2.1: no caller, a bad one, one without the group. */
+	if ((tok = token(&(struct tok){ .signer = CR_HS256 })) == NULL ||
+	    asprintf(&form, "token=%s", tok) == -1) {
+		free(tok);
+		return;
+	}
+	introspect_as(&r, url, form, NULL);
+	expect_err("introspect, no caller", &r, RT_INTROSPECT, 401,
+	    "UNAUTHORIZED", NULL);
+	resp_free(&r);
+	introspect_as(&r, url, form, "Authorization: Bearer a.b.c");
+	expect_err("introspect, a caller's bad token", &r, RT_INTROSPECT, 401,
+	    "UNAUTHORIZED", NULL);
+	resp_free(&r);
+	caller = bearer(tok);		/* contentAdmin, not adminutilAdmin */
+	introspect_as(&r, url, form, caller);
+	expect_err("introspect, a caller without the group", &r,
+	    RT_INTROSPECT, 403, "FORBIDDEN", NULL);
+	resp_free(&r);
+	free(caller);
+	free(form);
+	free(tok);
 }
 
 /* credential/register */
