@@ -64,17 +64,32 @@ pass(const struct config *cfg, const struct auth_result *v, int authorizer,
 	return 0;
 }
 
-/* A 401: the envelope and RFC 6750's WWW-Authenticate, why in both. */
+/*
+ * The answer to a verdict other than AUTH_PASS, the one map of them to
+ * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 503, 500 (action
+ * names what failed).
+ */
 static void
-unauthorized(struct response *res, const struct route *rt,
-    struct request *r, const char *why)
+refused(struct response *res, const struct route *rt, struct request *r,
+    const struct auth_result *v, const char *action)
 {
 	char	 www[256];
 
-	snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
-	    "error_description=\"%s\"", why);
-	response_header(res, "WWW-Authenticate", www);
-	reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", why);
+	switch (v->verdict) {
+	case AUTH_UNAUTHORIZED:
+		snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
+		    "error_description=\"%s\"", v->why);
+		response_header(res, "WWW-Authenticate", www);
+		reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", v->why);
+		break;
+	case AUTH_FORBIDDEN:
+		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v->why);
+		break;
+	default:
+		reply_store_err(res, rt, r, v->verdict == AUTH_UNAVAILABLE ?
+		    ST_DOWN : ST_ERR, action);
+		break;
+	}
 }
 
 void
@@ -99,24 +114,14 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 		q.uri = r->original_uri;
 	}
 	auth_check(a->auth, &q, now, &v);
-	switch (v.verdict) {
-	case AUTH_PASS:
+	if (v.verdict == AUTH_PASS) {
 		if (pass(a->cfg, &v, authorizer, now, res) == -1)
 			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
 		return;
-	case AUTH_UNAUTHORIZED:
-		unauthorized(res, rt, r, v.why);
-		break;
-	case AUTH_FORBIDDEN:
-		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v.why);
-		break;
-	case AUTH_UNAVAILABLE:
-		reply_store_err(res, rt, r, ST_DOWN, "CHECK TOKEN");
-		return;
-	case AUTH_ERROR:
-		reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
-		return;
 	}
+	refused(res, rt, r, &v, "CHECK TOKEN");
+	if (v.verdict != AUTH_UNAUTHORIZED && v.verdict != AUTH_FORBIDDEN)
+		return;
 	/*
 	 * nginx drops the body of an auth_request answer: the envelope
 	 * goes in a header too, for the error_page that answers the
@@ -169,18 +174,8 @@ token_introspect(struct app *a, const struct route *rt, struct request *r,
 	/* RFC 7662 2.1: the caller authenticates, a consumer of its groups. */
 	auth_caller(a->auth, r->authorization, r->nauthorization,
 	    a->cfg->introspect_groups, envelope_now_ms(), &caller);
-	switch (caller.verdict) {
-	case AUTH_PASS:
-		break;
-	case AUTH_UNAUTHORIZED:
-		unauthorized(res, rt, r, caller.why);
-		return;
-	case AUTH_FORBIDDEN:
-		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", caller.why);
-		return;
-	default:
-		reply_store_err(res, rt, r, caller.verdict == AUTH_UNAVAILABLE ?
-		    ST_DOWN : ST_ERR, "INTROSPECT TOKEN");
+	if (caller.verdict != AUTH_PASS) {
+		refused(res, rt, r, &caller, "INTROSPECT TOKEN");
 		return;
 	}
 	token = form_value(r->body != NULL ? r->body : "", r->bodylen,
