@@ -1,5 +1,6 @@
 #include "build.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,47 +33,54 @@ static const struct rfield r_credlist[] = {
 	{ NULL, RF_STR } };
 static const struct rfield r_credrevoke[] = {
 	{ "username", RF_STR }, { "key", RF_STR }, { NULL, RF_STR } };
+static const struct rfield r_audit[] = {
+	{ "count", RF_NUM }, { "entries", RF_ARRAY }, { NULL, RF_STR } };
 static const struct rfield r_none[] = { { NULL, RF_STR } };
 static const struct rfield r_auth[] = {
 	{ "username", RF_STR }, { "groups", RF_ARRAY }, { NULL, RF_STR } };
 
+#define ADMIN(m, p, fn, id, res, body, acc) \
+	{ METHOD_##m, p, fn, ID(id), res, ROUTES_ADMIN, body, acc }
+
 static const struct route routes[] = {
-	{ METHOD_POST, "/v1/consumer/create", consumer_create,
-	    ID("consumer.create"), r_consumer_key, ROUTES_ADMIN, BODY_REQUEST },
-	{ METHOD_POST, "/v1/consumer/list", consumer_list,
-	    ID("consumer.list"), r_list, ROUTES_ADMIN, BODY_NONE },
-	{ METHOD_POST, "/v1/consumer/{}/grant", consumer_grant,
-	    ID("consumer.grant"), r_groups, ROUTES_ADMIN, BODY_REQUEST },
-	{ METHOD_POST, "/v1/consumer/{}/read", consumer_read,
-	    ID("consumer.read"), r_groups, ROUTES_ADMIN, BODY_NONE },
-	{ METHOD_POST, "/v1/consumer/{}/revoke", consumer_revoke,
-	    ID("consumer.revoke"), r_groups, ROUTES_ADMIN, BODY_REQUEST },
-	{ METHOD_POST, "/v1/consumer/{}/delete", consumer_delete,
-	    ID("consumer.delete"), r_username, ROUTES_ADMIN, BODY_NONE },
-	{ METHOD_POST, "/v1/consumer/{}/credential/register",
-	    credential_register, ID("credential.register"), r_cred,
-	    ROUTES_ADMIN, BODY_REQUEST },
-	{ METHOD_POST, "/v1/consumer/{}/credential/list", credential_list,
-	    ID("credential.list"), r_credlist, ROUTES_ADMIN, BODY_NONE },
-	{ METHOD_POST, "/v1/consumer/{}/credential/{}/revoke",
-	    credential_revoke, ID("credential.revoke"), r_credrevoke,
-	    ROUTES_ADMIN, BODY_NONE },
+	ADMIN(POST, "/v1/consumer/create", consumer_create, "consumer.create",
+	    r_consumer_key, BODY_REQUEST, ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/list", consumer_list, "consumer.list",
+	    r_list, BODY_NONE, ACCESS_READ),
+	ADMIN(POST, "/v1/consumer/{}/grant", consumer_grant, "consumer.grant",
+	    r_groups, BODY_REQUEST, ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/{}/read", consumer_read, "consumer.read",
+	    r_groups, BODY_NONE, ACCESS_READ),
+	ADMIN(POST, "/v1/consumer/{}/revoke", consumer_revoke,
+	    "consumer.revoke", r_groups, BODY_REQUEST, ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/{}/delete", consumer_delete,
+	    "consumer.delete", r_username, BODY_NONE, ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/{}/credential/register",
+	    credential_register, "credential.register", r_cred, BODY_REQUEST,
+	    ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/{}/credential/list", credential_list,
+	    "credential.list", r_credlist, BODY_NONE, ACCESS_READ),
+	ADMIN(POST, "/v1/consumer/{}/credential/{}/revoke", credential_revoke,
+	    "credential.revoke", r_credrevoke, BODY_NONE, ACCESS_WRITE),
+	ADMIN(POST, "/v1/audit/list", audit_list, "audit.list", r_audit,
+	    BODY_NONE, ACCESS_READ),
+	ADMIN(POST, "/v1/token/introspect", token_introspect,
+	    "token.introspect", r_none, BODY_FORM, ACCESS_INTROSPECT),
 	{ METHOD_GET, "/health", health_check, "ekstep.am.adminutil.health",
-	    r_none, ROUTES_HEALTH, BODY_NONE },
+	    r_none, ROUTES_HEALTH, BODY_NONE, ACCESS_OPEN },
 	{ METHOD_GET, "/v1/health", health_check,
-	    "ekstep.am.adminutil.health", r_none, ROUTES_HEALTH, BODY_NONE },
+	    "ekstep.am.adminutil.health", r_none, ROUTES_HEALTH, BODY_NONE,
+	    ACCESS_OPEN },
 	{ METHOD_GET, "/v1/auth", gateway_auth, ID("auth"), r_auth,
-	    ROUTES_AUTH, BODY_RAW },
-	{ METHOD_POST, "/v1/token/introspect", token_introspect,
-	    ID("token.introspect"), r_none, ROUTES_ADMIN, BODY_FORM },
+	    ROUTES_AUTH, BODY_RAW, ACCESS_OPEN },
 	{ METHOD_GET, "/metrics", metrics_show, "ekstep.am.adminutil.metrics",
-	    r_none, ROUTES_HEALTH, BODY_RAW },
+	    r_none, ROUTES_HEALTH, BODY_RAW, ACCESS_OPEN },
 };
 
 /* lighttpd's FastCGI AUTHORIZER role asks about any path. */
 static const struct route authorizer = {
 	METHOD_OTHER, "", gateway_auth, ID("auth"), r_auth, ROUTES_AUTH,
-	BODY_RAW
+	BODY_RAW, ACCESS_OPEN
 };
 
 #define NROUTES	 (sizeof(routes) / sizeof(routes[0]))
@@ -85,7 +93,7 @@ _Static_assert(NROUTES + 2 <= METRICS_ROUTES, "METRICS_ROUTES too small");
 /* The route used for answers that match no route. */
 static const struct route no_route = {
 	METHOD_OTHER, "", NULL, "ekstep.api.am.adminutil", r_none, 0,
-	BODY_NONE
+	BODY_NONE, ACCESS_OPEN
 };
 
 int
@@ -127,7 +135,8 @@ reply(struct response *res, const struct route *rt,
 	res->bodylen = 0;
 	res->status = err_status(e);
 	res->json = 1;
-	env = envelope_new(rt->id, e, errmsg, r->msgid, result);
+	env = envelope_new(rt->id, e, errmsg, r->msgid, request_resmsgid(r),
+	    result);
 	if (env == NULL || (s = json_object_to_json_string_length(env,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len)) ==
 	    NULL || (res->body = strdup(s)) == NULL) {
@@ -166,6 +175,10 @@ reply_store_err(struct response *res, const struct route *rt,
 	if (rc == ST_DOWN)
 		reply_err(res, rt, r, ERR_UNAVAILABLE,
 		    "DATABASE IS UNREACHABLE, NOTHING WAS CHANGED");
+	else if (rc == ST_LAST_ADMIN)
+		reply_err(res, rt, r, ERR_LAST_ADMIN, "UNABLE TO %s: IT WOULD "
+		    "LEAVE NO ADMIN WITH AN ACTIVE CREDENTIAL, NOTHING WAS "
+		    "CHANGED", action);
 	else if (rc == ST_BUSY) {
 		response_header(res, "Retry-After", "1");
 		reply_err(res, rt, r, ERR_UNAVAILABLE, "UNABLE TO %s: ANOTHER "
@@ -176,18 +189,64 @@ reply_store_err(struct response *res, const struct route *rt,
 		    "UNABLE TO %s DUE TO INTERNAL ERROR", action);
 }
 
-json_object *
-json_strlist(const struct strlist *l)
+/*
+ * The answer to a verdict other than AUTH_PASS, the one map of them to
+ * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 503, 500 (action
+ * names what failed).
+ */
+void
+reply_refused(struct response *res, const struct route *rt, struct request *r,
+    const struct auth_result *v, const char *action)
 {
-	json_object	*a;
-	size_t		 i;
+	char	 www[256];
 
-	if ((a = json_object_new_array_ext((int)l->n)) == NULL)
-		return NULL;
-	for (i = 0; i < l->n; i++)
-		json_object_array_add(a,
-		    json_object_new_string_len(l->v[i], (int)l->len[i]));
-	return a;
+	switch (v->verdict) {
+	case AUTH_UNAUTHORIZED:
+		snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
+		    "error_description=\"%s\"", v->why);
+		response_header(res, "WWW-Authenticate", www);
+		reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", v->why);
+		break;
+	case AUTH_FORBIDDEN:
+		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v->why);
+		break;
+	default:
+		reply_store_err(res, rt, r, v->verdict == AUTH_UNAVAILABLE ?
+		    ST_DOWN : ST_ERR, action);
+		break;
+	}
+}
+
+int
+req_count(json_object *req, const char *name, long long def,
+    long long max, long long *out)
+{
+	json_object	*v;
+	int64_t		 n;
+
+	*out = def;
+	if (req == NULL || !json_object_object_get_ex(req, name, &v) ||
+	    v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -1;
+	errno = 0;
+	n = json_object_get_int64(v);
+	if (errno != 0 || n < 0 || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+void
+app_actor(const struct route *rt, struct request *r, struct actor *act)
+{
+	act->kind = r->actor != NULL ? "consumer" : "anonymous";
+	act->consumer = r->actor;
+	act->key = r->actor_key;
+	act->remote_addr = r->remote_addr;
+	act->action = rt->id;
+	act->resmsgid = request_resmsgid(r);
 }
 
 json_object *
@@ -290,6 +349,48 @@ admin_safe(struct app *a, const struct route *rt, struct request *r,
 	return 1;
 }
 
+/*
+ * The caller of an admin route, when admin_auth = jwt: a bearer token
+ * verified as the gateway verifies one, of a consumer in the route's
+ * groups; it becomes the actor of the change.  A refusal is logged
+ * (never the token).  1 if r may go on.
+ */
+static int
+admin_caller(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	const struct config	*cfg = a->cfg;
+	struct auth_result	 v;
+	char			 groups[2 * CONFIG_STR_MAX + 2], addr[64];
+
+	if (strcmp(cfg->admin_auth, "none") == 0)
+		return 1;
+	if (rt->access == ACCESS_READ)
+		snprintf(groups, sizeof(groups), "%s,%s", cfg->admin_groups,
+		    cfg->admin_read_groups);
+	else if (rt->access == ACCESS_INTROSPECT &&
+	    cfg->introspect_groups[0] != '\0')
+		snprintf(groups, sizeof(groups), "%s", cfg->introspect_groups);
+	else
+		snprintf(groups, sizeof(groups), "%s", cfg->admin_groups);
+	auth_caller(a->auth, r->authorization, r->nauthorization, groups,
+	    envelope_now_ms(), &v);
+	if (v.verdict == AUTH_PASS) {
+		if ((r->actor = strdup(v.username)) != NULL &&
+		    (r->actor_key = strdup(v.key)) != NULL)
+			return 1;
+		v.verdict = AUTH_ERROR;
+	}
+	if (v.verdict == AUTH_UNAUTHORIZED || v.verdict == AUTH_FORBIDDEN)
+		log_info("admin call refused: route=%s remote_addr=%s "
+		    "status=%d reason=\"%s\"", rt->id, r->remote_addr == NULL ?
+		    "-" : log_escape(addr, sizeof(addr), r->remote_addr,
+		    strlen(r->remote_addr)), v.verdict == AUTH_FORBIDDEN ?
+		    403 : 401, v.why);
+	reply_refused(res, rt, r, &v, "AUTHENTICATE THE CALLER");
+	return 0;
+}
+
 void
 app_handle(struct app *a, struct request *r, struct response *res)
 {
@@ -326,7 +427,8 @@ app_handle(struct app *a, struct request *r, struct response *res)
 		reply_err(res, rt, r, e, "%s", msg);
 		return;
 	}
-	if (rt->family == ROUTES_ADMIN && !admin_safe(a, rt, r, res))
+	if (rt->family == ROUTES_ADMIN && (!admin_safe(a, rt, r, res) ||
+	    !admin_caller(a, rt, r, res)))
 		return;
 	if (r->too_large) {
 		reply_err(res, rt, r, ERR_TOO_LARGE,

@@ -45,14 +45,31 @@ void	reply_err(struct response *, const struct route *, struct request *,
 	    __attribute__((format(printf, 5, 6)));
 /*
  * The failure for a store error: ST_DOWN and ST_BUSY (with Retry-After)
- * are SERVICE_UNAVAILABLE, the rest INTERNAL_ERROR "UNABLE TO <action>
- * DUE TO INTERNAL ERROR".
+ * are SERVICE_UNAVAILABLE, ST_LAST_ADMIN is LAST_ADMIN (409), the rest
+ * INTERNAL_ERROR "UNABLE TO <action> DUE TO INTERNAL ERROR".
  */
 void	reply_store_err(struct response *, const struct route *,
 	    struct request *, enum store_rc, const char *action);
 
-/* A new JSON array of the list's strings. */
-json_object *json_strlist(const struct strlist *);
+/*
+ * The answer to a verdict other than AUTH_PASS, the one map of them to
+ * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 503, 500 (action
+ * names what failed).
+ */
+struct auth_result;
+void	reply_refused(struct response *, const struct route *,
+	    struct request *, const struct auth_result *, const char *action);
+
+/*
+ * The integer member name of req (may be NULL) into *out, def when it
+ * is absent or null.  -1 when it is not an integer from 0 to max.
+ */
+int	req_count(json_object *req, const char *name, long long def,
+	    long long max, long long *out);
+
+/* The actor of the change r asks for, for its audit row. */
+void	app_actor(const struct route *, struct request *, struct actor *);
+
 /*
  * A new object of string members, given as name, value pairs ended by a
  * NULL name.  NULL on no memory.
@@ -78,6 +95,8 @@ void	credential_list(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	credential_revoke(struct app *, const struct route *,
 	    struct request *, struct response *);
+void	audit_list(struct app *, const struct route *, struct request *,
+	    struct response *);
 void	health_check(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	gateway_auth(struct app *, const struct route *, struct request *,

@@ -19,7 +19,7 @@ enum ctype {
 	CT_ROUTES,	/* comma list of admin, auth, health */
 	CT_LEVEL,	/* a log level name */
 	CT_BOOL,	/* yes/no, on/off, true/false, 1/0 */
-	CT_ACLDEF	/* deny or authenticated */
+	CT_WORD		/* one of the key's words */
 };
 
 struct ckey {
@@ -29,54 +29,62 @@ struct ckey {
 	size_t		 size;		/* CT_STR: buffer size */
 	long long	 min, max;
 	int		 secret;	/* value never echoed */
+	const char	*words;		/* CT_WORD: the choices, blank-ended */
 };
 
 #define S(f)	 offsetof(struct config, f), sizeof(((struct config *)0)->f)
 #define N(f)	 offsetof(struct config, f), 0
+/* A key; a word key (CT_WORD) with its choices, each blank-ended. */
+#define K(name, type, at, min, max) { name, type, at, min, max, 0, NULL }
+#define W(name, at, words)	 { name, CT_WORD, at, 0, 0, 0, words }
 
 static const struct ckey keys[] = {
-	{ "listen",		CT_STR,	   S(listen),		0, 0, 0 },
-	{ "socket_mode",	CT_OCTAL,  N(socket_mode),	0, 0777, 0 },
-	{ "socket_owner",	CT_STR,	   S(socket_owner),	0, 0, 0 },
-	{ "backlog",		CT_INT,	   N(backlog),		1, 65535, 0 },
-	{ "workers",		CT_INT,	   N(workers),		1, 256, 0 },
-	{ "auth_listen",	CT_STR,	   S(auth_listen),	0, 0, 0 },
-	{ "auth_workers",	CT_INT,	   N(auth_workers),	1, 256, 0 },
-	{ "user",		CT_STR,	   S(user),		0, 0, 0 },
-	{ "pid_file",		CT_STR,	   S(pid_file),		0, 0, 0 },
-	{ "log_level",		CT_LEVEL,  S(log_level),	0, 0, 0 },
-	{ "db_host",		CT_STR,	   S(db_host),		0, 0, 0 },
-	{ "db_port",		CT_INT,	   N(db_port),		0, 65535, 0 },
-	{ "db_socket",		CT_STR,	   S(db_socket),	0, 0, 0 },
-	{ "db_user",		CT_STR,	   S(db_user),		0, 0, 0 },
-	{ "db_password",	CT_STR,	   S(db_password),	0, 0, 1 },
-	{ "db_password_file",	CT_STR,	   S(db_password_file),	0, 0, 0 },
-	{ "db_name",		CT_STR,	   S(db_name),		0, 0, 0 },
-	{ "db_connect_timeout",	CT_INT,	   N(db_connect_timeout), 1, 3600, 0 },
-	{ "db_rw_timeout",	CT_INT,	   N(db_rw_timeout),	1, 3600, 0 },
-	{ "db_lock_wait_timeout", CT_INT,  N(db_lock_wait_timeout), 1, 3600,
-	    0 },
-	{ "schema_dir",		CT_STR,	   S(schema_dir),	0, 0, 0 },
-	{ "seal_key_file",	CT_STR,	   S(seal_key_file),	0, 0, 0 },
-	{ "secret_readback",	CT_BOOL,   N(secret_readback),	0, 1, 0 },
-	{ "default_group",	CT_STR,	   S(default_group),	0, 0, 0 },
-	{ "max_body",		CT_SIZE,   N(max_body),		16, 16 << 20, 0 },
-	{ "routes",		CT_ROUTES, N(routes),		0, 0, 0 },
-	{ "admin_hosts",	CT_STR,	   S(admin_hosts),	0, 0, 0 },
-	{ "introspect_groups",	CT_STR,	   S(introspect_groups), 0, 0, 0 },
-	{ "acl_file",		CT_STR,	   S(acl_file),		0, 0, 0 },
-	{ "acl_default",	CT_ACLDEF, S(acl_default),	0, 0, 0 },
-	{ "key_claim",		CT_STR,	   S(key_claim),	0, 0, 0 },
-	{ "clock_skew",		CT_INT,	   N(clock_skew),	0, 3600, 0 },
-	{ "require_exp",	CT_BOOL,   N(require_exp),	0, 1, 0 },
-	{ "max_token_lifetime",	CT_INT,	   N(max_token_lifetime), 0,
-	    366 * 86400, 0 },
-	{ "cache_ttl",		CT_INT,	   N(cache_ttl),	0, 3600, 0 },
-	{ "cache_size",		CT_INT,	   N(cache_size),	16, 10000000, 0 },
+	K("listen",		CT_STR,	   S(listen),		0, 0),
+	K("socket_mode",	CT_OCTAL,  N(socket_mode),	0, 0777),
+	K("socket_owner",	CT_STR,	   S(socket_owner),	0, 0),
+	K("backlog",		CT_INT,	   N(backlog),		1, 65535),
+	K("workers",		CT_INT,	   N(workers),		1, 256),
+	K("auth_listen",	CT_STR,	   S(auth_listen),	0, 0),
+	K("auth_workers",	CT_INT,	   N(auth_workers),	1, 256),
+	K("user",		CT_STR,	   S(user),		0, 0),
+	K("pid_file",		CT_STR,	   S(pid_file),		0, 0),
+	K("log_level",		CT_LEVEL,  S(log_level),	0, 0),
+	K("db_host",		CT_STR,	   S(db_host),		0, 0),
+	K("db_port",		CT_INT,	   N(db_port),		0, 65535),
+	K("db_socket",		CT_STR,	   S(db_socket),	0, 0),
+	K("db_user",		CT_STR,	   S(db_user),		0, 0),
+	{ "db_password",	CT_STR,	   S(db_password),	0, 0, 1, NULL },
+	K("db_password_file",	CT_STR,	   S(db_password_file),	0, 0),
+	K("db_name",		CT_STR,	   S(db_name),		0, 0),
+	K("db_connect_timeout",	CT_INT,	   N(db_connect_timeout), 1, 3600),
+	K("db_rw_timeout",	CT_INT,	   N(db_rw_timeout),	1, 3600),
+	K("db_lock_wait_timeout", CT_INT,  N(db_lock_wait_timeout), 1, 3600),
+	K("schema_dir",		CT_STR,	   S(schema_dir),	0, 0),
+	K("seal_key_file",	CT_STR,	   S(seal_key_file),	0, 0),
+	K("secret_readback",	CT_BOOL,   N(secret_readback),	0, 1),
+	K("default_group",	CT_STR,	   S(default_group),	0, 0),
+	K("max_body",		CT_SIZE,   N(max_body),		16, 16 << 20),
+	K("routes",		CT_ROUTES, N(routes),		0, 0),
+	K("admin_hosts",	CT_STR,	   S(admin_hosts),	0, 0),
+	W("admin_auth",		S(admin_auth),		"jwt none "),
+	K("admin_groups",	CT_STR,	   S(admin_groups),	0, 0),
+	K("admin_read_groups",	CT_STR,	   S(admin_read_groups), 0, 0),
+	K("introspect_groups",	CT_STR,	   S(introspect_groups), 0, 0),
+	K("acl_file",		CT_STR,	   S(acl_file),		0, 0),
+	W("acl_default",	S(acl_default),		"deny authenticated "),
+	K("key_claim",		CT_STR,	   S(key_claim),	0, 0),
+	K("clock_skew",		CT_INT,	   N(clock_skew),	0, 3600),
+	K("require_exp",	CT_BOOL,   N(require_exp),	0, 1),
+	K("max_token_lifetime",	CT_INT,	   N(max_token_lifetime), 0,
+	    366 * 86400),
+	K("cache_ttl",		CT_INT,	   N(cache_ttl),	0, 3600),
+	K("cache_size",		CT_INT,	   N(cache_size),	16, 10000000),
 };
 
 #undef S
 #undef N
+#undef K
+#undef W
 
 #define NKEYS	 (sizeof(keys) / sizeof(keys[0]))
 
@@ -101,7 +109,8 @@ config_defaults(struct config *c)
 	c->max_body = 128 * 1024;
 	c->routes = ROUTES_ADMIN | ROUTES_AUTH | ROUTES_HEALTH;
 	strcpy(c->admin_hosts, "localhost,127.0.0.1,[::1]");
-	strcpy(c->introspect_groups, "adminutilAdmin");
+	strcpy(c->admin_auth, "jwt");
+	strcpy(c->admin_groups, "adminutilAdmin");
 	strcpy(c->acl_default, "deny");
 	strcpy(c->key_claim, "iss");
 	c->clock_skew = 60;
@@ -159,6 +168,20 @@ parse_size(const char *s, long long min, long long max, long long *out)
 	if (v < min)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* 1 if val is one of words (each followed by a blank). */
+static int
+word_of(const char *words, const char *val)
+{
+	const char	*w, *e;
+	size_t		 len = strlen(val);
+
+	for (w = words; (e = strchr(w, ' ')) != NULL; w = e + 1)
+		if ((size_t)(e - w) == len && len > 0 &&
+		    strncmp(w, val, len) == 0)
+			return 1;
 	return 0;
 }
 
@@ -233,11 +256,10 @@ config_set(struct config *c, const char *name, const char *val, char *err,
 		}
 		*(int *)(void *)(base + k->off) = (int)v;
 		return 0;
-	case CT_ACLDEF:
-		if (strcmp(val, "deny") != 0 &&
-		    strcmp(val, "authenticated") != 0) {
-			snprintf(err, errsz, "%s: expected deny or "
-			    "authenticated", name);
+	case CT_WORD:
+		if (!word_of(k->words, val)) {
+			snprintf(err, errsz, "%s: expected one of: %s", name,
+			    k->words);
 			return -1;
 		}
 		snprintf(base + k->off, k->size, "%s", val);
@@ -403,6 +425,12 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	}
 	if (c->key_claim[0] == '\0') {
 		snprintf(err, errsz, "key_claim: must not be empty");
+		return -1;
+	}
+	if (strcmp(c->admin_auth, "jwt") == 0 &&
+	    strspn(c->admin_groups, ", \t") == strlen(c->admin_groups)) {
+		snprintf(err, errsz, "admin_groups: must name a group when "
+		    "admin_auth = jwt");
 		return -1;
 	}
 	if (log_level_parse(c->log_level, &lvl) == 0)

@@ -47,7 +47,10 @@ struct config {
 	size_t	 max_body;			/* bytes */
 	unsigned routes;			/* ROUTES_* */
 	char	 admin_hosts[CONFIG_STR_MAX];	/* Hosts the admin plane answers */
-	char	 introspect_groups[CONFIG_STR_MAX]; /* who may introspect */
+	char	 admin_auth[8];			/* jwt | none */
+	char	 admin_groups[CONFIG_STR_MAX];	/* who may change access */
+	char	 admin_read_groups[CONFIG_STR_MAX]; /* who may read it */
+	char	 introspect_groups[CONFIG_STR_MAX]; /* "": admin_groups */
 
 	/* The gateway check. */
 	char	 acl_file[CONFIG_STR_MAX];	/* "" = none */

@@ -3,7 +3,6 @@
  */
 #include "build.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +43,7 @@ groups_result(const char *user, size_t ulen, const struct strlist *groups)
 		return NULL;
 	json_object_object_add(o, "username",
 	    json_object_new_string_len(user, (int)ulen));
-	json_object_object_add(o, "groups", json_strlist(groups));
+	json_object_object_add(o, "groups", strlist_json(groups));
 	return o;
 }
 
@@ -56,6 +55,7 @@ consumer_create(struct app *a, const struct route *rt, struct request *r,
 	const char		*msg, *user;
 	size_t			 ulen;
 	struct credential	 cr;
+	struct actor		 act;
 	enum store_rc		 rc;
 
 	json_object_object_get_ex(r->req, "username", &v);
@@ -65,8 +65,9 @@ consumer_create(struct app *a, const struct route *rt, struct request *r,
 	}
 	user = json_object_get_string(v);
 	ulen = (size_t)json_object_get_string_len(v);
-	rc = store_consumer_create(a->store, user, ulen, a->cfg->default_group,
-	    &cr);
+	app_actor(rt, r, &act);
+	rc = store_consumer_create(a->store, &act, user, ulen,
+	    a->cfg->default_group, &cr);
 	if (rc != ST_OK) {
 		reply_store_err(res, rt, r, rc, "CREATE CONSUMER");
 		return;
@@ -116,6 +117,7 @@ groups_change(struct app *a, const struct route *rt, struct request *r,
     struct response *res, int remove)
 {
 	struct strlist	 list = { 0 }, out = { 0 };
+	struct actor	 act;
 	const char	*user;
 	size_t		 ulen;
 	enum store_rc	 rc;
@@ -123,10 +125,12 @@ groups_change(struct app *a, const struct route *rt, struct request *r,
 	if (path_user(res, rt, r, &user, &ulen) == -1 ||
 	    request_groups(res, rt, r, &list) == -1)
 		goto out;
+	app_actor(rt, r, &act);
 	if (remove)
-		rc = store_groups_remove(a->store, user, ulen, &list, &out);
+		rc = store_groups_remove(a->store, &act, user, ulen, &list,
+		    &out);
 	else
-		rc = store_groups_set(a->store, user, ulen, &list, &out);
+		rc = store_groups_set(a->store, &act, user, ulen, &list, &out);
 	if (rc == ST_NOT_FOUND && remove)
 		reply_err(res, rt, r, ERR_GROUP_FETCH,
 		    "ERROR WHEN FETCHING GROUPS OF CONSUMER, USERNAME: %s. "
@@ -186,13 +190,15 @@ void
 consumer_delete(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
+	struct actor	 act;
 	const char	*user;
 	size_t		 ulen;
 	enum store_rc	 rc;
 
 	if (path_user(res, rt, r, &user, &ulen) == -1)
 		return;
-	rc = store_consumer_delete(a->store, user, ulen);
+	app_actor(rt, r, &act);
+	rc = store_consumer_delete(a->store, &act, user, ulen);
 	if (rc == ST_NOT_FOUND)
 		reply_err(res, rt, r, ERR_CONSUMER_NOT_FOUND,
 		    "CONSUMER DOES NOT EXIST, USERNAME: %s", user);
@@ -212,28 +218,6 @@ list_row(void *arg, const struct consumer_row *row)
 	    row->groups));
 }
 
-/* A non-negative integer field of request, or def when absent. */
-static int
-request_count(json_object *req, const char *name, long long def,
-    long long max, long long *out)
-{
-	json_object	*v;
-	int64_t		 n;
-
-	*out = def;
-	if (req == NULL || !json_object_object_get_ex(req, name, &v) ||
-	    v == NULL)
-		return 0;
-	if (!json_object_is_type(v, json_type_int))
-		return -1;
-	errno = 0;
-	n = json_object_get_int64(v);
-	if (errno != 0 || n < 0 || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
 void
 consumer_list(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
@@ -244,12 +228,12 @@ consumer_list(struct app *a, const struct route *rt, struct request *r,
 	long long	 offset, limit, total;
 	enum store_rc	 rc;
 
-	if (request_count(r->req, "offset", 0, 1LL << 40, &offset) == -1) {
+	if (req_count(r->req, "offset", 0, 1LL << 40, &offset) == -1) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST,
 		    "OFFSET MUST BE A NON-NEGATIVE INTEGER");
 		return;
 	}
-	if (request_count(r->req, "limit", LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX,
+	if (req_count(r->req, "limit", LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX,
 	    &limit) == -1) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST,
 		    "LIMIT MUST BE AN INTEGER FROM 0 TO %d", LIST_LIMIT_MAX);

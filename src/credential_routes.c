@@ -77,6 +77,7 @@ credential_register(struct app *a, const struct route *rt,
 	const char		*msg, *user, *key, *pem;
 	size_t			 ulen, klen;
 	struct credential	 cr;
+	struct actor		 act;
 	enum store_rc		 rc;
 	enum jwt_alg		 alg;
 	char			*token = NULL;
@@ -98,7 +99,8 @@ credential_register(struct app *a, const struct route *rt,
 	klen = (size_t)json_object_get_string_len(v);
 	if (request_algorithm(res, rt, r, &alg, &pem) == -1)
 		return;
-	rc = store_credential_register(a->store, user, ulen, key, klen,
+	app_actor(rt, r, &act);
+	rc = store_credential_register(a->store, &act, user, ulen, key, klen,
 	    jwt_alg_name(alg), pem, &cr);
 	if (rc == ST_CONFLICT) {
 		reply_err(res, rt, r, ERR_CRED_EXISTS, "ERROR WHEN CREATING "
@@ -122,8 +124,8 @@ credential_register(struct app *a, const struct route *rt,
 	 */
 	hidden = !cr.issued && !a->cfg->secret_readback;
 	if (jwt_alg_is_hmac(alg) && !hidden && (token = jwt_sign_hmac(alg,
-	    cr.key, cr.secret, strlen(cr.secret), (long long)time(NULL))) ==
-	    NULL) {
+	    "iss", cr.key, cr.secret, strlen(cr.secret), (long long)time(NULL),
+	    0)) == NULL) {
 		explicit_bzero(cr.secret, sizeof(cr.secret));
 		reply_store_err(res, rt, r, ST_ERR, "REGISTER CREDENTIAL");
 		return;
@@ -201,6 +203,7 @@ void
 credential_revoke(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
+	struct actor	 act;
 	const char	*msg;
 	enum store_rc	 rc;
 
@@ -210,8 +213,9 @@ credential_revoke(struct app *a, const struct route *rt, struct request *r,
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
 		return;
 	}
-	rc = store_credential_revoke(a->store, r->pathv[0], r->pathlen[0],
-	    r->pathv[1], r->pathlen[1]);
+	app_actor(rt, r, &act);
+	rc = store_credential_revoke(a->store, &act, r->pathv[0],
+	    r->pathlen[0], r->pathv[1], r->pathlen[1]);
 	if (rc == ST_NOT_FOUND) {
 		reply_err(res, rt, r, ERR_CONSUMER_NOT_FOUND,
 		    "CREDENTIAL DOES NOT EXIST, USERNAME: %s, KEY: %s",

@@ -15,8 +15,8 @@
 #include "log.h"
 #include "metrics.h"
 
-#define DB_MAX_ARGS	 8
-#define DB_MAX_COLS	 8
+#define DB_MAX_ARGS	 16
+#define DB_MAX_COLS	 16
 #define DB_COL_INIT	 256
 
 struct db {
@@ -217,8 +217,11 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 	enum db_rc	 rc;
 	int		 r, stop = 0;
 
-	if (nargs > DB_MAX_ARGS)
+	if (nargs > DB_MAX_ARGS) {
+		log_error("database: statement %u has over %d parameters", n,
+		    DB_MAX_ARGS);
 		return DB_ERR;
+	}
 	if ((rc = db_prepare(db, n, &st)) != DB_OK)
 		return rc;
 	memset(in, 0, sizeof(in));
@@ -238,6 +241,8 @@ db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
 	if ((ncols = mysql_stmt_field_count(st)) > 0) {
 		if (ncols > DB_MAX_COLS) {
 			mysql_stmt_free_result(st);
+			log_error("database: statement %u has over %d columns",
+			    n, DB_MAX_COLS);
 			return DB_ERR;
 		}
 		if (mysql_stmt_store_result(st) != 0)

@@ -26,6 +26,7 @@ static const struct {
 	[ERR_FORBIDDEN] =	  { "FORBIDDEN", 403 },
 	[ERR_MEDIA_TYPE] =	  { "BAD_REQUEST", 415 },
 	[ERR_MISDIRECTED] =	  { "BAD_REQUEST", 421 },
+	[ERR_LAST_ADMIN] =	  { "LAST_ADMIN", 409 },
 };
 
 const char *
@@ -78,7 +79,7 @@ envelope_empty_result(const struct rfield *f)
 
 json_object *
 envelope_new(const char *id, enum err e, const char *errmsg,
-    const char *msgid, json_object *result)
+    const char *msgid, const char *resmsgid, json_object *result)
 {
 	json_object	*env, *params;
 	char		 uuid[SECRET_UUID_LEN + 1];
@@ -90,7 +91,10 @@ envelope_new(const char *id, enum err e, const char *errmsg,
 		json_object_put(result);
 		return NULL;
 	}
-	secret_uuid4(uuid);
+	if (resmsgid == NULL) {
+		secret_uuid4(uuid);
+		resmsgid = uuid;
+	}
 	json_object_object_add(env, "id", json_object_new_string(id));
 	json_object_object_add(env, "ver", json_object_new_string("1.0"));
 	json_object_object_add(env, "ets",
@@ -105,7 +109,7 @@ envelope_new(const char *id, enum err e, const char *errmsg,
 	json_object_object_add(params, "msgid",
 	    json_object_new_string(msgid != NULL ? msgid : ""));
 	json_object_object_add(params, "resmsgid",
-	    json_object_new_string(uuid));
+	    json_object_new_string(resmsgid));
 	json_object_object_add(env, "params", params);
 	json_object_object_add(env, "result",
 	    result != NULL ? result : json_object_new_object());

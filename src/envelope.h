@@ -24,6 +24,7 @@ enum err {
 	ERR_FORBIDDEN,		/* 403 FORBIDDEN */
 	ERR_MEDIA_TYPE,		/* 415 BAD_REQUEST: not the route's type */
 	ERR_MISDIRECTED,	/* 421 BAD_REQUEST: Host not an admin host */
+	ERR_LAST_ADMIN,		/* 409 LAST_ADMIN: it would lock admins out */
 	ERR__MAX
 };
 
@@ -48,11 +49,13 @@ json_object	*envelope_empty_result(const struct rfield *fields);
 
 /*
  * Builds the whole envelope.  Takes ownership of result (NULL becomes
- * {}).  errmsg is copied; msgid NULL becomes "".  Never fails short of
+ * {}).  errmsg is copied; msgid NULL becomes ""; resmsgid NULL becomes a
+ * fresh UUID.  Never fails short of
  * running out of memory, when it returns NULL.
  */
 json_object	*envelope_new(const char *id, enum err e, const char *errmsg,
-		    const char *msgid, json_object *result);
+		    const char *msgid, const char *resmsgid,
+		    json_object *result);
 
 /* The current time in epoch milliseconds. */
 long long	 envelope_now_ms(void);

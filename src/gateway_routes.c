@@ -64,34 +64,6 @@ pass(const struct config *cfg, const struct auth_result *v, int authorizer,
 	return 0;
 }
 
-/*
- * The answer to a verdict other than AUTH_PASS, the one map of them to
- * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 503, 500 (action
- * names what failed).
- */
-static void
-refused(struct response *res, const struct route *rt, struct request *r,
-    const struct auth_result *v, const char *action)
-{
-	char	 www[256];
-
-	switch (v->verdict) {
-	case AUTH_UNAUTHORIZED:
-		snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
-		    "error_description=\"%s\"", v->why);
-		response_header(res, "WWW-Authenticate", www);
-		reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", v->why);
-		break;
-	case AUTH_FORBIDDEN:
-		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v->why);
-		break;
-	default:
-		reply_store_err(res, rt, r, v->verdict == AUTH_UNAVAILABLE ?
-		    ST_DOWN : ST_ERR, action);
-		break;
-	}
-}
-
 void
 gateway_auth(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
@@ -119,7 +91,7 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
 		return;
 	}
-	refused(res, rt, r, &v, "CHECK TOKEN");
+	reply_refused(res, rt, r, &v, "CHECK TOKEN");
 	if (v.verdict != AUTH_UNAUTHORIZED && v.verdict != AUTH_FORBIDDEN)
 		return;
 	/*
@@ -166,18 +138,11 @@ void
 token_introspect(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	struct auth_result	 caller;
-	char			*token, *out;
-	size_t			 len;
-	int			 down;
+	char		*token, *out;
+	size_t		 len;
+	int		 down;
 
-	/* RFC 7662 2.1: the caller authenticates, a consumer of its groups. */
-	auth_caller(a->auth, r->authorization, r->nauthorization,
-	    a->cfg->introspect_groups, envelope_now_ms(), &caller);
-	if (caller.verdict != AUTH_PASS) {
-		refused(res, rt, r, &caller, "INTROSPECT TOKEN");
-		return;
-	}
+	/* Its caller was authenticated by app_handle (RFC 7662 2.1). */
 	token = form_value(r->body != NULL ? r->body : "", r->bodylen,
 	    "token", &len);
 	if (token == NULL || len == 0) {

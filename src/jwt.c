@@ -485,8 +485,8 @@ append_json(char *buf, size_t cap, size_t *off, json_object *o)
 }
 
 char *
-jwt_sign_hmac(enum jwt_alg alg, const char *iss, const char *secret,
-    size_t slen, long long iat)
+jwt_sign_hmac(enum jwt_alg alg, const char *claim, const char *iss,
+    const char *secret, size_t slen, long long iat, long long exp)
 {
 	json_object	*hdr = NULL, *claims = NULL;
 	unsigned char	 mac[EVP_MAX_MD_SIZE];
@@ -498,7 +498,8 @@ jwt_sign_hmac(enum jwt_alg alg, const char *iss, const char *secret,
 	if (!jwt_alg_is_hmac(alg) ||
 	    (md = EVP_get_digestbyname(algs[alg].digest)) == NULL)
 		return NULL;
-	cap = 64 + JWT_B64_LEN(strlen(iss) * 6 + 64) + JWT_B64_LEN(sizeof(mac));
+	cap = 64 + JWT_B64_LEN((strlen(claim) + strlen(iss)) * 6 + 96) +
+	    JWT_B64_LEN(sizeof(mac));
 	if ((tok = malloc(cap)) == NULL)
 		return NULL;
 	if ((hdr = json_object_new_object()) == NULL ||
@@ -507,8 +508,11 @@ jwt_sign_hmac(enum jwt_alg alg, const char *iss, const char *secret,
 	json_object_object_add(hdr, "alg",
 	    json_object_new_string(algs[alg].name));
 	json_object_object_add(hdr, "typ", json_object_new_string("JWT"));
-	json_object_object_add(claims, "iss", json_object_new_string(iss));
+	json_object_object_add(claims, claim, json_object_new_string(iss));
 	json_object_object_add(claims, "iat", json_object_new_int64(iat));
+	if (exp != 0)
+		json_object_object_add(claims, "exp",
+		    json_object_new_int64(exp));
 	if (append_json(tok, cap, &off, hdr) == -1)
 		goto fail;
 	tok[off++] = '.';
@@ -534,5 +538,5 @@ char *
 jwt_sign_hs256(const char *iss, const char *secret, size_t slen,
     long long iat)
 {
-	return jwt_sign_hmac(JWT_HS256, iss, secret, slen, iat);
+	return jwt_sign_hmac(JWT_HS256, "iss", iss, secret, slen, iat, 0);
 }

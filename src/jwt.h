@@ -99,13 +99,15 @@ long		 jwt_b64url_decode(unsigned char *out, const char *in,
 		    size_t len);
 
 /*
- * A new token {"alg":<alg>,"typ":"JWT"}.{"iss":iss,"iat":iat} signed
- * with HMAC (alg HS256, HS384 or HS512) keyed with the secret's bytes as
- * they are.  Caller frees.  NULL on failure.
+ * A new token {"alg":<alg>,"typ":"JWT"}.{<claim>:iss,"iat":iat} (and
+ * "exp":exp unless it is 0) signed with HMAC (alg HS256, HS384 or
+ * HS512) keyed with the secret's bytes as they are.  Caller frees.  NULL
+ * on failure.
  */
-char		*jwt_sign_hmac(enum jwt_alg alg, const char *iss,
-		    const char *secret, size_t slen, long long iat);
-/* jwt_sign_hmac() with HS256. */
+char		*jwt_sign_hmac(enum jwt_alg alg, const char *claim,
+		    const char *iss, const char *secret, size_t slen,
+		    long long iat, long long exp);
+/* jwt_sign_hmac() with HS256, claim "iss", no exp. */
 char		*jwt_sign_hs256(const char *iss, const char *secret,
 		    size_t slen, long long iat);
 

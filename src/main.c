@@ -17,14 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acl.h"
 #include "config.h"
 #include "log.h"
 #include "master.h"
 #include "migrate.h"
+#include "operator.h"
 #include "seal.h"
 #include "store.h"
-#include "validate.h"
 
 #define SCHEMA_SEALED	 3	/* schema/003_sealed_secrets.sql */
 
@@ -33,6 +32,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: adminutil [-c config] [-t | --migrate | "
 	    "--reseal]\n"
+	    "       adminutil [-c config] --bootstrap-admin username\n"
+	    "       adminutil [-c config] --mint-token key [--ttl seconds]\n"
 	    "       adminutil --seal-keygen file\n"
 	    "  -c file     configuration (default: none; ADMINUTIL_* "
 	    "variables apply)\n"
@@ -41,6 +42,13 @@ usage(void)
 	    "secrets, exit\n"
 	    "  --reseal    seal every secret under the first key of "
 	    "seal_key_file, exit\n"
+	    "  --bootstrap-admin username\n"
+	    "              make username an admin, print its key and secret, "
+	    "exit\n"
+	    "  --mint-token key\n"
+	    "              print a token of the credential key, valid --ttl "
+	    "seconds\n"
+	    "              (default 3600), exit\n"
 	    "  --seal-keygen file\n"
 	    "              write a new sealing key (mode 0600), print its "
 	    "id, exit\n"
@@ -82,34 +90,6 @@ drop_privileges(const char *user)
 		fatal("cannot drop privileges");
 	if (setuid(0) != -1)
 		fatal("privileges could be regained after dropping them");
-}
-
-/*
- * Seals the secrets that are not sealed under the first key: the
- * plaintext ones (--migrate), or every one (--reseal).  The exit status.
- */
-static int
-seal_rows(const struct config *cfg, int all)
-{
-	struct store	*s;
-	long long	 n = 0;
-	enum store_rc	 rc;
-
-	if (!seal_active()) {
-		if (all)
-			log_error("--reseal: seal_key_file is not set");
-		return all ? 1 : 0;
-	}
-	if ((s = store_new(cfg)) == NULL)
-		return 1;
-	rc = store_seal_rows(s, all, &n);
-	store_free(s);
-	if (rc != ST_OK) {
-		log_error("sealing stopped after %lld secrets", n);
-		return 1;
-	}
-	log_info("%lld secrets sealed under key %s", n, seal_first());
-	return 0;
 }
 
 /*
@@ -158,9 +138,11 @@ int
 main(int argc, char *argv[])
 {
 	struct config	 cfg;
-	const char	*path = NULL;
+	const char	*path = NULL, *admin = NULL, *mint = NULL;
 	char		 err[1024];
+	long long	 ttl = 3600;
 	char		 kid[SEAL_KID_LEN + 1];
+	char		*end;
 	int		 version;
 	int		 i, test = 0, migrate = 0, reseal = 0, fd, afd = -1, rc;
 
@@ -173,6 +155,16 @@ main(int argc, char *argv[])
 			migrate = 1;
 		else if (strcmp(argv[i], "--reseal") == 0)
 			reseal = 1;
+		else if (strcmp(argv[i], "--bootstrap-admin") == 0 &&
+		    i + 1 < argc)
+			admin = argv[++i];
+		else if (strcmp(argv[i], "--mint-token") == 0 && i + 1 < argc)
+			mint = argv[++i];
+		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
+			ttl = strtoll(argv[++i], &end, 10);
+			if (*argv[i] == '\0' || *end != '\0')
+				usage();
+		}
 		else if (strcmp(argv[i], "--seal-keygen") == 0 && i + 1 < argc) {
 			if (seal_keygen(argv[i + 1], kid, err, sizeof(err)) ==
 			    -1)
@@ -190,11 +182,8 @@ main(int argc, char *argv[])
 		path = getenv("ADMINUTIL_CONFIG");
 	std_fds(1);
 	if (config_load(&cfg, path, err, sizeof(err)) == -1 ||
-	    acl_check_file(cfg.acl_file, err, sizeof(err)) == -1)
+	    master_config_check(&cfg, err, sizeof(err)) == -1)
 		fatal(err);
-	if (validate_group_str(cfg.default_group,
-	    strlen(cfg.default_group)) != NULL)
-		fatal("default_group: not a valid group name");
 	/* Read once, as the user that starts: workers inherit the ring. */
 	if (seal_load(cfg.seal_key_file, err, sizeof(err)) == -1)
 		fatal(err);
@@ -205,9 +194,13 @@ main(int argc, char *argv[])
 	/* The plaintext secrets of before are sealed once 003 is there. */
 	if (migrate)
 		return migrate_run(&cfg, &version) == -1 ? 1 : version <
-		    SCHEMA_SEALED ? 0 : seal_rows(&cfg, 0);
+		    SCHEMA_SEALED ? 0 : operator_seal(&cfg, 0);
 	if (reseal)
-		return seal_rows(&cfg, 1);
+		return operator_seal(&cfg, 1);
+	if (admin != NULL)
+		return operator_bootstrap(&cfg, admin);
+	if (mint != NULL)
+		return operator_mint(&cfg, mint, ttl);
 	seal_check(&cfg);
 	if ((fd = master_listen(&cfg, cfg.listen, err, sizeof(err))) == -1 ||
 	    (cfg.auth_listen[0] != '\0' && (afd = master_listen(&cfg,

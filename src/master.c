@@ -21,6 +21,7 @@
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
+#include "validate.h"
 #include "worker.h"
 
 #define MAX_CHILDREN	 512	/* two generations of the most workers */
@@ -311,6 +312,24 @@ unlink_socket(const char *l)
 }
 
 int
+master_config_check(const struct config *cfg, char *err, size_t errsz)
+{
+	if (acl_check_file(cfg->acl_file, err, errsz) == -1)
+		return -1;
+	if (validate_group_str(cfg->default_group,
+	    strlen(cfg->default_group)) != NULL) {
+		snprintf(err, errsz, "default_group: not a valid group name");
+		return -1;
+	}
+	if ((cfg->routes & ROUTES_ADMIN) && strcmp(cfg->admin_auth, "none")
+	    == 0)
+		log_warn("admin_auth = none: the admin routes answer whoever "
+		    "reaches %s, without a token", cfg->listen[0] != '\0' ?
+		    cfg->listen : "the socket");
+	return 0;
+}
+
+int
 master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 {
 	struct pool	 pools[2] = {
@@ -390,7 +409,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 			if (stopping)
 				break;
 			if (config_load(&next, cfgpath, err, sizeof(err)) ==
-			    -1 || acl_check_file(next.acl_file, err,
+			    -1 || master_config_check(&next, err,
 			    sizeof(err)) == -1) {
 				log_error("reload refused, keeping the running "
 				    "configuration: %s", err);

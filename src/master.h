@@ -10,6 +10,15 @@
 struct config;
 
 /*
+ * The checks of a loaded configuration beyond its keys', the same at
+ * start-up and at reload: the ACL file loads, default_group is a group
+ * name.  Warns when the admin plane answers anyone (admin_auth = none).
+ * 0, or -1 with a message in err.
+ */
+int	master_config_check(const struct config *cfg, char *err,
+	    size_t errsz);
+
+/*
  * Opens the socket addr says (cfg->listen or cfg->auth_listen; "" takes
  * fd 0).  Returns the fd, or -1 with a message in err.
  */

@@ -6,6 +6,7 @@
 
 #include "hex.h"
 #include "request.h"
+#include "secret.h"
 
 #define JSON_MAX_DEPTH	 16
 #define MSGID_MAX	 255
@@ -32,6 +33,9 @@ request_free(struct request *r)
 	free(r->allow_groups);
 	free(r->content_type);
 	free(r->host);
+	free(r->remote_addr);
+	free(r->actor);
+	free(r->actor_key);
 	json_object_put(r->json);
 	for (i = 0; i < r->pathc; i++)
 		free(r->pathv[i]);
@@ -197,4 +201,12 @@ request_parse_json(struct request *r)
 		return "REQUEST MUST BE AN OBJECT";
 	}
 	return NULL;
+}
+
+const char *
+request_resmsgid(struct request *r)
+{
+	if (r->resmsgid[0] == '\0')
+		secret_uuid4(r->resmsgid);
+	return r->resmsgid;
 }

@@ -47,6 +47,12 @@ struct request {
 	char		*allow_groups;	/* ADMINUTIL_ALLOW_GROUPS or NULL */
 	char		*content_type;	/* CONTENT_TYPE or NULL */
 	char		*host;		/* HTTP_HOST or NULL */
+	char		*remote_addr;	/* REMOTE_ADDR or NULL */
+
+	/* Set for an admin route's authenticated caller (NULL: none). */
+	char		*actor;		/* its consumer */
+	char		*actor_key;	/* its credential's key */
+	char		 resmsgid[36 + 1]; /* request_resmsgid() */
 
 	/* Set by request_parse_json(). */
 	json_object	*json;		/* the whole body, an object */
@@ -97,6 +103,9 @@ const char *request_parse_json(struct request *r);
  * exhaustion (then *outlen is 0 and errno ENOMEM).
  */
 char	*request_percent_decode(const char *src, size_t len, size_t *outlen);
+
+/* The UUID of the answer (envelope and audit), made when first asked. */
+const char *request_resmsgid(struct request *r);
 
 /* Maps the REQUEST_METHOD text to the enum. */
 enum method request_method(const char *);

@@ -24,6 +24,14 @@ enum route_body {
 	BODY_FORM	/* a form the handler reads (the only type taken) */
 };
 
+/* Who may call a route of the admin plane (admin_auth = jwt). */
+enum route_access {
+	ACCESS_OPEN,		/* anyone: the gateway's and health routes */
+	ACCESS_READ,		/* admin_groups or admin_read_groups */
+	ACCESS_WRITE,		/* admin_groups */
+	ACCESS_INTROSPECT	/* introspect_groups */
+};
+
 struct route {
 	enum method		 method;
 	const char		*pattern;
@@ -32,6 +40,7 @@ struct route {
 	const struct rfield	*result;	/* fields of an empty result */
 	unsigned		 family;	/* ROUTES_* of config.h */
 	enum route_body		 body;
+	enum route_access	 access;
 };
 
 /*

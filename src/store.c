@@ -1,11 +1,13 @@
 #include "build.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "db.h"
+#include "envelope.h"
 #include "log.h"
 #include "seal.h"
 #include "secret.h"
@@ -37,6 +39,12 @@ enum stmt {
 	Q_SEAL_KEYS,
 	Q_SEAL_BATCH,
 	Q_SEAL_UPDATE,
+	Q_CONSUMER_KEYS,
+	Q_ADMIN_LEFT,
+	Q_AUDIT_SEQ,
+	Q_AUDIT_INSERT,
+	Q_AUDIT_COUNT,
+	Q_AUDIT_PAGE,
 	Q__MAX
 };
 
@@ -89,9 +97,9 @@ static const char *const sql[Q__MAX] = {
 	    "LEFT JOIN credentials r ON r.consumer_id = c.id "
 	    "WHERE c.username = ? ORDER BY r.id",
 	[Q_CRED_REVOKE] =
-	    "UPDATE credentials r JOIN consumers c ON c.id = r.consumer_id "
-	    "SET r.revoked_at = COALESCE(r.revoked_at, CURRENT_TIMESTAMP(3)) "
-	    "WHERE c.username = ? AND r.`key` = ?",
+	    "UPDATE credentials "
+	    "SET revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(3)) "
+	    "WHERE consumer_id = ? AND `key` = ?",
 	[Q_CONSUMER_COUNT] =
 	    "SELECT COUNT(*) FROM consumers WHERE username LIKE ?",
 	[Q_CONSUMER_PAGE] =
@@ -116,62 +124,41 @@ static const char *const sql[Q__MAX] = {
 	    "(? <> '' AND seal_key <> ?)) ORDER BY id LIMIT 500 FOR UPDATE",
 	[Q_SEAL_UPDATE] =
 	    "UPDATE credentials SET secret = ?, seal_key = ? WHERE id = ?",
+	[Q_CONSUMER_KEYS] =
+	    "SELECT `key` FROM credentials WHERE consumer_id = ? ORDER BY id",
+	/*
+	 * Is an admin left, one who can still sign?  A locking read: two
+	 * changes that each take one of the last two admins away cannot
+	 * both see the other's admin still there.
+	 */
+	[Q_ADMIN_LEFT] =
+	    "SELECT 1 FROM consumer_groups g JOIN credentials r "
+	    "ON r.consumer_id = g.consumer_id AND r.revoked_at IS NULL "
+	    "WHERE g.group_name IN (?, ?, ?, ?, ?, ?, ?, ?) "
+	    "LIMIT 1 LOCK IN SHARE MODE",
+	/* The audit id: the last lock a change takes (schema/004). */
+	[Q_AUDIT_SEQ] =
+	    "UPDATE audit_seq SET id = LAST_INSERT_ID(id + 1) WHERE one = 1",
+	[Q_AUDIT_INSERT] =
+	    "INSERT INTO audit_log (id, at, actor_kind, actor, actor_key, "
+	    "remote_addr, action, consumer, `key`, `change`, resmsgid) "
+	    "VALUES (LAST_INSERT_ID(), ?, ?, NULLIF(?, ''), NULLIF(?, ''), "
+	    "NULLIF(?, ''), ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?)",
+#define AUDIT_WHERE \
+	    "WHERE (? = '' OR consumer = ?) AND (? = '' OR actor = ?) " \
+	    "AND id > ? "
+	[Q_AUDIT_COUNT] = "SELECT COUNT(*) FROM audit_log " AUDIT_WHERE,
+	[Q_AUDIT_PAGE] =
+	    "SELECT id, at, actor_kind, actor, actor_key, remote_addr, "
+	    "action, consumer, `key`, `change`, resmsgid FROM audit_log "
+	    AUDIT_WHERE "ORDER BY id DESC LIMIT ? OFFSET ?",
+#undef AUDIT_WHERE
 };
 
 struct store {
 	const struct config	*cfg;
 	struct db		*db;
 };
-
-/* strlist */
-
-int
-strlist_add(struct strlist *l, const char *s, size_t len)
-{
-	char	**v, *copy;
-	size_t	 *lv, cap;
-
-	if (l->n == l->cap) {
-		cap = l->cap == 0 ? 8 : l->cap * 2;
-		if ((v = realloc(l->v, cap * sizeof(*v))) == NULL)
-			return -1;
-		l->v = v;
-		if ((lv = realloc(l->len, cap * sizeof(*lv))) == NULL)
-			return -1;
-		l->len = lv;
-		l->cap = cap;
-	}
-	if ((copy = malloc(len + 1)) == NULL)
-		return -1;
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	l->v[l->n] = copy;
-	l->len[l->n++] = len;
-	return 0;
-}
-
-int
-strlist_has(const struct strlist *l, const char *s, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->len[i] == len && memcmp(l->v[i], s, len) == 0)
-			return 1;
-	return 0;
-}
-
-void
-strlist_free(struct strlist *l)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	free(l->len);
-	memset(l, 0, sizeof(*l));
-}
 
 /* store */
 
@@ -300,6 +287,104 @@ groups_sync(struct store *s, long long id)
 	return db_exec(s->db, Q_GROUPS_SYNC, a, 2, NULL, NULL, NULL);
 }
 
+/* audit */
+
+/*
+ * Writes the audit row of a change; change (a JSON object, taken; NULL
+ * on no memory) never holds a secret.  The last statement of the
+ * change's transaction: it takes the audit id's lock, held to commit.
+ */
+static enum db_rc
+audit(struct store *s, const struct actor *act, const char *consumer,
+    size_t clen, const char *key, size_t klen, json_object *change)
+{
+	struct db_arg	 a[10];
+	const char	*text;
+	size_t		 len;
+	enum db_rc	 rc = DB_ERR;
+
+	if (change == NULL || (text = json_object_to_json_string_length(
+	    change, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+	    &len)) == NULL)
+		goto out;
+	if ((rc = db_exec(s->db, Q_AUDIT_SEQ, NULL, 0, NULL, NULL, NULL)) !=
+	    DB_OK)
+		goto out;
+	a[0] = DB_INT(envelope_now_ms());
+	a[1] = DB_CSTR(act->kind);
+	a[2] = DB_CSTR(act->consumer != NULL ? act->consumer : "");
+	a[3] = DB_CSTR(act->key != NULL ? act->key : "");
+	a[4] = DB_CSTR(act->remote_addr != NULL ? act->remote_addr : "");
+	a[5] = DB_CSTR(act->action);
+	a[6] = DB_STR(consumer != NULL ? consumer : "", clen);
+	a[7] = DB_STR(key != NULL ? key : "", klen);
+	a[8] = DB_STR(text, len);
+	a[9] = DB_CSTR(act->resmsgid);
+	rc = db_exec(s->db, Q_AUDIT_INSERT, a, 10, NULL, NULL, NULL);
+out:
+	json_object_put(change);
+	return rc;
+}
+
+/* A new object of the change: name, JSON value pairs, NULL-ended. */
+static json_object *
+change_of(const char *name, ...)
+{
+	json_object	*o, *v;
+	va_list		 ap;
+	int		 bad = 0;
+
+	o = json_object_new_object();
+	va_start(ap, name);
+	for (; name != NULL; name = va_arg(ap, const char *)) {
+		v = va_arg(ap, json_object *);
+		if (o == NULL || json_object_object_add(o, name, v) != 0) {
+			json_object_put(v);
+			bad = 1;
+		}
+	}
+	va_end(ap);
+	if (bad) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * With admin_auth = jwt, a change must leave some admin (a consumer of
+ * admin_groups) with an active credential: nobody locks the operators
+ * out.  *out = ST_LAST_ADMIN when none is left.
+ */
+static enum db_rc
+admin_left(struct store *s, enum store_rc *out)
+{
+	struct db_arg	 a[STORE_ADMIN_GROUPS];
+	const char	*p = s->cfg->admin_groups, *e;
+	long long	 found = -1;
+	size_t		 n = 0, i;
+	enum db_rc	 rc;
+
+	if (strcmp(s->cfg->admin_auth, "jwt") != 0)
+		return DB_OK;
+	for (; n < STORE_ADMIN_GROUPS; p = e) {
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			break;
+		e = p + strcspn(p, ", \t");
+		a[n++] = DB_STR(p, (size_t)(e - p));
+	}
+	for (i = n; i < STORE_ADMIN_GROUPS && n > 0; i++)
+		a[i] = a[0];
+	if (n == 0)
+		return DB_OK;
+	rc = db_exec(s->db, Q_ADMIN_LEFT, a, STORE_ADMIN_GROUPS, row_id,
+	    &found, NULL);
+	if (rc == DB_OK && found < 0)
+		*out = ST_LAST_ADMIN;
+	return rc;
+}
+
 /* create */
 
 /*
@@ -343,6 +428,7 @@ secret_to_row(const char *key, const char *secret, char *text, size_t sz,
 }
 
 struct create_ctx {
+	const struct actor	*act;
 	const char		*user, *group;
 	size_t			 ulen;
 	struct credential	*out;
@@ -362,34 +448,18 @@ row_cred(void *arg, const struct db_col *c, unsigned n)
 	return 1;
 }
 
+/* The consumer's oldest secret credential, or a new one, into cr. */
 static enum db_rc
-create_body(struct store *s, void *arg, enum store_rc *out)
+first_secret(struct store *s, long long id, struct credential *cr,
+    enum store_rc *out)
 {
-	struct create_ctx	*x = arg;
-	struct credential	*cr = x->out;
-	struct db_arg		 a[6];
-	enum db_rc		 rc;
-	long long		 id;
-	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
-	char			 kid[SEAL_KID_LEN + 1];
+	struct db_arg	 a[6];
+	enum db_rc	 rc;
+	char		 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char		 kid[SEAL_KID_LEN + 1];
 
-	a[0] = DB_STR(x->user, x->ulen);
-	if ((rc = db_exec(s->db, Q_CONSUMER_UPSERT, a, 1, NULL, NULL,
-	    NULL)) != DB_OK)
-		return rc;
-	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
-		return rc;
-	if (id < 0) {
-		*out = ST_ERR;
-		return DB_OK;
-	}
-	a[0] = DB_INT(id);
-	a[1] = DB_CSTR(x->group);
-	a[2] = DB_INT(id);
-	if ((rc = db_exec(s->db, Q_GROUP_ADD_LAST, a, 3, NULL, NULL, NULL))
-	    != DB_OK || (rc = groups_sync(s, id)) != DB_OK)
-		return rc;
 	memset(cr, 0, sizeof(*cr));
+	a[0] = DB_INT(id);
 	if ((rc = db_exec(s->db, Q_CRED_FIRST_SECRET, a, 1, row_cred, cr,
 	    NULL)) != DB_OK)
 		return rc;
@@ -414,11 +484,55 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 	return db_exec(s->db, Q_CRED_INSERT, a, 6, NULL, NULL, NULL);
 }
 
-enum store_rc
-store_consumer_create(struct store *s, const char *user, size_t ulen,
-    const char *group, struct credential *out)
+static enum db_rc
+create_body(struct store *s, void *arg, enum store_rc *out)
 {
-	struct create_ctx	 x = { user, group, ulen, out };
+	struct create_ctx	*x = arg;
+	struct credential	*cr = x->out;
+	struct strlist		 before = { 0 }, after = { 0 };
+	struct db_arg		 a[3];
+	unsigned long long	 made = 0;
+	enum db_rc		 rc;
+	long long		 id;
+
+	a[0] = DB_STR(x->user, x->ulen);
+	if ((rc = db_exec(s->db, Q_CONSUMER_UPSERT, a, 1, NULL, NULL,
+	    NULL)) != DB_OK)
+		return rc;
+	/* The id the insert made: a new consumer (0: it was there). */
+	made = db_insert_id(s->db);
+	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+		return rc;
+	if (id < 0) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	a[0] = DB_INT(id);
+	a[1] = DB_CSTR(x->group);
+	a[2] = DB_INT(id);
+	if ((rc = groups_of_id(s, id, &before)) != DB_OK ||
+	    (rc = db_exec(s->db, Q_GROUP_ADD_LAST, a, 3, NULL, NULL, NULL))
+	    != DB_OK || (rc = groups_sync(s, id)) != DB_OK ||
+	    (rc = groups_of_id(s, id, &after)) != DB_OK ||
+	    (rc = first_secret(s, id, cr, out)) != DB_OK || *out != ST_OK)
+		goto out;
+	rc = audit(s, x->act, x->user, x->ulen, cr->key, strlen(cr->key),
+	    change_of("created", json_object_new_boolean(made > 0),
+	    "groups_before", strlist_json(&before),
+	    "groups_after", strlist_json(&after),
+	    "credential_issued", json_object_new_boolean(cr->issued),
+	    (char *)NULL));
+out:
+	strlist_free(&before);
+	strlist_free(&after);
+	return rc;
+}
+
+enum store_rc
+store_consumer_create(struct store *s, const struct actor *act,
+    const char *user, size_t ulen, const char *group, struct credential *out)
+{
+	struct create_ctx	 x = { act, user, group, ulen, out };
 
 	return tx(s, create_body, &x);
 }
@@ -426,6 +540,7 @@ store_consumer_create(struct store *s, const char *user, size_t ulen,
 /* groups */
 
 struct groups_ctx {
+	const struct actor	*act;
 	const char		*user;
 	size_t			 ulen;
 	const struct strlist	*list;
@@ -437,6 +552,7 @@ static enum db_rc
 groups_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct groups_ctx	*x = arg;
+	struct strlist		 before = { 0 };
 	struct db_arg		 a[3];
 	enum db_rc		 rc;
 	long long		 id;
@@ -449,36 +565,45 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 		return DB_OK;
 	}
 	a[0] = DB_INT(id);
-	if (!x->remove && (rc = db_exec(s->db, Q_GROUP_DELETE_ALL, a, 1,
-	    NULL, NULL, NULL)) != DB_OK)
-		return rc;
+	if ((rc = groups_of_id(s, id, &before)) != DB_OK || (!x->remove &&
+	    (rc = db_exec(s->db, Q_GROUP_DELETE_ALL, a, 1, NULL, NULL,
+	    NULL)) != DB_OK))
+		goto out;
 	for (i = 0; i < x->list->n; i++) {
 		a[1] = DB_STR(x->list->v[i], x->list->len[i]);
 		a[2] = DB_INT((long long)i);
 		rc = db_exec(s->db, x->remove ? Q_GROUP_DELETE_ONE :
 		    Q_GROUP_INSERT, a, x->remove ? 2 : 3, NULL, NULL, NULL);
 		if (rc != DB_OK)
-			return rc;
+			goto out;
 	}
-	if ((rc = groups_sync(s, id)) != DB_OK)
-		return rc;
-	return groups_of_id(s, id, x->out);
+	if ((rc = groups_sync(s, id)) != DB_OK ||
+	    (rc = groups_of_id(s, id, x->out)) != DB_OK ||
+	    (rc = admin_left(s, out)) != DB_OK || *out != ST_OK)
+		goto out;
+	rc = audit(s, x->act, x->user, x->ulen, NULL, 0,
+	    change_of("groups_before", strlist_json(&before),
+	    "groups_after", strlist_json(x->out), (char *)NULL));
+out:
+	strlist_free(&before);
+	return rc;
 }
 
 enum store_rc
-store_groups_set(struct store *s, const char *user, size_t ulen,
-    const struct strlist *list, struct strlist *out)
+store_groups_set(struct store *s, const struct actor *act, const char *user,
+    size_t ulen, const struct strlist *list, struct strlist *out)
 {
-	struct groups_ctx	 x = { user, ulen, list, out, 0 };
+	struct groups_ctx	 x = { act, user, ulen, list, out, 0 };
 
 	return tx(s, groups_body, &x);
 }
 
 enum store_rc
-store_groups_remove(struct store *s, const char *user, size_t ulen,
-    const struct strlist *list, struct strlist *out)
+store_groups_remove(struct store *s, const struct actor *act,
+    const char *user, size_t ulen, const struct strlist *list,
+    struct strlist *out)
 {
-	struct groups_ctx	 x = { user, ulen, list, out, 1 };
+	struct groups_ctx	 x = { act, user, ulen, list, out, 1 };
 
 	return tx(s, groups_body, &x);
 }
@@ -517,18 +642,54 @@ store_groups_get(struct store *s, const char *user, size_t ulen,
 	return x.found ? ST_OK : ST_NOT_FOUND;
 }
 
-enum store_rc
-store_consumer_delete(struct store *s, const char *user, size_t ulen)
-{
-	struct db_arg		 a = DB_STR(user, ulen);
-	unsigned long long	 n = 0;
-	enum db_rc		 rc;
+struct delete_ctx {
+	const struct actor	*act;
+	const char		*user;
+	size_t			 ulen;
+};
 
-	/* One statement: the foreign keys take groups and credentials. */
-	rc = db_exec(s->db, Q_CONSUMER_DELETE, &a, 1, NULL, NULL, &n);
-	if (rc != DB_OK)
-		return map(rc);
-	return n > 0 ? ST_OK : ST_NOT_FOUND;
+static enum db_rc
+delete_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct delete_ctx	*x = arg;
+	struct strlist		 groups = { 0 }, keys = { 0 };
+	struct db_arg		 a;
+	enum db_rc		 rc;
+	long long		 id;
+
+	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+		return rc;
+	if (id < 0) {
+		*out = ST_NOT_FOUND;
+		return DB_OK;
+	}
+	a = DB_INT(id);
+	if ((rc = groups_of_id(s, id, &groups)) != DB_OK ||
+	    (rc = db_exec(s->db, Q_CONSUMER_KEYS, &a, 1, row_group, &keys,
+	    NULL)) != DB_OK)
+		goto out;
+	/* The foreign keys take groups and credentials. */
+	a = DB_STR(x->user, x->ulen);
+	if ((rc = db_exec(s->db, Q_CONSUMER_DELETE, &a, 1, NULL, NULL,
+	    NULL)) != DB_OK || (rc = admin_left(s, out)) != DB_OK ||
+	    *out != ST_OK)
+		goto out;
+	rc = audit(s, x->act, x->user, x->ulen, NULL, 0,
+	    change_of("groups_before", strlist_json(&groups),
+	    "credentials", strlist_json(&keys), (char *)NULL));
+out:
+	strlist_free(&groups);
+	strlist_free(&keys);
+	return rc;
+}
+
+enum store_rc
+store_consumer_delete(struct store *s, const struct actor *act,
+    const char *user, size_t ulen)
+{
+	struct delete_ctx	 x = { act, user, ulen };
+
+	return tx(s, delete_body, &x);
 }
 
 /* list */
@@ -612,6 +773,7 @@ store_consumer_list(struct store *s, const char *prefix, size_t plen,
 /* credentials */
 
 struct register_ctx {
+	const struct actor	*act;
 	const char		*user, *key;
 	size_t			 ulen, klen;
 	const char		*algorithm, *pem;
@@ -677,32 +839,40 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 		    strcmp(cr->algorithm, x->algorithm) != 0) {
 			explicit_bzero(cr->secret, sizeof(cr->secret));
 			*out = ST_CONFLICT;
+			return DB_OK;
 		}
-		return DB_OK;
+	} else {
+		snprintf(cr->algorithm, sizeof(cr->algorithm), "%s",
+		    x->algorithm);
+		if ((x->pem == NULL && secret_hex128(cr->secret) == -1) ||
+		    secret_to_row(cr->key, cr->secret, text, sizeof(text),
+		    kid) == -1) {
+			*out = ST_ERR;
+			return DB_OK;
+		}
+		cr->issued = 1;
+		a[0] = DB_INT(id);
+		a[1] = DB_STR(x->key, x->klen);
+		a[2] = DB_CSTR(text);
+		a[3] = DB_CSTR(kid);
+		a[4] = DB_CSTR(cr->algorithm);
+		a[5] = DB_CSTR(x->pem != NULL ? x->pem : "");
+		if ((rc = db_exec(s->db, Q_CRED_INSERT, a, 6, NULL, NULL,
+		    NULL)) != DB_OK)
+			return rc;
 	}
-	snprintf(cr->algorithm, sizeof(cr->algorithm), "%s", x->algorithm);
-	if ((x->pem == NULL && secret_hex128(cr->secret) == -1) ||
-	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
-		*out = ST_ERR;
-		return DB_OK;
-	}
-	cr->issued = 1;
-	a[0] = DB_INT(id);
-	a[1] = DB_STR(x->key, x->klen);
-	a[2] = DB_CSTR(text);
-	a[3] = DB_CSTR(kid);
-	a[4] = DB_CSTR(cr->algorithm);
-	a[5] = DB_CSTR(x->pem != NULL ? x->pem : "");
-	return db_exec(s->db, Q_CRED_INSERT, a, 6, NULL, NULL, NULL);
+	return audit(s, x->act, x->user, x->ulen, x->key, x->klen,
+	    change_of("algorithm", json_object_new_string(cr->algorithm),
+	    "issued", json_object_new_boolean(cr->issued), (char *)NULL));
 }
 
 enum store_rc
-store_credential_register(struct store *s, const char *user, size_t ulen,
-    const char *key, size_t klen, const char *algorithm, const char *pem,
-    struct credential *out)
+store_credential_register(struct store *s, const struct actor *act,
+    const char *user, size_t ulen, const char *key, size_t klen,
+    const char *algorithm, const char *pem, struct credential *out)
 {
-	struct register_ctx	 x = { user, key, ulen, klen, algorithm, pem,
-	    out };
+	struct register_ctx	 x = { act, user, key, ulen, klen, algorithm,
+	    pem, out };
 
 	if (klen > STORE_KEY_MAX)
 		return ST_ERR;
@@ -747,20 +917,44 @@ store_credential_list(struct store *s, const char *user, size_t ulen,
 	return x.found ? ST_OK : ST_NOT_FOUND;
 }
 
-enum store_rc
-store_credential_revoke(struct store *s, const char *user, size_t ulen,
-    const char *key, size_t klen)
+struct revoke_ctx {
+	const struct actor	*act;
+	const char		*user, *key;
+	size_t			 ulen, klen;
+};
+
+static enum db_rc
+revoke_body(struct store *s, void *arg, enum store_rc *out)
 {
+	struct revoke_ctx	*x = arg;
 	struct db_arg		 a[2];
 	unsigned long long	 n = 0;
 	enum db_rc		 rc;
+	long long		 id;
 
-	a[0] = DB_STR(user, ulen);
-	a[1] = DB_STR(key, klen);
-	rc = db_exec(s->db, Q_CRED_REVOKE, a, 2, NULL, NULL, &n);
-	if (rc != DB_OK)
-		return map(rc);
-	return n > 0 ? ST_OK : ST_NOT_FOUND;
+	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+		return rc;
+	a[0] = DB_INT(id);
+	a[1] = DB_STR(x->key, x->klen);
+	if (id < 0 || (rc = db_exec(s->db, Q_CRED_REVOKE, a, 2, NULL, NULL,
+	    &n)) != DB_OK || n == 0) {
+		if (rc == DB_OK)
+			*out = ST_NOT_FOUND;
+		return rc;
+	}
+	if ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK)
+		return rc;
+	return audit(s, x->act, x->user, x->ulen, x->key, x->klen,
+	    change_of("revoked", json_object_new_boolean(1), (char *)NULL));
+}
+
+enum store_rc
+store_credential_revoke(struct store *s, const struct actor *act,
+    const char *user, size_t ulen, const char *key, size_t klen)
+{
+	struct revoke_ctx	 x = { act, user, key, ulen, klen };
+
+	return tx(s, revoke_body, &x);
 }
 
 /* the gateway check */
@@ -864,6 +1058,7 @@ struct seal_row {
 };
 
 struct seal_ctx {
+	const struct actor *act;
 	struct seal_row	 rows[500];
 	size_t		 n;
 	int		 bad;		/* a secret that does not open */
@@ -927,11 +1122,16 @@ seal_body(struct store *s, void *arg, enum store_rc *out)
 		    NULL)) != DB_OK)
 			return rc;
 	}
-	return DB_OK;
+	if (x->n == 0)
+		return DB_OK;
+	return audit(s, x->act, NULL, 0, NULL, 0, change_of("sealed",
+	    json_object_new_int64((int64_t)x->n), "seal_key",
+	    json_object_new_string(seal_first()), (char *)NULL));
 }
 
 enum store_rc
-store_seal_rows(struct store *s, int all, long long *done)
+store_seal_rows(struct store *s, const struct actor *act, int all,
+    long long *done)
 {
 	struct seal_ctx	*x;
 	enum store_rc	 rc = ST_OK;
@@ -941,6 +1141,7 @@ store_seal_rows(struct store *s, int all, long long *done)
 		return ST_OK;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return ST_ERR;
+	x->act = act;
 	x->all = all;
 	do {
 		if ((rc = tx(s, seal_body, x)) != ST_OK)
@@ -952,4 +1153,63 @@ store_seal_rows(struct store *s, int all, long long *done)
 	explicit_bzero(x, sizeof(*x));
 	free(x);
 	return rc;
+}
+
+/* the audit trail */
+
+struct audit_ctx {
+	void	(*fn)(void *, const struct audit_row *);
+	void	*arg;
+};
+
+static const char *
+col_str(const struct db_col *c)
+{
+	return c->null ? NULL : c->s;
+}
+
+static int
+row_audit(void *arg, const struct db_col *c, unsigned n)
+{
+	struct audit_ctx	*x = arg;
+	struct audit_row	 row;
+
+	(void)n;
+	row.id = db_col_int(&c[0]);
+	row.at_ms = db_col_int(&c[1]);
+	row.actor_kind = c[2].s;
+	row.actor = col_str(&c[3]);
+	row.actor_key = col_str(&c[4]);
+	row.remote_addr = col_str(&c[5]);
+	row.action = c[6].s;
+	row.consumer = col_str(&c[7]);
+	row.key = col_str(&c[8]);
+	row.change = c[9].s;
+	row.resmsgid = c[10].s;
+	x->fn(x->arg, &row);
+	return 0;
+}
+
+enum store_rc
+store_audit_list(struct store *s, const char *consumer, size_t clen,
+    const char *actor, size_t alen, long long since_id, long long offset,
+    long long limit, void (*fn)(void *, const struct audit_row *),
+    void *arg, long long *total)
+{
+	struct audit_ctx	 x = { fn, arg };
+	struct db_arg		 a[7];
+	enum db_rc		 rc;
+
+	a[0] = DB_STR(consumer, clen);
+	a[1] = DB_STR(consumer, clen);
+	a[2] = DB_STR(actor, alen);
+	a[3] = DB_STR(actor, alen);
+	a[4] = DB_INT(since_id);
+	*total = 0;
+	if ((rc = db_exec(s->db, Q_AUDIT_COUNT, a, 5, row_count, total,
+	    NULL)) != DB_OK)
+		return map(rc);
+	a[5] = DB_INT(limit);
+	a[6] = DB_INT(offset);
+	return map(db_exec(s->db, Q_AUDIT_PAGE, a, 7, row_audit, &x, NULL));
 }

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "strlist.h"
+
 struct config;
 struct store;
 
@@ -21,20 +23,26 @@ enum store_rc {
 	ST_CONFLICT,	/* the key belongs to another consumer, or is revoked */
 	ST_DOWN,	/* the database cannot be reached */
 	ST_BUSY,	/* a row stayed locked by another change too long */
+	ST_LAST_ADMIN,	/* it would leave no admin who can sign */
 	ST_ERR		/* anything else (already logged) */
 };
 
-/* A growable list of NUL-terminated strings. */
-struct strlist {
-	char	**v;
-	size_t	 *len;
-	size_t	  n, cap;
+/*
+ * Who makes a change, for its audit row: kind "consumer" (the caller's
+ * consumer and credential key), "local" (an operator command) or
+ * "anonymous" (an admin plane without authentication, admin_auth =
+ * none).  Every write takes one.
+ */
+struct actor {
+	const char	*kind;
+	const char	*consumer, *key;	/* NULL unless "consumer" */
+	const char	*remote_addr;		/* NULL when unknown */
+	const char	*action;		/* the route id */
+	const char	*resmsgid;		/* of the answer */
 };
 
-int	strlist_add(struct strlist *, const char *s, size_t len);
-/* 1 if s is in the list. */
-int	strlist_has(const struct strlist *, const char *s, size_t len);
-void	strlist_free(struct strlist *);
+/* How many names of admin_groups the last-admin guard reads. */
+#define STORE_ADMIN_GROUPS 8
 
 #define STORE_KEY_MAX	 255
 #define STORE_SECRET_MAX 64
@@ -83,24 +91,24 @@ enum store_rc	 store_ping(struct store *);
  * it lacks it, and returns its oldest active secret credential, making
  * one if it has none.  All in one transaction.
  */
-enum store_rc	 store_consumer_create(struct store *, const char *user,
-		    size_t ulen, const char *default_group,
+enum store_rc	 store_consumer_create(struct store *, const struct actor *,
+		    const char *user, size_t ulen, const char *default_group,
 		    struct credential *out);
 
 /* Sets the groups to exactly list (in order, already de-duplicated). */
-enum store_rc	 store_groups_set(struct store *, const char *user,
-		    size_t ulen, const struct strlist *list,
+enum store_rc	 store_groups_set(struct store *, const struct actor *,
+		    const char *user, size_t ulen, const struct strlist *list,
 		    struct strlist *out);
 /* Removes the groups of list; out gets what remains. */
-enum store_rc	 store_groups_remove(struct store *, const char *user,
-		    size_t ulen, const struct strlist *list,
+enum store_rc	 store_groups_remove(struct store *, const struct actor *,
+		    const char *user, size_t ulen, const struct strlist *list,
 		    struct strlist *out);
 /* The groups in granted order. */
 enum store_rc	 store_groups_get(struct store *, const char *user,
 		    size_t ulen, struct strlist *out);
 
-enum store_rc	 store_consumer_delete(struct store *, const char *user,
-		    size_t ulen);
+enum store_rc	 store_consumer_delete(struct store *, const struct actor *,
+		    const char *user, size_t ulen);
 
 /*
  * Consumers whose name starts with prefix, by name, from offset, at most
@@ -119,8 +127,9 @@ enum store_rc	 store_consumer_list(struct store *, const char *prefix,
  * another consumer holds the key, it was revoked, or its algorithm or
  * public key differs.
  */
-enum store_rc	 store_credential_register(struct store *, const char *user,
-		    size_t ulen, const char *key, size_t klen,
+enum store_rc	 store_credential_register(struct store *,
+		    const struct actor *, const char *user, size_t ulen,
+		    const char *key, size_t klen,
 		    const char *algorithm, const char *pem,
 		    struct credential *out);
 
@@ -136,8 +145,8 @@ enum store_rc	 store_credential_list(struct store *, const char *user,
 		    void *arg);
 
 /* Marks the consumer's credential revoked (again is fine). */
-enum store_rc	 store_credential_revoke(struct store *, const char *user,
-		    size_t ulen, const char *key, size_t klen);
+enum store_rc	 store_credential_revoke(struct store *, const struct actor *,
+		    const char *user, size_t ulen, const char *key, size_t klen);
 
 /*
  * Secrets at rest (seal.h).  store_seal_check(): the id of a key that
@@ -148,6 +157,25 @@ enum store_rc	 store_credential_revoke(struct store *, const char *user,
  * how many into *done.  Nothing to do without a ring.
  */
 enum store_rc	 store_seal_check(struct store *, char missing[9]);
-enum store_rc	 store_seal_rows(struct store *, int all, long long *done);
+enum store_rc	 store_seal_rows(struct store *, const struct actor *, int all,
+		    long long *done);
+
+/* One row of the audit trail; change is its JSON text. */
+struct audit_row {
+	long long	 id, at_ms;
+	const char	*actor_kind, *actor, *actor_key, *remote_addr;
+	const char	*action, *consumer, *key, *change, *resmsgid;
+};
+
+/*
+ * The audit rows, newest first, with an id over since_id, of consumer
+ * and by actor (a consumer's name) unless these are "", from offset, at
+ * most limit; fn is called per row; *total gets the number that match.
+ */
+enum store_rc	 store_audit_list(struct store *, const char *consumer,
+		    size_t clen, const char *actor, size_t alen,
+		    long long since_id, long long offset, long long limit,
+		    void (*fn)(void *, const struct audit_row *), void *arg,
+		    long long *total);
 
 #endif

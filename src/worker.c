@@ -43,6 +43,7 @@ enum param {
 	P_ALLOW_GROUPS,
 	P_CONTENT_TYPE,
 	P_HOST,
+	P_REMOTE_ADDR,
 	P__MAX
 };
 
@@ -61,6 +62,7 @@ static const struct {
 	[P_ALLOW_GROUPS] = P("ADMINUTIL_ALLOW_GROUPS"),
 	[P_CONTENT_TYPE] = P("CONTENT_TYPE"),
 	[P_HOST] = P("HTTP_HOST"),
+	[P_REMOTE_ADDR] = P("REMOTE_ADDR"),
 #undef P
 };
 
@@ -110,7 +112,8 @@ request_params(FCGX_Request *fr, struct request *r)
 	    dup_param(v[P_ORIGINAL_METHOD], &r->original_method) == -1 ||
 	    dup_param(v[P_ALLOW_GROUPS], &r->allow_groups) == -1 ||
 	    dup_param(v[P_CONTENT_TYPE], &r->content_type) == -1 ||
-	    dup_param(v[P_HOST], &r->host) == -1)
+	    dup_param(v[P_HOST], &r->host) == -1 ||
+	    dup_param(v[P_REMOTE_ADDR], &r->remote_addr) == -1)
 		return -1;
 	return 0;
 }

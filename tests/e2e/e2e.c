@@ -13,6 +13,8 @@
  *   E2E_GW_URL		the web server's gateway, which asks the instance
  *			under test about every request (gateway.c)
  *   E2E_WEB		the web server: nginx or lighttpd
+ *   E2E_ADMIN_TOKEN	a file holding a token of the admin the tests act as
+ *   E2E_ADMIN_CREDS	a file of its username= and key= (and secret=) lines
  *   E2E_SUITE		"full", everything (its last test stops the
  *			instance), or "smoke", a sample
  *   E2E_ONLY		optional: only the tests whose name has this text
@@ -62,6 +64,8 @@ const char		*bin;		/* E2E_BIN: the adminutil under test */
 unsigned	 suite;
 pid_t		 master;
 MYSQL		*db;
+char		*admin_auth;
+char		 admin_user[NAMESZ], admin_key[NAMESZ];
 
 #define EMPTY_GROUPS	 "{\"username\":\"\",\"groups\":[]}"
 
@@ -406,6 +410,9 @@ xfer_init(struct xfer *x, struct resp *r, const char *base,
 	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, &r->head);
 	x->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	x->hdrs = curl_slist_append(x->hdrs, "Expect:");
+	/* Every admin route is a POST: as the admin, unless told else. */
+	if (strcmp(method, "POST") == 0 && admin_auth != NULL)
+		x->hdrs = curl_slist_append(x->hdrs, admin_auth);
 	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
 	if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -2327,17 +2334,21 @@ test_sigterm(void)
 
 /* migrations */
 
-/*
- * Runs adminutil -c E2E_CONF with arg (NULL: none), and the variables
- * name=value of env (NULL-ended), its output into out (NULL: dropped);
- * kills it after 15 s.  The exit status, or -1.
- */
 int
-run_adminutil(const char *arg, const char *const *env, const char *out)
+run_adminutil(const char *const *args, const char *const *env,
+    const char *out)
 {
-	pid_t	 pid;
-	int	 st, fd, i;
-	char	 v[2048], *eq;
+	const char	*argv[16];
+	pid_t		 pid;
+	int		 st, fd, i, n = 0;
+	char		 v[2048], *eq;
+
+	argv[n++] = bin;
+	argv[n++] = "-c";
+	argv[n++] = conf_path;
+	for (i = 0; args != NULL && args[i] != NULL && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
 
 	if ((pid = fork()) == -1)
 		return -1;
@@ -2355,10 +2366,7 @@ run_adminutil(const char *arg, const char *const *env, const char *out)
 			setenv(v, eq + 1, 1);
 		}
 		alarm(15);
-		if (arg != NULL)
-			execl(bin, bin, "-c", conf_path, arg, (char *)NULL);
-		else
-			execl(bin, bin, "-c", conf_path, (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) == -1)
@@ -2379,7 +2387,29 @@ migrate(const char *dbname, const char *dir)
 
 	snprintf(d, sizeof(d), "ADMINUTIL_DB_NAME=%s", dbname);
 	snprintf(s, sizeof(s), "ADMINUTIL_SCHEMA_DIR=%s", dir);
-	return run_adminutil("--migrate", env, NULL);
+	return run_adminutil(ARGS("--migrate"), env, NULL);
+}
+
+/* The number of migrations (NNN_*.sql) in dir. */
+static long long
+schema_files(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	long long	 n = 0;
+	size_t		 len;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (strspn(e->d_name, "0123456789") == 3 &&
+		    e->d_name[3] == '_' && len > 8 &&
+		    strcmp(e->d_name + len - 4, ".sql") == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }
 
 /*
@@ -2394,12 +2424,14 @@ test_migrate(void)
 	char			 full[1024], f001[PATH_MAX], link[64];
 	char			 dir[] = "/tmp/e2e-schema.XXXXXX", user[64];
 	int			 i, rc, made = 0;
+	long long		 nfiles;
 
 	if (!CHECK(conf_get("schema_dir", full, sizeof(full)) == 0 &&
 	    conf_get("db_user", user, sizeof(user)) == 0, "%s has no "
 	    "schema_dir or db_user", conf_path) ||
 	    !CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno)))
 		return;
+	nfiles = schema_files(full);
 	snprintf(f001, sizeof(f001), "%s/001_initial.sql", full);
 	snprintf(link, sizeof(link), "%s/001_initial.sql", dir);
 	if (!CHECK(symlink(f001, link) == 0, "symlink: %s", strerror(errno)) ||
@@ -2421,9 +2453,9 @@ test_migrate(void)
 		rc = migrate(dbn, full);
 		CHECK(rc == 0, "--migrate, time %d: exit %d", i + 1, rc);
 		CHECK(sql_num("SELECT COUNT(*) FROM %s.schema_version", dbn) ==
-		    3, "--migrate, time %d: schema_version holds %lld rows, "
-		    "want 3", i + 1, sql_num("SELECT COUNT(*) FROM "
-		    "%s.schema_version", dbn));
+		    nfiles, "--migrate, time %d: schema_version holds %lld "
+		    "rows, want %lld", i + 1, sql_num("SELECT COUNT(*) FROM "
+		    "%s.schema_version", dbn), nfiles);
 		CHECK(sql_num("SELECT COUNT(*) FROM %s.consumers WHERE "
 		    "(id = 1 AND group_list = 'zeta,alpha,mu') OR "
 		    "(id = 2 AND group_list = '')", dbn) == 2, "--migrate, "
@@ -2463,6 +2495,7 @@ post_as(struct resp *r, const char *path, const char *body,
 		x.hdrs = curl_slist_append(x.hdrs, hh);
 	}
 	x.hdrs = curl_slist_append(x.hdrs, "Expect:");
+	x.hdrs = curl_slist_append(x.hdrs, admin_auth);
 	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
 	xfer_done(&x, curl_easy_perform(x.h));
 }
@@ -2611,6 +2644,48 @@ static const struct e2e_test tests[] = {
 	{ "SIGTERM lets the request in flight finish", test_sigterm, FULL },
 };
 
+/*
+ * The admin's Authorization header (admin_auth) from the token file,
+ * its name and key from the credentials file.  0, or -1 (said why).
+ */
+static int
+admin_load(const char *token, const char *creds)
+{
+	char	 line[1024];
+	FILE	*f;
+
+	if ((f = fopen(token, "r")) == NULL ||
+	    fgets(line, sizeof(line), f) == NULL) {
+		fprintf(stderr, "e2e: cannot read E2E_ADMIN_TOKEN\n");
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	if (asprintf(&admin_auth, "Authorization: Bearer %s", line) == -1)
+		return -1;
+	explicit_bzero(line, sizeof(line));
+	if ((f = fopen(creds, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "username=", 9) == 0)
+			snprintf(admin_user, sizeof(admin_user), "%.*s",
+			    NAMESZ - 1, line + 9);
+		else if (strncmp(line, "key=", 4) == 0)
+			snprintf(admin_key, sizeof(admin_key), "%.*s",
+			    NAMESZ - 1, line + 4);
+	}
+	explicit_bzero(line, sizeof(line));
+	fclose(f);
+	if (admin_user[0] == '\0' || admin_key[0] == '\0') {
+		fprintf(stderr, "e2e: E2E_ADMIN_CREDS names no admin\n");
+		return -1;
+	}
+	return 0;
+}
+
 static const char *
 need(const char *name)
 {
@@ -2653,6 +2728,9 @@ main(void)
 	db_name = need("E2E_DB_NAME");
 	conf_path = need("E2E_CONF");
 	bin = need("E2E_BIN");
+	if (admin_load(need("E2E_ADMIN_TOKEN"), need("E2E_ADMIN_CREDS")) ==
+	    -1)
+		return EXIT_HARD;
 	if ((gw_url = getenv("E2E_GW_URL")) != NULL && *gw_url == '\0')
 		gw_url = NULL;
 	web = getenv("E2E_WEB") != NULL ? getenv("E2E_WEB") : "";

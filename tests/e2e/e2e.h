@@ -29,6 +29,7 @@
 #define CHECK(ok, ...)	 check((ok), __FILE__, __LINE__, __func__, \
 			    __VA_ARGS__)
 #define GROUPS(...)	 ((const char *const []){ __VA_ARGS__, NULL })
+#define ARGS(...)	 ((const char *const []){ __VA_ARGS__, NULL })
 
 /* The environment (see e2e.c). */
 extern const char	*url, *down_url, *conf_path, *db_sock, *db_name;
@@ -38,6 +39,13 @@ extern const char	*web;		/* E2E_WEB: "nginx", "lighttpd" */
 extern unsigned		 suite;		/* FULL or SMOKE */
 extern pid_t		 master;
 extern MYSQL		*db;		/* root, for looking and meddling */
+/*
+ * The admin the tests act as (E2E_ADMIN_TOKEN, E2E_ADMIN_CREDS): its
+ * "Authorization: Bearer" header line, which xfer_init() adds to every
+ * POST, its consumer and its credential's key.
+ */
+extern char		*admin_auth;
+extern char		 admin_user[NAMESZ], admin_key[NAMESZ];
 
 /* A test of a suite. */
 struct e2e_test {
@@ -181,12 +189,12 @@ void		 expect_groups(const char *, enum rt, const char *,
 /* sql and the instance */
 
 /*
- * Runs adminutil -c E2E_CONF with the option given (NULL: none) and the
- * variables "NAME=value" of env (NULL-ended, may be NULL), its output
- * into the file out (NULL: dropped); killed after 15 s.  The exit
- * status, or -1.
+ * Runs adminutil -c E2E_CONF with the options of args (NULL-ended, may
+ * be NULL; ARGS()) and the variables "NAME=value" of env (NULL-ended,
+ * may be NULL), its output into the file out (NULL: dropped); killed
+ * after 15 s.  The exit status, or -1.
  */
-int		 run_adminutil(const char *, const char *const *,
+int		 run_adminutil(const char *const *, const char *const *,
 		    const char *);
 /* A new root connection to the database under test, or NULL. */
 MYSQL		*sql_open(void);

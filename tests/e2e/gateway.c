@@ -2733,7 +2733,7 @@ test_gw_sealed(void)
 	    (ph = bearer(ptok)) == NULL)
 		goto done;
 	expect_everywhere("a plaintext row of before", API, ph, 200, NULL);
-	rc = run_adminutil("--migrate", NULL, NULL);
+	rc = run_adminutil(ARGS("--migrate"), NULL, NULL);
 	CHECK(rc == 0, "--migrate: exit %d", rc);
 	CHECK(sql_num("SELECT COUNT(*) FROM credentials WHERE `key` = '%s' "
 	    "AND seal_key = '%s' AND secret <> '%s'", p.key, kid, p.secret) ==
@@ -2749,7 +2749,7 @@ test_gw_sealed(void)
 	snprintf(ring2, sizeof(ring2), "%s,%s", nkey, ring);
 	snprintf(env1, sizeof(env1), "ADMINUTIL_SEAL_KEY_FILE=%s", ring2);
 	snprintf(log, sizeof(log), "%s/reseal.out", tmp);
-	rc = run_adminutil("--reseal", envs, log);
+	rc = run_adminutil(ARGS("--reseal"), envs, log);
 	n = sql_num("SELECT COUNT(*) FROM credentials WHERE secret IS NOT NULL "
 	    "AND seal_key <> '%s'", nkid);
 	CHECK(rc == 0 && n == 0, "--reseal under the new key: exit %d, %lld "
@@ -2765,7 +2765,7 @@ test_gw_sealed(void)
 	envs[1] = NULL;
 	snprintf(ring2, sizeof(ring2), "%s,%s", ring, nkey);
 	snprintf(env1, sizeof(env1), "ADMINUTIL_SEAL_KEY_FILE=%s", ring2);
-	rc = run_adminutil("--reseal", envs, NULL);
+	rc = run_adminutil(ARGS("--reseal"), envs, NULL);
 	n = sql_num("SELECT COUNT(*) FROM credentials WHERE secret IS NOT NULL "
 	    "AND seal_key <> '%s'", kid);
 	CHECK(rc == 0 && n == 0, "--reseal back: exit %d, %lld rows under "

@@ -108,6 +108,7 @@ schema_dir = $top_srcdir/schema
 acl_file = $top_srcdir/conf/acl/sunbird.acl
 cache_ttl = 2
 seal_key_file = $E2E_TMP/seal.key
+admin_read_groups = adminutilReader
 EOF
 }
 
@@ -126,6 +127,18 @@ e2e_adminutil() {
 	    e2e_fail "adminutil ($1): pid_file does not hold its pid"
 }
 
+# e2e_admin: the admin the tests act as, bootstrapped, its key and
+# secret in admin.creds, a token of four hours in admin.token (0600).
+e2e_admin() {
+	(umask 077
+	"$E2E_BIN" -c "$E2E_TMP/au.conf" --bootstrap-admin e2e-admin \
+	    >"$E2E_TMP/admin.creds" 2>>"$E2E_TMP/au.log" &&
+	_key=$(sed -n 's/^key=//p' "$E2E_TMP/admin.creds") &&
+	"$E2E_BIN" -c "$E2E_TMP/au.conf" --mint-token "$_key" --ttl 14400 \
+	    >"$E2E_TMP/admin.token" 2>>"$E2E_TMP/au.log") ||
+	    e2e_fail "cannot bootstrap the admin or mint its token"
+}
+
 # e2e_backend: MariaDB with the schema, then the two instances: "au"
 # (4 workers, the database) and "down" (2 workers, no database).
 e2e_backend() {
@@ -138,6 +151,7 @@ e2e_backend() {
 	e2e_conf down "$E2E_TMP/no-such-db.sock" 2
 	"$E2E_BIN" -c "$E2E_TMP/au.conf" --migrate >>"$E2E_TMP/au.log" 2>&1 ||
 	    e2e_fail "adminutil --migrate failed"
+	e2e_admin
 	e2e_adminutil au E2E_AU_PID
 	e2e_adminutil down E2E_DOWN_PID
 }
@@ -190,6 +204,8 @@ e2e_run() {
 	E2E_MASTER_PID=$(cat "$E2E_TMP/au.pid") \
 	E2E_DB_SOCK=$MARIADB_SOCK E2E_DB_NAME=$E2E_DB \
 	E2E_CONF=$E2E_TMP/au.conf E2E_GW_URL=${E2E_GW_URL:-} \
+	E2E_ADMIN_TOKEN=$E2E_TMP/admin.token \
+	E2E_ADMIN_CREDS=$E2E_TMP/admin.creds \
 	E2E_WEB=$E2E_WEB E2E_BIN=$E2E_BIN E2E_SUITE=$1 "$E2E_PROG"
 }
 

@@ -91,7 +91,7 @@ test_key_order(void)
 
 	/* Both a success and a failure keep the order. */
 	for (e = ERR_NONE; e <= ERR_BAD_REQUEST; e++) {
-		env = envelope_new(ROUTE_ID, e, "BAD", "m1", NULL);
+		env = envelope_new(ROUTE_ID, e, "BAD", "m1", NULL, NULL);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 		UNIT_CHECK(keys_are(env, top, 5), "top-level keys of err %d",
 		    (int)e);
@@ -120,7 +120,7 @@ test_success_nulls(void)
 	const char	*s;
 
 	/* An errmsg given with ERR_NONE is not written. */
-	env = envelope_new(ROUTE_ID, ERR_NONE, "IGNORED", "abc", NULL);
+	env = envelope_new(ROUTE_ID, ERR_NONE, "IGNORED", "abc", NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	CU_ASSERT(is_string_member(env, "id", ROUTE_ID));
 	CU_ASSERT(is_string_member(env, "ver", "1.0"));
@@ -143,7 +143,7 @@ test_failure_fields(void)
 	json_object	*env, *params;
 	char		 msg[] = "USERNAME IS MANDATORY";
 
-	env = envelope_new(ROUTE_ID, ERR_BAD_REQUEST, msg, "m-7", NULL);
+	env = envelope_new(ROUTE_ID, ERR_BAD_REQUEST, msg, "m-7", NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	/* errmsg is copied: changing the caller's buffer changes nothing. */
 	msg[0] = 'X';
@@ -156,7 +156,7 @@ test_failure_fields(void)
 	json_object_put(env);
 
 	/* A failure without a message writes null. */
-	env = envelope_new(ROUTE_ID, ERR_INTERNAL, NULL, NULL, NULL);
+	env = envelope_new(ROUTE_ID, ERR_INTERNAL, NULL, NULL, NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	params = member(env, "params");
 	CU_ASSERT(is_string_member(params, "err", "INTERNAL_ERROR"));
@@ -169,11 +169,11 @@ test_msgid(void)
 {
 	json_object	*env;
 
-	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, NULL);
+	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	CU_ASSERT(is_string_member(member(env, "params"), "msgid", ""));
 	json_object_put(env);
-	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, "", NULL);
+	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, "", NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	CU_ASSERT(is_string_member(member(env, "params"), "msgid", ""));
 	json_object_put(env);
@@ -184,9 +184,10 @@ test_resmsgid(void)
 {
 	json_object	*a, *b, *va, *vb;
 	const char	*sa, *sb;
+	const char	*sa_given = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
-	a = envelope_new(ROUTE_ID, ERR_NONE, NULL, "same", NULL);
-	b = envelope_new(ROUTE_ID, ERR_NONE, NULL, "same", NULL);
+	a = envelope_new(ROUTE_ID, ERR_NONE, NULL, "same", NULL, NULL);
+	b = envelope_new(ROUTE_ID, ERR_NONE, NULL, "same", NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 	va = member(member(a, "params"), "resmsgid");
@@ -203,6 +204,12 @@ test_resmsgid(void)
 	    unit_str(sa));
 	json_object_put(a);
 	json_object_put(b);
+	/* The one the audit row has is the one the answer has. */
+	a = envelope_new(ROUTE_ID, ERR_NONE, NULL, "m", sa_given, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	va = member(member(a, "params"), "resmsgid");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(va), sa_given);
+	json_object_put(a);
 }
 
 static void
@@ -212,7 +219,7 @@ test_ets(void)
 	long long	 before, after, v;
 
 	before = now_ms();
-	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, NULL);
+	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, NULL, NULL);
 	after = now_ms();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	ets = member(env, "ets");
@@ -236,7 +243,7 @@ test_result(void)
 	json_object	*env, *res, *r;
 
 	/* NULL result becomes {}. */
-	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, NULL);
+	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, NULL, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	r = member(env, "result");
 	CU_ASSERT(json_object_is_type(r, json_type_object));
@@ -246,7 +253,7 @@ test_result(void)
 	/* A given result is taken over as it is. */
 	res = json_object_new_object();
 	json_object_object_add(res, "username", json_object_new_string("u"));
-	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, res);
+	env = envelope_new(ROUTE_ID, ERR_NONE, NULL, NULL, NULL, res);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 	r = member(env, "result");
 	CU_ASSERT_PTR_EQUAL(r, res);
@@ -278,6 +285,7 @@ test_err_table(void)
 		{ ERR_FORBIDDEN,	  "FORBIDDEN",		     403 },
 		{ ERR_MEDIA_TYPE,	  "BAD_REQUEST",	     415 },
 		{ ERR_MISDIRECTED,	  "BAD_REQUEST",	     421 },
+		{ ERR_LAST_ADMIN,	  "LAST_ADMIN",		     409 },
 	};
 	json_object	*env;
 	char		 what[32];
@@ -292,7 +300,7 @@ test_err_table(void)
 		    "%s: status %d, want %d", what, err_status(t[i].e),
 		    t[i].status);
 		/* The envelope writes the same code. */
-		env = envelope_new(ROUTE_ID, t[i].e, "m", NULL, NULL);
+		env = envelope_new(ROUTE_ID, t[i].e, "m", NULL, NULL, NULL);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(env);
 		if (t[i].code == NULL)
 			UNIT_CHECK(is_null_member(member(env, "params"), "err"),
@@ -355,7 +363,7 @@ test_empty_result(void)
 	json_object_put(o);
 
 	/* As a failure's result, inside the envelope. */
-	o = envelope_new(ROUTE_ID, ERR_GROUP_FETCH, "x", NULL,
+	o = envelope_new(ROUTE_ID, ERR_GROUP_FETCH, "x", NULL, NULL,
 	    envelope_empty_result(f));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	CU_ASSERT(keys_are(member(o, "result"), names, 4));
@@ -367,7 +375,8 @@ static const CU_TestInfo tests[] = {
 	{ "success writes err and errmsg as null", test_success_nulls },
 	{ "failure writes status, err, copied errmsg", test_failure_fields },
 	{ "msgid NULL or empty is \"\"", test_msgid },
-	{ "resmsgid is a fresh lowercase UUIDv4", test_resmsgid },
+	{ "resmsgid is a fresh lowercase UUIDv4, or the one given",
+	    test_resmsgid },
 	{ "ets is now in milliseconds", test_ets },
 	{ "result: NULL is {}, given one is kept", test_result },
 	{ "err_code/err_status for every err", test_err_table },

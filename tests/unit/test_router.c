@@ -31,26 +31,26 @@ enum {
 
 static const struct route table[R__MAX] = {
 	[R_CREATE] = { METHOD_POST, "/v1/consumer/create", dummy,
-	    "create", NULL, ROUTES_ADMIN, BODY_REQUEST },
+	    "create", NULL, ROUTES_ADMIN, BODY_REQUEST, ACCESS_OPEN },
 	[R_LIST] = { METHOD_POST, "/v1/consumer/list", dummy,
-	    "list", NULL, ROUTES_ADMIN, BODY_NONE },
+	    "list", NULL, ROUTES_ADMIN, BODY_NONE, ACCESS_OPEN },
 	[R_GRANT] = { METHOD_POST, "/v1/consumer/{}/grant", dummy,
-	    "grant", NULL, ROUTES_ADMIN, BODY_REQUEST },
+	    "grant", NULL, ROUTES_ADMIN, BODY_REQUEST, ACCESS_OPEN },
 	[R_READ] = { METHOD_POST, "/v1/consumer/{}/read", dummy,
-	    "read", NULL, ROUTES_ADMIN, BODY_NONE },
+	    "read", NULL, ROUTES_ADMIN, BODY_NONE, ACCESS_OPEN },
 	[R_CRED_REVOKE] = { METHOD_POST,
 	    "/v1/consumer/{}/credential/{}/revoke", dummy,
-	    "credential.revoke", NULL, ROUTES_ADMIN, BODY_NONE },
+	    "credential.revoke", NULL, ROUTES_ADMIN, BODY_NONE, ACCESS_OPEN },
 	[R_AUTH] = { METHOD_GET, "/v1/auth", dummy,
-	    "auth", NULL, ROUTES_AUTH, BODY_NONE },
+	    "auth", NULL, ROUTES_AUTH, BODY_NONE, ACCESS_OPEN },
 	[R_HEALTH] = { METHOD_GET, "/health", dummy,
-	    "health", NULL, ROUTES_HEALTH, BODY_NONE },
+	    "health", NULL, ROUTES_HEALTH, BODY_NONE, ACCESS_OPEN },
 	[R_V1_HEALTH] = { METHOD_GET, "/v1/health", dummy,
-	    "health", NULL, ROUTES_HEALTH, BODY_NONE },
+	    "health", NULL, ROUTES_HEALTH, BODY_NONE, ACCESS_OPEN },
 	[R_INTROSPECT] = { METHOD_POST, "/v1/token/introspect", dummy,
-	    "introspect", NULL, ROUTES_ADMIN, BODY_NONE },
+	    "introspect", NULL, ROUTES_ADMIN, BODY_NONE, ACCESS_OPEN },
 	[R_HEALTH_HEAD] = { METHOD_HEAD, "/health", dummy,
-	    "health", NULL, ROUTES_HEALTH, BODY_NONE },
+	    "health", NULL, ROUTES_HEALTH, BODY_NONE, ACCESS_OPEN },
 };
 
 #define ALL	 (ROUTES_ADMIN | ROUTES_AUTH | ROUTES_HEALTH)
@@ -287,11 +287,11 @@ test_same_is_first(void)
 {
 	static const struct route	 t[] = {
 		{ METHOD_GET, "/x/{}", dummy, "get", NULL, ROUTES_ADMIN,
-		    BODY_NONE },
+		    BODY_NONE, ACCESS_OPEN },
 		{ METHOD_HEAD, "/x/{}", dummy, "head", NULL, ROUTES_ADMIN,
-		    BODY_NONE },
+		    BODY_NONE, ACCESS_OPEN },
 		{ METHOD_POST, "/x/{}", dummy, "post", NULL, ROUTES_AUTH,
-		    BODY_NONE },
+		    BODY_NONE, ACCESS_OPEN },
 	};
 	struct request			 r;
 	const struct route		*rt, *same;
@@ -333,7 +333,7 @@ test_too_many_captures(void)
 {
 	static const struct route	 t[] = {
 		{ METHOD_GET, "/{}/{}/{}/{}/{}", dummy, "five", NULL,
-		    ROUTES_ADMIN, BODY_NONE },
+		    ROUTES_ADMIN, BODY_NONE, ACCESS_OPEN },
 	};
 	struct request			 r;
 	const struct route		*rt, *same;

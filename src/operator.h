@@ -1,0 +1,33 @@
+/*
+ * The operator's commands: they work on the database directly, with the
+ * configuration file, as "local" in the audit trail.  Each returns the
+ * process exit status and says what went wrong on standard error; what
+ * they print on standard output is meant for scripts.
+ */
+#ifndef ADMINUTIL_OPERATOR_H
+#define ADMINUTIL_OPERATOR_H
+
+struct config;
+
+/*
+ * Seals the secrets that are not sealed under the first key of
+ * seal_key_file: the plaintext ones (--migrate), or every one (all,
+ * --reseal).
+ */
+int	operator_seal(const struct config *, int all);
+
+/*
+ * Makes username an admin: creates or reuses the consumer, puts it in
+ * the first of admin_groups, and prints "username=", "key=" and
+ * "secret=" lines for its oldest secret credential (made if it has
+ * none; the secret is empty when secret_readback = no hides it).
+ */
+int	operator_bootstrap(const struct config *, const char *username);
+
+/*
+ * Prints a token for the HMAC credential key, signed with its secret,
+ * with iat now and exp ttl seconds later.
+ */
+int	operator_mint(const struct config *, const char *key, long long ttl);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * A growable list of byte strings, each NUL-terminated and with its
+ * length: group names, in order.
+ */
+#ifndef ADMINUTIL_STRLIST_H
+#define ADMINUTIL_STRLIST_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+struct strlist {
+	char	**v;
+	size_t	 *len;
+	size_t	  n, cap;
+};
+
+/* Appends a copy of s.  -1 on no memory (the list is unchanged). */
+int	strlist_add(struct strlist *, const char *s, size_t len);
+/* 1 if s is in the list. */
+int	strlist_has(const struct strlist *, const char *s, size_t len);
+void	strlist_free(struct strlist *);
+/* A new JSON array of the list's strings; NULL on no memory. */
+json_object *strlist_json(const struct strlist *);
+
+#endif
