@@ -383,10 +383,11 @@ admin_caller(struct app *a, const struct route *rt, struct request *r,
 	}
 	if (v.verdict == AUTH_UNAUTHORIZED || v.verdict == AUTH_FORBIDDEN)
 		log_info("admin call refused: route=%s remote_addr=%s "
-		    "status=%d reason=\"%s\"", rt->id, r->remote_addr == NULL ?
-		    "-" : log_escape(addr, sizeof(addr), r->remote_addr,
-		    strlen(r->remote_addr)), v.verdict == AUTH_FORBIDDEN ?
-		    403 : 401, v.why);
+		    "status=%d reason=\"%s\" resmsgid=%s", rt->id,
+		    r->remote_addr == NULL ? "-" : log_escape(addr,
+		    sizeof(addr), r->remote_addr, strlen(r->remote_addr)),
+		    v.verdict == AUTH_FORBIDDEN ? 403 : 401, v.why,
+		    request_resmsgid(r));
 	reply_refused(res, rt, r, &v, "AUTHENTICATE THE CALLER");
 	return 0;
 }

@@ -93,6 +93,8 @@ const struct e2e_route routes[] = {
 	[RT_AUTH] = { "/v1/auth", "GET", ID("auth"), EMPTY_GROUPS },
 	[RT_INTROSPECT] = { "/v1/token/introspect", "POST",
 	    ID("token.introspect"), "{}" },
+	[RT_AUDIT] = { "/v1/audit/list", "POST", ID("audit.list"),
+	    "{\"count\":0,\"entries\":[]}" },
 	[RT_NONE] = { "", "POST", NULL, "{}" },
 };
 
@@ -2151,8 +2153,7 @@ test_sighup(void)
 	expect_read("read after reload", u);
 }
 
-/* Appends text to E2E_CONF (text NULL: cuts it back to len); reloads. */
-static int
+int
 reconfigure(const char *text, long *len)
 {
 	struct gen	 g;
@@ -2762,6 +2763,9 @@ main(void)
 			return EXIT_HARD;
 	for (i = 0; i < gateway_ntests; i++)
 		if (add_test(s, &gateway_tests[i]) == -1)
+			return EXIT_HARD;
+	for (i = 0; i < admin_ntests; i++)
+		if (add_test(s, &admin_tests[i]) == -1)
 			return EXIT_HARD;
 	if (add_test(s, &tests[n - 1]) == -1)
 		return EXIT_HARD;

@@ -54,9 +54,11 @@ struct e2e_test {
 	unsigned	 suites;
 };
 
-/* gateway.c's tests, run before e2e.c's last one (which stops it all). */
+/* gateway.c's and admin.c's tests, run before e2e.c's last one. */
 extern const struct e2e_test	 gateway_tests[];
 extern const size_t		 gateway_ntests;
+extern const struct e2e_test	 admin_tests[];
+extern const size_t		 admin_ntests;
 
 /* The routes: path (user, then key), method, id, result on failure. */
 enum rt {
@@ -72,6 +74,7 @@ enum rt {
 	RT_HEALTH,
 	RT_AUTH,
 	RT_INTROSPECT,
+	RT_AUDIT,
 	RT_NONE			/* no route matched */
 };
 
@@ -185,6 +188,13 @@ int		 create(const char *, char *, char *);
 /* Calls rt (read, grant, revoke) and checks user's groups are want. */
 void		 expect_groups(const char *, enum rt, const char *,
 		    const char *, const char *const *);
+
+/* A consumer with groups (a grant request) and its token; 0 or -1. */
+int		 consumer(const char *, const char *, char *, char **);
+/* "Authorization: Bearer <token>" in a new string; NULL. */
+char		*bearer(const char *);
+/* Appends text to E2E_CONF (text NULL: cuts it back to len); reloads. */
+int		 reconfigure(const char *, long *);
 
 /* sql and the instance */
 

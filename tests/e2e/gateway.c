@@ -423,8 +423,7 @@ token(const struct tok *t)
 	    CR_DEF ? t->signer : t->iss, t->signer, ib, sizeof(ib)));
 }
 
-/* "Authorization: Bearer <token>" in a new string; NULL. */
-static char *
+char *
 bearer(const char *tok)
 {
 	char	*s;
@@ -670,8 +669,7 @@ consumer_as(const char *tag, const char *groups, char *user,
 	return *tok != NULL ? 0 : -1;
 }
 
-/* A consumer with groups (a grant request) and its token; 0 or -1. */
-static int
+int
 consumer(const char *tag, const char *groups, char *user, char **tok)
 {
 	struct tok	 t = { .signer = CR_HS256 };

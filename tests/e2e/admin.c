@@ -1,0 +1,722 @@
+/*
+ * End-to-end tests of the admin plane: who may call each admin route,
+ * what a refusal leaves in the log, the last-admin guard, the audit
+ * trail, admin_auth = none, and the operator commands.  Through the web
+ * server, against the instance e2e.c was given.
+ */
+#include "build.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <curl/curl.h>
+#include <json-c/json.h>
+
+#include "e2e.h"
+
+/*
+ * POSTs body to path of E2E_URL as the caller auth says: an
+ * "Authorization:" header line, or NULL for none.
+ */
+static void
+post_auth(struct resp *r, const char *path, const char *body,
+    const char *auth)
+{
+	struct xfer	 x;
+
+	if (xfer_init(&x, r, url, "POST", path, body, strlen(body)) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	curl_slist_free_all(x.hdrs);
+	x.hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	x.hdrs = curl_slist_append(x.hdrs, "Expect:");
+	if (auth != NULL)
+		x.hdrs = curl_slist_append(x.hdrs, auth);
+	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
+	xfer_done(&x, curl_easy_perform(x.h));
+	CHECK(r->error == NULL, "POST %s: %s", path, str(r->error));
+}
+
+/* Calls rt for user and key with the envelope of request, as auth. */
+static void
+call_as(struct resp *r, enum rt rt, const char *user, const char *key,
+    const char *request, const char *auth)
+{
+	char	 path[1024], *body;
+
+	snprintf(path, sizeof(path), routes[rt].path, user, key);
+	body = envelope("", request);
+	post_auth(r, path, body != NULL ? body : "", auth);
+	free(body);
+}
+
+static long long
+audit_rows(void)
+{
+	return sql_num("SELECT COUNT(*) FROM audit_log");
+}
+
+/* The newest audit id; 0 when there is none. */
+static long long
+audit_top(void)
+{
+	return sql_num("SELECT COALESCE(MAX(id), 0) FROM audit_log");
+}
+
+/* The 401 of the admin plane: the envelope and WWW-Authenticate. */
+static void
+expect_401(const char *what, const struct resp *r, enum rt rt)
+{
+	char	 v[512];
+
+	expect_err(what, r, rt, 401, "UNAUTHORIZED", NULL);
+	CHECK(header(r, "WWW-Authenticate", v, sizeof(v)) == 0 &&
+	    strncmp(v, "Bearer ", 7) == 0, "%s: no WWW-Authenticate: Bearer",
+	    what);
+}
+
+/* One admin route of the role matrix. */
+struct arow {
+	enum rt		 rt;
+	int		 write;
+	const char	*request;	/* %s: the fresh name or key */
+	int		 key;		/* the path has the key too */
+};
+
+static const struct arow arows[] = {
+	{ RT_CREATE, 1, "{\"username\":\"%s\"}", 0 },
+	{ RT_GRANT, 1, "{\"groups\":[\"contentAdmin\"]}", 0 },
+	{ RT_READ, 0, NULL, 0 },
+	{ RT_REVOKE, 1, "{\"groups\":[\"contentAdmin\"]}", 0 },
+	{ RT_CRED_REGISTER, 1, "{\"key\":\"%s\"}", 0 },
+	{ RT_CRED_LIST, 0, NULL, 0 },
+	{ RT_CRED_REVOKE, 1, NULL, 1 },
+	{ RT_LIST, 0, "{\"limit\":1}", 0 },
+	{ RT_AUDIT, 0, "{\"limit\":1}", 0 },
+	{ RT_DELETE, 1, NULL, 0 },
+};
+
+#define NAROWS	 (sizeof(arows) / sizeof(arows[0]))
+
+/* The request of row k: its fresh name for create, key for register. */
+static char *
+arow_request(const struct arow *k, const char *name, const char *key,
+    char *buf, size_t sz)
+{
+	if (k->request == NULL)
+		return NULL;
+	snprintf(buf, sz, k->request, k->rt == RT_CREATE ? name : key);
+	return buf;
+}
+
+/*
+ * Every admin route: 401 with no token and with one that does not
+ * verify, 403 for a consumer without the group, 403 for a read-only
+ * admin on a write and 200 on a read, 200 for the admin; nothing is
+ * written by a refused call.
+ */
+static void
+test_admin_roles(void)
+{
+	char		 target[NAMESZ], newbie[NAMESZ], key[NAMESZ], u[NAMESZ];
+	char		 what[256], req[NAMESZ + 64], *tok = NULL;
+	char		*plain = NULL, *reader = NULL;
+	const char	*callers[4], *names[4] = { "no token", "a forged token",
+	    "a consumer without the group", "a read-only admin" };
+	struct resp	 r;
+	long long	 before;
+	size_t		 i, c;
+
+	if (create(fresh(target, sizeof(target), "roles"), NULL, NULL) == -1 ||
+	    consumer("plain", "{\"groups\":[\"contentUser\"]}", u, &tok) == -1 ||
+	    (plain = bearer(tok)) == NULL)
+		goto done;
+	free(tok);
+	tok = NULL;
+	if (consumer("reader", "{\"groups\":[\"adminutilReader\"]}", u,
+	    &tok) == -1 || (reader = bearer(tok)) == NULL)
+		goto done;
+	fresh(newbie, sizeof(newbie), "rolesnew");
+	fresh(key, sizeof(key), "roleskey");
+	callers[0] = NULL;
+	callers[1] = "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9."
+	    "eyJpc3MiOiJub2JvZHkifQ.c2lnbmF0dXJl";
+	callers[2] = plain;
+	callers[3] = reader;
+	before = audit_rows();
+	for (i = 0; i < NAROWS; i++)
+		for (c = 0; c < 4; c++) {
+			snprintf(what, sizeof(what), "%s as %s",
+			    routes[arows[i].rt].path, names[c]);
+			call_as(&r, arows[i].rt, target, key,
+			    arow_request(&arows[i], newbie, key, req,
+			    sizeof(req)), callers[c]);
+			if (c < 2)
+				expect_401(what, &r, arows[i].rt);
+			else if (c == 2 || arows[i].write)
+				expect_err(what, &r, arows[i].rt, 403,
+				    "FORBIDDEN", NULL);
+			else
+				expect_ok(what, &r, arows[i].rt);
+			resp_free(&r);
+		}
+	CHECK(audit_rows() == before, "refused admin calls wrote %lld audit "
+	    "rows", audit_rows() - before);
+	CHECK(rows("consumers", newbie) == 0, "a refused create made the "
+	    "consumer");
+	CHECK(sql_num("SELECT COUNT(*) FROM credentials WHERE `key` = '%s'",
+	    key) == 0, "a refused register made the credential");
+	expect_groups("groups after the refused calls", RT_READ, target, NULL,
+	    GROUPS("contentUser"));
+	/* The admin: every route, in an order in which each can succeed. */
+	for (i = 0; i < NAROWS; i++) {
+		snprintf(what, sizeof(what), "%s as the admin",
+		    routes[arows[i].rt].path);
+		call_as(&r, arows[i].rt, target, key, arow_request(&arows[i],
+		    newbie, key, req, sizeof(req)), admin_auth);
+		expect_ok(what, &r, arows[i].rt);
+		resp_free(&r);
+	}
+	CHECK(rows("consumers", newbie) == 1 && rows("consumers", target) == 0,
+	    "the admin's create and delete were not made");
+done:
+	free(tok);
+	free(plain);
+	free(reader);
+}
+
+/* The text of the adminutil log (au.log, next to E2E_CONF); NULL. */
+static char *
+au_log(void)
+{
+	char	 dir[1024], path[1100], *text = NULL;
+	FILE	*f;
+	size_t	 n = 0;
+
+	snprintf(dir, sizeof(dir), "%s", conf_path);
+	snprintf(path, sizeof(path), "%s/au.log", dirname(dir));
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (getdelim(&text, &n, '\0', f) == -1) {
+		free(text);
+		text = NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+/* The log line that holds needle, in a new string; NULL. */
+static char *
+log_line(const char *log, const char *needle)
+{
+	const char	*p, *s, *e;
+
+	if (log == NULL || (p = strstr(log, needle)) == NULL)
+		return NULL;
+	for (s = p; s > log && s[-1] != '\n'; s--)
+		;
+	e = strchr(p, '\n');
+	return strndup(s, e != NULL ? (size_t)(e - s) : strlen(s));
+}
+
+/*
+ * A refused admin call leaves a logfmt line: the route, the remote
+ * address, the status and the reason, with the answer's resmsgid; the
+ * token is in no line.
+ */
+static void
+test_admin_refusals_logged(void)
+{
+	char		 u[NAMESZ], *tok = NULL, *plain = NULL, *log, *line;
+	char		 forged[256], rid[2][64], mark[64];
+	struct resp	 r;
+	size_t		 i;
+
+	if (consumer("logged", "{\"groups\":[\"contentUser\"]}", u,
+	    &tok) == -1 || (plain = bearer(tok)) == NULL)
+		goto done;
+	snprintf(forged, sizeof(forged), "Authorization: Bearer %s.e30.c2ln",
+	    fresh(mark, sizeof(mark), "forged"));
+	for (i = 0; i < 2; i++) {
+		call_as(&r, RT_CREATE, NULL, NULL, "{\"username\":\"x\"}",
+		    i == 0 ? forged : plain);
+		snprintf(rid[i], sizeof(rid[i]), "resmsgid=%s",
+		    str(jstr(r.json, "params.resmsgid")));
+		CHECK(r.status == (i == 0 ? 401 : 403), "create as %s: HTTP "
+		    "%ld", i == 0 ? "a forged token" : "a consumer", r.status);
+		resp_free(&r);
+	}
+	log = au_log();
+	for (i = 0; i < 2; i++) {
+		line = log_line(log, rid[i]);
+		CHECK(line != NULL && strstr(line, "admin call refused") !=
+		    NULL && strstr(line, "route=" ID("consumer.create")) !=
+		    NULL && strstr(line, "remote_addr=127.0.0.1") != NULL &&
+		    strstr(line, i == 0 ? "status=401" : "status=403") !=
+		    NULL && strstr(line, "reason=\"") != NULL, "refusal %zu: "
+		    "no logfmt line with route, remote_addr, status and reason "
+		    "(%s)", i + 1, str(line));
+		free(line);
+	}
+	CHECK(log != NULL && strstr(log, mark) == NULL && strstr(log, tok) ==
+	    NULL, "a refused caller's token is in the log");
+	free(log);
+done:
+	free(tok);
+	free(plain);
+}
+
+/* The first credential key of user, as the caller auth; 0 or -1. */
+static int
+first_key(const char *user, const char *auth, char *key, size_t sz)
+{
+	struct resp	 r;
+	json_object	*res, *arr;
+	int		 ok;
+
+	call_as(&r, RT_CRED_LIST, user, NULL, NULL, auth);
+	res = expect_ok("credential list", &r, RT_CRED_LIST);
+	ok = res != NULL && json_object_object_get_ex(res, "credentials",
+	    &arr) && json_object_array_length(arr) > 0;
+	if (ok)
+		snprintf(key, sz, "%s", str(jstr(json_object_array_get_idx(arr,
+		    0), "key")));
+	resp_free(&r);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Nobody locks the operators out: the only admin's last credential
+ * cannot be revoked, nor the admin deleted, nor its group granted or
+ * revoked away (409 LAST_ADMIN, nothing changed, no audit row); with a
+ * second admin, the first may delete it.
+ */
+static void
+test_last_admin(void)
+{
+	char		 g1[NAMESZ], g2[NAMESZ], key[NAMESZ], *tok = NULL;
+	char		*auth = NULL, what[128];
+	struct resp	 r;
+	long		 len = -1;
+	long long	 top;
+	size_t		 i;
+	static const struct {
+		enum rt		 rt;
+		const char	*request;
+	} tries[] = {
+		{ RT_CRED_REVOKE, NULL },
+		{ RT_DELETE, NULL },
+		{ RT_GRANT, "{\"groups\":[\"contentUser\"]}" },
+		{ RT_REVOKE, "{\"groups\":[\"e2eGuard\"]}" },
+	};
+
+	if (consumer("guard", "{\"groups\":[\"e2eGuard\"]}", g1, &tok) == -1 ||
+	    (auth = bearer(tok)) == NULL ||
+	    reconfigure("admin_groups = e2eGuard\n", &len) == -1 ||
+	    first_key(g1, auth, key, sizeof(key)) == -1)
+		goto done;
+	top = audit_top();
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		snprintf(what, sizeof(what), "the last admin: %s",
+		    routes[tries[i].rt].path);
+		call_as(&r, tries[i].rt, g1, key, tries[i].request, auth);
+		expect_err(what, &r, tries[i].rt, 409, "LAST_ADMIN", NULL);
+		resp_free(&r);
+	}
+	CHECK(audit_top() == top, "refused changes wrote audit rows");
+	call_as(&r, RT_READ, g1, NULL, NULL, auth);
+	if (expect_ok("the last admin, after", &r, RT_READ) != NULL)
+		check_strings("the last admin's groups", "groups",
+		    jget(r.json, "result.groups"), GROUPS("e2eGuard"));
+	resp_free(&r);
+	CHECK(sql_num("SELECT COUNT(*) FROM credentials WHERE `key` = '%s' "
+	    "AND revoked_at IS NULL", key) == 1, "the last admin's "
+	    "credential was revoked");
+	/* A second admin, which the first may delete. */
+	snprintf(what, sizeof(what), "{\"username\":\"%s\"}",
+	    fresh(g2, sizeof(g2), "guard2"));
+	call_as(&r, RT_CREATE, NULL, NULL, what, auth);
+	expect_ok("the first admin creates a second", &r, RT_CREATE);
+	resp_free(&r);
+	call_as(&r, RT_GRANT, g2, NULL, "{\"groups\":[\"e2eGuard\"]}", auth);
+	expect_ok("the first admin grants it the group", &r, RT_GRANT);
+	resp_free(&r);
+	call_as(&r, RT_DELETE, g2, NULL, NULL, auth);
+	expect_ok("the first admin deletes the second", &r, RT_DELETE);
+	resp_free(&r);
+	call_as(&r, RT_CRED_REVOKE, g1, key, NULL, auth);
+	expect_err("the last admin again", &r, RT_CRED_REVOKE, 409,
+	    "LAST_ADMIN", NULL);
+	resp_free(&r);
+done:
+	if (len >= 0)
+		(void)reconfigure(NULL, &len);
+	free(tok);
+	free(auth);
+}
+
+/* The answer's resmsgid into out. */
+static void
+resmsgid_of(const struct resp *r, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s", str(jstr(r->json, "params.resmsgid")));
+}
+
+/* audit/list with request, as the admin; the result or NULL. */
+static json_object *
+audit_list(struct resp *r, const char *request)
+{
+	call_as(r, RT_AUDIT, NULL, NULL, request, admin_auth);
+	return expect_ok("audit list", r, RT_AUDIT);
+}
+
+/* The entries' actions, newest first, are want (route ids). */
+static void
+check_actions(const char *what, json_object *entries,
+    const char *const *want)
+{
+	size_t	 i, n = json_object_array_length(entries);
+
+	for (i = 0; want[i] != NULL && i < n; i++)
+		CHECK(streq(jstr(json_object_array_get_idx(entries, i),
+		    "action"), want[i]), "%s: entry %zu is %s, want %s", what,
+		    i, str(jstr(json_object_array_get_idx(entries, i),
+		    "action")), want[i]);
+	CHECK(want[i] == NULL && i == n, "%s: %zu entries, want %zu", what, n,
+	    i + (want[i] != NULL));
+}
+
+/*
+ * One audit row per change, newest first: the action, the admin as
+ * actor (consumer and key) from 127.0.0.1, the consumer and key, groups
+ * before and after, the answer's resmsgid; paging and since_id; no
+ * secret anywhere in the trail.
+ */
+static void
+test_audit_trail(void)
+{
+	char		 u[NAMESZ], k[NAMESZ], secret[HEX32 + 1], req[NAMESZ + 64];
+	char		 rid[6][64];
+	struct resp	 r;
+	json_object	*res, *entries, *e;
+	long long	 grant_id = -1, prev = -1, id;
+	size_t		 i;
+	static const char *const actions[] = { ID("consumer.delete"),
+	    ID("credential.revoke"), ID("credential.register"),
+	    ID("consumer.revoke"), ID("consumer.grant"),
+	    ID("consumer.create"), NULL };
+
+	fresh(u, sizeof(u), "audited");
+	fresh(k, sizeof(k), "auditkey");
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}", u);
+	call_as(&r, RT_CREATE, NULL, NULL, req, admin_auth);
+	if (expect_ok("create", &r, RT_CREATE) == NULL)
+		goto fail;
+	snprintf(secret, sizeof(secret), "%s", str(jstr(r.json,
+	    "result.secret")));
+	resmsgid_of(&r, rid[5], sizeof(rid[5]));
+	resp_free(&r);
+	call_as(&r, RT_GRANT, u, NULL, "{\"groups\":[\"a\",\"b\"]}",
+	    admin_auth);
+	resmsgid_of(&r, rid[4], sizeof(rid[4]));
+	resp_free(&r);
+	call_as(&r, RT_REVOKE, u, NULL, "{\"groups\":[\"a\"]}", admin_auth);
+	resmsgid_of(&r, rid[3], sizeof(rid[3]));
+	resp_free(&r);
+	snprintf(req, sizeof(req), "{\"key\":\"%s\"}", k);
+	call_as(&r, RT_CRED_REGISTER, u, NULL, req, admin_auth);
+	resmsgid_of(&r, rid[2], sizeof(rid[2]));
+	resp_free(&r);
+	call_as(&r, RT_CRED_REVOKE, u, k, NULL, admin_auth);
+	resmsgid_of(&r, rid[1], sizeof(rid[1]));
+	resp_free(&r);
+	call_as(&r, RT_DELETE, u, NULL, NULL, admin_auth);
+	resmsgid_of(&r, rid[0], sizeof(rid[0]));
+	resp_free(&r);
+
+	snprintf(req, sizeof(req), "{\"consumer\":\"%s\"}", u);
+	if ((res = audit_list(&r, req)) == NULL)
+		goto fail;
+	CHECK(json_object_get_int64(jget(res, "count")) == 6, "count %s, "
+	    "want 6", jtext(jget(res, "count")));
+	entries = jget(res, "entries");
+	check_actions("the consumer's trail", entries, actions);
+	for (i = 0; i < json_object_array_length(entries) && i < 6; i++) {
+		e = json_object_array_get_idx(entries, i);
+		id = json_object_get_int64(jget(e, "id"));
+		CHECK(prev < 0 || id < prev, "entry %zu: id %lld after %lld: "
+		    "not newest first", i, id, prev);
+		prev = id;
+		CHECK(streq(jstr(e, "actor_kind"), "consumer") &&
+		    streq(jstr(e, "actor"), admin_user) &&
+		    streq(jstr(e, "actor_key"), admin_key), "entry %zu: the "
+		    "actor is not the admin's consumer and key", i);
+		CHECK(streq(jstr(e, "remote_addr"), "127.0.0.1"), "entry %zu: "
+		    "remote_addr %s", i, str(jstr(e, "remote_addr")));
+		CHECK(streq(jstr(e, "consumer"), u), "entry %zu: consumer %s",
+		    i, str(jstr(e, "consumer")));
+		CHECK(streq(jstr(e, "resmsgid"), rid[i]), "entry %zu: not the "
+		    "resmsgid of the change's answer", i);
+		CHECK(json_object_get_int64(jget(e, "at")) > now_ms() - 600000,
+		    "entry %zu: at is not epoch milliseconds of now", i);
+		if (i == 1 || i == 2)
+			CHECK(streq(jstr(e, "key"), k), "entry %zu: key %s, "
+			    "want the credential's", i, str(jstr(e, "key")));
+		if (i == 4)
+			grant_id = id;
+	}
+	if (json_object_array_length(entries) == 6) {
+		e = json_object_array_get_idx(entries, 4);
+		check_strings("grant: before", "groups_before",
+		    jget(e, "change.groups_before"), GROUPS("contentUser"));
+		check_strings("grant: after", "groups_after",
+		    jget(e, "change.groups_after"), GROUPS("a", "b"));
+		e = json_object_array_get_idx(entries, 3);
+		check_strings("revoke: before", "groups_before",
+		    jget(e, "change.groups_before"), GROUPS("a", "b"));
+		check_strings("revoke: after", "groups_after",
+		    jget(e, "change.groups_after"), GROUPS("b"));
+		e = json_object_array_get_idx(entries, 5);
+		CHECK(json_object_get_boolean(jget(e, "change.created")),
+		    "create: change.created is not true");
+		e = json_object_array_get_idx(entries, 0);
+		CHECK(json_object_array_length(jget(e, "change.credentials"))
+		    == 2, "delete: change.credentials does not list both keys");
+	}
+	CHECK(r.body.p != NULL && strstr(r.body.p, secret) == NULL,
+	    "the audit trail shows a consumer's secret");
+	resp_free(&r);
+	CHECK(sql_num("SELECT COUNT(*) FROM audit_log WHERE "
+	    "INSTR(`change`, '%s') > 0", secret) == 0, "an audit row holds "
+	    "a secret");
+
+	/* Paging, newest first, and since_id. */
+	snprintf(req, sizeof(req), "{\"consumer\":\"%s\",\"limit\":2,"
+	    "\"offset\":2}", u);
+	if ((res = audit_list(&r, req)) != NULL)
+		check_actions("limit 2 offset 2", jget(res, "entries"),
+		    (const char *const []){ actions[2], actions[3], NULL });
+	resp_free(&r);
+	snprintf(req, sizeof(req), "{\"consumer\":\"%s\",\"since_id\":%lld}",
+	    u, grant_id);
+	if ((res = audit_list(&r, req)) != NULL)
+		check_actions("since the grant", jget(res, "entries"),
+		    (const char *const []){ actions[0], actions[1],
+		    actions[2], actions[3], NULL });
+	resp_free(&r);
+	snprintf(req, sizeof(req), "{\"actor\":\"%s\",\"since_id\":%lld,"
+	    "\"limit\":1000}", admin_user, grant_id - 1);
+	if ((res = audit_list(&r, req)) != NULL) {
+		entries = jget(res, "entries");
+		for (i = 0; i < json_object_array_length(entries); i++)
+			CHECK(streq(jstr(json_object_array_get_idx(entries, i),
+			    "actor"), admin_user), "actor filter: entry %zu "
+			    "is another's", i);
+		CHECK(json_object_array_length(entries) >= 5, "actor filter: "
+		    "%zu entries", json_object_array_length(entries));
+	}
+	resp_free(&r);
+	call_as(&r, RT_AUDIT, NULL, NULL, "{\"limit\":1001}", admin_auth);
+	expect_err("audit list, limit 1001", &r, RT_AUDIT, 400, "BAD_REQUEST",
+	    NULL);
+	resp_free(&r);
+	call_as(&r, RT_AUDIT, NULL, NULL, "{\"consumer\":7}", admin_auth);
+	expect_err("audit list, consumer 7", &r, RT_AUDIT, 400, "BAD_REQUEST",
+	    NULL);
+fail:
+	resp_free(&r);
+}
+
+static const char fail_audit_trigger[] =
+    "CREATE TRIGGER e2e_fail_audit BEFORE INSERT ON audit_log "
+    "FOR EACH ROW BEGIN IF NEW.consumer LIKE 'e2e-noaudit-%' THEN "
+    "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'e2e: no audit'; END IF; "
+    "END";
+
+/*
+ * A change that fails writes no audit row; a change whose audit row
+ * cannot be written is not made.
+ */
+static void
+test_audit_failed(void)
+{
+	char		 u[NAMESZ], v[NAMESZ];
+	struct resp	 r;
+	long long	 top;
+
+	top = audit_top();
+	call_as(&r, RT_GRANT, fresh(u, sizeof(u), "nosuch"), NULL,
+	    "{\"groups\":[\"a\"]}", admin_auth);
+	expect_err("grant to no consumer", &r, RT_GRANT, 404,
+	    "GROUP_ASSIGN_ERROR", NULL);
+	resp_free(&r);
+	CHECK(audit_top() == top, "a failed grant wrote an audit row");
+	if (create(fresh(v, sizeof(v), "noaudit"), NULL, NULL) == -1)
+		return;
+	top = audit_top();
+	sql(db, "DROP TRIGGER IF EXISTS e2e_fail_audit");
+	if (sql(db, "%s", fail_audit_trigger) == -1)
+		return;
+	call_as(&r, RT_GRANT, v, NULL, "{\"groups\":[\"x\",\"y\"]}",
+	    admin_auth);
+	expect_err("grant, its audit row failing", &r, RT_GRANT, 500,
+	    "INTERNAL_ERROR", NULL);
+	resp_free(&r);
+	call_as(&r, RT_DELETE, v, NULL, NULL, admin_auth);
+	expect_err("delete, its audit row failing", &r, RT_DELETE, 500,
+	    "INTERNAL_ERROR", NULL);
+	resp_free(&r);
+	sql(db, "DROP TRIGGER IF EXISTS e2e_fail_audit");
+	CHECK(audit_top() == top, "failed changes wrote audit rows");
+	CHECK(rows("consumers", v) == 1, "a delete without its audit row "
+	    "was made");
+	expect_groups("groups after", RT_READ, v, NULL,
+	    GROUPS("contentUser"));
+}
+
+/*
+ * admin_auth = none: the original network-only model.  No token is
+ * needed, the change's actor is "anonymous" with its address, and a
+ * warning is logged when the configuration is read.
+ */
+static void
+test_admin_none(void)
+{
+	char		 u[NAMESZ], req[NAMESZ + 64], *log, *line;
+	struct resp	 r;
+	json_object	*res;
+	long		 len = -1;
+	size_t		 before;
+
+	log = au_log();
+	before = log != NULL ? strlen(log) : 0;
+	free(log);
+	if (reconfigure("admin_auth = none\n", &len) == -1)
+		goto done;
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}",
+	    fresh(u, sizeof(u), "anon"));
+	call_as(&r, RT_CREATE, NULL, NULL, req, NULL);
+	expect_ok("create without a token, admin_auth = none", &r, RT_CREATE);
+	resp_free(&r);
+	snprintf(req, sizeof(req), "{\"consumer\":\"%s\"}", u);
+	call_as(&r, RT_AUDIT, NULL, NULL, req, NULL);
+	if ((res = expect_ok("audit without a token", &r, RT_AUDIT)) != NULL)
+		CHECK(streq(jstr(json_object_array_get_idx(jget(res, "entries"),
+		    0), "actor_kind"), "anonymous") &&
+		    streq(jstr(json_object_array_get_idx(jget(res, "entries"),
+		    0), "remote_addr"), "127.0.0.1"), "admin_auth = none: the "
+		    "actor is not anonymous from 127.0.0.1");
+	resp_free(&r);
+	log = au_log();
+	line = log != NULL && strlen(log) > before ? log_line(log + before,
+	    "admin_auth = none") : NULL;
+	CHECK(line != NULL && strstr(line, "warn") != NULL, "admin_auth = "
+	    "none: no warning logged at reload");
+	free(line);
+	free(log);
+done:
+	if (len >= 0 && reconfigure(NULL, &len) == 0) {
+		call_as(&r, RT_READ, u, NULL, NULL, NULL);
+		expect_401("admin_auth = jwt again, no token", &r, RT_READ);
+		resp_free(&r);
+	}
+}
+
+/* The text of file path (its first 64 KiB), in a new string. */
+static char *
+slurp_file(const char *path)
+{
+	char	 buf[65536];
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return strdup("");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/*
+ * The operator commands: --bootstrap-admin reuses the admin it made,
+ * in admin_groups; --mint-token signs exp = iat + ttl with the
+ * credential's secret (its token is accepted); unknown keys and bad
+ * ttls are refused.
+ */
+static void
+test_operator_commands(void)
+{
+	char		 dir[] = "/tmp/e2e-op.XXXXXX", out[64], u[NAMESZ];
+	char		*text = NULL, *dot = NULL, *dot2 = NULL, hdr[8192];
+	json_object	*claims = NULL;
+	struct resp	 r;
+	int		 rc;
+
+	if (!CHECK(mkdtemp(dir) != NULL, "mkdtemp failed"))
+		return;
+	snprintf(out, sizeof(out), "%s/out", dir);
+	rc = run_adminutil(ARGS("--bootstrap-admin", admin_user), NULL, out);
+	text = slurp_file(out);
+	CHECK(rc == 0 && strstr(text, admin_key) != NULL, "--bootstrap-admin "
+	    "of the admin again: exit %d, not its key", rc);
+	free(text);
+	rc = run_adminutil(ARGS("--mint-token", admin_key, "--ttl", "120"),
+	    NULL, out);
+	text = slurp_file(out);
+	text[strcspn(text, "\n")] = '\0';
+	if (CHECK(rc == 0 && (dot = strchr(text, '.')) != NULL &&
+	    (dot2 = strchr(dot + 1, '.')) != NULL, "--mint-token: exit %d, "
+	    "no token", rc)) {
+		claims = b64url_json(dot + 1, (size_t)(dot2 - dot - 1));
+		CHECK(claims != NULL && streq(jstr(claims, "iss"), admin_key) &&
+		    json_object_get_int64(jget(claims, "exp")) -
+		    json_object_get_int64(jget(claims, "iat")) == 120,
+		    "--mint-token --ttl 120: not iss = key, exp = iat + 120");
+		snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", text);
+		call_as(&r, RT_LIST, NULL, NULL, "{\"limit\":1}", hdr);
+		expect_ok("a minted token calls an admin route", &r, RT_LIST);
+		resp_free(&r);
+	}
+	json_object_put(claims);
+	free(text);
+	rc = run_adminutil(ARGS("--mint-token", fresh(u, sizeof(u), "nokey")),
+	    NULL, out);
+	text = slurp_file(out);
+	CHECK(rc == 1 && strstr(text, "no active credential") != NULL,
+	    "--mint-token of no key: exit %d, said %.200s", rc, text);
+	free(text);
+	rc = run_adminutil(ARGS("--mint-token", admin_key, "--ttl", "0"),
+	    NULL, out);
+	CHECK(rc == 1, "--mint-token --ttl 0: exit %d", rc);
+	rc = run_adminutil(ARGS("--bootstrap-admin", "bad name"), NULL, out);
+	CHECK(rc == 1, "--bootstrap-admin of a name with a space: exit %d",
+	    rc);
+	unlink(out);
+	rmdir(dir);
+}
+
+const struct e2e_test admin_tests[] = {
+	{ "admin plane: 401 without a token, 403 without the group or on a "
+	    "write for a reader, 200 as the admin", test_admin_roles,
+	    FULL | SMOKE },
+	{ "admin plane: a refusal is logged, never its token",
+	    test_admin_refusals_logged, FULL },
+	{ "admin plane: the last admin cannot be locked out (409)",
+	    test_last_admin, FULL },
+	{ "audit: one row per change, its actor, groups, resmsgid; paging",
+	    test_audit_trail, FULL },
+	{ "audit: a failed change writes none, a change without its row is "
+	    "not made", test_audit_failed, FULL },
+	{ "admin_auth = none: no token, anonymous actor, a warning",
+	    test_admin_none, FULL },
+	{ "operator commands: --bootstrap-admin, --mint-token --ttl",
+	    test_operator_commands, FULL },
+};
+
+const size_t admin_ntests = sizeof(admin_tests) / sizeof(admin_tests[0]);
