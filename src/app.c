@@ -33,6 +33,9 @@ static const struct rfield r_credlist[] = {
 	{ NULL, RF_STR } };
 static const struct rfield r_credrevoke[] = {
 	{ "username", RF_STR }, { "key", RF_STR }, { NULL, RF_STR } };
+static const struct rfield r_rotate[] = {
+	{ "username", RF_STR }, { "key", RF_STR }, { "secret", RF_STR },
+	{ "token", RF_STR }, { "grace_until", RF_NUM }, { NULL, RF_STR } };
 static const struct rfield r_audit[] = {
 	{ "count", RF_NUM }, { "entries", RF_ARRAY }, { NULL, RF_STR } };
 static const struct rfield r_none[] = { { NULL, RF_STR } };
@@ -62,6 +65,8 @@ static const struct route routes[] = {
 	    "credential.list", r_credlist, BODY_NONE, ACCESS_READ),
 	ADMIN(POST, "/v1/consumer/{}/credential/{}/revoke", credential_revoke,
 	    "credential.revoke", r_credrevoke, BODY_NONE, ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/{}/credential/{}/rotate", credential_rotate,
+	    "credential.rotate", r_rotate, BODY_NONE, ACCESS_WRITE),
 	ADMIN(POST, "/v1/audit/list", audit_list, "audit.list", r_audit,
 	    BODY_NONE, ACCESS_READ),
 	ADMIN(POST, "/v1/token/introspect", token_introspect,

@@ -95,6 +95,8 @@ void	credential_list(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	credential_revoke(struct app *, const struct route *,
 	    struct request *, struct response *);
+void	credential_rotate(struct app *, const struct route *,
+	    struct request *, struct response *);
 void	audit_list(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	health_check(struct app *, const struct route *, struct request *,

@@ -102,18 +102,21 @@ named(struct auth *a, const char *key, size_t len, long long now,
  */
 static enum auth_verdict
 verify(struct auth *a, const char *tok, size_t len, long long now,
-    struct cred **cred, json_object **claims, const char **why)
+    struct cred **cred, json_object **claims, long long *until,
+    const char **why)
 {
 	struct token	 t;
 	struct cred	*c, *ic;
 	struct cred_id	 iss = { NULL, 0, 0 };
 	enum auth_verdict v;
 	char		 owner[VALIDATE_MAX_LEN + 1];
+	int		 ok, old;
 
 	*cred = NULL;
 	*claims = NULL;
+	*until = 0;
 	/* The same bytes verified before, against credentials still cached. */
-	if (credcache_memo_get(a->cc, tok, len, now, cred, claims)) {
+	if (credcache_memo_get(a->cc, tok, len, now, cred, claims, until)) {
 		if ((*why = token_times(a->cfg, *claims, now)) == NULL)
 			return AUTH_PASS;
 		json_object_put(*claims);
@@ -150,7 +153,15 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 		v = refuse(why, "token alg is not the credential's");
 		goto done;
 	}
-	if (!jwt_verify(&c->key, &t.jwt)) {
+	/*
+	 * After a rotation, the previous secret or key too, until its
+	 * grace ends; both are tried, so the time taken does not say which
+	 * one signed.
+	 */
+	ok = jwt_verify(&c->key, &t.jwt);
+	old = c->has_prev && now < c->grace_until && jwt_verify(&c->prev,
+	    &t.jwt);
+	if (!ok && !old) {
 		v = refuse(why, "signature does not verify");
 		goto done;
 	}
@@ -158,8 +169,10 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 		v = AUTH_UNAUTHORIZED;
 		goto done;
 	}
-	credcache_memo_put(a->cc, tok, len, now, c, t.iss != NULL ? &iss :
-	    NULL, t.jwt.claims);
+	/* A token of the previous one passes until its grace ends. */
+	*until = ok ? 0 : c->grace_until;
+	credcache_memo_put(a->cc, tok, len, now, *until, c, t.iss != NULL ?
+	    &iss : NULL, t.jwt.claims);
 	*cred = c;
 	*claims = json_object_get(t.jwt.claims);
 done:
@@ -183,7 +196,7 @@ bearer_verified(struct auth *a, const char *authorization, int n,
 	if ((tok = token_bearer(authorization, &len, &res->why)) == NULL)
 		return AUTH_UNAUTHORIZED;
 	if ((res->verdict = verify(a, tok, len, now, c, &claims,
-	    &res->why)) != AUTH_PASS)
+	    &res->until_ms, &res->why)) != AUTH_PASS)
 		return res->verdict;
 	res->has_exp = token_exp(claims, &res->exp);
 	json_object_put(claims);
@@ -254,11 +267,12 @@ auth_introspect(struct auth *a, const char *tok, size_t len, long long now,
 	const char	*why, *s;
 	char		*out = NULL;
 	size_t		 i;
+	long long	 until;
 	enum auth_verdict verdict;
 	static const char *const times[] = { "exp", "iat", "nbf" };
 
 	*down = 0;
-	verdict = verify(a, tok, len, now, &c, &claims, &why);
+	verdict = verify(a, tok, len, now, &c, &claims, &until, &why);
 	if (verdict == AUTH_UNAVAILABLE || verdict == AUTH_ERROR) {
 		*down = verdict == AUTH_UNAVAILABLE;
 		return NULL;

@@ -36,6 +36,8 @@ struct auth_result {
 	const char	*key;		/* the credential's key */
 	int		 has_exp;	/* the token's exp, when a number */
 	double		 exp;
+	long long	 until_ms;	/* a rotated-out key's grace end: the
+					   pass lasts no longer (0: none) */
 };
 
 /* What the check needs of one request. */

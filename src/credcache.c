@@ -29,6 +29,7 @@ struct memo {
 	size_t		 klen, isslen;
 	unsigned long long gen, issgen;
 	json_object	*claims;
+	long long	 until;		/* a previous key's grace end, or 0 */
 };
 
 static void
@@ -53,6 +54,8 @@ cred_free(void *p)
 	if (c == NULL)
 		return;
 	jwt_key_free(&c->key);
+	if (c->has_prev)
+		jwt_key_free(&c->prev);
 	for (i = 0; i < c->ngroups; i++)
 		free(c->groups[i]);
 	free(c->groups);
@@ -89,6 +92,26 @@ credcache_free(struct credcache *cc)
 	free(cc);
 }
 
+/*
+ * The verification key of alg from a secret or a public key (NULL, ""
+ * when none).  0, 1 when there is none, -1 on failure.
+ */
+static int
+key_make(struct jwt_key *k, enum jwt_alg alg, const char *secret,
+    const char *pem)
+{
+	const char	*why;
+
+	if (jwt_alg_is_hmac(alg)) {
+		if (secret[0] == '\0')
+			return 1;
+		return jwt_key_hmac(k, alg, secret, strlen(secret));
+	}
+	if (pem == NULL)
+		return 1;
+	return jwt_key_pem(k, alg, pem, strlen(pem), &why);
+}
+
 /* Builds the cached form of a database record.  NULL on failure. */
 static struct cred *
 cred_make(struct credcache *cc, const char *keyname, size_t klen,
@@ -96,20 +119,21 @@ cred_make(struct credcache *cc, const char *keyname, size_t klen,
 {
 	struct cred	*c;
 	enum jwt_alg	 alg;
-	const char	*why;
 	size_t		 i, len = 0;
+	int		 rc;
 
 	alg = jwt_alg_parse(rec->algorithm, strlen(rec->algorithm));
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->gen = ++cc->gens;
-	if (jwt_alg_is_hmac(alg)) {
-		if (jwt_key_hmac(&c->key, alg, rec->secret,
-		    strlen(rec->secret)) == -1)
-			goto fail;
-	} else if (rec->public_key == NULL || jwt_key_pem(&c->key, alg,
-	    rec->public_key, strlen(rec->public_key), &why) == -1)
+	if (key_make(&c->key, alg, rec->secret, rec->public_key) != 0)
 		goto fail;
+	/* A rotated-out secret or key, in its grace. */
+	if ((rc = key_make(&c->prev, alg, rec->prev_secret,
+	    rec->prev_public_key)) == -1)
+		goto fail;
+	c->has_prev = rc == 0;
+	c->grace_until = rec->grace_until_ms;
 	for (i = 0; i < rec->groups.n; i++)
 		len += rec->groups.len[i] + 1;
 	if ((c->keyname = strndup(keyname, klen)) == NULL ||
@@ -151,7 +175,7 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 		return ST_OK;
 	}
 	metrics_cache(0);
-	rc = store_auth_lookup(cc->store, key, len, &rec);
+	rc = store_auth_lookup(cc->store, key, len, now, &rec);
 	if (rc == ST_OK) {
 		c = cred_make(cc, key, len, &rec);
 		store_auth_record_free(&rec);
@@ -184,7 +208,8 @@ still(struct credcache *cc, const char *key, size_t len,
 
 int
 credcache_memo_get(struct credcache *cc, const char *tok, size_t len,
-    long long now, struct cred **cred, json_object **claims)
+    long long now, struct cred **cred, json_object **claims,
+    long long *until)
 {
 	struct memo	*m;
 	struct cred	*c, *i;
@@ -200,15 +225,17 @@ credcache_memo_get(struct credcache *cc, const char *tok, size_t len,
 		return 0;
 	*cred = c;
 	*claims = json_object_get(m->claims);
+	*until = m->until;
 	return 1;
 }
 
 void
 credcache_memo_put(struct credcache *cc, const char *tok, size_t len,
-    long long now, const struct cred *cred, const struct cred_id *iss,
-    json_object *claims)
+    long long now, long long until, const struct cred *cred,
+    const struct cred_id *iss, json_object *claims)
 {
 	struct memo	*m;
+	long long	 expires = now + (long long)cc->cfg->cache_ttl * 1000;
 
 	if (cc->cfg->cache_ttl <= 0 || len > MEMO_TOKEN_MAX ||
 	    (m = calloc(1, sizeof(*m))) == NULL)
@@ -225,6 +252,8 @@ credcache_memo_put(struct credcache *cc, const char *tok, size_t len,
 		m->issgen = iss->gen;
 		m->isslen = iss->len;
 	}
-	(void)cache_put(cc->memo, tok, len, m,
-	    now + (long long)cc->cfg->cache_ttl * 1000);
+	m->until = until;
+	if (until != 0 && until < expires)
+		expires = until;
+	(void)cache_put(cc->memo, tok, len, m, expires);
 }

@@ -20,6 +20,9 @@ struct config;
 struct cred {
 	unsigned long long gen;		/* unique per cached instance */
 	struct jwt_key	  key;
+	struct jwt_key	  prev;		/* rotated out, until grace_until */
+	int		  has_prev;
+	long long	  grace_until;	/* epoch ms */
 	char		 *keyname;	/* the credential's key */
 	char		 *username;
 	char		 *joined;	/* groups, comma-joined */
@@ -44,13 +47,14 @@ enum store_rc	 credcache_find(struct credcache *, const char *key,
 /*
  * The memo: 1 when the token bytes tok verified before against
  * credentials that are still the cached ones (key, and iss when the
- * token named two); then *cred is the one that verified it and *claims
- * its claims (a new reference).  0 otherwise, also when the store is
- * needed and down (the full check then says so).
+ * token named two); then *cred is the one that verified it, *claims its
+ * claims (a new reference) and *until_ms the end of the grace of the
+ * previous key that verified it (0: the current one did).  0 otherwise,
+ * also when the store is needed and down (the full check then says so).
  */
 int		 credcache_memo_get(struct credcache *, const char *tok,
 		    size_t len, long long now_ms, struct cred **cred,
-		    json_object **claims);
+		    json_object **claims, long long *until_ms);
 /*
  * A cached credential by name and instance: what outlives the next
  * credcache_find(), which may evict the credential itself.
@@ -63,10 +67,12 @@ struct cred_id {
 
 /*
  * Remembers that tok verified against cred, with iss (NULL for none)
- * naming a credential of the same consumer.  Best effort.
+ * naming a credential of the same consumer, for cache_ttl, or until
+ * until_ms when that is sooner (0: none).  Best effort.
  */
 void		 credcache_memo_put(struct credcache *, const char *tok,
-		    size_t len, long long now_ms, const struct cred *cred,
-		    const struct cred_id *iss, json_object *claims);
+		    size_t len, long long now_ms, long long until_ms,
+		    const struct cred *cred, const struct cred_id *iss,
+		    json_object *claims);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * The credential routes: register, list, revoke.
+ * The credential routes: register, list, revoke, rotate.
  */
 #include "build.h"
 
@@ -13,37 +13,28 @@
 #include "store.h"
 #include "validate.h"
 
+/* The longest grace of a rotation: a week. */
+#define ROTATE_GRACE_MAX	 604800
+
 /*
- * request.algorithm (default HS256) and request.public_key, checked:
- * an asymmetric algorithm needs a PEM key that fits it, an HMAC one
- * takes none.  0, or -1 after replying BAD_REQUEST.
+ * request.public_key for alg, checked: an asymmetric algorithm needs a
+ * PEM key that fits it, an HMAC one takes none.  0, or -1 after
+ * replying BAD_REQUEST.
  */
 static int
-request_algorithm(struct response *res, const struct route *rt,
-    struct request *r, enum jwt_alg *alg, const char **pem)
+request_public_key(struct response *res, const struct route *rt,
+    struct request *r, enum jwt_alg alg, const char **pem)
 {
-	json_object	*v = NULL, *k = NULL;
+	json_object	*k = NULL;
 	struct jwt_key	 key;
 	const char	*why;
 
-	*alg = JWT_HS256;
 	*pem = NULL;
-	if (json_object_object_get_ex(r->req, "algorithm", &v) && v != NULL) {
-		if (!json_object_is_type(v, json_type_string) ||
-		    (*alg = jwt_alg_parse(json_object_get_string(v),
-		    (size_t)json_object_get_string_len(v))) ==
-		    JWT_ALG_INVALID) {
-			reply_err(res, rt, r, ERR_BAD_REQUEST, "ALGORITHM MUST "
-			    "BE ONE OF HS256, HS384, HS512, RS256, ES256, "
-			    "EdDSA");
-			return -1;
-		}
-	}
 	json_object_object_get_ex(r->req, "public_key", &k);
-	if (jwt_alg_is_hmac(*alg)) {
+	if (jwt_alg_is_hmac(alg)) {
 		if (k != NULL) {
 			reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY IS "
-			    "NOT USED BY %s", jwt_alg_name(*alg));
+			    "NOT USED BY %s", jwt_alg_name(alg));
 			return -1;
 		}
 		return 0;
@@ -51,11 +42,11 @@ request_algorithm(struct response *res, const struct route *rt,
 	if (k == NULL || !json_object_is_type(k, json_type_string) ||
 	    json_object_get_string_len(k) == 0) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY IS "
-		    "MANDATORY FOR %s", jwt_alg_name(*alg));
+		    "MANDATORY FOR %s", jwt_alg_name(alg));
 		return -1;
 	}
 	*pem = json_object_get_string(k);
-	if (jwt_key_pem(&key, *alg, *pem, (size_t)json_object_get_string_len(k),
+	if (jwt_key_pem(&key, alg, *pem, (size_t)json_object_get_string_len(k),
 	    &why) == -1) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY: %s", why);
 		return -1;
@@ -67,6 +58,31 @@ request_algorithm(struct response *res, const struct route *rt,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * request.algorithm (default HS256) and request.public_key, checked.
+ * 0, or -1 after replying BAD_REQUEST.
+ */
+static int
+request_algorithm(struct response *res, const struct route *rt,
+    struct request *r, enum jwt_alg *alg, const char **pem)
+{
+	json_object	*v = NULL;
+
+	*alg = JWT_HS256;
+	if (json_object_object_get_ex(r->req, "algorithm", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    (*alg = jwt_alg_parse(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v))) ==
+		    JWT_ALG_INVALID) {
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "ALGORITHM MUST "
+			    "BE ONE OF HS256, HS384, HS512, RS256, ES256, "
+			    "EdDSA");
+			return -1;
+		}
+	}
+	return request_public_key(res, rt, r, *alg, pem);
 }
 
 void
@@ -199,27 +215,45 @@ credential_list(struct app *a, const struct route *rt, struct request *r,
 	reply_ok(res, rt, r, o);
 }
 
-void
-credential_revoke(struct app *a, const struct route *rt, struct request *r,
-    struct response *res)
+/* The path's {username} and {key}, checked; 0, or -1 after replying. */
+static int
+path_user_key(struct response *res, const struct route *rt,
+    struct request *r)
 {
-	struct actor	 act;
 	const char	*msg;
-	enum store_rc	 rc;
 
 	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
 	    NULL || (msg = validate_key_str(r->pathv[1], r->pathlen[1])) !=
 	    NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+static void
+no_credential(struct response *res, const struct route *rt,
+    struct request *r)
+{
+	reply_err(res, rt, r, ERR_CONSUMER_NOT_FOUND,
+	    "CREDENTIAL DOES NOT EXIST, USERNAME: %s, KEY: %s", r->pathv[0],
+	    r->pathv[1]);
+}
+
+void
+credential_revoke(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	struct actor	 act;
+	enum store_rc	 rc;
+
+	if (path_user_key(res, rt, r) == -1)
+		return;
 	app_actor(rt, r, &act);
 	rc = store_credential_revoke(a->store, &act, r->pathv[0],
 	    r->pathlen[0], r->pathv[1], r->pathlen[1]);
 	if (rc == ST_NOT_FOUND) {
-		reply_err(res, rt, r, ERR_CONSUMER_NOT_FOUND,
-		    "CREDENTIAL DOES NOT EXIST, USERNAME: %s, KEY: %s",
-		    r->pathv[0], r->pathv[1]);
+		no_credential(res, rt, r);
 		return;
 	}
 	if (rc != ST_OK) {
@@ -228,4 +262,72 @@ credential_revoke(struct app *a, const struct route *rt, struct request *r,
 	}
 	reply_ok(res, rt, r, json_strings("username", r->pathv[0], "key",
 	    r->pathv[1], (char *)NULL));
+}
+
+void
+credential_rotate(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	struct auth_record	 rec;
+	struct credential	 cr;
+	struct actor		 act;
+	json_object		*o;
+	const char		*pem;
+	long long		 grace, until = 0;
+	enum store_rc		 rc;
+	enum jwt_alg		 alg;
+	char			*token = NULL;
+
+	if (path_user_key(res, rt, r) == -1)
+		return;
+	if (req_count(r->req, "grace_seconds", 0, ROTATE_GRACE_MAX, &grace) ==
+	    -1) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "GRACE_SECONDS MUST BE "
+		    "AN INTEGER FROM 0 TO %d", ROTATE_GRACE_MAX);
+		return;
+	}
+	/* The credential's algorithm says what the request must hold. */
+	rc = store_auth_lookup(a->store, r->pathv[1], r->pathlen[1],
+	    envelope_now_ms(), &rec);
+	if (rc == ST_OK && strcmp(rec.username, r->pathv[0]) != 0)
+		rc = ST_NOT_FOUND;
+	alg = rc == ST_OK ? jwt_alg_parse(rec.algorithm,
+	    strlen(rec.algorithm)) : JWT_ALG_INVALID;
+	store_auth_record_free(&rec);
+	if (rc == ST_NOT_FOUND) {
+		no_credential(res, rt, r);
+		return;
+	}
+	if (rc != ST_OK) {
+		reply_store_err(res, rt, r, rc, "ROTATE CREDENTIAL");
+		return;
+	}
+	if (request_public_key(res, rt, r, alg, &pem) == -1)
+		return;
+	app_actor(rt, r, &act);
+	rc = store_credential_rotate(a->store, &act, r->pathv[0],
+	    r->pathlen[0], r->pathv[1], r->pathlen[1], grace, pem, &cr, &until);
+	if (rc == ST_NOT_FOUND || rc == ST_CONFLICT) {
+		/* Revoked, deleted or changed since it was read. */
+		no_credential(res, rt, r);
+		return;
+	}
+	if (rc != ST_OK || (jwt_alg_is_hmac(alg) && (token = jwt_sign_hmac(alg,
+	    "iss", cr.key, cr.secret, strlen(cr.secret), (long long)time(NULL),
+	    0)) == NULL)) {
+		explicit_bzero(cr.secret, sizeof(cr.secret));
+		reply_store_err(res, rt, r, rc != ST_OK ? rc : ST_ERR,
+		    "ROTATE CREDENTIAL");
+		return;
+	}
+	o = json_strings("username", r->pathv[0], "key", cr.key, "secret",
+	    cr.secret, "token", token != NULL ? token : "", (char *)NULL);
+	explicit_bzero(cr.secret, sizeof(cr.secret));
+	if (token != NULL)
+		explicit_bzero(token, strlen(token));
+	free(token);
+	if (o != NULL)
+		json_object_object_add(o, "grace_until",
+		    json_object_new_int64(until));
+	reply_ok(res, rt, r, o);
 }

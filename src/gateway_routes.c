@@ -20,7 +20,8 @@
  * n + 1.  So cache_ttl - 1, and less so as never to outlive the token:
  * exp + clock_skew, the last moment the check would still pass it.
  * The pass of a revoked credential is then seen for under twice
- * cache_ttl, here and in front.
+ * cache_ttl, here and in front; that of a token signed by a rotated-out
+ * secret not after its grace.
  */
 static int
 pass_keep(const struct config *cfg, const struct auth_result *v,
@@ -32,6 +33,12 @@ pass_keep(const struct config *cfg, const struct auth_result *v,
 	if (v->has_exp) {
 		left = floor(v->exp + cfg->clock_skew -
 		    (double)now_ms / 1000.0);
+		if (left - 1 < keep)
+			keep = left < 1 ? 0 : (int)(left - 1);
+	}
+	/* Signed by a rotated-out secret: no longer than its grace. */
+	if (v->until_ms != 0) {
+		left = floor((double)(v->until_ms - now_ms) / 1000.0);
 		if (left - 1 < keep)
 			keep = left < 1 ? 0 : (int)(left - 1);
 	}

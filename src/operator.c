@@ -121,7 +121,7 @@ operator_mint(const struct config *cfg, const char *key, long long ttl)
 	}
 	if ((s = store_new(cfg)) == NULL)
 		return 1;
-	rc = store_auth_lookup(s, key, strlen(key), &rec);
+	rc = store_auth_lookup(s, key, strlen(key), now * 1000, &rec);
 	store_free(s);
 	if (rc == ST_NOT_FOUND) {
 		log_error("--mint-token: no active credential has that key");

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db.h"
 #include "envelope.h"
+#include "jwt.h"
 #include "log.h"
 #include "seal.h"
 #include "secret.h"
@@ -39,6 +40,8 @@ enum stmt {
 	Q_SEAL_KEYS,
 	Q_SEAL_BATCH,
 	Q_SEAL_UPDATE,
+	Q_CRED_ROTATE,
+	Q_CRED_ROW,
 	Q_CONSUMER_KEYS,
 	Q_ADMIN_LEFT,
 	Q_AUDIT_SEQ,
@@ -109,21 +112,45 @@ static const char *const sql[Q__MAX] = {
 	    "WHERE c.username LIKE ? GROUP BY c.id, c.username "
 	    "ORDER BY c.username LIMIT ? OFFSET ?",
 	[Q_PING] = "SELECT 1",
+	/* The previous secret or key only while its grace lasts (?: now). */
 	[Q_AUTH] =
 	    "SELECT c.username, r.algorithm, r.secret, r.public_key, "
-	    "c.group_list, r.seal_key FROM credentials r "
-	    "JOIN consumers c ON c.id = r.consumer_id "
+	    "c.group_list, r.seal_key, IF(r.grace_until > ?, r.prev_secret, "
+	    "NULL), r.prev_seal_key, IF(r.grace_until > ?, "
+	    "r.prev_public_key, NULL), COALESCE(r.grace_until, 0) "
+	    "FROM credentials r JOIN consumers c ON c.id = r.consumer_id "
 	    "WHERE r.`key` = ? AND r.revoked_at IS NULL",
 	[Q_SEAL_KEYS] =
-	    "SELECT DISTINCT seal_key FROM credentials "
-	    "WHERE seal_key IS NOT NULL",
-	/* The next rows not sealed under the first key (?, "" for none). */
+	    "SELECT seal_key FROM credentials WHERE seal_key IS NOT NULL "
+	    "UNION SELECT prev_seal_key FROM credentials "
+	    "WHERE prev_seal_key IS NOT NULL",
+	/*
+	 * The next rows with a secret (or a previous one) not sealed under
+	 * the first key (?, "" for none).
+	 */
 	[Q_SEAL_BATCH] =
-	    "SELECT id, `key`, secret, seal_key FROM credentials "
-	    "WHERE id > ? AND secret IS NOT NULL AND (seal_key IS NULL OR "
-	    "(? <> '' AND seal_key <> ?)) ORDER BY id LIMIT 500 FOR UPDATE",
+	    "SELECT id, `key`, secret, seal_key, prev_secret, prev_seal_key "
+	    "FROM credentials WHERE id > ? AND ("
+	    "(secret IS NOT NULL AND (seal_key IS NULL OR "
+	    "(? <> '' AND seal_key <> ?))) OR "
+	    "(prev_secret IS NOT NULL AND (prev_seal_key IS NULL OR "
+	    "(? <> '' AND prev_seal_key <> ?)))) "
+	    "ORDER BY id LIMIT 500 FOR UPDATE",
 	[Q_SEAL_UPDATE] =
-	    "UPDATE credentials SET secret = ?, seal_key = ? WHERE id = ?",
+	    "UPDATE credentials SET secret = NULLIF(?, ''), "
+	    "seal_key = NULLIF(?, ''), prev_secret = NULLIF(?, ''), "
+	    "prev_seal_key = NULLIF(?, '') WHERE id = ?",
+	[Q_CRED_ROTATE] =
+	    "UPDATE credentials SET "
+	    "prev_secret = IF(? > 0, secret, NULL), "
+	    "prev_seal_key = IF(? > 0, seal_key, NULL), "
+	    "prev_public_key = IF(? > 0, public_key, NULL), "
+	    "grace_until = ?, secret = NULLIF(?, ''), "
+	    "seal_key = NULLIF(?, ''), public_key = NULLIF(?, '') "
+	    "WHERE id = ?",
+	[Q_CRED_ROW] =
+	    "SELECT id, consumer_id, algorithm, revoked_at IS NOT NULL "
+	    "FROM credentials WHERE `key` = ? FOR UPDATE",
 	[Q_CONSUMER_KEYS] =
 	    "SELECT `key` FROM credentials WHERE consumer_id = ? ORDER BY id",
 	/*
@@ -879,6 +906,104 @@ store_credential_register(struct store *s, const struct actor *act,
 	return tx(s, register_body, &x);
 }
 
+struct rotate_ctx {
+	const struct actor	*act;
+	const char		*user, *key, *pem;
+	size_t			 ulen, klen;
+	long long		 grace_s, until;
+	struct credential	*out;
+};
+
+/* The credential row of a key: its ids, algorithm, whether revoked. */
+struct cred_row {
+	long long	 id, consumer_id;
+	char		 algorithm[STORE_ALG_MAX + 1];
+	int		 revoked;
+};
+
+static int
+row_cred_row(void *arg, const struct db_col *c, unsigned n)
+{
+	struct cred_row	*k = arg;
+
+	(void)n;
+	k->id = db_col_int(&c[0]);
+	k->consumer_id = db_col_int(&c[1]);
+	snprintf(k->algorithm, sizeof(k->algorithm), "%s", c[2].s);
+	k->revoked = db_col_int(&c[3]) == 1;
+	return 1;
+}
+
+static enum db_rc
+rotate_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct rotate_ctx	*x = arg;
+	struct credential	*cr = x->out;
+	struct cred_row		 k = { -1, -1, "", 0 };
+	struct db_arg		 a[8];
+	enum db_rc		 rc;
+	long long		 id;
+	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char			 kid[SEAL_KID_LEN + 1];
+	int			 hmac;
+
+	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+		return rc;
+	a[0] = DB_STR(x->key, x->klen);
+	if (id < 0 || (rc = db_exec(s->db, Q_CRED_ROW, a, 1, row_cred_row,
+	    &k, NULL)) != DB_OK || k.consumer_id != id || k.revoked) {
+		if (rc == DB_OK)
+			*out = ST_NOT_FOUND;
+		return rc;
+	}
+	hmac = jwt_alg_is_hmac(jwt_alg_parse(k.algorithm,
+	    strlen(k.algorithm)));
+	if (hmac != (x->pem == NULL)) {
+		*out = ST_CONFLICT;
+		return DB_OK;
+	}
+	memset(cr, 0, sizeof(*cr));
+	memcpy(cr->key, x->key, x->klen);
+	snprintf(cr->algorithm, sizeof(cr->algorithm), "%s", k.algorithm);
+	if ((hmac && secret_hex128(cr->secret) == -1) ||
+	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	cr->issued = 1;
+	x->until = envelope_now_ms() + x->grace_s * 1000;
+	a[0] = a[1] = a[2] = DB_INT(x->grace_s);
+	a[3] = DB_INT(x->until);
+	a[4] = DB_CSTR(text);
+	a[5] = DB_CSTR(kid);
+	a[6] = DB_CSTR(x->pem != NULL ? x->pem : "");
+	a[7] = DB_INT(k.id);
+	if ((rc = db_exec(s->db, Q_CRED_ROTATE, a, 8, NULL, NULL, NULL)) !=
+	    DB_OK)
+		return rc;
+	return audit(s, x->act, x->user, x->ulen, x->key, x->klen,
+	    change_of("algorithm", json_object_new_string(cr->algorithm),
+	    "grace_seconds", json_object_new_int64(x->grace_s),
+	    "grace_until", json_object_new_int64(x->until), (char *)NULL));
+}
+
+enum store_rc
+store_credential_rotate(struct store *s, const struct actor *act,
+    const char *user, size_t ulen, const char *key, size_t klen,
+    long long grace_s, const char *pem, struct credential *out,
+    long long *grace_until_ms)
+{
+	struct rotate_ctx	 x = { act, user, key, pem, ulen, klen, grace_s,
+	    0, out };
+	enum store_rc		 rc;
+
+	if (klen > STORE_KEY_MAX)
+		return ST_NOT_FOUND;
+	rc = tx(s, rotate_body, &x);
+	*grace_until_ms = x.until;
+	return rc;
+}
+
 struct credlist_ctx {
 	void	(*fn)(void *, const struct credential_row *);
 	void	*arg;
@@ -963,6 +1088,8 @@ void
 store_auth_record_free(struct auth_record *r)
 {
 	free(r->public_key);
+	free(r->prev_public_key);
+	explicit_bzero(r->prev_secret, sizeof(r->prev_secret));
 	free(r->username);
 	strlist_free(&r->groups);
 	explicit_bzero(r->secret, sizeof(r->secret));
@@ -991,6 +1118,13 @@ row_auth(void *arg, const struct db_col *c, unsigned n)
 	if ((r->username = strdup(c[0].s)) == NULL ||
 	    (!c[3].null && (r->public_key = strdup(c[3].s)) == NULL))
 		goto nomem;
+	/* The previous secret or public key, in its grace (else NULL). */
+	if (!c[6].null && secret_from_row(x->key, &c[6], &c[7],
+	    r->prev_secret, sizeof(r->prev_secret)) == -1)
+		goto nomem;
+	if (!c[8].null && (r->prev_public_key = strdup(c[8].s)) == NULL)
+		goto nomem;
+	r->grace_until_ms = db_col_int(&c[9]);
 	/* group_list: comma-joined, in granted order, "" for none. */
 	for (p = c[4].s, end = p + c[4].len; p < end; p = comma + 1) {
 		if ((comma = memchr(p, ',', end - p)) == NULL)
@@ -1006,10 +1140,10 @@ nomem:
 
 enum store_rc
 store_auth_lookup(struct store *s, const char *key, size_t klen,
-    struct auth_record *out)
+    long long now_ms, struct auth_record *out)
 {
 	struct auth_ctx	 x = { out, NULL, 0, 0 };
-	struct db_arg	 a = DB_STR(key, klen);
+	struct db_arg	 a[3];
 	enum db_rc	 rc;
 	char		 k[STORE_KEY_MAX + 1];
 
@@ -1019,7 +1153,10 @@ store_auth_lookup(struct store *s, const char *key, size_t klen,
 	memcpy(k, key, klen);
 	k[klen] = '\0';
 	x.key = k;
-	rc = db_exec(s->db, Q_AUTH, &a, 1, row_auth, &x, NULL);
+	a[0] = DB_INT(now_ms);
+	a[1] = DB_INT(now_ms);
+	a[2] = DB_STR(key, klen);
+	rc = db_exec(s->db, Q_AUTH, a, 3, row_auth, &x, NULL);
 	if (rc != DB_OK || x.nomem || !x.found) {
 		store_auth_record_free(out);
 		if (rc != DB_OK)
@@ -1055,6 +1192,7 @@ struct seal_row {
 	long long	 id;
 	char		 key[STORE_KEY_MAX + 1];
 	char		 secret[STORE_SECRET_MAX + 1];
+	char		 prev[STORE_SECRET_MAX + 1];	/* "" for none */
 };
 
 struct seal_ctx {
@@ -1079,7 +1217,9 @@ row_seal(void *arg, const struct db_col *c, unsigned n)
 	r->id = db_col_int(&c[0]);
 	snprintf(r->key, sizeof(r->key), "%s", c[1].s);
 	if (secret_from_row(r->key, &c[2], &c[3], r->secret,
-	    sizeof(r->secret)) == -1 || r->secret[0] == '\0') {
+	    sizeof(r->secret)) == -1 || r->secret[0] == '\0' ||
+	    secret_from_row(r->key, &c[4], &c[5], r->prev,
+	    sizeof(r->prev)) == -1) {
 		x->bad = 1;
 		return 1;
 	}
@@ -1091,18 +1231,19 @@ static enum db_rc
 seal_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct seal_ctx	*x = arg;
-	struct db_arg	 a[3];
+	struct seal_row	*row;
+	struct db_arg	 a[5];
 	char		 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
-	char		 kid[SEAL_KID_LEN + 1];
+	char		 ptext[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char		 kid[SEAL_KID_LEN + 1], pkid[SEAL_KID_LEN + 1];
 	const char	*first = x->all ? seal_first() : "";
 	enum db_rc	 rc;
 	size_t		 i;
 
 	x->n = 0;
 	a[0] = DB_INT(x->last);
-	a[1] = DB_CSTR(first);
-	a[2] = DB_CSTR(first);
-	if ((rc = db_exec(s->db, Q_SEAL_BATCH, a, 3, row_seal, x, NULL)) !=
+	a[1] = a[2] = a[3] = a[4] = DB_CSTR(first);
+	if ((rc = db_exec(s->db, Q_SEAL_BATCH, a, 5, row_seal, x, NULL)) !=
 	    DB_OK)
 		return rc;
 	if (x->bad) {
@@ -1110,15 +1251,19 @@ seal_body(struct store *s, void *arg, enum store_rc *out)
 		return DB_OK;
 	}
 	for (i = 0; i < x->n; i++) {
-		if (secret_to_row(x->rows[i].key, x->rows[i].secret, text,
-		    sizeof(text), kid) == -1) {
+		row = &x->rows[i];
+		if (secret_to_row(row->key, row->secret, text, sizeof(text),
+		    kid) == -1 || secret_to_row(row->key, row->prev, ptext,
+		    sizeof(ptext), pkid) == -1) {
 			*out = ST_ERR;
 			return DB_OK;
 		}
 		a[0] = DB_CSTR(text);
 		a[1] = DB_CSTR(kid);
-		a[2] = DB_INT(x->rows[i].id);
-		if ((rc = db_exec(s->db, Q_SEAL_UPDATE, a, 3, NULL, NULL,
+		a[2] = DB_CSTR(ptext);
+		a[3] = DB_CSTR(pkid);
+		a[4] = DB_INT(row->id);
+		if ((rc = db_exec(s->db, Q_SEAL_UPDATE, a, 5, NULL, NULL,
 		    NULL)) != DB_OK)
 			return rc;
 	}

@@ -55,11 +55,17 @@ struct credential {
 	int	 issued;		/* made by this call, not read back */
 };
 
-/* What the gateway check needs of one active credential. */
+/*
+ * What the gateway check needs of one active credential; after a
+ * rotation, while its grace lasts, the previous secret or public key.
+ */
 struct auth_record {
 	char		 algorithm[STORE_ALG_MAX + 1];
 	char		 secret[STORE_SECRET_MAX + 1];	/* "" when none */
 	char		*public_key;	/* PEM, or NULL */
+	char		 prev_secret[STORE_SECRET_MAX + 1]; /* "" when none */
+	char		*prev_public_key; /* PEM, or NULL */
+	long long	 grace_until_ms; /* when the previous one stops */
 	char		*username;
 	struct strlist	 groups;	/* in granted order */
 };
@@ -135,10 +141,26 @@ enum store_rc	 store_credential_register(struct store *,
 
 /*
  * The active credential with key, its consumer and the consumer's
- * groups.  ST_NOT_FOUND when there is none (or it is revoked).
+ * groups, at now_ms (epoch ms: a previous secret or key in its grace
+ * comes too).  ST_NOT_FOUND when there is none (or it is revoked).
  */
 enum store_rc	 store_auth_lookup(struct store *, const char *key,
-		    size_t klen, struct auth_record *out);
+		    size_t klen, long long now_ms, struct auth_record *out);
+
+/*
+ * Rotates the consumer's active credential key: a new secret for an
+ * HMAC one (pem NULL), the public key pem (already checked) for another;
+ * the previous one keeps verifying for grace_s seconds (0: none).  out
+ * gets the credential with its new secret, *grace_until_ms the end of
+ * the grace.  ST_NOT_FOUND: no such consumer, or no active credential
+ * of its with that key; ST_CONFLICT: pem given for an HMAC credential or
+ * missing for another.
+ */
+enum store_rc	 store_credential_rotate(struct store *,
+		    const struct actor *, const char *user, size_t ulen,
+		    const char *key, size_t klen, long long grace_s,
+		    const char *pem, struct credential *out,
+		    long long *grace_until_ms);
 
 enum store_rc	 store_credential_list(struct store *, const char *user,
 		    size_t ulen, void (*fn)(void *, const struct credential_row *),

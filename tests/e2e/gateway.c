@@ -2786,6 +2786,237 @@ done:
 	free(tok);
 }
 
+/* rotation */
+
+/* Whether every one of NROT requests with tok answers want. */
+#define NROT	 8
+static int
+rot_all(const char *tok, long want)
+{
+	char	*h;
+	size_t	 n;
+
+	if ((h = bearer(tok)) == NULL)
+		return 0;
+	n = gw_many(API, h, NROT, 0, want, NULL);
+	free(h);
+	return n == NROT;
+}
+
+struct rot_wait {
+	const char	*tok;
+	long		 want;
+};
+
+static int
+rot_settled(void *arg)
+{
+	struct rot_wait	*w = arg;
+
+	return rot_all(w->tok, w->want);
+}
+
+/* rotate of user's key with request; its result, or NULL (r kept). */
+static json_object *
+rotate(struct resp *r, const char *user, const char *key,
+    const char *request, const char *what)
+{
+	char	 path[2 * NAMESZ + 64], *body;
+
+	snprintf(path, sizeof(path), "/v1/consumer/%s/credential/%s/rotate",
+	    user, key);
+	body = envelope("", request);
+	http(r, url, "POST", path, body, body != NULL ? strlen(body) : 0);
+	free(body);
+	if (r->status != 200 || r->json == NULL) {
+		CHECK(0, "%s: HTTP %ld, %s", what, r->status,
+		    str(jstr(r->json, "params.errmsg")));
+		return NULL;
+	}
+	CHECK(streq(jstr(r->json, "id"), ID("credential.rotate")), "%s: id %s",
+	    what, str(jstr(r->json, "id")));
+	return jget(r->json, "result");
+}
+
+/* A rotate that is refused with HTTP status and err. */
+static void
+rotate_refused(const char *user, const char *key, const char *request,
+    long status, const char *err, const char *what)
+{
+	char		 path[2 * NAMESZ + 64], *body;
+	struct resp	 r;
+
+	snprintf(path, sizeof(path), "/v1/consumer/%s/credential/%s/rotate",
+	    user, key);
+	body = envelope("", request);
+	http(&r, url, "POST", path, body, body != NULL ? strlen(body) : 0);
+	free(body);
+	CHECK(r.status == status && streq(jstr(r.json, "params.err"), err),
+	    "%s: HTTP %ld %s, want %ld %s", what, r.status,
+	    str(jstr(r.json, "params.err")), status, err);
+	resp_free(&r);
+}
+
+/*
+ * Rotation: the new secret passes on every worker within cache_ttl, the
+ * old one until its grace ends and not after (nginx's pass cache
+ * included); grace 0 ends it at once; a public key rotates the same way;
+ * the old secret is kept sealed; bad requests are refused.
+ */
+static void
+test_gw_rotate(void)
+{
+	struct tok	 t = { .signer = CR_HS256 };
+	struct gcred	 c, c2, pk, pk2;
+	struct resp	 r;
+	struct rot_wait	 w;
+	json_object	*res, *pem;
+	char		 u[NAMESZ], u2[NAMESZ], req[8192], *old = NULL;
+	char		*new = NULL, *newer = NULL, *pold = NULL, *pnew = NULL;
+	char		*tok2 = NULL, *esc = NULL;
+	long long	 t0, until;
+	long		 ttl = ttl_ms();
+
+	memset(&pk, 0, sizeof(pk));
+	memset(&pk2, 0, sizeof(pk2));
+	if (gw_setup() == -1 || consumer_as("rot", "{\"groups\":"
+	    "[\"contentAdmin\"]}", u, &t, &c, &old) == -1 ||
+	    !CHECK(rot_all(old, 200), "before the rotation: no pass"))
+		goto done;
+	t0 = now_ms();
+	if ((res = rotate(&r, u, c.key, "{\"grace_seconds\":6}",
+	    "rotate, grace 6 s")) == NULL)
+		goto done;
+	c2 = c;
+	snprintf(c2.secret, sizeof(c2.secret), "%s", str(jstr(res, "secret")));
+	until = json_object_get_int64(jget(res, "grace_until"));
+	CHECK(is_hex(c2.secret, HEX32) && strcmp(c2.secret, c.secret) != 0,
+	    "rotate: no new secret");
+	CHECK(streq(jstr(res, "username"), u) && streq(jstr(res, "key"),
+	    c.key), "rotate: not the credential's username and key");
+	CHECK(until >= t0 + 6000 && until <= now_ms() + 6000, "rotate: "
+	    "grace_until %lld is not now + 6 s", until);
+	CHECK(hmac_token_ok(jstr(res, "token"), "HS256", c.key, c2.secret),
+	    "rotate: the token is not signed with the new secret");
+	CHECK(header(&r, "Cache-Control", req, sizeof(req)) == 0 &&
+	    streq(req, "no-store"), "rotate: the secret may be stored");
+	resp_free(&r);
+	new = mint(&t, &c2, "HS256", NULL, c2.key);
+	w.tok = new;
+	w.want = 200;
+	CHECK(wait_until(rot_settled, &w, ttl + 1500, 100), "the new secret "
+	    "does not pass on every worker within cache_ttl");
+	CHECK(now_ms() < until - 1000 && rot_all(old, 200), "the old secret "
+	    "does not pass inside its grace");
+	/* The old secret is kept sealed, not in plaintext. */
+	CHECK(sql_num("SELECT COUNT(*) FROM credentials WHERE `key` = '%s' "
+	    "AND prev_seal_key IS NOT NULL AND INSTR(prev_secret, '%s') = 0",
+	    c.key, c.secret) == 1, "the rotated-out secret is not sealed");
+	/*
+	 * It passes until just before the end, and no pass of it outlives
+	 * the end in nginx's pass cache: asked 20 ms after, it fails.
+	 */
+	while (now_ms() < until - 40)
+		if (!CHECK(rot_all(old, 200) || now_ms() >= until - 40, "the "
+		    "old secret stops passing %lld ms before its grace ends",
+		    until - now_ms()))
+			break;
+	while (now_ms() < until + 20)
+		sleep_ms(2);
+	CHECK(rot_all(old, 401), "the old secret passes after its grace");
+	CHECK(rot_all(new, 200), "the new secret stops passing");
+	CHECK(sql_num("SELECT COUNT(*) FROM audit_log WHERE `key` = '%s' AND "
+	    "action = '%s' AND JSON_VALUE(`change`, '$.grace_seconds') = 6",
+	    c.key, ID("credential.rotate")) == 1, "no audit row of the "
+	    "rotation with its grace");
+
+	/* grace 0: the previous secret ends when the caches renew. */
+	if ((res = rotate(&r, u, c.key, NULL, "rotate, no grace")) == NULL)
+		goto done;
+	snprintf(c2.secret, sizeof(c2.secret), "%s", str(jstr(res, "secret")));
+	resp_free(&r);
+	newer = mint(&t, &c2, "HS256", NULL, c2.key);
+	w.tok = newer;
+	CHECK(wait_until(rot_settled, &w, ttl + 1500, 100), "the newest "
+	    "secret does not pass within cache_ttl");
+	w.tok = new;
+	w.want = 401;
+	CHECK(wait_until(rot_settled, &w, 2 * ttl + 1500, 100), "grace 0: "
+	    "the previous secret still passes after twice cache_ttl");
+
+	/* A public key: {public_key, grace_seconds}. */
+	fresh(pk.key, sizeof(pk.key), "rotpk");
+	pk2 = pk;
+	if (!CHECK((pk.pkey = keygen("RS256")) != NULL && (pk.pem =
+	    pem_of(pk.pkey, 0)) != NULL && (pk2.pkey = keygen("RS256")) !=
+	    NULL && (pk2.pem = pem_of(pk2.pkey, 0)) != NULL, "cannot make "
+	    "key pairs"))
+		goto done;
+	register_key(&r, u, pk.key, json_object_new_string("RS256"),
+	    json_object_new_string(pk.pem));
+	expect_ok("register RS256", &r, RT_CRED_REGISTER);
+	resp_free(&r);
+	pold = mint(&t, &pk, "RS256", NULL, pk.key);
+	pnew = mint(&t, &pk2, "RS256", NULL, pk.key);
+	pem = json_object_new_string(pk2.pem);
+	esc = strdup(json_object_to_json_string(pem));
+	json_object_put(pem);
+	snprintf(req, sizeof(req), "{\"public_key\":%s,\"grace_seconds\":4}",
+	    str(esc));
+	if ((res = rotate(&r, u, pk.key, req, "rotate RS256")) == NULL)
+		goto done;
+	CHECK(streq(jstr(res, "secret"), "") && streq(jstr(res, "token"), ""),
+	    "rotate RS256: a secret or a token");
+	until = json_object_get_int64(jget(res, "grace_until"));
+	resp_free(&r);
+	w.tok = pnew;
+	w.want = 200;
+	CHECK(wait_until(rot_settled, &w, ttl + 1500, 100), "the new public "
+	    "key does not verify within cache_ttl");
+	CHECK(now_ms() < until - 500 && rot_all(pold, 200), "the old public "
+	    "key does not verify inside its grace");
+	if (until + 50 > now_ms())
+		sleep_ms(until + 50 - now_ms());
+	CHECK(rot_all(pold, 401), "the old public key verifies after its "
+	    "grace");
+
+	/* What is refused. */
+	rotate_refused(u, c.key, "{\"public_key\":\"x\"}", 400, "BAD_REQUEST",
+	    "a public key for an HMAC credential");
+	rotate_refused(u, pk.key, "{\"grace_seconds\":1}", 400, "BAD_REQUEST",
+	    "RS256 without a public key");
+	rotate_refused(u, c.key, "{\"grace_seconds\":604801}", 400,
+	    "BAD_REQUEST", "a grace over a week");
+	rotate_refused(u, c.key, "{\"grace_seconds\":-1}", 400, "BAD_REQUEST",
+	    "a negative grace");
+	rotate_refused(u, c.key, "{\"grace_seconds\":\"5\"}", 400,
+	    "BAD_REQUEST", "a grace as a string");
+	rotate_refused(u, fresh(u2, sizeof(u2), "nokey"), NULL, 404,
+	    "CONSUMER_NOT_FOUND", "an unknown key");
+	if (consumer("rotother", "{\"groups\":[\"contentUser\"]}", u2,
+	    &tok2) == 0)
+		rotate_refused(u2, c.key, NULL, 404, "CONSUMER_NOT_FOUND",
+		    "another consumer's key");
+	api(&r, url, RT_CRED_REVOKE, u, pk.key, NULL);
+	expect_ok("revoke the RS256 credential", &r, RT_CRED_REVOKE);
+	resp_free(&r);
+	rotate_refused(u, pk.key, NULL, 404, "CONSUMER_NOT_FOUND",
+	    "a revoked key");
+done:
+	resp_free(&r);
+	free(old);
+	free(new);
+	free(newer);
+	free(pold);
+	free(pnew);
+	free(tok2);
+	free(esc);
+	EVP_PKEY_free(pk.pkey);
+	EVP_PKEY_free(pk2.pkey);
+	free(pk.pem);
+	free(pk2.pem);
+}
+
 const struct e2e_test gateway_tests[] = {
 	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
@@ -2814,6 +3045,8 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_register_invalid, FULL },
 	{ "gateway: credential/register of every algorithm",
 	    test_gw_register, FULL },
+	{ "gateway: rotation: the old secret until its grace, the new one",
+	    test_gw_rotate, FULL },
 };
 
 const size_t gateway_ntests = sizeof(gateway_tests) /
