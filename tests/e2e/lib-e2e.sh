@@ -147,7 +147,7 @@ e2e_backend() {
 	    e2e_fail "cannot provision the database"
 	"$E2E_BIN" --seal-keygen "$E2E_TMP/seal.key" >/dev/null ||
 	    e2e_fail "adminutil --seal-keygen failed"
-	e2e_conf au "$MARIADB_SOCK" 4
+	e2e_conf au "$MARIADB_SOCK" "${E2E_AU_WORKERS:-4}"
 	e2e_conf down "$E2E_TMP/no-such-db.sock" 2
 	"$E2E_BIN" -c "$E2E_TMP/au.conf" --migrate >>"$E2E_TMP/au.log" 2>&1 ||
 	    e2e_fail "adminutil --migrate failed"
