@@ -379,21 +379,15 @@ change_of(const char *name, ...)
 }
 
 /*
- * With admin_auth = jwt, a change must leave some admin (a consumer of
- * admin_groups) with an active credential: nobody locks the operators
- * out.  *out = ST_LAST_ADMIN when none is left.
+ * The names of admin_groups (the first STORE_ADMIN_GROUPS) into a, the
+ * rest of a filled with the first; how many.
  */
-static enum db_rc
-admin_left(struct store *s, enum store_rc *out)
+static size_t
+admin_names(const struct store *s, struct db_arg a[STORE_ADMIN_GROUPS])
 {
-	struct db_arg	 a[STORE_ADMIN_GROUPS];
 	const char	*p = s->cfg->admin_groups, *e;
-	long long	 found = -1;
 	size_t		 n = 0, i;
-	enum db_rc	 rc;
 
-	if (strcmp(s->cfg->admin_auth, "jwt") != 0)
-		return DB_OK;
 	for (; n < STORE_ADMIN_GROUPS; p = e) {
 		p += strspn(p, ", \t");
 		if (*p == '\0')
@@ -403,7 +397,36 @@ admin_left(struct store *s, enum store_rc *out)
 	}
 	for (i = n; i < STORE_ADMIN_GROUPS && n > 0; i++)
 		a[i] = a[0];
-	if (n == 0)
+	return n;
+}
+
+/* 1 if one of list's groups is one of admin_groups. */
+static int
+admin_in(const struct store *s, const struct strlist *list)
+{
+	struct db_arg	 a[STORE_ADMIN_GROUPS];
+	size_t		 n, i;
+
+	n = admin_names(s, a);
+	for (i = 0; i < n; i++)
+		if (strlist_has(list, a[i].s, a[i].len))
+			return 1;
+	return 0;
+}
+
+/*
+ * With admin_auth = jwt, a change must leave some admin (a consumer of
+ * admin_groups) with an active credential: nobody locks the operators
+ * out.  *out = ST_LAST_ADMIN when none is left.
+ */
+static enum db_rc
+admin_left(struct store *s, enum store_rc *out)
+{
+	struct db_arg	 a[STORE_ADMIN_GROUPS];
+	long long	 found = -1;
+	enum db_rc	 rc;
+
+	if (strcmp(s->cfg->admin_auth, "jwt") != 0 || admin_names(s, a) == 0)
 		return DB_OK;
 	rc = db_exec(s->db, Q_ADMIN_LEFT, a, STORE_ADMIN_GROUPS, row_id,
 	    &found, NULL);
@@ -605,8 +628,11 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 			goto out;
 	}
 	if ((rc = groups_sync(s, id)) != DB_OK ||
-	    (rc = groups_of_id(s, id, x->out)) != DB_OK ||
-	    (rc = admin_left(s, out)) != DB_OK || *out != ST_OK)
+	    (rc = groups_of_id(s, id, x->out)) != DB_OK)
+		goto out;
+	/* An admin who stops being one: is another left? */
+	if (admin_in(s, &before) && !admin_in(s, x->out) &&
+	    ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK))
 		goto out;
 	rc = audit(s, x->act, x->user, x->ulen, NULL, 0,
 	    change_of("groups_before", strlist_json(&before),
@@ -698,8 +724,8 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 	/* The foreign keys take groups and credentials. */
 	a = DB_STR(x->user, x->ulen);
 	if ((rc = db_exec(s->db, Q_CONSUMER_DELETE, &a, 1, NULL, NULL,
-	    NULL)) != DB_OK || (rc = admin_left(s, out)) != DB_OK ||
-	    *out != ST_OK)
+	    NULL)) != DB_OK || (admin_in(s, &groups) &&
+	    ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK)))
 		goto out;
 	rc = audit(s, x->act, x->user, x->ulen, NULL, 0,
 	    change_of("groups_before", strlist_json(&groups),
