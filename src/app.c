@@ -244,6 +244,27 @@ req_count(json_object *req, const char *name, long long def,
 }
 
 void
+reply_page(struct response *res, const struct route *rt, struct request *r,
+    enum store_rc rc, const char *action, const char *name, json_object *arr,
+    long long count)
+{
+	json_object	*o;
+
+	if (rc != ST_OK) {
+		json_object_put(arr);
+		reply_store_err(res, rt, r, rc, action);
+		return;
+	}
+	if ((o = json_object_new_object()) != NULL) {
+		json_object_object_add(o, "count",
+		    json_object_new_int64(count));
+		json_object_object_add(o, name, arr);
+	} else
+		json_object_put(arr);
+	reply_ok(res, rt, r, o);
+}
+
+void
 app_actor(const struct route *rt, struct request *r, struct actor *act)
 {
 	act->kind = r->actor != NULL ? "consumer" : "anonymous";

@@ -61,6 +61,14 @@ void	reply_refused(struct response *, const struct route *,
 	    struct request *, const struct auth_result *, const char *action);
 
 /*
+ * The answer of a listing: {count, <name>: arr} (arr taken), or the
+ * failure of rc (reply_store_err) when it is not ST_OK.
+ */
+void	reply_page(struct response *, const struct route *, struct request *,
+	    enum store_rc rc, const char *action, const char *name,
+	    json_object *arr, long long count);
+
+/*
  * The integer member name of req (may be NULL) into *out, def when it
  * is absent or null.  -1 when it is not an integer from 0 to max.
  */

@@ -79,7 +79,7 @@ void
 audit_list(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	json_object	*o, *arr;
+	json_object	*arr;
 	const char	*consumer, *actor;
 	size_t		 clen, alen;
 	long long	 offset, limit, since, total;
@@ -106,16 +106,5 @@ audit_list(struct app *a, const struct route *rt, struct request *r,
 	}
 	rc = store_audit_list(a->store, consumer, clen, actor, alen, since,
 	    offset, limit, audit_entry, arr, &total);
-	if (rc != ST_OK) {
-		json_object_put(arr);
-		reply_store_err(res, rt, r, rc, "LIST THE AUDIT TRAIL");
-		return;
-	}
-	if ((o = json_object_new_object()) != NULL) {
-		json_object_object_add(o, "count",
-		    json_object_new_int64(total));
-		json_object_object_add(o, "entries", arr);
-	} else
-		json_object_put(arr);
-	reply_ok(res, rt, r, o);
+	reply_page(res, rt, r, rc, "LIST THE AUDIT TRAIL", "entries", arr, total);
 }

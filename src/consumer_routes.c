@@ -222,7 +222,7 @@ void
 consumer_list(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	json_object	*o, *arr, *v = NULL;
+	json_object	*arr, *v = NULL;
 	const char	*prefix = "", *msg;
 	size_t		 plen = 0;
 	long long	 offset, limit, total;
@@ -261,16 +261,5 @@ consumer_list(struct app *a, const struct route *rt, struct request *r,
 	}
 	rc = store_consumer_list(a->store, prefix, plen, offset, limit,
 	    list_row, arr, &total);
-	if (rc != ST_OK) {
-		json_object_put(arr);
-		reply_store_err(res, rt, r, rc, "LIST CONSUMERS");
-		return;
-	}
-	if ((o = json_object_new_object()) != NULL) {
-		json_object_object_add(o, "count",
-		    json_object_new_int64(total));
-		json_object_object_add(o, "consumers", arr);
-	} else
-		json_object_put(arr);
-	reply_ok(res, rt, r, o);
+	reply_page(res, rt, r, rc, "LIST CONSUMERS", "consumers", arr, total);
 }

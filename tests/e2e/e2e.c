@@ -1957,6 +1957,8 @@ test_atomic_create(void)
 	CHECK(rows("consumers", u) == 0, "half a consumer: the consumer row "
 	    "stayed");
 	CHECK(all_rows() == before, "half a consumer: rows were written");
+	CHECK(sql_num("SELECT COUNT(*) FROM audit_log WHERE consumer = '%s'",
+	    u) == 0, "half a consumer: its audit row was written");
 	create(u, NULL, NULL);
 }
 
@@ -1979,6 +1981,9 @@ test_atomic_grant(void)
 	expect_err("grant, boom failing", &r, RT_GRANT, 500, "INTERNAL_ERROR",
 	    "UNABLE TO GRANT GROUPS DUE TO INTERNAL ERROR");
 	resp_free(&r);
+	CHECK(sql_num("SELECT COUNT(*) FROM audit_log WHERE consumer = '%s' "
+	    "AND action = '%s'", u, ID("consumer.grant")) == 1, "a grant "
+	    "that failed half-way wrote an audit row");
 	expect_groups("read after", RT_READ, u, NULL, GROUPS("old1", "old2"));
 }
 

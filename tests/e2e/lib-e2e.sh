@@ -140,7 +140,8 @@ e2e_admin() {
 }
 
 # e2e_backend: MariaDB with the schema, then the two instances: "au"
-# (4 workers, the database) and "down" (2 workers, no database).
+# (E2E_AU_WORKERS workers, default 4, the database) and "down" (2
+# workers, no database).
 e2e_backend() {
 	mariadb_start "$E2E_TMP/db" || e2e_fail "MariaDB did not start"
 	mariadb_provision "$E2E_DB" adminutil "$E2E_TMP/db.pass" ||
