@@ -689,3 +689,22 @@ acl_reach(const struct acl *a, const char *method, const char *uri,
 	}
 	return (int)n;
 }
+
+void
+acl_each(const struct acl *a, void (*fn)(void *, const char *,
+    const char *, const struct acl_rule *), void *arg)
+{
+	size_t	 i;
+	int	 m;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->exact.nslots; i++) {
+		if (a->exact.slots[i].prefix == NULL)
+			continue;
+		for (m = 0; m < M__MAX; m++)
+			if (a->exact.slots[i].rule[m] != NULL)
+				fn(arg, methods[m], a->exact.slots[i].prefix,
+				    a->exact.slots[i].rule[m]);
+	}
+}

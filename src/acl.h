@@ -50,6 +50,10 @@ void		 acl_free(struct acl *);
  */
 int		 acl_check_file(const char *path, char *err, size_t errsz);
 size_t		 acl_count(const struct acl *);
+/* Calls fn for every rule: its method ("*" for any) and its prefix. */
+void		 acl_each(const struct acl *, void (*fn)(void *,
+		    const char *method, const char *prefix,
+		    const struct acl_rule *), void *arg);
 
 /*
  * The rule for method and a normalised path (see acl_normalize), or

@@ -59,6 +59,12 @@ auth_free(struct auth *a)
 	free(a);
 }
 
+const struct acl *
+auth_acl(const struct auth *a)
+{
+	return a != NULL ? a->acl : NULL;
+}
+
 /* Why a token is refused: *why for the client, reason for the log. */
 static enum auth_verdict
 refuse(const char **why, const char *reason)

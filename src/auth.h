@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+struct acl;
 struct config;
 struct store;
 struct auth;
@@ -56,6 +57,8 @@ struct auth_request {
 struct auth	*auth_new(const struct config *cfg, struct store *store,
 		    char *err, size_t errsz);
 void		 auth_free(struct auth *);
+/* The ACL the checker loaded (NULL: none). */
+const struct acl *auth_acl(const struct auth *);
 
 /* Decides one request at now (epoch ms). */
 void		 auth_check(struct auth *, const struct auth_request *,

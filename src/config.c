@@ -70,6 +70,13 @@ static const struct ckey keys[] = {
 	K("admin_groups",	CT_STR,	   S(admin_groups),	0, 0),
 	K("admin_read_groups",	CT_STR,	   S(admin_read_groups), 0, 0),
 	K("introspect_groups",	CT_STR,	   S(introspect_groups), 0, 0),
+	K("portal_hosts",	CT_STR,	   S(portal_hosts),	0, 0),
+	K("portal_approvers",	CT_STR,	   S(portal_approvers),	0, 0),
+	K("notify_approvers",	CT_STR,	   S(notify_approvers),	0, 0),
+	K("smtp_url",		CT_STR,	   S(smtp_url),		0, 0),
+	K("smtp_auth_file",	CT_STR,	   S(smtp_auth_file),	0, 0),
+	K("mail_from",		CT_STR,	   S(mail_from),	0, 0),
+	K("mail_dir",		CT_STR,	   S(mail_dir),		0, 0),
 	K("acl_file",		CT_STR,	   S(acl_file),		0, 0),
 	W("acl_default",	S(acl_default),		"deny authenticated "),
 	K("key_claim",		CT_STR,	   S(key_claim),	0, 0),
@@ -109,6 +116,8 @@ config_defaults(struct config *c)
 	c->max_body = 128 * 1024;
 	c->routes = ROUTES_ADMIN | ROUTES_AUTH | ROUTES_HEALTH;
 	strcpy(c->admin_hosts, "localhost,127.0.0.1,[::1]");
+	strcpy(c->portal_hosts, "localhost,127.0.0.1,[::1]");
+	strcpy(c->mail_from, "adminutil@localhost");
 	strcpy(c->admin_auth, "jwt");
 	strcpy(c->admin_groups, "adminutilAdmin");
 	strcpy(c->acl_default, "deny");

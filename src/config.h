@@ -52,6 +52,15 @@ struct config {
 	char	 admin_read_groups[CONFIG_STR_MAX]; /* who may read it */
 	char	 introspect_groups[CONFIG_STR_MAX]; /* "": admin_groups */
 
+	/* Self-service: the portal, its approvers, the mail of the outbox. */
+	char	 portal_hosts[CONFIG_STR_MAX];	/* Hosts the portal answers */
+	char	 portal_approvers[CONFIG_STR_MAX]; /* portal user names */
+	char	 notify_approvers[CONFIG_STR_MAX]; /* mail addresses */
+	char	 smtp_url[CONFIG_STR_MAX];	/* smtp:// or smtps://, "" none */
+	char	 smtp_auth_file[CONFIG_STR_MAX]; /* "user:password" line */
+	char	 mail_from[256];
+	char	 mail_dir[CONFIG_STR_MAX];	/* without smtp_url: files */
+
 	/* The gateway check. */
 	char	 acl_file[CONFIG_STR_MAX];	/* "" = none */
 	char	 acl_default[16];		/* deny | authenticated */

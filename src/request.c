@@ -34,6 +34,10 @@ request_free(struct request *r)
 	free(r->content_type);
 	free(r->host);
 	free(r->remote_addr);
+	free(r->origin);
+	free(r->fetch_site);
+	free(r->portal_user);
+	free(r->portal_email);
 	free(r->actor);
 	free(r->actor_key);
 	json_object_put(r->json);

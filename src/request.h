@@ -48,6 +48,14 @@ struct request {
 	char		*content_type;	/* CONTENT_TYPE or NULL */
 	char		*host;		/* HTTP_HOST or NULL */
 	char		*remote_addr;	/* REMOTE_ADDR or NULL */
+	char		*origin;	/* HTTP_ORIGIN or NULL */
+	char		*fetch_site;	/* HTTP_SEC_FETCH_SITE or NULL */
+	/*
+	 * The person the web server signed in, on the portal's location
+	 * only (FastCGI parameters, never a client's header).
+	 */
+	char		*portal_user;	/* ADMINUTIL_PORTAL_USER or NULL */
+	char		*portal_email;	/* ADMINUTIL_PORTAL_EMAIL or NULL */
 
 	/* Set for an admin route's authenticated caller (NULL: none). */
 	char		*actor;		/* its consumer */

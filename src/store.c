@@ -10,6 +10,7 @@
 #include "envelope.h"
 #include "jwt.h"
 #include "log.h"
+#include "notice.h"
 #include "seal.h"
 #include "secret.h"
 #include "store.h"
@@ -48,6 +49,26 @@ enum stmt {
 	Q_AUDIT_INSERT,
 	Q_AUDIT_COUNT,
 	Q_AUDIT_PAGE,
+	Q_ACCESS_INSERT,
+	Q_ACCESS_LOCK,
+	Q_ACCESS_DECIDE,
+	Q_ACCESS_LIST,
+	Q_ACCESS_APPROVED,
+	Q_NOTIFY_INSERT,
+	Q_NOTIFY_LIST,
+	Q_NOTIFY_UNREAD,
+	Q_NOTIFY_READ,
+	Q_OUTBOX_INSERT,
+	Q_OUTBOX_DUE,
+	Q_OUTBOX_CLAIM,
+	Q_OUTBOX_SENT,
+	Q_OUTBOX_RETRY,
+	Q_OWNER_LOCK,
+	Q_OWNED_INSERT,
+	Q_CRED_INSERT_NOTES,
+	Q_OWNED_CREDS,
+	Q_OWNED_CRED_LOCK,
+	Q_CRED_REVOKE_ID,
 	Q__MAX
 };
 
@@ -180,6 +201,72 @@ static const char *const sql[Q__MAX] = {
 	    "action, consumer, `key`, `change`, resmsgid FROM audit_log "
 	    AUDIT_WHERE "ORDER BY id DESC LIMIT ? OFFSET ?",
 #undef AUDIT_WHERE
+#define ACCESS_COLS \
+	    "SELECT id, requester, email, group_names, notes, state, reason, " \
+	    "note, decided_by, created_at, COALESCE(decided_at, 0) " \
+	    "FROM access_requests "
+	[Q_ACCESS_INSERT] =
+	    "INSERT INTO access_requests (requester, email, group_names, "
+	    "notes, created_at) VALUES (?, NULLIF(?, ''), ?, ?, ?)",
+	[Q_ACCESS_LOCK] = ACCESS_COLS "WHERE id = ? FOR UPDATE",
+	[Q_ACCESS_DECIDE] =
+	    "UPDATE access_requests SET state = ?, reason = NULLIF(?, ''), "
+	    "note = NULLIF(?, ''), decided_by = ?, decided_at = ? WHERE id = ?",
+	[Q_ACCESS_LIST] = ACCESS_COLS
+	    "WHERE (? = '' OR requester = ?) AND (? = '' OR state = ?) "
+	    "ORDER BY id DESC LIMIT 1000",
+	[Q_ACCESS_APPROVED] =
+	    "SELECT group_names FROM access_requests WHERE requester = ? AND "
+	    "state = 'approved' ORDER BY id",
+#undef ACCESS_COLS
+	[Q_NOTIFY_INSERT] =
+	    "INSERT INTO notifications (recipient, message, at) VALUES (?, ?, ?)",
+	[Q_NOTIFY_LIST] =
+	    "SELECT id, message, at, read_at IS NOT NULL FROM notifications "
+	    "WHERE recipient = ? ORDER BY id DESC LIMIT 100",
+	[Q_NOTIFY_UNREAD] =
+	    "SELECT COUNT(*) FROM notifications WHERE recipient = ? AND "
+	    "read_at IS NULL",
+	[Q_NOTIFY_READ] =
+	    "UPDATE notifications SET read_at = COALESCE(read_at, ?) "
+	    "WHERE recipient = ? AND id = ?",
+	[Q_OUTBOX_INSERT] =
+	    "INSERT INTO outbox (created_at, rcpt, subject, body, message_id, "
+	    "next_at) VALUES (?, ?, ?, ?, ?, ?)",
+	/* Other senders skip what one has locked (MariaDB 10.6, MySQL 8). */
+	[Q_OUTBOX_DUE] =
+	    "SELECT id, rcpt, subject, body, message_id, attempts FROM outbox "
+	    "WHERE sent_at IS NULL AND next_at <= ? AND (claimed_until IS NULL "
+	    "OR claimed_until < ?) ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED",
+	[Q_OUTBOX_CLAIM] = "UPDATE outbox SET claimed_until = ? WHERE id = ?",
+	[Q_OUTBOX_SENT] =
+	    "UPDATE outbox SET sent_at = ?, claimed_until = NULL, "
+	    "attempts = attempts + 1, last_error = NULL WHERE id = ?",
+	[Q_OUTBOX_RETRY] =
+	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?, "
+	    "claimed_until = NULL, last_error = LEFT(?, 255) WHERE id = ?",
+	[Q_OWNER_LOCK] =
+	    "SELECT id, COALESCE(owner, '') FROM consumers WHERE username = ? "
+	    "FOR UPDATE",
+	[Q_OWNED_INSERT] =
+	    "INSERT INTO consumers (username, owner) VALUES (?, ?)",
+	[Q_CRED_INSERT_NOTES] =
+	    "INSERT INTO credentials (consumer_id, `key`, secret, seal_key, "
+	    "algorithm, notes) VALUES (?, ?, NULLIF(?, ''), NULLIF(?, ''), "
+	    "'HS256', NULLIF(?, ''))",
+	[Q_OWNED_CREDS] =
+	    "SELECT c.username, r.`key`, r.notes, "
+	    "CAST(UNIX_TIMESTAMP(r.created_at) * 1000 AS UNSIGNED), "
+	    "r.revoked_at IS NOT NULL FROM credentials r "
+	    "JOIN consumers c ON c.id = r.consumer_id WHERE c.owner = ? "
+	    "ORDER BY r.id",
+	[Q_OWNED_CRED_LOCK] =
+	    "SELECT r.id, c.username FROM credentials r "
+	    "JOIN consumers c ON c.id = r.consumer_id "
+	    "WHERE r.`key` = ? AND c.owner = ? FOR UPDATE",
+	[Q_CRED_REVOKE_ID] =
+	    "UPDATE credentials SET revoked_at = COALESCE(revoked_at, "
+	    "CURRENT_TIMESTAMP(3)) WHERE id = ?",
 };
 
 struct store {
@@ -1383,4 +1470,752 @@ store_audit_list(struct store *s, const char *consumer, size_t clen,
 	a[5] = DB_INT(limit);
 	a[6] = DB_INT(offset);
 	return map(db_exec(s->db, Q_AUDIT_PAGE, a, 7, row_audit, &x, NULL));
+}
+
+/* self-service access */
+
+/* The JSON text of a list of groups; NULL on no memory. */
+static char *
+groups_text(const struct strlist *l)
+{
+	json_object	*a;
+	const char	*t;
+	char		*s;
+
+	if ((a = strlist_json(l)) == NULL)
+		return NULL;
+	t = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = t != NULL ? strdup(t) : NULL;
+	json_object_put(a);
+	return s;
+}
+
+/* Appends the groups of a JSON array text to l, skipping those in it. */
+static int
+groups_parse(const char *text, struct strlist *l)
+{
+	json_object	*a, *g;
+	size_t		 i, n;
+	int		 rc = 0;
+
+	if ((a = json_tokener_parse(text)) == NULL ||
+	    !json_object_is_type(a, json_type_array)) {
+		json_object_put(a);
+		return -1;
+	}
+	n = json_object_array_length(a);
+	for (i = 0; i < n && rc == 0; i++) {
+		g = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(g, json_type_string))
+			continue;
+		if (!strlist_has(l, json_object_get_string(g),
+		    (size_t)json_object_get_string_len(g)))
+			rc = strlist_add(l, json_object_get_string(g),
+			    (size_t)json_object_get_string_len(g));
+	}
+	json_object_put(a);
+	return rc;
+}
+
+/* An access request read from a row, with the storage its row needs. */
+struct access_buf {
+	struct access_row	 row;
+	struct strlist		 groups;
+	char			*text[7];	/* requester ... decided_by */
+	int			 found, bad;
+};
+
+static void
+access_buf_free(struct access_buf *b)
+{
+	size_t	 i;
+
+	strlist_free(&b->groups);
+	for (i = 0; i < sizeof(b->text) / sizeof(b->text[0]); i++)
+		free(b->text[i]);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Copies column c (NULL stays NULL) into b->text[i]. */
+static const char *
+access_keep(struct access_buf *b, size_t i, const struct db_col *c)
+{
+	if (c->null)
+		return NULL;
+	if ((b->text[i] = strndup(c->s, c->len)) == NULL)
+		b->bad = 1;
+	return b->text[i];
+}
+
+/* Fills b from the columns of ACCESS_COLS. */
+static int
+access_read(struct access_buf *b, const struct db_col *c)
+{
+	access_buf_free(b);
+	b->found = 1;
+	b->row.id = db_col_int(&c[0]);
+	b->row.requester = access_keep(b, 0, &c[1]);
+	b->row.email = access_keep(b, 1, &c[2]);
+	if (groups_parse(c[3].s, &b->groups) == -1)
+		b->bad = 1;
+	b->row.groups = &b->groups;
+	b->row.notes = access_keep(b, 2, &c[4]);
+	b->row.state = access_keep(b, 3, &c[5]);
+	b->row.reason = access_keep(b, 4, &c[6]);
+	b->row.note = access_keep(b, 5, &c[7]);
+	b->row.decided_by = access_keep(b, 6, &c[8]);
+	b->row.created_ms = db_col_int(&c[9]);
+	b->row.decided_ms = db_col_int(&c[10]);
+	return b->bad ? -1 : 0;
+}
+
+static int
+row_access_one(void *arg, const struct db_col *c, unsigned n)
+{
+	(void)n;
+	(void)access_read(arg, c);
+	return 1;
+}
+
+/*
+ * Writes the notices of row (notice.h) into notifications and the
+ * outbox, in the transaction under way.
+ */
+static enum db_rc
+notices_write(struct store *s, const struct access_row *row)
+{
+	struct notices	 l;
+	struct db_arg	 a[6];
+	char		 mid[128], uuid[SECRET_UUID_LEN + 1];
+	const char	*domain = strchr(s->cfg->mail_from, '@');
+	long long	 now = envelope_now_ms();
+	enum db_rc	 rc = DB_OK;
+	size_t		 i;
+
+	if (notice_of(s->cfg, row, &l) == -1)
+		return DB_ERR;
+	for (i = 0; i < l.n && rc == DB_OK; i++) {
+		if (!l.v[i].mail) {
+			a[0] = DB_CSTR(l.v[i].to);
+			a[1] = DB_CSTR(l.v[i].text);
+			a[2] = DB_INT(now);
+			rc = db_exec(s->db, Q_NOTIFY_INSERT, a, 3, NULL, NULL,
+			    NULL);
+			continue;
+		}
+		secret_uuid4(uuid);
+		snprintf(mid, sizeof(mid), "<%s@%s>", uuid, domain != NULL &&
+		    domain[1] != '\0' ? domain + 1 : "adminutil");
+		a[0] = DB_INT(now);
+		a[1] = DB_CSTR(l.v[i].to);
+		a[2] = DB_CSTR(l.v[i].subject);
+		a[3] = DB_CSTR(l.v[i].text);
+		a[4] = DB_CSTR(mid);
+		a[5] = DB_INT(now);
+		rc = db_exec(s->db, Q_OUTBOX_INSERT, a, 6, NULL, NULL, NULL);
+	}
+	notice_free(&l);
+	return rc;
+}
+
+/* The audit change of a request: its id, groups and state. */
+static json_object *
+access_change(const struct access_row *r, const char *before)
+{
+	return change_of("request", json_object_new_int64(r->id), "groups",
+	    strlist_json(r->groups), "state_before", before != NULL ?
+	    json_object_new_string(before) : NULL, "state_after",
+	    json_object_new_string(r->state), (char *)NULL);
+}
+
+struct access_ctx {
+	const struct actor	*act;
+	const char		*requester, *email, *notes;
+	const struct strlist	*groups;
+	long long		 id;
+	const char		*state, *decider, *text;
+	void			(*fn)(void *, const struct access_row *);
+	void			*arg;
+};
+
+static enum db_rc
+access_create_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct access_ctx	*x = arg;
+	struct access_row	 row;
+	struct db_arg		 a[5];
+	enum db_rc		 rc;
+	char			*text;
+
+	if ((text = groups_text(x->groups)) == NULL) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	memset(&row, 0, sizeof(row));
+	row.created_ms = envelope_now_ms();
+	a[0] = DB_CSTR(x->requester);
+	a[1] = DB_CSTR(x->email != NULL ? x->email : "");
+	a[2] = DB_CSTR(text);
+	a[3] = DB_CSTR(x->notes);
+	a[4] = DB_INT(row.created_ms);
+	rc = db_exec(s->db, Q_ACCESS_INSERT, a, 5, NULL, NULL, NULL);
+	free(text);
+	if (rc != DB_OK)
+		return rc;
+	row.id = (long long)db_insert_id(s->db);
+	row.requester = x->requester;
+	row.email = x->email;
+	row.groups = x->groups;
+	row.notes = x->notes;
+	row.state = "pending";
+	if ((rc = notices_write(s, &row)) != DB_OK ||
+	    (rc = audit(s, x->act, NULL, 0, NULL, 0, access_change(&row,
+	    NULL))) != DB_OK)
+		return rc;
+	x->fn(x->arg, &row);
+	return DB_OK;
+}
+
+enum store_rc
+store_access_create(struct store *s, const struct actor *act,
+    const char *requester, const char *email, const struct strlist *groups,
+    const char *notes, void (*fn)(void *, const struct access_row *),
+    void *arg)
+{
+	struct access_ctx	 x;
+
+	memset(&x, 0, sizeof(x));
+	x.act = act;
+	x.requester = requester;
+	x.email = email;
+	x.groups = groups;
+	x.notes = notes;
+	x.fn = fn;
+	x.arg = arg;
+	return tx(s, access_create_body, &x);
+}
+
+static enum db_rc
+access_decide_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct access_ctx	*x = arg;
+	struct access_buf	 b;
+	struct db_arg		 a[6];
+	enum db_rc		 rc;
+	int			 withdraw = strcmp(x->state, "withdrawn") == 0;
+
+	memset(&b, 0, sizeof(b));
+	a[0] = DB_INT(x->id);
+	if ((rc = db_exec(s->db, Q_ACCESS_LOCK, a, 1, row_access_one, &b,
+	    NULL)) != DB_OK)
+		goto out;
+	if (b.bad) {
+		*out = ST_ERR;
+		goto out;
+	}
+	/* Another's request is as absent as one that is not there. */
+	if (!b.found || (withdraw && strcmp(b.row.requester, x->decider) !=
+	    0)) {
+		*out = ST_NOT_FOUND;
+		goto out;
+	}
+	if (strcmp(b.row.state, "pending") != 0) {
+		*out = ST_CONFLICT;
+		goto out;
+	}
+	if (!withdraw && strcmp(b.row.requester, x->decider) == 0) {
+		*out = ST_FORBIDDEN;	/* nobody decides their own request */
+		goto out;
+	}
+	b.row.state = x->state;
+	b.row.decided_by = x->decider;
+	b.row.decided_ms = envelope_now_ms();
+	if (strcmp(x->state, "rejected") == 0)
+		b.row.reason = x->text;
+	else if (strcmp(x->state, "approved") == 0)
+		b.row.note = x->text;
+	a[0] = DB_CSTR(x->state);
+	a[1] = DB_CSTR(b.row.reason != NULL ? b.row.reason : "");
+	a[2] = DB_CSTR(b.row.note != NULL ? b.row.note : "");
+	a[3] = DB_CSTR(x->decider);
+	a[4] = DB_INT(b.row.decided_ms);
+	a[5] = DB_INT(x->id);
+	if ((rc = db_exec(s->db, Q_ACCESS_DECIDE, a, 6, NULL, NULL, NULL)) !=
+	    DB_OK || (rc = notices_write(s, &b.row)) != DB_OK ||
+	    (rc = audit(s, x->act, NULL, 0, NULL, 0, access_change(&b.row,
+	    "pending"))) != DB_OK)
+		goto out;
+	x->fn(x->arg, &b.row);
+out:
+	access_buf_free(&b);
+	return rc;
+}
+
+enum store_rc
+store_access_decide(struct store *s, const struct actor *act, long long id,
+    const char *state, const char *decider, const char *text,
+    void (*fn)(void *, const struct access_row *), void *arg)
+{
+	struct access_ctx	 x;
+
+	memset(&x, 0, sizeof(x));
+	x.act = act;
+	x.id = id;
+	x.state = state;
+	x.decider = decider;
+	x.text = text;
+	x.fn = fn;
+	x.arg = arg;
+	return tx(s, access_decide_body, &x);
+}
+
+struct access_list_ctx {
+	void			(*fn)(void *, const struct access_row *);
+	void			*arg;
+	struct access_buf	 b;
+	int			 bad;
+};
+
+static int
+row_access_each(void *arg, const struct db_col *c, unsigned n)
+{
+	struct access_list_ctx	*x = arg;
+
+	(void)n;
+	if (access_read(&x->b, c) == -1) {
+		x->bad = 1;
+		return 1;
+	}
+	x->fn(x->arg, &x->b.row);
+	return 0;
+}
+
+enum store_rc
+store_access_list(struct store *s, const char *requester, const char *state,
+    void (*fn)(void *, const struct access_row *), void *arg)
+{
+	struct access_list_ctx	 x;
+	struct db_arg		 a[4];
+	enum db_rc		 rc;
+
+	memset(&x, 0, sizeof(x));
+	x.fn = fn;
+	x.arg = arg;
+	a[0] = a[1] = DB_CSTR(requester != NULL ? requester : "");
+	a[2] = a[3] = DB_CSTR(state);
+	rc = db_exec(s->db, Q_ACCESS_LIST, a, 4, row_access_each, &x, NULL);
+	access_buf_free(&x.b);
+	return x.bad ? ST_ERR : map(rc);
+}
+
+/* portal credentials */
+
+struct generate_ctx {
+	const struct actor	*act;
+	const char		*owner, *user, *notes;
+	size_t			 ulen;
+	int			(*allowed)(void *, const char *, size_t);
+	void			*arg;
+	struct credential	*out;
+	struct strlist		*groups;
+	int			 bad;
+};
+
+static int
+row_approved(void *arg, const struct db_col *c, unsigned n)
+{
+	struct generate_ctx	*x = arg;
+	struct strlist		 all = { 0 };
+	size_t			 i;
+
+	(void)n;
+	if (groups_parse(c[0].s, &all) == -1)
+		x->bad = 1;
+	for (i = 0; i < all.n && !x->bad; i++)
+		if ((x->allowed == NULL || x->allowed(x->arg, all.v[i],
+		    all.len[i])) && !strlist_has(x->groups, all.v[i],
+		    all.len[i]) && strlist_add(x->groups, all.v[i],
+		    all.len[i]) == -1)
+			x->bad = 1;
+	strlist_free(&all);
+	return x->bad;
+}
+
+struct owner_row {
+	long long	 id;
+	char		 owner[STORE_KEY_MAX + 1];
+};
+
+static int
+row_owner(void *arg, const struct db_col *c, unsigned n)
+{
+	struct owner_row	*o = arg;
+
+	(void)n;
+	o->id = db_col_int(&c[0]);
+	snprintf(o->owner, sizeof(o->owner), "%s", c[1].s);
+	return 1;
+}
+
+static enum db_rc
+generate_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct generate_ctx	*x = arg;
+	struct credential	*cr = x->out;
+	struct owner_row	 o = { -1, "" };
+	struct db_arg		 a[5];
+	enum db_rc		 rc;
+	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char			 kid[SEAL_KID_LEN + 1];
+	size_t			 i;
+	int			 made = 0;
+
+	strlist_free(x->groups);
+	x->bad = 0;
+	a[0] = DB_CSTR(x->owner);
+	if ((rc = db_exec(s->db, Q_ACCESS_APPROVED, a, 1, row_approved, x,
+	    NULL)) != DB_OK)
+		return rc;
+	if (x->bad || x->groups->n == 0) {
+		*out = x->bad ? ST_ERR : ST_NOT_FOUND;
+		return DB_OK;
+	}
+	a[0] = DB_STR(x->user, x->ulen);
+	if ((rc = db_exec(s->db, Q_OWNER_LOCK, a, 1, row_owner, &o, NULL)) !=
+	    DB_OK)
+		return rc;
+	if (o.id < 0) {
+		/* A name raced in by another is a duplicate: tried again. */
+		a[1] = DB_CSTR(x->owner);
+		if ((rc = db_exec(s->db, Q_OWNED_INSERT, a, 2, NULL, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+		o.id = (long long)db_insert_id(s->db);
+		made = 1;
+	} else if (strcmp(o.owner, x->owner) != 0) {
+		*out = ST_CONFLICT;	/* another's, or an operator's */
+		return DB_OK;
+	}
+	a[0] = DB_INT(o.id);
+	if ((rc = db_exec(s->db, Q_GROUP_DELETE_ALL, a, 1, NULL, NULL,
+	    NULL)) != DB_OK)
+		return rc;
+	for (i = 0; i < x->groups->n; i++) {
+		a[1] = DB_STR(x->groups->v[i], x->groups->len[i]);
+		a[2] = DB_INT((long long)i);
+		if ((rc = db_exec(s->db, Q_GROUP_INSERT, a, 3, NULL, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+	}
+	if ((rc = groups_sync(s, o.id)) != DB_OK)
+		return rc;
+	memset(cr, 0, sizeof(*cr));
+	if (secret_hex128(cr->key) == -1 || secret_hex128(cr->secret) == -1 ||
+	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	strcpy(cr->algorithm, "HS256");
+	cr->issued = 1;
+	a[0] = DB_INT(o.id);
+	a[1] = DB_CSTR(cr->key);
+	a[2] = DB_CSTR(text);
+	a[3] = DB_CSTR(kid);
+	a[4] = DB_CSTR(x->notes);
+	if ((rc = db_exec(s->db, Q_CRED_INSERT_NOTES, a, 5, NULL, NULL,
+	    NULL)) != DB_OK)
+		return rc;
+	return audit(s, x->act, x->user, x->ulen, cr->key, strlen(cr->key),
+	    change_of("created", json_object_new_boolean(made), "owner",
+	    json_object_new_string(x->owner), "groups_after",
+	    strlist_json(x->groups), (char *)NULL));
+}
+
+enum store_rc
+store_portal_generate(struct store *s, const struct actor *act,
+    const char *owner, const char *user, size_t ulen, const char *notes,
+    int (*allowed)(void *, const char *, size_t), void *arg,
+    struct credential *out, struct strlist *groups)
+{
+	struct generate_ctx	 x;
+
+	memset(&x, 0, sizeof(x));
+	x.act = act;
+	x.owner = owner;
+	x.user = user;
+	x.ulen = ulen;
+	x.notes = notes;
+	x.allowed = allowed;
+	x.arg = arg;
+	x.out = out;
+	x.groups = groups;
+	if (ulen > STORE_KEY_MAX)
+		return ST_ERR;
+	return tx(s, generate_body, &x);
+}
+
+struct owned_ctx {
+	void	(*fn)(void *, const struct owned_row *);
+	void	*arg;
+};
+
+static int
+row_owned(void *arg, const struct db_col *c, unsigned n)
+{
+	struct owned_ctx	*x = arg;
+	struct owned_row	 row;
+
+	(void)n;
+	row.username = c[0].s;
+	row.key = c[1].s;
+	row.notes = col_str(&c[2]);
+	row.created_ms = db_col_int(&c[3]);
+	row.revoked = db_col_int(&c[4]) == 1;
+	x->fn(x->arg, &row);
+	return 0;
+}
+
+enum store_rc
+store_portal_credentials(struct store *s, const char *owner,
+    void (*fn)(void *, const struct owned_row *), void *arg)
+{
+	struct owned_ctx	 x = { fn, arg };
+	struct db_arg		 a = DB_CSTR(owner);
+
+	return map(db_exec(s->db, Q_OWNED_CREDS, &a, 1, row_owned, &x, NULL));
+}
+
+struct owned_key {
+	long long	 id;
+	char		*user;
+	int		 nomem;
+};
+
+static int
+row_owned_key(void *arg, const struct db_col *c, unsigned n)
+{
+	struct owned_key	*k = arg;
+
+	(void)n;
+	k->id = db_col_int(&c[0]);
+	snprintf(k->user, STORE_KEY_MAX + 1, "%s", c[1].s);
+	return 1;
+}
+
+struct portal_revoke_ctx {
+	const struct actor	*act;
+	const char		*owner, *key;
+	size_t			 klen;
+	char			*user;
+};
+
+static enum db_rc
+portal_revoke_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct portal_revoke_ctx *x = arg;
+	struct owned_key	 k = { -1, x->user, 0 };
+	struct db_arg		 a[2];
+	enum db_rc		 rc;
+
+	a[0] = DB_STR(x->key, x->klen);
+	a[1] = DB_CSTR(x->owner);
+	if ((rc = db_exec(s->db, Q_OWNED_CRED_LOCK, a, 2, row_owned_key, &k,
+	    NULL)) != DB_OK)
+		return rc;
+	if (k.id < 0) {
+		*out = ST_NOT_FOUND;	/* none, or not the owner's */
+		return DB_OK;
+	}
+	a[0] = DB_INT(k.id);
+	if ((rc = db_exec(s->db, Q_CRED_REVOKE_ID, a, 1, NULL, NULL, NULL)) !=
+	    DB_OK)
+		return rc;
+	return audit(s, x->act, x->user, strlen(x->user), x->key, x->klen,
+	    change_of("revoked", json_object_new_boolean(1), (char *)NULL));
+}
+
+enum store_rc
+store_portal_revoke(struct store *s, const struct actor *act,
+    const char *owner, const char *key, size_t klen,
+    char user[STORE_KEY_MAX + 1])
+{
+	struct portal_revoke_ctx x = { act, owner, key, klen, user };
+
+	user[0] = '\0';
+	if (klen > STORE_KEY_MAX)
+		return ST_NOT_FOUND;
+	return tx(s, portal_revoke_body, &x);
+}
+
+/* notifications */
+
+struct notify_ctx {
+	void	(*fn)(void *, const struct notification_row *);
+	void	*arg;
+};
+
+static int
+row_notification(void *arg, const struct db_col *c, unsigned n)
+{
+	struct notify_ctx	*x = arg;
+	struct notification_row	 row;
+
+	(void)n;
+	row.id = db_col_int(&c[0]);
+	row.text = c[1].s;
+	row.at_ms = db_col_int(&c[2]);
+	row.read = db_col_int(&c[3]) == 1;
+	x->fn(x->arg, &row);
+	return 0;
+}
+
+enum store_rc
+store_notifications(struct store *s, const char *recipient,
+    void (*fn)(void *, const struct notification_row *), void *arg,
+    long long *unread)
+{
+	struct notify_ctx	 x = { fn, arg };
+	struct db_arg		 a = DB_CSTR(recipient);
+	enum db_rc		 rc;
+
+	*unread = 0;
+	if ((rc = db_exec(s->db, Q_NOTIFY_UNREAD, &a, 1, row_count, unread,
+	    NULL)) != DB_OK)
+		return map(rc);
+	return map(db_exec(s->db, Q_NOTIFY_LIST, &a, 1, row_notification, &x,
+	    NULL));
+}
+
+enum store_rc
+store_notifications_read(struct store *s, const char *recipient,
+    const long long *ids, size_t n, long long *unread)
+{
+	struct db_arg	 a[3];
+	enum db_rc	 rc;
+	size_t		 i;
+
+	a[0] = DB_INT(envelope_now_ms());
+	a[1] = DB_CSTR(recipient);
+	for (i = 0; i < n; i++) {
+		a[2] = DB_INT(ids[i]);
+		if ((rc = db_exec(s->db, Q_NOTIFY_READ, a, 3, NULL, NULL,
+		    NULL)) != DB_OK)
+			return map(rc);
+	}
+	*unread = 0;
+	return map(db_exec(s->db, Q_NOTIFY_UNREAD, &a[1], 1, row_count,
+	    unread, NULL));
+}
+
+/* the outbox */
+
+struct claim_ctx {
+	long long	 now, lease;
+	long long	 ids[20];
+	size_t		 n;
+	struct mail_row	 rows[20];
+	char		*text[20][4];
+	int		 nomem;
+};
+
+static void
+claim_free(struct claim_ctx *x)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < x->n; i++)
+		for (j = 0; j < 4; j++)
+			free(x->text[i][j]);
+	x->n = 0;
+}
+
+static int
+row_due(void *arg, const struct db_col *c, unsigned n)
+{
+	struct claim_ctx	*x = arg;
+	struct mail_row		*m;
+	size_t			 j;
+
+	(void)n;
+	if (x->n == 20)
+		return 1;
+	m = &x->rows[x->n];
+	m->id = db_col_int(&c[0]);
+	for (j = 0; j < 4; j++)
+		if ((x->text[x->n][j] = strndup(c[j + 1].s, c[j + 1].len)) ==
+		    NULL)
+			x->nomem = 1;
+	m->rcpt = x->text[x->n][0];
+	m->subject = x->text[x->n][1];
+	m->body = x->text[x->n][2];
+	m->message_id = x->text[x->n][3];
+	m->attempts = (int)db_col_int(&c[5]);
+	x->n++;
+	return x->nomem;
+}
+
+static enum db_rc
+claim_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct claim_ctx	*x = arg;
+	struct db_arg		 a[2];
+	enum db_rc		 rc;
+	size_t			 i;
+
+	claim_free(x);
+	a[0] = a[1] = DB_INT(x->now);
+	if ((rc = db_exec(s->db, Q_OUTBOX_DUE, a, 2, row_due, x, NULL)) !=
+	    DB_OK)
+		return rc;
+	if (x->nomem) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	a[0] = DB_INT(x->now + x->lease);
+	for (i = 0; i < x->n; i++) {
+		a[1] = DB_INT(x->rows[i].id);
+		if ((rc = db_exec(s->db, Q_OUTBOX_CLAIM, a, 2, NULL, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+enum store_rc
+store_outbox_claim(struct store *s, long long now, long long lease,
+    void (*fn)(void *, const struct mail_row *), void *arg)
+{
+	struct claim_ctx	*x;
+	enum store_rc		 rc;
+	size_t			 i;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return ST_ERR;
+	x->now = now;
+	x->lease = lease;
+	if ((rc = tx(s, claim_body, x)) == ST_OK)
+		for (i = 0; i < x->n; i++)
+			fn(arg, &x->rows[i]);
+	claim_free(x);
+	free(x);
+	return rc;
+}
+
+enum store_rc
+store_outbox_done(struct store *s, long long id, long long now,
+    const char *error, long long next)
+{
+	struct db_arg	 a[3];
+
+	if (error == NULL) {
+		a[0] = DB_INT(now);
+		a[1] = DB_INT(id);
+		return map(db_exec(s->db, Q_OUTBOX_SENT, a, 2, NULL, NULL,
+		    NULL));
+	}
+	a[0] = DB_INT(next);
+	a[1] = DB_CSTR(error);
+	a[2] = DB_INT(id);
+	return map(db_exec(s->db, Q_OUTBOX_RETRY, a, 3, NULL, NULL, NULL));
 }

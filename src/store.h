@@ -24,6 +24,7 @@ enum store_rc {
 	ST_DOWN,	/* the database cannot be reached */
 	ST_BUSY,	/* a row stayed locked by another change too long */
 	ST_LAST_ADMIN,	/* it would leave no admin who can sign */
+	ST_FORBIDDEN,	/* not the caller's to do */
 	ST_ERR		/* anything else (already logged) */
 };
 
@@ -199,5 +200,113 @@ enum store_rc	 store_audit_list(struct store *, const char *consumer,
 		    long long since_id, long long offset, long long limit,
 		    void (*fn)(void *, const struct audit_row *), void *arg,
 		    long long *total);
+
+/* Self-service access (contract: "Self-service API access"). */
+
+/* An access request; its strings live as long as the call that gives it. */
+struct access_row {
+	long long		 id;
+	const char		*requester;	/* the portal user */
+	const char		*email;		/* NULL: none */
+	const struct strlist	*groups;
+	const char		*notes;
+	const char		*state;	/* pending approved rejected withdrawn */
+	const char		*reason;	/* of a rejection, or NULL */
+	const char		*note;		/* of an approval, or NULL */
+	const char		*decided_by;	/* NULL while pending */
+	long long		 created_ms, decided_ms;	/* 0: not yet */
+};
+
+/*
+ * A new pending request of requester for groups (checked), its
+ * notifications and mails (notice.h) and its audit row in one
+ * transaction; fn is called with the row made.
+ */
+enum store_rc	 store_access_create(struct store *, const struct actor *,
+		    const char *requester, const char *email,
+		    const struct strlist *groups, const char *notes,
+		    void (*fn)(void *, const struct access_row *), void *arg);
+
+/*
+ * Moves request id from pending to state ("approved", "rejected": by
+ * decider, never the requester: ST_FORBIDDEN; "withdrawn": by its
+ * requester only, else ST_NOT_FOUND), with text the reason (rejected) or
+ * note (approved), its notices and audit row in one transaction.
+ * ST_NOT_FOUND: no such request; ST_CONFLICT: it is decided already.
+ */
+enum store_rc	 store_access_decide(struct store *, const struct actor *,
+		    long long id, const char *state, const char *decider,
+		    const char *text,
+		    void (*fn)(void *, const struct access_row *), void *arg);
+
+/*
+ * Requests, newest first (at most 1000): requester's when it is not
+ * NULL, else all, of state unless it is "".
+ */
+enum store_rc	 store_access_list(struct store *, const char *requester,
+		    const char *state,
+		    void (*fn)(void *, const struct access_row *), void *arg);
+
+/*
+ * A new credential for owner's consumer user, made with owner's approved
+ * groups (those allowed() keeps; NULL: all): the consumer is created if
+ * there is none, owned by owner, and its groups set to those.
+ * ST_CONFLICT: user is another's (or an operator's); ST_NOT_FOUND: owner
+ * has no approved group.  out gets key and secret, groups the groups.
+ */
+enum store_rc	 store_portal_generate(struct store *, const struct actor *,
+		    const char *owner, const char *user, size_t ulen,
+		    const char *notes,
+		    int (*allowed)(void *, const char *, size_t), void *arg,
+		    struct credential *out, struct strlist *groups);
+
+/* One credential of an owner's consumers. */
+struct owned_row {
+	const char	*username, *key, *notes;	/* notes: NULL */
+	long long	 created_ms;
+	int		 revoked;
+};
+
+enum store_rc	 store_portal_credentials(struct store *, const char *owner,
+		    void (*fn)(void *, const struct owned_row *), void *arg);
+/* Revokes key when a consumer of owner holds it; its username in user. */
+enum store_rc	 store_portal_revoke(struct store *, const struct actor *,
+		    const char *owner, const char *key, size_t klen,
+		    char user[STORE_KEY_MAX + 1]);
+
+/* One notification of a portal user. */
+struct notification_row {
+	long long	 id, at_ms;
+	const char	*text;
+	int		 read;
+};
+
+/* The newest 100 of recipient's notifications, and how many are unread. */
+enum store_rc	 store_notifications(struct store *, const char *recipient,
+		    void (*fn)(void *, const struct notification_row *),
+		    void *arg, long long *unread);
+/* Marks recipient's notifications ids read; how many are left unread. */
+enum store_rc	 store_notifications_read(struct store *,
+		    const char *recipient, const long long *ids, size_t n,
+		    long long *unread);
+
+/* One mail of the outbox, claimed for the sender. */
+struct mail_row {
+	long long	 id;
+	const char	*rcpt, *subject, *body, *message_id;
+	int		 attempts;
+};
+
+/*
+ * Claims the mails due at now_ms (at most 20) for lease_ms, in a
+ * transaction of its own, and calls fn for each.  A claimed mail is
+ * not given to another sender until the lease runs out.
+ */
+enum store_rc	 store_outbox_claim(struct store *, long long now_ms,
+		    long long lease_ms,
+		    void (*fn)(void *, const struct mail_row *), void *arg);
+/* A claimed mail went (error NULL), or is tried again at next_ms. */
+enum store_rc	 store_outbox_done(struct store *, long long id,
+		    long long now_ms, const char *error, long long next_ms);
 
 #endif

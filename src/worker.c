@@ -44,6 +44,10 @@ enum param {
 	P_CONTENT_TYPE,
 	P_HOST,
 	P_REMOTE_ADDR,
+	P_ORIGIN,
+	P_FETCH_SITE,
+	P_PORTAL_USER,
+	P_PORTAL_EMAIL,
 	P__MAX
 };
 
@@ -63,6 +67,10 @@ static const struct {
 	[P_CONTENT_TYPE] = P("CONTENT_TYPE"),
 	[P_HOST] = P("HTTP_HOST"),
 	[P_REMOTE_ADDR] = P("REMOTE_ADDR"),
+	[P_ORIGIN] = P("HTTP_ORIGIN"),
+	[P_FETCH_SITE] = P("HTTP_SEC_FETCH_SITE"),
+	[P_PORTAL_USER] = P("ADMINUTIL_PORTAL_USER"),
+	[P_PORTAL_EMAIL] = P("ADMINUTIL_PORTAL_EMAIL"),
 #undef P
 };
 
@@ -113,7 +121,11 @@ request_params(FCGX_Request *fr, struct request *r)
 	    dup_param(v[P_ALLOW_GROUPS], &r->allow_groups) == -1 ||
 	    dup_param(v[P_CONTENT_TYPE], &r->content_type) == -1 ||
 	    dup_param(v[P_HOST], &r->host) == -1 ||
-	    dup_param(v[P_REMOTE_ADDR], &r->remote_addr) == -1)
+	    dup_param(v[P_REMOTE_ADDR], &r->remote_addr) == -1 ||
+	    dup_param(v[P_ORIGIN], &r->origin) == -1 ||
+	    dup_param(v[P_FETCH_SITE], &r->fetch_site) == -1 ||
+	    dup_param(v[P_PORTAL_USER], &r->portal_user) == -1 ||
+	    dup_param(v[P_PORTAL_EMAIL], &r->portal_email) == -1)
 		return -1;
 	return 0;
 }
