@@ -56,3 +56,8 @@ CREATE TABLE outbox (
     PRIMARY KEY (id),
     KEY outbox_due (sent_at, next_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- A portal user is the actor of its own changes.
+ALTER TABLE audit_log
+    MODIFY actor_kind ENUM('consumer', 'local', 'anonymous', 'portal')
+    NOT NULL;

@@ -38,6 +38,21 @@ static const struct rfield r_rotate[] = {
 	{ "token", RF_STR }, { "grace_until", RF_NUM }, { NULL, RF_STR } };
 static const struct rfield r_audit[] = {
 	{ "count", RF_NUM }, { "entries", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_pgroups[] = {
+	{ "groups", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_preq[] = {
+	{ "request", RF_STR }, { NULL, RF_STR } };
+static const struct rfield r_preqs[] = {
+	{ "requests", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_pgen[] = {
+	{ "username", RF_STR }, { "key", RF_STR }, { "secret", RF_STR },
+	{ "groups", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_pcreds[] = {
+	{ "credentials", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_pnotes[] = {
+	{ "unread", RF_NUM }, { "notifications", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_punread[] = {
+	{ "unread", RF_NUM }, { NULL, RF_STR } };
 static const struct rfield r_none[] = { { NULL, RF_STR } };
 static const struct rfield r_auth[] = {
 	{ "username", RF_STR }, { "groups", RF_ARRAY }, { NULL, RF_STR } };
@@ -69,6 +84,33 @@ static const struct route routes[] = {
 	    "credential.rotate", r_rotate, BODY_NONE, ACCESS_WRITE),
 	ADMIN(POST, "/v1/audit/list", audit_list, "audit.list", r_audit,
 	    BODY_NONE, ACCESS_READ),
+	ADMIN(POST, "/v1/portal/groups", portal_groups, "portal.groups",
+	    r_pgroups, BODY_NONE, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/access/request", portal_access_request,
+	    "portal.access.request", r_preq, BODY_REQUEST, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/access/list", portal_access_list,
+	    "portal.access.list", r_preqs, BODY_NONE, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/access/{}/withdraw", portal_access_withdraw,
+	    "portal.access.withdraw", r_preq, BODY_NONE, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/credential/generate",
+	    portal_credential_generate, "portal.credential.generate", r_pgen,
+	    BODY_REQUEST, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/credential/list", portal_credential_list,
+	    "portal.credential.list", r_pcreds, BODY_NONE, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/credential/{}/revoke",
+	    portal_credential_revoke, "portal.credential.revoke", r_credrevoke,
+	    BODY_NONE, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/notification/list", portal_notification_list,
+	    "portal.notification.list", r_pnotes, BODY_NONE, ACCESS_PORTAL),
+	ADMIN(POST, "/v1/portal/notification/read", portal_notification_read,
+	    "portal.notification.read", r_punread, BODY_REQUEST,
+	    ACCESS_PORTAL),
+	ADMIN(POST, "/v1/access/list", access_list, "access.list", r_preqs,
+	    BODY_NONE, ACCESS_APPROVE_READ),
+	ADMIN(POST, "/v1/access/{}/approve", access_approve, "access.approve",
+	    r_preq, BODY_NONE, ACCESS_APPROVE),
+	ADMIN(POST, "/v1/access/{}/reject", access_reject, "access.reject",
+	    r_preq, BODY_REQUEST, ACCESS_APPROVE),
 	ADMIN(POST, "/v1/token/introspect", token_introspect,
 	    "token.introspect", r_none, BODY_FORM, ACCESS_INTROSPECT),
 	{ METHOD_GET, "/health", health_check, "ekstep.am.adminutil.health",
@@ -267,7 +309,8 @@ reply_page(struct response *res, const struct route *rt, struct request *r,
 void
 app_actor(const struct route *rt, struct request *r, struct actor *act)
 {
-	act->kind = r->actor != NULL ? "consumer" : "anonymous";
+	act->kind = r->portal_user != NULL ? "portal" : r->actor != NULL ?
+	    "consumer" : "anonymous";
 	act->consumer = r->actor;
 	act->key = r->actor_key;
 	act->remote_addr = r->remote_addr;
@@ -345,10 +388,30 @@ media_is(const char *ct, const char *want)
 }
 
 /*
- * The admin plane's defences against the browser of an operator: a
- * Host that is not an admin host (DNS rebinding) is a 421; a body of
- * another media type than the route's (a cross-site form or text/plain)
- * a 415; answers are never stored by a cache.  1 if r may go on.
+ * 1 if origin (an Origin header) is the origin of Host h: the page that
+ * posts is one of the server's own, whatever its scheme.
+ */
+static int
+same_origin(const char *origin, const char *h)
+{
+	const char	*p;
+
+	if (strncasecmp(origin, "https://", 8) == 0)
+		p = origin + 8;
+	else if (strncasecmp(origin, "http://", 7) == 0)
+		p = origin + 7;
+	else
+		return 0;		/* "null", or another scheme */
+	return h != NULL && strcasecmp(p, h) == 0;
+}
+
+/*
+ * The admin plane's and the portal's defences against the browser of a
+ * user: a Host that is not one of the server's (admin_hosts, or
+ * portal_hosts through the portal: DNS rebinding) is a 421; a page of
+ * another site (Origin, Sec-Fetch-Site) a 403; a body of another media
+ * type than the route's (a cross-site form or text/plain) a 415;
+ * answers are never stored by a cache.  1 if r may go on.
  */
 static int
 admin_safe(struct app *a, const struct route *rt, struct request *r,
@@ -356,11 +419,21 @@ admin_safe(struct app *a, const struct route *rt, struct request *r,
 {
 	const char	*want = rt->body == BODY_FORM ?
 	    "application/x-www-form-urlencoded" : "application/json";
+	int		 portal = r->portal_user != NULL;
 
 	response_header(res, "Cache-Control", "no-store");
-	if (!host_listed(a->cfg->admin_hosts, r->host)) {
-		reply_err(res, rt, r, ERR_MISDIRECTED,
-		    "THE HOST OF THE REQUEST IS NOT ONE OF admin_hosts");
+	if (!host_listed(portal ? a->cfg->portal_hosts : a->cfg->admin_hosts,
+	    r->host)) {
+		reply_err(res, rt, r, ERR_MISDIRECTED, "THE HOST OF THE "
+		    "REQUEST IS NOT ONE OF %s", portal ? "portal_hosts" :
+		    "admin_hosts");
+		return 0;
+	}
+	if ((r->origin != NULL && !same_origin(r->origin, r->host)) ||
+	    (r->fetch_site != NULL && strcmp(r->fetch_site, "cross-site") ==
+	    0)) {
+		reply_err(res, rt, r, ERR_FORBIDDEN, "A PAGE OF ANOTHER SITE "
+		    "MAY NOT CALL THIS");
 		return 0;
 	}
 	/* No body and no type (curl -X POST): nothing a browser sends. */
@@ -375,11 +448,58 @@ admin_safe(struct app *a, const struct route *rt, struct request *r,
 	return 1;
 }
 
+/* Logs a refused call (never its token). */
+static void
+log_refused(const struct route *rt, struct request *r, int status,
+    const char *why)
+{
+	char	 addr[64];
+
+	log_info("admin call refused: route=%s remote_addr=%s status=%d "
+	    "reason=\"%s\" resmsgid=%s", rt->id, r->remote_addr == NULL ? "-" :
+	    log_escape(addr, sizeof(addr), r->remote_addr,
+	    strlen(r->remote_addr)), status, why, request_resmsgid(r));
+}
+
 /*
- * The caller of an admin route, when admin_auth = jwt: a bearer token
- * verified as the gateway verifies one, of a consumer in the route's
- * groups; it becomes the actor of the change.  A refusal is logged
- * (never the token).  1 if r may go on.
+ * The caller through the portal: the person the web server signed in,
+ * on the portal's routes only, an approver on the approvers'.  It
+ * becomes the actor.  1 if r may go on.
+ */
+static int
+portal_caller(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	const char	*u = r->portal_user, *why = NULL;
+	int		 status = 403;
+
+	if (rt->access != ACCESS_PORTAL && rt->access != ACCESS_APPROVE &&
+	    rt->access != ACCESS_APPROVE_READ)
+		why = "the admin plane is not reached through the portal";
+	else if (validate_username_str(u, strlen(u)) != NULL) {
+		why = "the portal user is not a valid name";
+		status = 401;
+	} else if (rt->access != ACCESS_PORTAL &&
+	    !words_have(a->cfg->portal_approvers, u, strlen(u)))
+		why = "only an approver may do this";
+	if (why == NULL) {
+		if ((r->actor = strdup(u)) != NULL)
+			return 1;
+		reply_store_err(res, rt, r, ST_ERR, "SIGN IN");
+		return 0;
+	}
+	log_refused(rt, r, status, why);
+	reply_err(res, rt, r, status == 401 ? ERR_UNAUTHORIZED : ERR_FORBIDDEN,
+	    "%s", why);
+	return 0;
+}
+
+/*
+ * The caller of an admin route: through the portal (portal_caller), or,
+ * when admin_auth = jwt, a bearer token verified as the gateway
+ * verifies one, of a consumer in the route's groups; it becomes the
+ * actor of the change.  A refusal is logged (never the token).  1 if r
+ * may go on.
  */
 static int
 admin_caller(struct app *a, const struct route *rt, struct request *r,
@@ -387,11 +507,19 @@ admin_caller(struct app *a, const struct route *rt, struct request *r,
 {
 	const struct config	*cfg = a->cfg;
 	struct auth_result	 v;
-	char			 groups[2 * CONFIG_STR_MAX + 2], addr[64];
+	char			 groups[2 * CONFIG_STR_MAX + 2];
 
+	if (r->portal_user != NULL)
+		return portal_caller(a, rt, r, res);
+	if (rt->access == ACCESS_PORTAL) {
+		log_refused(rt, r, 401, "not signed in through the portal");
+		reply_err(res, rt, r, ERR_UNAUTHORIZED, "SIGN IN THROUGH THE "
+		    "PORTAL");
+		return 0;
+	}
 	if (strcmp(cfg->admin_auth, "none") == 0)
 		return 1;
-	if (rt->access == ACCESS_READ)
+	if (rt->access == ACCESS_READ || rt->access == ACCESS_APPROVE_READ)
 		snprintf(groups, sizeof(groups), "%s,%s", cfg->admin_groups,
 		    cfg->admin_read_groups);
 	else if (rt->access == ACCESS_INTROSPECT &&
@@ -408,12 +536,8 @@ admin_caller(struct app *a, const struct route *rt, struct request *r,
 		v.verdict = AUTH_ERROR;
 	}
 	if (v.verdict == AUTH_UNAUTHORIZED || v.verdict == AUTH_FORBIDDEN)
-		log_info("admin call refused: route=%s remote_addr=%s "
-		    "status=%d reason=\"%s\" resmsgid=%s", rt->id,
-		    r->remote_addr == NULL ? "-" : log_escape(addr,
-		    sizeof(addr), r->remote_addr, strlen(r->remote_addr)),
-		    v.verdict == AUTH_FORBIDDEN ? 403 : 401, v.why,
-		    request_resmsgid(r));
+		log_refused(rt, r, v.verdict == AUTH_FORBIDDEN ? 403 : 401,
+		    v.why);
 	reply_refused(res, rt, r, &v, "AUTHENTICATE THE CALLER");
 	return 0;
 }
@@ -453,6 +577,11 @@ app_handle(struct app *a, struct request *r, struct response *res)
 			    same->method == METHOD_GET ? "GET" : "POST");
 		reply_err(res, rt, r, e, "%s", msg);
 		return;
+	}
+	/* The web server's portal user, when it signed one in. */
+	if (r->portal_user != NULL && r->portal_user[0] == '\0') {
+		free(r->portal_user);
+		r->portal_user = NULL;
 	}
 	if (rt->family == ROUTES_ADMIN && (!admin_safe(a, rt, r, res) ||
 	    !admin_caller(a, rt, r, res)))

@@ -107,6 +107,30 @@ void	credential_rotate(struct app *, const struct route *,
 	    struct request *, struct response *);
 void	audit_list(struct app *, const struct route *, struct request *,
 	    struct response *);
+void	portal_groups(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	portal_access_request(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_access_list(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_access_withdraw(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_credential_generate(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_credential_list(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_credential_revoke(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_notification_list(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_notification_read(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	access_list(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	access_approve(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	access_reject(struct app *, const struct route *, struct request *,
+	    struct response *);
 void	health_check(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	gateway_auth(struct app *, const struct route *, struct request *,

@@ -25,6 +25,7 @@ enum err {
 	ERR_MEDIA_TYPE,		/* 415 BAD_REQUEST: not the route's type */
 	ERR_MISDIRECTED,	/* 421 BAD_REQUEST: Host not an admin host */
 	ERR_LAST_ADMIN,		/* 409 LAST_ADMIN: it would lock admins out */
+	ERR_DECIDED,		/* 409 REQUEST_DECIDED: not decided twice */
 	ERR__MAX
 };
 

@@ -29,7 +29,10 @@ enum route_access {
 	ACCESS_OPEN,		/* anyone: the gateway's and health routes */
 	ACCESS_READ,		/* admin_groups or admin_read_groups */
 	ACCESS_WRITE,		/* admin_groups */
-	ACCESS_INTROSPECT	/* introspect_groups */
+	ACCESS_INTROSPECT,	/* introspect_groups */
+	ACCESS_PORTAL,		/* a portal user the web server signed in */
+	ACCESS_APPROVE,		/* one of portal_approvers, or as WRITE */
+	ACCESS_APPROVE_READ	/* one of portal_approvers, or as READ */
 };
 
 struct route {

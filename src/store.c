@@ -1873,6 +1873,15 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 
 	strlist_free(x->groups);
 	x->bad = 0;
+	/* Another's name first: what it may not have is none of ours. */
+	a[0] = DB_STR(x->user, x->ulen);
+	if ((rc = db_exec(s->db, Q_OWNER_LOCK, a, 1, row_owner, &o, NULL)) !=
+	    DB_OK)
+		return rc;
+	if (o.id >= 0 && strcmp(o.owner, x->owner) != 0) {
+		*out = ST_CONFLICT;	/* another's, or an operator's */
+		return DB_OK;
+	}
 	a[0] = DB_CSTR(x->owner);
 	if ((rc = db_exec(s->db, Q_ACCESS_APPROVED, a, 1, row_approved, x,
 	    NULL)) != DB_OK)
@@ -1882,9 +1891,6 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 		return DB_OK;
 	}
 	a[0] = DB_STR(x->user, x->ulen);
-	if ((rc = db_exec(s->db, Q_OWNER_LOCK, a, 1, row_owner, &o, NULL)) !=
-	    DB_OK)
-		return rc;
 	if (o.id < 0) {
 		/* A name raced in by another is a duplicate: tried again. */
 		a[1] = DB_CSTR(x->owner);
@@ -1893,9 +1899,6 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 			return rc;
 		o.id = (long long)db_insert_id(s->db);
 		made = 1;
-	} else if (strcmp(o.owner, x->owner) != 0) {
-		*out = ST_CONFLICT;	/* another's, or an operator's */
-		return DB_OK;
 	}
 	a[0] = DB_INT(o.id);
 	if ((rc = db_exec(s->db, Q_GROUP_DELETE_ALL, a, 1, NULL, NULL,

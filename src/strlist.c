@@ -53,6 +53,21 @@ strlist_free(struct strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+int
+words_have(const char *list, const char *s, size_t len)
+{
+	const char	*p = list, *e;
+
+	for (; *p != '\0'; p = e) {
+		p += strspn(p, ", \t");
+		e = p + strcspn(p, ", \t");
+		if ((size_t)(e - p) == len && len > 0 &&
+		    memcmp(p, s, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 json_object *
 strlist_json(const struct strlist *l)
 {

@@ -20,6 +20,11 @@ int	strlist_add(struct strlist *, const char *s, size_t len);
 /* 1 if s is in the list. */
 int	strlist_has(const struct strlist *, const char *s, size_t len);
 void	strlist_free(struct strlist *);
+/*
+ * 1 if s (len bytes) is a word of list, a configuration's list of names
+ * split by commas or blanks.
+ */
+int	words_have(const char *list, const char *s, size_t len);
 /* A new JSON array of the list's strings; NULL on no memory. */
 json_object *strlist_json(const struct strlist *);
 

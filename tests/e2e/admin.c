@@ -16,8 +16,6 @@
 #include <CUnit/Basic.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "e2e.h"
 
@@ -291,32 +289,6 @@ first_key(const char *user, const char *auth, char *key, size_t sz)
 		    0), "key")));
 	resp_free(&r);
 	return ok ? 0 : -1;
-}
-
-/*
- * "Authorization: Bearer <HS256 token {iss: key, iat: now}>" signed
- * with secret, in a new string; NULL.
- */
-static char *
-hs256_bearer(const char *key, const char *secret)
-{
-	char		 h[64], p[NAMESZ * 2], claims[NAMESZ + 64], in[NAMESZ * 3];
-	char		 sig[128], *out;
-	unsigned char	 mac[EVP_MAX_MD_SIZE];
-	unsigned int	 len = 0;
-	static const char hdr[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
-
-	snprintf(claims, sizeof(claims), "{\"iss\":\"%s\",\"iat\":%lld}", key,
-	    now_ms() / 1000);
-	b64url(h, (const unsigned char *)hdr, strlen(hdr));
-	b64url(p, (const unsigned char *)claims, strlen(claims));
-	snprintf(in, sizeof(in), "%s.%s", h, p);
-	if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)in, strlen(in), mac, &len) == NULL)
-		return NULL;
-	b64url(sig, mac, len);
-	return asprintf(&out, "Authorization: Bearer %s.%s", in, sig) == -1 ?
-	    NULL : out;
 }
 
 /* One of two admins deleting the other at once. */

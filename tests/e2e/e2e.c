@@ -15,6 +15,8 @@
  *   E2E_WEB		the web server: nginx or lighttpd
  *   E2E_ADMIN_TOKEN	a file holding a token of the admin the tests act as
  *   E2E_ADMIN_CREDS	a file of its username= and key= (and secret=) lines
+ *   E2E_PORTAL_URL	the web server's portal (nginx only; portal.c)
+ *   E2E_PORTAL_PASSWORDS its people: "user password" lines
  *   E2E_SUITE		"full", everything (its last test stops the
  *			instance), or "smoke", a sample
  *   E2E_ONLY		optional: only the tests whose name has this text
@@ -59,7 +61,7 @@
 
 /* The environment (see above). */
 const char	*url, *down_url, *conf_path, *db_sock, *db_name;
-const char	*gw_url, *web;
+const char	*gw_url, *web, *portal_url, *portal_passwords;
 const char		*bin;		/* E2E_BIN: the adminutil under test */
 unsigned	 suite;
 pid_t		 master;
@@ -336,6 +338,32 @@ b64url(char *out, const unsigned char *in, size_t n)
 			*p = '-';
 		else if (*p == '/')
 			*p = '_';
+}
+
+/*
+ * "Authorization: Bearer <HS256 token {iss: key, iat: now}>" signed
+ * with secret, in a new string; NULL.
+ */
+char *
+hs256_bearer(const char *key, const char *secret)
+{
+	char		 h[64], p[NAMESZ * 2], claims[NAMESZ + 64], in[NAMESZ * 3];
+	char		 sig[128], *out;
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 len = 0;
+	static const char hdr[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+
+	snprintf(claims, sizeof(claims), "{\"iss\":\"%s\",\"iat\":%lld}", key,
+	    now_ms() / 1000);
+	b64url(h, (const unsigned char *)hdr, strlen(hdr));
+	b64url(p, (const unsigned char *)claims, strlen(claims));
+	snprintf(in, sizeof(in), "%s.%s", h, p);
+	if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
+	    (const unsigned char *)in, strlen(in), mac, &len) == NULL)
+		return NULL;
+	b64url(sig, mac, len);
+	return asprintf(&out, "Authorization: Bearer %s.%s", in, sig) == -1 ?
+	    NULL : out;
 }
 
 /* The JSON in a base64url part of a token, or NULL. */
@@ -2739,6 +2767,10 @@ main(void)
 		return EXIT_HARD;
 	if ((gw_url = getenv("E2E_GW_URL")) != NULL && *gw_url == '\0')
 		gw_url = NULL;
+	if ((portal_url = getenv("E2E_PORTAL_URL")) != NULL &&
+	    *portal_url == '\0')
+		portal_url = NULL;
+	portal_passwords = getenv("E2E_PORTAL_PASSWORDS");
 	web = getenv("E2E_WEB") != NULL ? getenv("E2E_WEB") : "";
 	which = need("E2E_SUITE");
 	if (strcmp(which, "full") == 0)
@@ -2771,6 +2803,9 @@ main(void)
 			return EXIT_HARD;
 	for (i = 0; i < admin_ntests; i++)
 		if (add_test(s, &admin_tests[i]) == -1)
+			return EXIT_HARD;
+	for (i = 0; i < portal_ntests; i++)
+		if (add_test(s, &portal_tests[i]) == -1)
 			return EXIT_HARD;
 	if (add_test(s, &tests[n - 1]) == -1)
 		return EXIT_HARD;

@@ -34,6 +34,8 @@
 /* The environment (see e2e.c). */
 extern const char	*url, *down_url, *conf_path, *db_sock, *db_name;
 extern const char	*gw_url;	/* E2E_GW_URL, or NULL */
+extern const char	*portal_url;	/* E2E_PORTAL_URL, or NULL */
+extern const char	*portal_passwords; /* E2E_PORTAL_PASSWORDS */
 extern const char	*bin;		/* E2E_BIN: the adminutil under test */
 extern const char	*web;		/* E2E_WEB: "nginx", "lighttpd" */
 extern unsigned		 suite;		/* FULL or SMOKE */
@@ -59,6 +61,8 @@ extern const struct e2e_test	 gateway_tests[];
 extern const size_t		 gateway_ntests;
 extern const struct e2e_test	 admin_tests[];
 extern const size_t		 admin_ntests;
+extern const struct e2e_test	 portal_tests[];
+extern const size_t		 portal_ntests;
 
 /* The routes: path (user, then key), method, id, result on failure. */
 enum rt {
@@ -118,6 +122,11 @@ int		 check_strings(const char *, const char *, json_object *,
 		    const char *const *);
 /* base64url without padding of n bytes; out holds (n + 2) / 3 * 4 + 1. */
 void		 b64url(char *, const unsigned char *, size_t);
+/*
+ * "Authorization: Bearer <HS256 token {iss: key, iat: now}>" signed
+ * with secret, in a new string; NULL.
+ */
+char		*hs256_bearer(const char *, const char *);
 /* The JSON in a base64url part of a token, or NULL. */
 json_object	*b64url_json(const char *, size_t);
 

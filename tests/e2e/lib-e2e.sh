@@ -109,6 +109,9 @@ acl_file = $top_srcdir/conf/acl/sunbird.acl
 cache_ttl = 2
 seal_key_file = $E2E_TMP/seal.key
 admin_read_groups = adminutilReader
+portal_approvers = approver
+notify_approvers = approvals@example.test
+mail_dir = $E2E_TMP/mail
 EOF
 }
 
@@ -206,20 +209,39 @@ e2e_run() {
 	E2E_DB_SOCK=$MARIADB_SOCK E2E_DB_NAME=$E2E_DB \
 	E2E_CONF=$E2E_TMP/au.conf E2E_GW_URL=${E2E_GW_URL:-} \
 	E2E_ADMIN_TOKEN=$E2E_TMP/admin.token \
+	E2E_PORTAL_URL=${E2E_PORTAL_URL:-} \
+	E2E_PORTAL_PASSWORDS=$E2E_TMP/portal.passwords \
 	E2E_ADMIN_CREDS=$E2E_TMP/admin.creds \
 	E2E_WEB=$E2E_WEB E2E_BIN=$E2E_BIN E2E_SUITE=$1 "$E2E_PROG"
 }
 
 # e2e_nginx_edit SOCKET PORT: conf/nginx.conf's text on stdin pointed at
-# SOCKET (and its gateway pool at SOCKET's -auth.sock) and PORT (and the gateway and its demo API at E2E_GW_PORT and
-# E2E_DEMO_PORT).
+# SOCKET (and its gateway pool at SOCKET's -auth.sock) and PORT; the
+# gateway and its demo API at E2E_GW_PORT and E2E_DEMO_PORT, the portal
+# at E2E_PORTAL_PORT with the pages of portal/ and its users' file.
 e2e_nginx_edit() {
 	sed -e "s|server unix:/run/adminutil/auth\.sock;|server unix:${1%.sock}-auth.sock;|" \
 	    -e "s|server unix:/run/adminutil/adminutil\.sock;|server unix:$1;|" \
 	    -e "s|listen 127\.0\.0\.1:4000;|listen 127.0.0.1:$2;|" \
 	    -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$E2E_GW_PORT;|" \
 	    -e "s|listen 127\.0\.0\.1:8081;|listen 127.0.0.1:$E2E_DEMO_PORT;|" \
-	    -e "s|server 127\.0\.0\.1:8081;|server 127.0.0.1:$E2E_DEMO_PORT;|"
+	    -e "s|server 127\.0\.0\.1:8081;|server 127.0.0.1:$E2E_DEMO_PORT;|" \
+	    -e "s|listen 127\.0\.0\.1:4080;|listen 127.0.0.1:$E2E_PORTAL_PORT;|" \
+	    -e "s|root /usr/local/share/adminutil/portal;|root $top_srcdir/portal;|" \
+	    -e "s|auth_basic_user_file /etc/adminutil/portal.htpasswd;|auth_basic_user_file $E2E_TMP/portal.htpasswd;|"
+}
+
+# e2e_portal_users: the portal's people, "user password" lines in
+# portal.passwords (0600) and their hashes in portal.htpasswd.
+e2e_portal_users() {
+	: >"$E2E_TMP/portal.passwords" && chmod 600 "$E2E_TMP/portal.passwords" &&
+	: >"$E2E_TMP/portal.htpasswd" || return 1
+	for _u in developer approver developer2; do
+		_p=$(openssl rand -hex 12) &&
+		echo "$_u $_p" >>"$E2E_TMP/portal.passwords" &&
+		echo "$_u:$(openssl passwd -6 "$_p")" \
+		    >>"$E2E_TMP/portal.htpasswd" || return 1
+	done
 }
 
 # e2e_nginx_conf PORT DOWN_PORT: conf/nginx.conf with our socket and PORT,
@@ -231,8 +253,11 @@ e2e_nginx_conf() {
 	_src=$top_srcdir/conf/nginx.conf
 	_out=$E2E_TMP/nginx/nginx.conf
 	[ "$(tail -n 1 "$_src")" = "}" ] || return 1
-	E2E_GW_PORT=$(free_port) && E2E_DEMO_PORT=$(free_port) || return 1
+	E2E_GW_PORT=$(free_port) && E2E_DEMO_PORT=$(free_port) &&
+	    E2E_PORTAL_PORT=$(free_port) || return 1
 	E2E_GW_URL=http://127.0.0.1:$E2E_GW_PORT
+	E2E_PORTAL_URL=http://127.0.0.1:$E2E_PORTAL_PORT
+	e2e_portal_users || return 1
 	{
 		[ "$(id -u)" -ne 0 ] || echo "user root root;"
 		sed '$d' "$_src" | e2e_nginx_edit "$E2E_TMP/au.sock" "$1"
@@ -251,7 +276,9 @@ e2e_nginx_conf() {
 	    "server unix:$E2E_TMP/down.sock;" "listen 127.0.0.1:$1;" \
 	    "listen 127.0.0.1:$2;" "fastcgi_pass adminutil_down;" \
 	    "listen 127.0.0.1:$E2E_GW_PORT;" "listen 127.0.0.1:$E2E_DEMO_PORT;" \
-	    "server 127.0.0.1:$E2E_DEMO_PORT;"; do
+	    "server 127.0.0.1:$E2E_DEMO_PORT;" \
+	    "listen 127.0.0.1:$E2E_PORTAL_PORT;" \
+	    "auth_basic_user_file $E2E_TMP/portal.htpasswd;"; do
 		grep -qF "$_want" "$_out" || {
 			echo "e2e: conf/nginx.conf changed: no \"$_want\"" >&2
 			return 1

@@ -286,6 +286,7 @@ test_err_table(void)
 		{ ERR_MEDIA_TYPE,	  "BAD_REQUEST",	     415 },
 		{ ERR_MISDIRECTED,	  "BAD_REQUEST",	     421 },
 		{ ERR_LAST_ADMIN,	  "LAST_ADMIN",		     409 },
+		{ ERR_DECIDED,		  "REQUEST_DECIDED",	     409 },
 	};
 	json_object	*env;
 	char		 what[32];

@@ -1,0 +1,508 @@
+/*
+ * End-to-end tests of self-service access through the portal's nginx
+ * server (auth_basic): request, approve or reject, withdraw, notify,
+ * generate, and who may reach what.  nginx only: lighttpd serves no
+ * portal.
+ */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <CUnit/Basic.h>
+#include <curl/curl.h>
+#include <json-c/json.h>
+
+#include "e2e.h"
+
+#define API	 "/content/v1/flag/accept"	/* contentAdmin */
+
+/* The password of portal user u (E2E_PORTAL_PASSWORDS) into out. */
+static int
+password_of(const char *u, char *out, size_t sz)
+{
+	char	 line[512];
+	FILE	*f;
+	size_t	 n = strlen(u);
+	int	 found = 0;
+
+	if (portal_passwords == NULL || (f = fopen(portal_passwords, "r")) ==
+	    NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, u, n) == 0 && line[n] == ' ') {
+			snprintf(out, sz, "%s", line + n + 1);
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+/*
+ * POSTs body to path of base as portal user u (NULL: nobody signed in)
+ * with the header lines hdrs (NULL-ended, may be NULL).
+ */
+static void
+as_user(struct resp *r, const char *base, const char *u, const char *path,
+    const char *body, const char *const *hdrs)
+{
+	struct xfer	 x;
+	char		 pw[128], up[256] = "";
+	size_t		 i;
+	int		 typed = 0;
+
+	if (xfer_init(&x, r, base, "POST", path, body, strlen(body)) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	curl_slist_free_all(x.hdrs);
+	x.hdrs = curl_slist_append(NULL, "Expect:");
+	for (i = 0; hdrs != NULL && hdrs[i] != NULL; i++) {
+		x.hdrs = curl_slist_append(x.hdrs, hdrs[i]);
+		typed |= strncasecmp(hdrs[i], "Content-Type:", 13) == 0;
+	}
+	if (!typed)
+		x.hdrs = curl_slist_append(x.hdrs,
+		    "Content-Type: application/json");
+	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
+	curl_easy_setopt(x.h, CURLOPT_PATH_AS_IS, 1L);
+	if (u != NULL && password_of(u, pw, sizeof(pw)) == 0) {
+		snprintf(up, sizeof(up), "%s:%s", u, pw);
+		curl_easy_setopt(x.h, CURLOPT_USERPWD, up);
+		explicit_bzero(pw, sizeof(pw));
+	}
+	xfer_done(&x, curl_easy_perform(x.h));
+	explicit_bzero(up, sizeof(up));
+	CHECK(r->error == NULL, "POST %s: %s", path, str(r->error));
+}
+
+/* As u on the portal: the envelope of request (NULL: none). */
+static void
+portal(struct resp *r, const char *u, const char *path, const char *request)
+{
+	char	*body = envelope("", request);
+
+	as_user(r, portal_url, u, path, body != NULL ? body : "", NULL);
+	free(body);
+}
+
+/* The answer is the route's success; its result, or NULL. */
+static json_object *
+ok(const char *what, const struct resp *r, const char *id)
+{
+	CHECK(r->status == 200 && streq(jstr(r->json, "params.status"),
+	    "successful") && streq(jstr(r->json, "id"), id), "%s: HTTP %ld "
+	    "%s %s (%s)", what, r->status, str(jstr(r->json, "id")),
+	    str(jstr(r->json, "params.err")), str(jstr(r->json,
+	    "params.errmsg")));
+	return r->status == 200 ? jget(r->json, "result") : NULL;
+}
+
+/* The answer is HTTP status with err (NULL: any envelope or none). */
+static void
+refused(const char *what, const struct resp *r, long status, const char *err)
+{
+	CHECK(r->status == status && (err == NULL || streq(jstr(r->json,
+	    "params.err"), err)), "%s: HTTP %ld %s, want %ld %s", what,
+	    r->status, str(jstr(r->json, "params.err")), status, str(err));
+}
+
+static int
+ready(void)
+{
+	return CHECK(portal_url != NULL && portal_passwords != NULL,
+	    "E2E_PORTAL_URL or E2E_PORTAL_PASSWORDS is not set: the web "
+	    "server has no portal") ? 0 : -1;
+}
+
+/* A new request of u for groups (a JSON array); its id, or -1. */
+static long long
+request_access(const char *u, const char *groups, const char *notes)
+{
+	struct resp	 r;
+	json_object	*res, *notes_json;
+	char		 req[2048];
+	long long	 id = -1;
+
+	notes_json = json_object_new_string(notes);
+	snprintf(req, sizeof(req), "{\"groups\":%s,\"notes\":%s,"
+	    "\"email\":\"%s@example.test\"}", groups,
+	    json_object_to_json_string(notes_json), u);
+	json_object_put(notes_json);
+	portal(&r, u, "/v1/portal/access/request", req);
+	if ((res = ok("access request", &r, ID("portal.access.request"))) !=
+	    NULL) {
+		CHECK(streq(jstr(res, "request.state"), "pending"),
+		    "a new request is %s", str(jstr(res, "request.state")));
+		id = json_object_get_int64(jget(res, "request.id"));
+	}
+	resp_free(&r);
+	return id;
+}
+
+/* Decides request id as u: "approve" or "reject" with request. */
+static void
+decide(struct resp *r, const char *u, long long id, const char *how,
+    const char *request)
+{
+	char	 path[128];
+
+	snprintf(path, sizeof(path), "/v1/access/%lld/%s", id, how);
+	portal(r, u, path, request);
+}
+
+/* u's unread notifications, and whether one holds text. */
+static long long
+unread(const char *u, const char *text, int *has)
+{
+	struct resp	 r;
+	json_object	*res, *arr;
+	long long	 n = -1;
+	size_t		 i;
+
+	*has = 0;
+	portal(&r, u, "/v1/portal/notification/list", NULL);
+	if ((res = ok("notifications", &r, ID("portal.notification.list"))) !=
+	    NULL) {
+		n = json_object_get_int64(jget(res, "unread"));
+		arr = jget(res, "notifications");
+		for (i = 0; i < json_object_array_length(arr); i++)
+			if (strstr(str(jstr(json_object_array_get_idx(arr, i),
+			    "text")), text) != NULL)
+				*has = 1;
+	}
+	resp_free(&r);
+	return n;
+}
+
+/* A mail to rcpt whose subject holds text waits in the outbox. */
+static long long
+outbox_has(const char *rcpt, const char *text)
+{
+	return sql_num("SELECT COUNT(*) FROM outbox WHERE rcpt = '%s' AND "
+	    "INSTR(subject, '%s') > 0", rcpt, text);
+}
+
+/*
+ * The whole flow: groups offered (no admin group), a request, the
+ * approver told in the portal and by mail, no credentials before the
+ * approval, the approval, the developer told, credentials generated
+ * with the approved groups, shown once, and a token of them through
+ * the gateway; the notes stay text.
+ */
+static void
+test_portal_flow(void)
+{
+	struct resp	 r;
+	json_object	*res, *arr, *g;
+	char		 mark[64], user[NAMESZ], req[NAMESZ + 64], *auth = NULL;
+	char		 key[HEX32 + 1], secret[HEX32 + 1], path[256];
+	long long	 id, n;
+	size_t		 i;
+	int		 has, content = 0, admin = 0;
+	const char	*notes = "<script>alert(1)</script> & \"quotes\"";
+
+	if (ready() == -1)
+		return;
+	portal(&r, "developer", "/v1/portal/groups", NULL);
+	if ((res = ok("groups", &r, ID("portal.groups"))) != NULL) {
+		arr = jget(res, "groups");
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			g = json_object_array_get_idx(arr, i);
+			content |= streq(jstr(g, "name"), "contentAdmin") &&
+			    strstr(jtext(jget(g, "apis")), API) != NULL;
+			admin |= streq(jstr(g, "name"), "adminutilAdmin") ||
+			    streq(jstr(g, "name"), "adminutilReader");
+		}
+		CHECK(content, "groups: contentAdmin with %s is not offered",
+		    API);
+		CHECK(!admin, "groups: an admin group is offered");
+	}
+	resp_free(&r);
+	if ((id = request_access("developer", "[\"contentAdmin\"]", notes)) <
+	    0)
+		return;
+	snprintf(mark, sizeof(mark), "#%lld", id);
+	n = unread("approver", mark, &has);
+	CHECK(n >= 1 && has, "the approver is not told of request %s", mark);
+	CHECK(outbox_has("approvals@example.test", mark) == 1, "no mail of "
+	    "request %s to notify_approvers in the outbox", mark);
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}",
+	    fresh(user, sizeof(user), "portalapp"));
+	portal(&r, "developer", "/v1/portal/credential/generate", req);
+	refused("generate before an approval", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	portal(&r, "developer", "/v1/access/list", NULL);
+	refused("a developer lists the approvals", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	decide(&r, "developer", id, "approve", NULL);
+	refused("a developer approves", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	portal(&r, "approver", "/v1/access/list", "{\"state\":\"pending\"}");
+	if ((res = ok("approvals", &r, ID("access.list"))) != NULL)
+		CHECK(strstr(jtext(jget(res, "requests")), "\"requester\":"
+		    "\"developer\"") != NULL, "the approver does not see the "
+		    "request");
+	resp_free(&r);
+	decide(&r, "approver", id, "approve", "{\"note\":\"ok\"}");
+	if ((res = ok("approve", &r, ID("access.approve"))) != NULL)
+		CHECK(streq(jstr(res, "request.state"), "approved") &&
+		    streq(jstr(res, "request.decided_by"), "approver") &&
+		    streq(jstr(res, "request.notes"), notes), "approve: not "
+		    "approved by the approver, or the notes changed");
+	resp_free(&r);
+	decide(&r, "approver", id, "approve", NULL);
+	refused("approved twice", &r, 409, "REQUEST_DECIDED");
+	resp_free(&r);
+	decide(&r, "approver", id, "reject", "{\"reason\":\"late\"}");
+	refused("rejected after its approval", &r, 409, "REQUEST_DECIDED");
+	resp_free(&r);
+	n = unread("developer", "approved", &has);
+	CHECK(n >= 1 && has, "the developer is not told of the approval");
+	CHECK(outbox_has("developer@example.test", "approved") == 1, "no mail "
+	    "of the approval to the developer in the outbox");
+	CHECK(sql_num("SELECT COUNT(*) FROM outbox WHERE INSTR(body, '%s') > 0 "
+	    "OR INSTR(subject, '%s') > 0", "<script>", "<script>") <= 1,
+	    "the notes are in more than the new request's mail");
+
+	portal(&r, "developer", "/v1/portal/credential/generate", req);
+	if ((res = ok("generate", &r, ID("portal.credential.generate"))) !=
+	    NULL) {
+		snprintf(key, sizeof(key), "%s", str(jstr(res, "key")));
+		snprintf(secret, sizeof(secret), "%s", str(jstr(res,
+		    "secret")));
+		CHECK(is_hex(key, HEX32) && is_hex(secret, HEX32) &&
+		    check_strings("generate", "groups", jget(res, "groups"),
+		    GROUPS("contentAdmin")), "generate: no key and secret, or "
+		    "not the approved groups");
+		if (gw_url != NULL && (auth = hs256_bearer(key, secret)) !=
+		    NULL) {
+			resp_free(&r);
+			fetch(&r, gw_url, "GET", API, NULL, 0);
+			CHECK(r.status == 401, "the API without a token: %ld",
+			    r.status);
+			resp_free(&r);
+			{
+				struct xfer	 x;
+
+				if (xfer_init(&x, &r, gw_url, "GET", API, NULL,
+				    0) == 0) {
+					x.hdrs = curl_slist_append(x.hdrs,
+					    auth);
+					curl_easy_setopt(x.h,
+					    CURLOPT_HTTPHEADER, x.hdrs);
+					xfer_done(&x, curl_easy_perform(x.h));
+				}
+			}
+			CHECK(r.status == 200, "the generated credential does "
+			    "not pass the gateway on %s: HTTP %ld", API,
+			    r.status);
+		}
+	}
+	resp_free(&r);
+	portal(&r, "developer", "/v1/portal/credential/list", NULL);
+	if ((res = ok("credential list", &r, ID("portal.credential.list"))) !=
+	    NULL) {
+		CHECK(strstr(jtext(res), key) != NULL && strstr(r.body.p,
+		    secret) == NULL && strstr(r.body.p, "\"secret\"") == NULL,
+		    "credential list: the key is missing, or a secret shown");
+	}
+	resp_free(&r);
+	/* An operator's consumer is not the portal's to take. */
+	if (create(fresh(path, sizeof(path), "opmade"), NULL, NULL) == 0) {
+		snprintf(req, sizeof(req), "{\"username\":\"%s\"}", path);
+		portal(&r, "developer", "/v1/portal/credential/generate", req);
+		refused("an operator's username", &r, 409,
+		    "CREATE_CREDENTIAL_ERROR");
+		resp_free(&r);
+		snprintf(req, sizeof(req), "{\"username\":\"%s\"}", user);
+	}
+	/* Another developer reaches neither the consumer nor its key. */
+	portal(&r, "developer2", "/v1/portal/credential/generate", req);
+	refused("another's username", &r, 409, "CREATE_CREDENTIAL_ERROR");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/v1/portal/credential/%s/revoke", key);
+	portal(&r, "developer2", path, NULL);
+	refused("another's credential revoked", &r, 404, "CONSUMER_NOT_FOUND");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/v1/portal/access/%lld/withdraw", id);
+	portal(&r, "developer2", path, NULL);
+	refused("another's request withdrawn", &r, 404, "NOT_FOUND");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/v1/portal/credential/%s/revoke", key);
+	portal(&r, "developer", path, NULL);
+	ok("revoke own credential", &r, ID("portal.credential.revoke"));
+	resp_free(&r);
+	CHECK(sql_num("SELECT COUNT(*) FROM audit_log WHERE actor_kind = "
+	    "'portal' AND actor = 'developer' AND `key` = '%s'", key) == 2,
+	    "no audit rows of the generation and the revocation as the "
+	    "developer");
+	free(auth);
+}
+
+/*
+ * Rejecting wants a reason, which reaches the requester as text; a
+ * withdrawn request is not decided; nobody decides their own request;
+ * a notification read is no longer unread.
+ */
+static void
+test_portal_reject_withdraw(void)
+{
+	struct resp	 r;
+	json_object	*res, *arr;
+	char		 path[128], ids[256];
+	long long	 id, id2, id3, n;
+	size_t		 i;
+	int		 has;
+
+	if (ready() == -1 || (id = request_access("developer",
+	    "[\"contentCreate\"]", "")) < 0)
+		return;
+	decide(&r, "approver", id, "reject", NULL);
+	refused("reject without a reason", &r, 400, "BAD_REQUEST");
+	resp_free(&r);
+	decide(&r, "approver", id, "reject", "{\"reason\":\"   \"}");
+	refused("reject with a blank reason", &r, 400, "BAD_REQUEST");
+	resp_free(&r);
+	decide(&r, "approver", id, "reject",
+	    "{\"reason\":\"<b>not now</b>\"}");
+	if ((res = ok("reject", &r, ID("access.reject"))) != NULL)
+		CHECK(streq(jstr(res, "request.state"), "rejected") &&
+		    streq(jstr(res, "request.reason"), "<b>not now</b>"),
+		    "reject: not rejected, or the reason changed");
+	resp_free(&r);
+	n = unread("developer", "<b>not now</b>", &has);
+	CHECK(has, "the developer is not told the reason as it was written");
+	/* Withdrawn, then not decided. */
+	if ((id2 = request_access("developer", "[\"contentCreate\"]", "w")) <
+	    0)
+		return;
+	snprintf(path, sizeof(path), "/v1/portal/access/%lld/withdraw", id2);
+	portal(&r, "developer", path, NULL);
+	if ((res = ok("withdraw", &r, ID("portal.access.withdraw"))) != NULL)
+		CHECK(streq(jstr(res, "request.state"), "withdrawn"),
+		    "withdraw: state %s", str(jstr(res, "request.state")));
+	resp_free(&r);
+	decide(&r, "approver", id2, "approve", NULL);
+	refused("approve a withdrawn request", &r, 409, "REQUEST_DECIDED");
+	resp_free(&r);
+	/* An approver's own request is another approver's to decide. */
+	if ((id3 = request_access("approver", "[\"contentCreate\"]", "")) < 0)
+		return;
+	decide(&r, "approver", id3, "approve", NULL);
+	refused("an approver approves its own request", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	/* The developer's own list: its requests, with states and reasons. */
+	portal(&r, "developer", "/v1/portal/access/list", NULL);
+	if ((res = ok("own requests", &r, ID("portal.access.list"))) != NULL) {
+		CHECK(strstr(jtext(res), "\"state\":\"withdrawn\"") != NULL &&
+		    strstr(jtext(res), "not now") != NULL && strstr(jtext(res),
+		    "\"requester\"") == NULL, "own requests: states or reasons "
+		    "missing, or another's shown");
+	}
+	resp_free(&r);
+	/* Reading marks them read. */
+	portal(&r, "developer", "/v1/portal/notification/list", NULL);
+	ids[0] = '\0';
+	if ((res = ok("notifications", &r, ID("portal.notification.list"))) !=
+	    NULL) {
+		arr = jget(res, "notifications");
+		for (i = 0; i < json_object_array_length(arr) && i < 20; i++)
+			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids),
+			    "%s%lld", i > 0 ? "," : "", (long long)
+			    json_object_get_int64(jget(
+			    json_object_array_get_idx(arr, i), "id")));
+	}
+	resp_free(&r);
+	snprintf(path, sizeof(path), "{\"ids\":[%s]}", ids);
+	portal(&r, "developer", "/v1/portal/notification/read", path);
+	if ((res = ok("notifications read", &r,
+	    ID("portal.notification.read"))) != NULL)
+		CHECK(json_object_get_int64(jget(res, "unread")) == 0,
+		    "unread after reading them all: %s",
+		    jtext(jget(res, "unread")));
+	resp_free(&r);
+	(void)n;
+}
+
+/*
+ * Who the portal is: no client header signs anyone in, nobody reaches
+ * the portal without signing in, nobody reaches the admin plane through
+ * it, and a page of another site gets nothing.
+ */
+static void
+test_portal_identity(void)
+{
+	struct resp	 r;
+	char		 u[NAMESZ], req[NAMESZ + 64], *body;
+
+	if (ready() == -1)
+		return;
+	body = envelope("", NULL);
+	/* The admin server with the headers a client could forge. */
+	as_user(&r, url, NULL, "/v1/portal/groups", body,
+	    GROUPS("Adminutil-Portal-User: developer",
+	    "X-Remote-User: developer", "Remote-User: developer",
+	    "X-Forwarded-User: developer"));
+	refused("a client's header signs in", &r, 401, "UNAUTHORIZED");
+	resp_free(&r);
+	as_user(&r, portal_url, NULL, "/v1/portal/groups", body, NULL);
+	refused("the portal without signing in", &r, 401, NULL);
+	resp_free(&r);
+	free(body);
+	/* The admin plane is not there, whatever the path says. */
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}",
+	    fresh(u, sizeof(u), "viaportal"));
+	body = envelope("", req);
+	as_user(&r, portal_url, "developer", "/v1/consumer/create", body,
+	    NULL);
+	CHECK(r.status == 404 || r.status == 405, "the admin plane through "
+	    "the portal: HTTP %ld", r.status);
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", "/v1/portal/../consumer/create",
+	    body, NULL);
+	CHECK(r.status != 200, "a dot segment to the admin plane: 200");
+	resp_free(&r);
+	as_user(&r, portal_url, "developer",
+	    "/v1/portal/%2e%2e/consumer/create", body, NULL);
+	CHECK(r.status != 200, "an encoded dot segment to the admin plane: "
+	    "200");
+	resp_free(&r);
+	CHECK(rows("consumers", u) == 0, "a consumer was made through the "
+	    "portal");
+	free(body);
+	/* Pages of another site. */
+	body = envelope("", NULL);
+	as_user(&r, portal_url, "developer", "/v1/portal/groups", body,
+	    GROUPS("Origin: http://evil.example"));
+	refused("another site's Origin", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", "/v1/portal/groups", body,
+	    GROUPS("Sec-Fetch-Site: cross-site"));
+	refused("a cross-site fetch", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", "/v1/portal/groups", "{}",
+	    GROUPS("Content-Type: text/plain"));
+	refused("a text/plain post", &r, 415, NULL);
+	resp_free(&r);
+	free(body);
+	/* Approvers also come through the admin plane, with a token. */
+	post(&r, "/v1/access/list", "{}");
+	ok("approvals through the admin plane", &r, ID("access.list"));
+	resp_free(&r);
+}
+
+const struct e2e_test portal_tests[] = {
+	{ "portal: request, approve, notify, generate, the gateway passes",
+	    test_portal_flow, FULL },
+	{ "portal: reject with a reason, withdraw, not one's own, read",
+	    test_portal_reject_withdraw, FULL },
+	{ "portal: no header signs in, no admin plane, no other site",
+	    test_portal_identity, FULL },
+};
+
+const size_t portal_ntests = sizeof(portal_tests) / sizeof(portal_tests[0]);
