@@ -10,7 +10,7 @@ spawn-fcgi curl openssl"
 # Subsets: what building needs, and what scripts/run adds to run it.
 ADMINUTIL_BUILD_PACKAGES="build-essential autoconf autoconf-archive automake
 libtool pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev
-libunistring-dev"
+libunistring-dev libcurl4-openssl-dev"
 ADMINUTIL_RUN_PACKAGES="mariadb-server mariadb-client nginx curl openssl"
 
 # need_packages PKG...: installs those that are missing (apt-get update

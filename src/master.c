@@ -21,6 +21,7 @@
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
+#include "sender.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -43,8 +44,23 @@ struct pool {
 	const int	*n;		/* the config's workers count */
 };
 
+/*
+ * The pools, and the sender of the outbox (sender.h): one child beside
+ * the workers, when there is mail to send.
+ */
 #define POOL_ADMIN	 0
 #define POOL_AUTH	 1
+#define POOL_SENDER	 2
+#define NPOOLS		 3
+
+static const int	 one = 1;
+
+/* 1 if pool p should have children now. */
+static int
+pool_on(const struct config *cfg, const struct pool *pools, int p)
+{
+	return p == POOL_SENDER ? sender_wanted(cfg) : pools[p].fd != -1;
+}
 
 struct child {
 	pid_t		 pid;
@@ -241,7 +257,7 @@ spawn(const struct config *cfg, const struct pool *pools, int pool,
 {
 	struct config	 own;
 	pid_t		 pid, self = getpid();
-	int		 slot, other = pools[!pool].fd;
+	int		 slot, p;
 
 	if (nkids == MAX_CHILDREN)
 		return -1;
@@ -255,8 +271,11 @@ spawn(const struct config *cfg, const struct pool *pools, int pool,
 		own = *cfg;
 		if (pools[pool].routes != 0)
 			own.routes = pools[pool].routes;
-		if (other != -1)
-			close(other);
+		for (p = 0; p < NPOOLS; p++)
+			if (p != pool && pools[p].fd != -1)
+				close(pools[p].fd);
+		if (pool == POOL_SENDER)
+			sender_run(&own, self);
 		worker_run(&own, pools[pool].fd, self, slot);
 	}
 	metrics_bind(slot, pid);
@@ -291,12 +310,12 @@ count_gen(unsigned gen, int pool)
 
 /* 1 if a pool of generation gen has fewer workers than it should. */
 static int
-short_of(const struct pool *pools, unsigned gen)
+short_of(const struct config *cfg, const struct pool *pools, unsigned gen)
 {
 	int	 p;
 
-	for (p = POOL_ADMIN; p <= POOL_AUTH; p++)
-		if (pools[p].fd != -1 &&
+	for (p = 0; p < NPOOLS; p++)
+		if (pool_on(cfg, pools, p) &&
 		    count_gen(gen, p) < (size_t)*pools[p].n)
 			return 1;
 	return 0;
@@ -332,9 +351,10 @@ master_config_check(const struct config *cfg, char *err, size_t errsz)
 int
 master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 {
-	struct pool	 pools[2] = {
+	struct pool	 pools[NPOOLS] = {
 		{ fd, 0, &cfg->workers },
 		{ afd, ROUTES_AUTH | ROUTES_HEALTH, &cfg->auth_workers },
+		{ -1, 0, &one },
 	};
 	sigset_t	 set;
 	siginfo_t	 si;
@@ -358,6 +378,10 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 
 	if (metrics_init(MAX_CHILDREN) == -1)
 		log_warn("no shared memory for /metrics: it will be empty");
+	if (sender_pipe_open() == -1) {
+		log_error("pipe: %s", strerror(errno));
+		return 1;
+	}
 	log_info("master started: %d workers on %s", cfg->workers,
 	    cfg->listen[0] != '\0' ? cfg->listen : "fd 0");
 	if (afd != -1)
@@ -365,9 +389,8 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 		    cfg->auth_workers, cfg->auth_listen);
 	for (;;) {
 		t = now_ms();
-		for (p = POOL_ADMIN; !stopping && t >= spawn_at &&
-		    p <= POOL_AUTH; p++)
-			while (pools[p].fd != -1 && count_gen(gen, p) <
+		for (p = 0; !stopping && t >= spawn_at && p < NPOOLS; p++)
+			while (pool_on(cfg, pools, p) && count_gen(gen, p) <
 			    (size_t)*pools[p].n)
 				if (spawn(cfg, pools, p, gen) == -1) {
 					spawn_at = t + BACKOFF_MAX_MS;
@@ -377,7 +400,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 			break;
 		if (stopping)
 			wait_ms = stop_at - t;
-		else if (short_of(pools, gen))
+		else if (short_of(cfg, pools, gen))
 			wait_ms = spawn_at - t;
 		else
 			wait_ms = 3600 * 1000;

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "auth.h"
 #include "config.h"
+#include "sender.h"
 #include "store.h"
 #include "validate.h"
 
@@ -359,8 +360,10 @@ portal_access_request(struct app *a, const struct route *rt,
 	    email : NULL, &groups, notes, keep_request, &x);
 	if (rc != ST_OK)
 		reply_store_err(res, rt, r, rc, "REQUEST ACCESS");
-	else
+	else {
+		sender_wake();
 		reply_request(res, rt, r, &x);
+	}
 out:
 	strlist_free(&groups);
 }
@@ -470,6 +473,7 @@ decide(struct app *a, const struct route *rt, struct request *r,
 	else if (rc != ST_OK)
 		reply_store_err(res, rt, r, rc, "DECIDE THE REQUEST");
 	else {
+		sender_wake();
 		reply_request(res, rt, r, &x);
 		return;
 	}

@@ -1045,6 +1045,10 @@ conf_workers(void)
 	if (conf_get("auth_listen", v, sizeof(v)) == 0 && v[0] != '\0')
 		n += conf_get("auth_workers", v, sizeof(v)) == 0 ?
 		    (size_t)strtoul(v, NULL, 10) : 2;
+	/* The sender of the outbox, when there is mail to send. */
+	if ((conf_get("mail_dir", v, sizeof(v)) == 0 && v[0] != '\0') ||
+	    (conf_get("smtp_url", v, sizeof(v)) == 0 && v[0] != '\0'))
+		n++;
 	return n;
 }
 

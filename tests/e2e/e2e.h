@@ -229,7 +229,10 @@ long long	 sql_num(const char *, ...)
 long long	 rows(const char *, const char *);
 /* The value of key in E2E_CONF into out; 0 or -1. */
 int		 conf_get(const char *, char *, size_t);
-/* The number of workers the instance under test runs, in both pools. */
+/*
+ * The children the instance under test runs: the workers of both pools,
+ * and the sender of the outbox when it has one.
+ */
 size_t		 conf_workers(void);
 
 #endif

@@ -6,10 +6,18 @@
  */
 #include "build.h"
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <dirent.h>
+#include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 #include <curl/curl.h>
@@ -496,6 +504,312 @@ test_portal_identity(void)
 	resp_free(&r);
 }
 
+/* mail */
+
+/*
+ * A small SMTP sink on loopback: it takes every mail it is given (the
+ * whole DATA) and keeps it, until it is stopped.  One thread, one
+ * client at a time, as the sender talks.
+ */
+#define SINK_MAX	 64
+
+static struct {
+	pthread_mutex_t	 lock;
+	pthread_t	 thread;
+	int		 fd, running;
+	char		*mail[SINK_MAX];
+	size_t		 n;
+} sink = { PTHREAD_MUTEX_INITIALIZER, 0, -1, 0, { NULL }, 0 };
+
+/* Reads one line (CRLF ended) from fd into buf; its length or -1. */
+static ssize_t
+sink_line(int fd, char *buf, size_t sz)
+{
+	size_t	 n = 0;
+	char	 c;
+
+	while (n + 1 < sz) {
+		if (read(fd, &c, 1) != 1)
+			return -1;
+		buf[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+static void
+sink_say(int fd, const char *s)
+{
+	ssize_t	 n = write(fd, s, strlen(s));
+
+	(void)n;
+}
+
+static void
+sink_session(int fd)
+{
+	char	 line[2048], *mail = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	sink_say(fd, "220 e2e sink\r\n");
+	while (sink_line(fd, line, sizeof(line)) > 0) {
+		if (strncasecmp(line, "EHLO", 4) == 0)
+			sink_say(fd, "250-e2e sink\r\n250 8BITMIME\r\n");
+		else if (strncasecmp(line, "HELO", 4) == 0 ||
+		    strncasecmp(line, "MAIL", 4) == 0 ||
+		    strncasecmp(line, "RCPT", 4) == 0 ||
+		    strncasecmp(line, "RSET", 4) == 0 ||
+		    strncasecmp(line, "NOOP", 4) == 0)
+			sink_say(fd, "250 OK\r\n");
+		else if (strncasecmp(line, "DATA", 4) == 0) {
+			sink_say(fd, "354 go on\r\n");
+			if ((f = open_memstream(&mail, &len)) == NULL)
+				break;
+			while (sink_line(fd, line, sizeof(line)) > 0 &&
+			    strcmp(line, ".\r\n") != 0)
+				fputs(line, f);
+			fclose(f);
+			pthread_mutex_lock(&sink.lock);
+			if (sink.n < SINK_MAX)
+				sink.mail[sink.n++] = mail;
+			else
+				free(mail);
+			pthread_mutex_unlock(&sink.lock);
+			mail = NULL;
+			sink_say(fd, "250 kept\r\n");
+		} else if (strncasecmp(line, "QUIT", 4) == 0) {
+			sink_say(fd, "221 bye\r\n");
+			break;
+		} else
+			sink_say(fd, "502 no\r\n");
+	}
+	close(fd);
+}
+
+static void *
+sink_run(void *arg)
+{
+	int	 c;
+
+	(void)arg;
+	while ((c = accept(sink.fd, NULL, NULL)) != -1)
+		sink_session(c);
+	return NULL;
+}
+
+/* Starts the sink on port (0: any); its port, or -1. */
+static int
+sink_start(int port)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof(sa);
+	int			 on = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((unsigned short)port);
+	if ((sink.fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	setsockopt(sink.fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(sink.fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(sink.fd, 8) == -1 || getsockname(sink.fd,
+	    (struct sockaddr *)&sa, &len) == -1 ||
+	    pthread_create(&sink.thread, NULL, sink_run, NULL) != 0) {
+		close(sink.fd);
+		sink.fd = -1;
+		return -1;
+	}
+	sink.running = 1;
+	return ntohs(sa.sin_port);
+}
+
+static void
+sink_stop(void)
+{
+	if (!sink.running)
+		return;
+	shutdown(sink.fd, SHUT_RDWR);
+	close(sink.fd);
+	pthread_join(sink.thread, NULL);
+	sink.fd = -1;
+	sink.running = 0;
+}
+
+/* How many kept mails hold text. */
+static size_t
+sink_count(const char *text)
+{
+	size_t	 i, n = 0;
+
+	pthread_mutex_lock(&sink.lock);
+	for (i = 0; i < sink.n; i++)
+		n += strstr(sink.mail[i], text) != NULL;
+	pthread_mutex_unlock(&sink.lock);
+	return n;
+}
+
+struct sink_wait {
+	const char	*text;
+};
+
+static int
+sink_has(void *arg)
+{
+	return sink_count(((struct sink_wait *)arg)->text) > 0;
+}
+
+/* The outbox row of request id's mail to rcpt: sent, and how often tried. */
+static long long
+mail_sent(const char *rcpt, const char *mark)
+{
+	return sql_num("SELECT COUNT(*) FROM outbox WHERE rcpt = '%s' AND "
+	    "INSTR(subject, '%s') > 0 AND sent_at IS NOT NULL", rcpt, mark);
+}
+
+struct sent_wait {
+	const char	*rcpt, *mark;
+};
+
+static int
+is_sent(void *arg)
+{
+	struct sent_wait	*w = arg;
+
+	return mail_sent(w->rcpt, w->mark) == 1;
+}
+
+/* The text of the mail file that holds mark in mail_dir; NULL. */
+static char *
+mail_file(const char *mark)
+{
+	char		 conf[1024], dir[1100], path[1400], *text = NULL;
+	DIR		*d;
+	struct dirent	*e;
+	FILE		*f;
+	size_t		 n = 0;
+
+	snprintf(conf, sizeof(conf), "%s", conf_path);
+	snprintf(dir, sizeof(dir), "%s/mail", dirname(conf));
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while (text == NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (getdelim(&text, &n, '\0', f) == -1 || strstr(text, mark) ==
+		    NULL) {
+			free(text);
+			text = NULL;
+			n = 0;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return text;
+}
+
+struct file_wait {
+	const char	*mark;
+};
+
+static int
+file_there(void *arg)
+{
+	char	*t = mail_file(((struct file_wait *)arg)->mark);
+
+	free(t);
+	return t != NULL;
+}
+
+/*
+ * The outbox's mails go out, once each: as files in mail_dir (RFC 5322,
+ * CRLF, the outbox's Message-ID), then through an SMTP relay; with the
+ * relay down a mail waits in the outbox, and goes once it is back.
+ */
+static void
+test_portal_mail(void)
+{
+	struct file_wait fw;
+	struct sink_wait sw;
+	struct sent_wait tw;
+	char		 mark[64], mark2[64], text[128], *mail, *mid;
+	long long	 id, id2;
+	long		 len = -1;
+	int		 port;
+
+	if (ready() == -1 || (id = request_access("developer",
+	    "[\"contentCreate\"]", "mail")) < 0)
+		return;
+	snprintf(mark, sizeof(mark), "request #%lld ", id);
+	fw.mark = mark;
+	CHECK(wait_until(file_there, &fw, 10000, 100), "no mail file of "
+	    "request %lld in mail_dir within 10 s", id);
+	if ((mail = mail_file(mark)) != NULL) {
+		CHECK(strstr(mail, "\r\nTo: approvals@example.test\r\n") !=
+		    NULL && strstr(mail, "\r\nFrom: ") != NULL &&
+		    strstr(mail, "\r\nMessage-ID: <") != NULL &&
+		    strstr(mail, "\r\n\r\n") != NULL, "the mail file is not "
+		    "RFC 5322 with CRLF, To, From and a Message-ID");
+		if ((mid = strstr(mail, "\r\nMessage-ID: ")) != NULL) {
+			mid += strlen("\r\nMessage-ID: ");
+			mid[strcspn(mid, "\r")] = '\0';
+			CHECK(strspn(mid, "<>@.-abcdefghijklmnopqrstuvwxyz"
+			    "0123456789") == strlen(mid) && sql_num("SELECT "
+			    "COUNT(*) FROM outbox WHERE message_id = '%s' AND "
+			    "sent_at IS NOT NULL", mid) == 1, "the file's "
+			    "Message-ID is not its sent outbox row's");
+		}
+		free(mail);
+	}
+	/* Through a relay: up, then down, then up again. */
+	if (!CHECK((port = sink_start(0)) > 0, "cannot start the SMTP sink"))
+		return;
+	snprintf(text, sizeof(text), "smtp_url = smtp://127.0.0.1:%d\n",
+	    port);
+	if (reconfigure(text, &len) == -1)
+		goto done;
+	if ((id = request_access("developer", "[\"contentCreate\"]", "smtp")) <
+	    0)
+		goto done;
+	snprintf(mark, sizeof(mark), "request #%lld ", id);
+	sw.text = mark;
+	CHECK(wait_until(sink_has, &sw, 10000, 100), "the relay did not get "
+	    "the mail of request %lld within 10 s", id);
+	sink_stop();
+	if ((id2 = request_access("developer", "[\"contentCreate\"]",
+	    "down")) < 0)
+		goto done;
+	snprintf(mark2, sizeof(mark2), "#%lld", id2);
+	sleep_ms(1500);
+	CHECK(sql_num("SELECT COUNT(*) FROM outbox WHERE INSTR(subject, '%s') "
+	    "> 0 AND sent_at IS NULL AND attempts >= 1 AND last_error IS NOT "
+	    "NULL", mark2) == 1, "with the relay down, the mail of request "
+	    "%lld does not wait in the outbox, tried", id2);
+	if (!CHECK(sink_start(port) == port, "cannot start the sink again"))
+		goto done;
+	snprintf(mark2, sizeof(mark2), "request #%lld ", id2);
+	sw.text = mark2;
+	tw.rcpt = "approvals@example.test";
+	tw.mark = mark2;
+	CHECK(wait_until(sink_has, &sw, 20000, 200) && wait_until(is_sent,
+	    &tw, 5000, 100), "the relay back, the waiting mail of request "
+	    "%lld did not go within 20 s", id2);
+	sleep_ms(1000);
+	CHECK(sink_count(mark) == 1 && sink_count(mark2) == 1, "mails went "
+	    "%zu and %zu times, want once each", sink_count(mark),
+	    sink_count(mark2));
+done:
+	sink_stop();
+	if (len >= 0)
+		(void)reconfigure(NULL, &len);
+}
+
 const struct e2e_test portal_tests[] = {
 	{ "portal: request, approve, notify, generate, the gateway passes",
 	    test_portal_flow, FULL },
@@ -503,6 +817,8 @@ const struct e2e_test portal_tests[] = {
 	    test_portal_reject_withdraw, FULL },
 	{ "portal: no header signs in, no admin plane, no other site",
 	    test_portal_identity, FULL },
+	{ "portal: mails go out once, to files and through a relay that "
+	    "was down", test_portal_mail, FULL },
 };
 
 const size_t portal_ntests = sizeof(portal_tests) / sizeof(portal_tests[0]);
