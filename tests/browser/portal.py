@@ -204,7 +204,12 @@ def flow(dev, app):
          re.fullmatch(r"[0-9a-f]{32}", secret or "") is not None)
     step("Close waits for the confirmation",
          by(dev, "#close-secret").get_attribute("disabled") is not None)
+    # The screenshot does not show the secret (nor the key) either.
+    dev.execute_script("""for (const id of ['shown-key', 'shown-secret'])
+        document.getElementById(id).style.filter = 'blur(5px)';""")
     shot(dev, "portal-6-secret.png")
+    dev.execute_script("""for (const id of ['shown-key', 'shown-secret'])
+        document.getElementById(id).style.filter = '';""")
     by(dev, "#copy-secret").click()
     by(dev, "#copied").click()
     step("confirmed, Close is enabled",
