@@ -27,6 +27,12 @@
 
 #define API	 "/content/v1/flag/accept"	/* contentAdmin */
 
+struct file_wait {
+	const char	*mark;
+};
+
+static int	 file_there(void *);
+
 /* The password of portal user u (E2E_PORTAL_PASSWORDS) into out. */
 static int
 password_of(const char *u, char *out, size_t sz)
@@ -206,6 +212,7 @@ static void
 test_portal_flow(void)
 {
 	struct resp	 r;
+	struct file_wait fw;
 	json_object	*res, *arr, *g;
 	char		 mark[64], user[NAMESZ], req[NAMESZ + 64], *auth = NULL;
 	char		 key[HEX32 + 1], secret[HEX32 + 1], path[256];
@@ -273,6 +280,11 @@ test_portal_flow(void)
 	CHECK(n >= 1 && has, "the developer is not told of the approval");
 	CHECK(outbox_has("developer@example.test", "approved") == 1, "no mail "
 	    "of the approval to the developer in the outbox");
+	snprintf(path, sizeof(path), "Subject: Your API access request #%lld "
+	    "was approved", id);
+	fw.mark = path;
+	CHECK(wait_until(file_there, &fw, 10000, 100), "the developer's mail "
+	    "of the approval was not delivered (mail_dir) within 10 s");
 	CHECK(sql_num("SELECT COUNT(*) FROM outbox WHERE INSTR(body, '%s') > 0 "
 	    "OR INSTR(subject, '%s') > 0", "<script>", "<script>") <= 1,
 	    "the notes are in more than the new request's mail");
@@ -713,10 +725,6 @@ mail_file(const char *mark)
 	closedir(d);
 	return text;
 }
-
-struct file_wait {
-	const char	*mark;
-};
 
 static int
 file_there(void *arg)
