@@ -1,6 +1,5 @@
 #include "build.h"
 
-#include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 
@@ -315,7 +314,6 @@ deliver(void *arg, const struct mail_row *m)
 void
 sender_run(const struct config *cfg, pid_t master)
 {
-	struct sigaction sa;
 	struct timespec	 ts;
 	sigset_t	 none;
 	fd_set		 rfds;
@@ -323,17 +321,9 @@ sender_run(const struct config *cfg, pid_t master)
 	char		 buf[64];
 	long		 ms;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != master || wake[0] == -1)
+	child_start(master, on_term);
+	if (wake[0] == -1)
 		_exit(0);
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
 	sigemptyset(&none);
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;

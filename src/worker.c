@@ -269,10 +269,30 @@ serve(struct app *a, FCGX_Request *fr)
 }
 
 void
+child_start(pid_t master, void (*term)(int))
+{
+	struct sigaction sa;
+
+	/* Die with the master, whatever kills it (even before this). */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != master)
+		_exit(0);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+void
 worker_run(const struct config *cfg, int listen_fd, pid_t master,
     int metrics_slot)
 {
-	struct sigaction sa;
 	sigset_t	 waitmask;
 	FCGX_Request	 fr;
 	struct pollfd	 pfd;
@@ -281,21 +301,7 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master,
 	char		 err[512];
 	int		 ep, rc;
 
-	/* Die with the master, whatever kills it (even before this). */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != master)
-		_exit(0);
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
+	child_start(master, on_term);
 
 	/*
 	 * Signals stay blocked (as the master left them) but while waiting

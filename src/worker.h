@@ -15,6 +15,13 @@ struct config;
 #define WORKER_EXIT_FATAL	 2
 
 /*
+ * The start of every child of the master (a worker, the sender): it
+ * dies with the master (and exits at once when master is gone already),
+ * term handles TERM and INT, HUP and PIPE are ignored.
+ */
+void	child_start(pid_t master, void (*term)(int));
+
+/*
  * Serves on listen_fd (non-blocking) until stopped; then exits.  master
  * is the parent's pid, taken before the fork; metrics_slot the slot of
  * the shared counters this worker writes (-1: none).
