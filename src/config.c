@@ -326,9 +326,10 @@ trim(char *s)
 static int
 config_file(struct config *c, const char *path, char *err, size_t errsz)
 {
-	FILE	*f;
-	char	 line[1024], msg[512], *p, *eq, *key, *val;
-	int	 lineno = 0, rc = 0;
+	FILE		*f;
+	char		 line[1024], msg[512], *p, *eq, *key, *val;
+	int		 lineno = 0, rc = 0, first[NKEYS] = { 0 };
+	const struct ckey *k;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
@@ -356,6 +357,15 @@ config_file(struct config *c, const char *path, char *err, size_t errsz)
 		*eq = '\0';
 		key = trim(p);
 		val = trim(eq + 1);
+		/* A key set twice: which one is meant is not for us to guess. */
+		if ((k = key_find(key)) != NULL && first[k - keys] != 0) {
+			snprintf(err, errsz, "%s:%d: %s is set again (first at "
+			    "line %d)", path, lineno, key, first[k - keys]);
+			rc = -1;
+			break;
+		}
+		if (k != NULL)
+			first[k - keys] = lineno;
 		if (config_set(c, key, val, msg, sizeof(msg)) == -1) {
 			snprintf(err, errsz, "%s:%d: %s", path, lineno, msg);
 			rc = -1;

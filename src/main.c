@@ -28,9 +28,9 @@
 #define SCHEMA_SEALED	 3	/* schema/003_sealed_secrets.sql */
 
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: adminutil [-c config] [-t | --migrate | "
+	fprintf(status == 0 ? stdout : stderr, "usage: adminutil [-c config] [-t | --migrate | "
 	    "--reseal]\n"
 	    "       adminutil [-c config] --bootstrap-admin username\n"
 	    "       adminutil [-c config] --mint-token key [--ttl seconds]\n"
@@ -52,8 +52,10 @@ usage(void)
 	    "  --seal-keygen file\n"
 	    "              write a new sealing key (mode 0600), print its "
 	    "id, exit\n"
-	    "  -V          print the version and exit\n");
-	exit(1);
+	    "  -V, --version\n"
+	    "              print the version and exit\n"
+	    "  -h, --help  print this and exit\n");
+	exit(status);
 }
 
 static void
@@ -163,7 +165,7 @@ main(int argc, char *argv[])
 		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
 			ttl = strtoll(argv[++i], &end, 10);
 			if (*argv[i] == '\0' || *end != '\0')
-				usage();
+				usage(1);
 		}
 		else if (strcmp(argv[i], "--seal-keygen") == 0 && i + 1 < argc) {
 			if (seal_keygen(argv[i + 1], kid, err, sizeof(err)) ==
@@ -172,11 +174,15 @@ main(int argc, char *argv[])
 			printf("%s\n", kid);
 			return 0;
 		}
-		else if (strcmp(argv[i], "-V") == 0) {
+		else if (strcmp(argv[i], "-V") == 0 ||
+		    strcmp(argv[i], "--version") == 0) {
 			printf("adminutil %s\n", PACKAGE_VERSION);
 			return 0;
-		} else
-			usage();
+		} else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			usage(0);
+		else
+			usage(1);
 	}
 	if (path == NULL)
 		path = getenv("ADMINUTIL_CONFIG");

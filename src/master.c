@@ -330,9 +330,79 @@ unlink_socket(const char *l)
 		unlink(path);
 }
 
+/*
+ * 1 if addr is a listen address this process can take: "" (fd 0), a
+ * unix socket path that fits, or host:port with a port in 1..65535.
+ */
+static int
+listen_ok(const char *addr, char *err, size_t errsz, const char *key)
+{
+	const char	*path = strncmp(addr, "unix:", 5) == 0 ? addr + 5 : addr;
+	const char	*colon;
+	long		 port;
+	char		*end;
+
+	if (addr[0] == '\0')
+		return 1;
+	if (path[0] == '/' || path[0] == '.') {
+		if (strlen(path) < sizeof(((struct sockaddr_un *)0)->sun_path))
+			return 1;
+		snprintf(err, errsz, "%s: the socket path is too long", key);
+		return 0;
+	}
+	if ((colon = strrchr(addr, ':')) == NULL || colon == addr ||
+	    colon[1] == '\0') {
+		snprintf(err, errsz, "%s: expected unix:/path or host:port",
+		    key);
+		return 0;
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || port < 1 || port > 65535 ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+		snprintf(err, errsz, "%s: port \"%s\" is not in 1..65535", key,
+		    colon + 1);
+		return 0;
+	}
+	return 1;
+}
+
+/* 1 if path ("" for none) names a file this process can read. */
+static int
+readable(const char *path, const char *key, char *err, size_t errsz)
+{
+	const char	*p, *e;
+	char		 file[CONFIG_STR_MAX];
+
+	/* seal_key_file is a list: each of its files. */
+	for (p = path; *p != '\0'; p = e) {
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			break;
+		e = p + strcspn(p, ", \t");
+		snprintf(file, sizeof(file), "%.*s", (int)(e - p), p);
+		if (access(file, R_OK) == -1) {
+			snprintf(err, errsz, "%s: %s: %s", key, file,
+			    strerror(errno));
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int
 master_config_check(const struct config *cfg, char *err, size_t errsz)
 {
+	if (!listen_ok(cfg->listen, err, errsz, "listen") ||
+	    !listen_ok(cfg->auth_listen, err, errsz, "auth_listen") ||
+	    !readable(cfg->acl_file, "acl_file", err, errsz) ||
+	    !readable(cfg->seal_key_file, "seal_key_file", err, errsz) ||
+	    !readable(cfg->smtp_auth_file, "smtp_auth_file", err, errsz))
+		return -1;
+	if (cfg->user[0] != '\0' && getpwnam(cfg->user) == NULL) {
+		snprintf(err, errsz, "user: no such user \"%s\"", cfg->user);
+		return -1;
+	}
 	if (acl_check_file(cfg->acl_file, err, errsz) == -1)
 		return -1;
 	if (validate_group_str(cfg->default_group,
@@ -340,6 +410,10 @@ master_config_check(const struct config *cfg, char *err, size_t errsz)
 		snprintf(err, errsz, "default_group: not a valid group name");
 		return -1;
 	}
+	if ((cfg->routes & ROUTES_AUTH) && cfg->acl_file[0] == '\0' &&
+	    strcmp(cfg->acl_default, "deny") == 0)
+		log_warn("no acl_file and acl_default = deny: the gateway will "
+		    "refuse every API that needs a token (403)");
 	if ((cfg->routes & ROUTES_ADMIN) && strcmp(cfg->admin_auth, "none")
 	    == 0)
 		log_warn("admin_auth = none: the admin routes answer whoever "

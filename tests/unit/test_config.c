@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "master.h"
 #include "unit.h"
 
 extern char	**environ;
@@ -206,6 +207,10 @@ test_file_errors(void)
 	check_file_error(" = 4\n", 1, "unknown configuration key", NULL);
 	check_file_error("socket_mode = 0999\n", 1, "socket_mode", NULL);
 	check_file_error("routes = bogus\n", 1, "routes", NULL);
+	check_file_error("workers = 4\n# x\nworkers = 8\n", 3,
+	    "workers is set again (first at line 1)", NULL);
+	check_file_error("db_password = s3cr3t-a\ndb_password = s3cr3t-b\n",
+	    2, "db_password is set again", "s3cr3t");
 
 	/* A line over the reader's buffer. */
 	memset(line, 'x', sizeof(line));
@@ -617,6 +622,53 @@ test_default_group_empty(void)
 	UNIT_CHECK(strstr(err, "default_group") != NULL, "error: %s", err);
 }
 
+/* The checks beyond the keys', shared by -t, start-up and reload. */
+static void
+test_config_check(void)
+{
+	static const struct {
+		const char	*key, *value;
+		const char	*needle;	/* of the error; NULL: accepted */
+	} t[] = {
+		{ "listen", "127.0.0.1:4000", NULL },
+		{ "listen", "unix:/run/adminutil/a.sock", NULL },
+		{ "listen", "[::1]:9000", NULL },
+		{ "listen", "127.0.0.1:99999", "listen: port \"99999\"" },
+		{ "listen", "127.0.0.1:0", "listen: port" },
+		{ "listen", "127.0.0.1:80x", "listen: port" },
+		{ "listen", "127.0.0.1:", "listen: expected" },
+		{ "listen", "localhost", "listen: expected" },
+		{ "auth_listen", "h:-1", "auth_listen: port" },
+		{ "listen", "unix:/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaa.sock", "too long" },
+		{ "user", "root", NULL },
+		{ "user", "no-such-user-e2e", "user: no such user" },
+		{ "acl_file", "/nonexistent/acl", "acl_file: /nonexistent/acl" },
+		{ "seal_key_file", "/nonexistent/a.key", "seal_key_file" },
+		{ "smtp_auth_file", "/nonexistent/auth", "smtp_auth_file" },
+	};
+	struct config	 c;
+	char		 err[512], msg[512];
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		config_defaults(&c);
+		err[0] = '\0';
+		CU_ASSERT_EQUAL_FATAL(config_set(&c, t[i].key, t[i].value, msg,
+		    sizeof(msg)), 0);
+		rc = master_config_check(&c, err, sizeof(err));
+		if (t[i].needle == NULL)
+			UNIT_CHECK(rc == 0, "%s = %s refused: %s", t[i].key,
+			    t[i].value, err);
+		else
+			UNIT_CHECK(rc == -1 && strstr(err, t[i].needle) != NULL,
+			    "%s = %s: rc %d, error \"%s\", want \"%s\"",
+			    t[i].key, t[i].value, rc, err, t[i].needle);
+	}
+}
+
 static const CU_TestInfo tests[] = {
 	{ "defaults", test_defaults },
 	{ "file: comments, blanks, spaces, key = value", test_file },
@@ -631,6 +683,8 @@ static const CU_TestInfo tests[] = {
 	    test_password_file_length },
 	{ "errors never show db_password", test_password_never_shown },
 	{ "empty default_group refused", test_default_group_empty },
+	{ "listen ports, user, readable files: one check",
+	    test_config_check },
 	CU_TEST_INFO_NULL
 };
 
