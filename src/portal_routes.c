@@ -537,6 +537,10 @@ portal_credential_generate(struct app *a, const struct route *rt,
 	else if (rc == ST_NOT_FOUND)
 		reply_err(res, rt, r, ERR_FORBIDDEN, "NO API GROUP IS APPROVED "
 		    "FOR YOU YET: REQUEST API ACCESS FIRST");
+	else if (rc == ST_FORBIDDEN)
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "YOUR APPROVED GROUPS ARE "
+		    "TOO LONG FOR THE GATEWAY: AT MOST %d BYTES JOINED BY COMMAS",
+		    VALIDATE_MAX_JOINED);
 	else if (rc != ST_OK)
 		reply_store_err(res, rt, r, rc, "GENERATE CREDENTIALS");
 	else {

@@ -14,6 +14,7 @@
 #include "seal.h"
 #include "secret.h"
 #include "store.h"
+#include "validate.h"
 
 #define TX_TRIES	 3
 #define LIKE_MAX	 (2 * STORE_KEY_MAX + 2)
@@ -1868,7 +1869,7 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 	enum db_rc		 rc;
 	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
 	char			 kid[SEAL_KID_LEN + 1];
-	size_t			 i;
+	size_t			 i, joined;
 	int			 made = 0;
 
 	strlist_free(x->groups);
@@ -1888,6 +1889,13 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 		return rc;
 	if (x->bad || x->groups->n == 0) {
 		*out = x->bad ? ST_ERR : ST_NOT_FOUND;
+		return DB_OK;
+	}
+	/* What the gateway's answer cannot carry is not granted. */
+	for (i = 0, joined = 0; i < x->groups->n; i++)
+		joined += x->groups->len[i] + (i > 0);
+	if (joined > VALIDATE_MAX_JOINED) {
+		*out = ST_FORBIDDEN;
 		return DB_OK;
 	}
 	a[0] = DB_STR(x->user, x->ulen);

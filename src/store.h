@@ -252,7 +252,8 @@ enum store_rc	 store_access_list(struct store *, const char *requester,
  * groups (those allowed() keeps; NULL: all): the consumer is created if
  * there is none, owned by owner, and its groups set to those.
  * ST_CONFLICT: user is another's (or an operator's); ST_NOT_FOUND: owner
- * has no approved group.  out gets key and secret, groups the groups.
+ * has no approved group; ST_FORBIDDEN: they are more than the gateway's
+ * answer carries (VALIDATE_MAX_JOINED).  out gets key and secret, groups the groups.
  */
 enum store_rc	 store_portal_generate(struct store *, const struct actor *,
 		    const char *owner, const char *user, size_t ulen,

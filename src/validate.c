@@ -308,7 +308,7 @@ validate_group_str(const char *s, size_t len)
 const char *
 validate_groups(json_object *v)
 {
-	size_t		 i, n;
+	size_t		 i, n, joined = 0;
 	const char	*msg;
 
 	if (v == NULL)
@@ -326,6 +326,10 @@ validate_groups(json_object *v)
 			return group_rules.type;
 		if ((msg = check_json(&group_rules, g)) != NULL)
 			return msg;
+		joined += (size_t)json_object_get_string_len(g) + (i > 0);
 	}
+	if (joined > VALIDATE_MAX_JOINED)
+		return "GROUPS ARE TOO LONG FOR THE GATEWAY: AT MOST 8192 BYTES "
+		    "JOINED BY COMMAS";
 	return NULL;
 }

@@ -12,7 +12,10 @@
  *   holds a control char   -> <FIELD> MUST NOT HAVE CONTROL CHARACTERS
  *   8-4-4-4-12 hex digits  -> <FIELD> MUST NOT BE A UUID
  * Groups: the same checks (no UUID rule), plus no comma; the list is a
- * non-empty array of at most VALIDATE_MAX_GROUPS strings.
+ * non-empty array of at most VALIDATE_MAX_GROUPS strings, at most
+ * VALIDATE_MAX_JOINED bytes when joined by commas: what the gateway's
+ * answer carries in X-Consumer-Groups through nginx's shipped buffer
+ * (fastcgi_buffer_size 16k in conf/nginx.conf, with room for the rest).
  */
 #ifndef ADMINUTIL_VALIDATE_H
 #define ADMINUTIL_VALIDATE_H
@@ -23,6 +26,7 @@
 
 #define VALIDATE_MAX_LEN	 255
 #define VALIDATE_MAX_GROUPS	 256
+#define VALIDATE_MAX_JOINED	 8192
 
 const char	*validate_username(json_object *v);
 const char	*validate_username_str(const char *s, size_t len);

@@ -1389,13 +1389,18 @@ test_gw_grant_everywhere(void)
  * A consumer in many groups: the API sees all of them (nginx: the
  * demo API echoes X-Consumer-Groups), and its name and key.
  */
+/*
+ * A consumer in n groups named by fmt (with their index; padded with
+ * "x" to len bytes), then contentAdmin, the API's: the API sees all of
+ * them, whole, through the gateway.
+ */
 static void
-test_gw_many_groups(void)
+many_groups(const char *what, int n, size_t len)
 {
 	struct resp	 r;
 	json_object	*o;
-	FILE		*f;
-	char		 u[NAMESZ], key[HEX32 + 1], secret[HEX32 + 1];
+	FILE		*f, *g;
+	char		 u[NAMESZ], key[HEX32 + 1], secret[HEX32 + 1], name[256];
 	char		*req = NULL, *joined = NULL, *tok = NULL, *h = NULL;
 	size_t		 rlen, jlen;
 	int		 i;
@@ -1405,20 +1410,24 @@ test_gw_many_groups(void)
 	if (gw_setup() == -1 || create(fresh(u, sizeof(u), "gwmany"), key,
 	    secret) == -1)
 		return;
-	/* 40 groups, over 1 KiB comma-joined, the API's last. */
 	if ((f = open_memstream(&req, &rlen)) == NULL)
 		return;
-	fputs("{\"groups\":[", f);
-	for (i = 0; i < 40; i++)
-		fprintf(f, "\"e2e-group-%02d-abcdefghijklmnopqrst\",", i);
-	fputs("\"contentAdmin\"]}", f);
-	fclose(f);
-	if ((f = open_memstream(&joined, &jlen)) == NULL)
+	if ((g = open_memstream(&joined, &jlen)) == NULL) {
+		fclose(f);
 		goto done;
-	for (i = 0; i < 40; i++)
-		fprintf(f, "e2e-group-%02d-abcdefghijklmnopqrst,", i);
-	fputs("contentAdmin", f);
+	}
+	fputs("{\"groups\":[", f);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "e2e-group-%03d-", i);
+		while (strlen(name) < len && strlen(name) < sizeof(name) - 1)
+			strcat(name, "x");
+		fprintf(f, "\"%s\",", name);
+		fprintf(g, "%s,", name);
+	}
+	fputs("\"contentAdmin\"]}", f);
+	fputs("contentAdmin", g);
 	fclose(f);
+	fclose(g);
 	memset(&c, 0, sizeof(c));
 	snprintf(c.key, sizeof(c.key), "%s", key);
 	snprintf(c.secret, sizeof(c.secret), "%s", secret);
@@ -1426,15 +1435,15 @@ test_gw_many_groups(void)
 	    NULL || (h = bearer(tok)) == NULL)
 		goto done;
 	gw_get(&r, gw_url, API, (const char *const *)&h, 1);
-	CHECK(r.status == 200, "many groups: HTTP %ld, want 200", r.status);
+	CHECK(r.status == 200, "%s: HTTP %ld, want 200", what, r.status);
 	if (r.status == 200 && !is_web("lighttpd")) {
 		o = api_saw(&r);
 		CHECK(streq(jstr(o, "username"), u) &&
-		    streq(jstr(o, "key"), key), "many groups: the API saw "
-		    "consumer \"%s\" key \"%s\", want \"%s\" \"%s\"",
+		    streq(jstr(o, "key"), key), "%s: the API saw consumer "
+		    "\"%s\" key \"%s\", want \"%s\" \"%s\"", what,
 		    str(jstr(o, "username")), str(jstr(o, "key")), u, key);
-		CHECK(streq(jstr(o, "groups"), joined), "many groups: the API "
-		    "saw %zu bytes of X-Consumer-Groups, want all %zu",
+		CHECK(streq(jstr(o, "groups"), joined), "%s: the API saw %zu "
+		    "bytes of X-Consumer-Groups, want all %zu", what,
 		    jstr(o, "groups") != NULL ? strlen(jstr(o, "groups")) : 0,
 		    jlen);
 		json_object_put(o);
@@ -1444,6 +1453,38 @@ done:
 	free(h);
 	free(tok);
 	free(joined);
+	free(req);
+}
+
+static void
+test_gw_many_groups(void)
+{
+	struct resp	 r;
+	char		 u[NAMESZ], *req = NULL;
+	size_t		 len;
+	FILE		*f;
+	int		 i;
+
+	/* 40 groups, over 1 KiB comma-joined, the API's last. */
+	many_groups("40 groups", 40, 34);
+	/* The most a grant may hold: 31 of 255 bytes and more, 7,948. */
+	many_groups("31 groups of 255 bytes", 31, 255);
+	/* More than the gateway's answer carries is refused at grant time. */
+	if (create(fresh(u, sizeof(u), "gwtoomany"), NULL, NULL) == -1 ||
+	    (f = open_memstream(&req, &len)) == NULL)
+		return;
+	fputs("{\"groups\":[\"contentAdmin\"", f);
+	for (i = 0; i < 40; i++)
+		fprintf(f, ",\"e2e-big-%03d-%0240d\"", i, 0);
+	fputs("]}", f);
+	fclose(f);
+	call(&r, RT_GRANT, u, req);
+	expect_err("a grant the gateway cannot carry", &r, RT_GRANT, 400,
+	    "BAD_REQUEST", "GROUPS ARE TOO LONG FOR THE GATEWAY: AT MOST 8192 "
+	    "BYTES JOINED BY COMMAS");
+	resp_free(&r);
+	expect_groups("its groups after", RT_READ, u, NULL,
+	    GROUPS("contentUser"));
 	free(req);
 }
 
@@ -3022,8 +3063,8 @@ const struct e2e_test gateway_tests[] = {
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
 	{ "gateway: grant and revoke reach every worker in cache_ttl",
 	    test_gw_grant_everywhere, FULL },
-	{ "gateway: a consumer in 41 groups: the API sees them all",
-	    test_gw_many_groups, FULL },
+	{ "gateway: 41 groups, and the most a grant may hold: the API sees "
+	    "them all; more is refused", test_gw_many_groups, FULL },
 	{ "gateway: nginx keeps passes only, and within twice cache_ttl",
 	    test_gw_pass_cache, FULL },
 	{ "gateway: its own pool: no wait behind an admin storm on a lock",

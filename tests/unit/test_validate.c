@@ -544,6 +544,63 @@ group_array(size_t n, size_t badidx, json_object *bad)
 	return a;
 }
 
+/* n groups of len bytes each ("a" then digits and "x"s). */
+static json_object *
+long_groups(size_t n, size_t len)
+{
+	json_object	*a;
+	char		 name[VALIDATE_MAX_LEN + 1];
+	size_t		 i;
+
+	if ((a = json_object_new_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		memset(name, 'x', len);
+		name[len] = '\0';
+		snprintf(name, 6, "a%04zu", i);
+		name[5] = len > 5 ? 'x' : '\0';
+		json_object_array_add(a, json_object_new_string(name));
+	}
+	return a;
+}
+
+/* What the gateway's answer can carry: 8192 bytes joined, no more. */
+static void
+test_groups_joined(void)
+{
+	json_object	*a;
+
+	/* 32 of 255 bytes and 31 commas: 8191. */
+	a = long_groups(32, 255);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NULL(validate_groups(a));
+	json_object_put(a);
+	/* 33 of 247 bytes: 8183. */
+	a = long_groups(33, 247);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NULL(validate_groups(a));
+	json_object_put(a);
+	/* 33 of 248 bytes: 8216. */
+	a = long_groups(33, 248);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL(validate_groups(a));
+	json_object_put(a);
+	a = long_groups(40, 250);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	UNIT_STREQ(validate_groups(a), "GROUPS ARE TOO LONG FOR THE GATEWAY: "
+	    "AT MOST 8192 BYTES JOINED BY COMMAS", "40 groups of 250 bytes");
+	json_object_put(a);
+	/* 256 groups of 31 bytes and 255 commas: 8191, the most names. */
+	a = long_groups(256, 31);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NULL(validate_groups(a));
+	json_object_put(a);
+	a = long_groups(256, 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL(validate_groups(a));
+	json_object_put(a);
+}
+
 static void
 test_groups_count(void)
 {
@@ -675,6 +732,8 @@ test_is_uuid(void)
 }
 
 static const CU_TestInfo tests[] = {
+	{ "groups joined fit the gateway's answer: 8192 bytes",
+	    test_groups_joined },
 	{ "username: table of values", test_username_table },
 	{ "validate_new_username table: nothing that prints alike",
 	    test_new_username_table },
