@@ -583,6 +583,8 @@ app_handle(struct app *a, struct request *r, struct response *res)
 		free(r->portal_user);
 		r->portal_user = NULL;
 	}
+	if (rt->family == ROUTES_ADMIN)
+		r->route_id = rt->id;
 	if (rt->family == ROUTES_ADMIN && (!admin_safe(a, rt, r, res) ||
 	    !admin_caller(a, rt, r, res)))
 		return;

@@ -49,6 +49,7 @@ static const struct ckey keys[] = {
 	K("user",		CT_STR,	   S(user),		0, 0),
 	K("pid_file",		CT_STR,	   S(pid_file),		0, 0),
 	K("log_level",		CT_LEVEL,  S(log_level),	0, 0),
+	K("log_target",		CT_STR,	   S(log_target),	0, 0),
 	K("db_host",		CT_STR,	   S(db_host),		0, 0),
 	K("db_port",		CT_INT,	   N(db_port),		0, 65535),
 	K("db_socket",		CT_STR,	   S(db_socket),	0, 0),
@@ -104,6 +105,7 @@ config_defaults(struct config *c)
 	c->workers = 4;
 	c->auth_workers = 2;
 	strcpy(c->log_level, "info");
+	strcpy(c->log_target, "stderr");
 	strcpy(c->db_host, "localhost");
 	c->db_port = 3306;
 	strcpy(c->db_user, "adminutil");

@@ -28,6 +28,7 @@ struct config {
 	char	 user[64];			/* drop to this user if root */
 	char	 pid_file[CONFIG_STR_MAX];
 	char	 log_level[16];
+	char	 log_target[CONFIG_STR_MAX];	/* stderr, syslog, file:PATH */
 
 	char	 db_host[256];
 	int	 db_port;

@@ -1,8 +1,11 @@
 #include "build.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -10,6 +13,71 @@
 
 static enum log_level	 log_max = LOG_LVL_INFO;
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const int	 syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO,
+			    LOG_DEBUG };
+
+/* The target: fd 2, syslog, or a file of ours (path). */
+static int		 log_fd = STDERR_FILENO;
+static int		 log_syslog;
+static char		 log_path[512];
+
+int
+log_target_ok(const char *t)
+{
+	return strcmp(t, "stderr") == 0 || strcmp(t, "syslog") == 0 ||
+	    (strncmp(t, "file:", 5) == 0 && t[5] == '/' &&
+	    strlen(t + 5) < sizeof(log_path));
+}
+
+static int
+open_file(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+int
+log_open(const char *t, char *err, size_t errsz)
+{
+	int	 fd;
+
+	if (!log_target_ok(t)) {
+		snprintf(err, errsz, "log_target: expected stderr, syslog or "
+		    "file:/path");
+		return -1;
+	}
+	if (strncmp(t, "file:", 5) == 0) {
+		if ((fd = open_file(t + 5)) == -1) {
+			snprintf(err, errsz, "log_target: %s: %s", t + 5,
+			    strerror(errno));
+			return -1;
+		}
+		if (log_fd != STDERR_FILENO)
+			close(log_fd);
+		log_fd = fd;
+		snprintf(log_path, sizeof(log_path), "%s", t + 5);
+		log_syslog = 0;
+		return 0;
+	}
+	if (log_fd != STDERR_FILENO)
+		close(log_fd);
+	log_fd = STDERR_FILENO;
+	log_path[0] = '\0';
+	if ((log_syslog = strcmp(t, "syslog") == 0))
+		openlog("adminutil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	return 0;
+}
+
+void
+log_reopen(void)
+{
+	int	 fd;
+
+	if (log_path[0] == '\0' || (fd = open_file(log_path)) == -1)
+		return;			/* the old file stays */
+	if (log_fd != STDERR_FILENO)
+		close(log_fd);
+	log_fd = fd;
+}
 
 void
 log_set_level(enum log_level l)
@@ -46,6 +114,11 @@ log_emit(enum log_level l, const char *fmt, va_list ap)
 
 	if (l > log_max)
 		return;
+	if (log_syslog) {
+		vsnprintf(line, sizeof(line), fmt, ap);
+		syslog(syslog_prio[l], "%s", line);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line),
@@ -62,7 +135,7 @@ log_emit(enum log_level l, const char *fmt, va_list ap)
 	if ((size_t)n > sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
-	(void)write(STDERR_FILENO, line, (size_t)n);
+	(void)write(log_fd, line, (size_t)n);
 }
 
 #define LOG_FN(name, lvl)				\

@@ -16,6 +16,17 @@ enum log_level {
 };
 
 void	log_set_level(enum log_level);
+/*
+ * Where lines go: "stderr" (the default), "syslog" (the daemon
+ * facility), or "file:PATH" (appended, made 0640).  log_target_ok()
+ * checks the text; log_open() switches to it (-1 with err set on
+ * failure: the old target stays).  log_reopen() opens the file again
+ * (after logrotate moved it); safe to call anywhere but a signal
+ * handler.
+ */
+int	log_target_ok(const char *target);
+int	log_open(const char *target, char *err, size_t errsz);
+void	log_reopen(void);
 /* 1 if lines of level l are written: for work done only to log them. */
 int	log_enabled(enum log_level l);
 int	log_level_parse(const char *, enum log_level *);

@@ -190,6 +190,8 @@ main(int argc, char *argv[])
 	if (config_load(&cfg, path, err, sizeof(err)) == -1 ||
 	    master_config_check(&cfg, err, sizeof(err)) == -1)
 		fatal(err);
+	if (!test && log_open(cfg.log_target, err, sizeof(err)) == -1)
+		fatal(err);
 	/* Read once, as the user that starts: workers inherit the ring. */
 	if (seal_load(cfg.seal_key_file, err, sizeof(err)) == -1)
 		fatal(err);

@@ -393,6 +393,11 @@ readable(const char *path, const char *key, char *err, size_t errsz)
 int
 master_config_check(const struct config *cfg, char *err, size_t errsz)
 {
+	if (!log_target_ok(cfg->log_target)) {
+		snprintf(err, errsz, "log_target: expected stderr, syslog or "
+		    "file:/path");
+		return -1;
+	}
 	if (!listen_ok(cfg->listen, err, errsz, "listen") ||
 	    !listen_ok(cfg->auth_listen, err, errsz, "auth_listen") ||
 	    !readable(cfg->acl_file, "acl_file", err, errsz) ||
@@ -447,6 +452,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -502,6 +508,12 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 				signal_all(SIGTERM, gen + 1);
 			}
 			break;
+		case SIGUSR1:
+			/* logrotate moved the file: everyone opens it again. */
+			log_reopen();
+			signal_all(SIGUSR1, gen + 1);
+			log_info("log file opened again");
+			break;
 		case SIGHUP:
 			if (stopping)
 				break;
@@ -520,6 +532,8 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 			    cfg->listen);
 			snprintf(next.auth_listen, sizeof(next.auth_listen),
 			    "%s", cfg->auth_listen);
+			if (log_open(next.log_target, err, sizeof(err)) == -1)
+				log_error("reload: %s; logging as before", err);
 			*cfg = next;
 			explicit_bzero(&next, sizeof(next));
 			log_info("reloaded: replacing workers");

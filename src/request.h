@@ -68,6 +68,7 @@ struct request {
 	json_object	*req;		/* the body's "request", or NULL */
 
 	unsigned	 route;		/* index of the route, for metrics */
+	const char	*route_id;	/* an admin route's id: an access line */
 
 	/* Set by the router: percent-decoded {name} segments. */
 	char		*pathv[REQUEST_MAX_PATH_PARAMS];

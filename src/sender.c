@@ -338,6 +338,7 @@ sender_run(const struct config *cfg, pid_t master)
 		log_warn("mail_dir %s: %s", cfg->mail_dir, strerror(errno));
 	log_debug("sender ready");
 	while (!stopping) {
+		child_logs();
 		while (read(wake[0], buf, sizeof(buf)) > 0)
 			;
 		x.failed = 0;

@@ -233,6 +233,25 @@ elapsed_us(const struct timespec *t0)
 	    (t1.tv_nsec - t0->tv_nsec) / 1000;
 }
 
+/*
+ * The access line of an admin call: who did what, how it ended, in
+ * logfmt; names are escaped, and no token or secret is in it.
+ */
+static void
+access_line(struct request *r, int status, long us)
+{
+	char	 actor[128], key[128], addr[64];
+
+	log_info("access route=%s status=%d us=%ld actor=\"%s\" "
+	    "actor_key=%s remote_addr=%s resmsgid=%s", r->route_id, status, us,
+	    r->actor != NULL ? log_escape(actor, sizeof(actor), r->actor,
+	    strlen(r->actor)) : "", r->actor_key != NULL ? log_escape(key,
+	    sizeof(key), r->actor_key, strlen(r->actor_key)) : "-",
+	    r->remote_addr != NULL ? log_escape(addr, sizeof(addr),
+	    r->remote_addr, strlen(r->remote_addr)) : "-",
+	    r->resmsgid[0] != '\0' ? r->resmsgid : "-");
+}
+
 static void
 serve(struct app *a, FCGX_Request *fr)
 {
@@ -257,6 +276,8 @@ serve(struct app *a, FCGX_Request *fr)
 	respond(fr, &res);
 	finish_input(fr, &r);
 	metrics_request(r.route, res.status, elapsed_us(&t0));
+	if (r.route_id != NULL)
+		access_line(&r, res.status, elapsed_us(&t0));
 	if (res.status >= 500)
 		log_warn("%s -> %d", r.path == NULL ? "-" : log_escape(path,
 		    sizeof(path), r.path, strlen(r.path)), res.status);
@@ -266,6 +287,24 @@ serve(struct app *a, FCGX_Request *fr)
 		    res.status, elapsed_us(&t0));
 	response_free(&res);
 	request_free(&r);
+}
+
+static volatile sig_atomic_t	 reopen;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	reopen = 1;
+}
+
+void
+child_logs(void)
+{
+	if (reopen) {
+		reopen = 0;
+		log_reopen();
+	}
 }
 
 void
@@ -282,6 +321,8 @@ child_start(pid_t master, void (*term)(int))
 	sa.sa_handler = term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
@@ -311,6 +352,7 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master,
 	sigprocmask(SIG_SETMASK, NULL, &waitmask);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGUSR1);
 
 	metrics_attach(metrics_slot);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
@@ -336,6 +378,7 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master,
 	}
 	log_debug("worker ready");
 	while (!stopping) {
+		child_logs();
 		/* A kept-alive connection is read before new ones. */
 		if (fr.ipcFd >= 0) {
 			pfd.fd = fr.ipcFd;

@@ -17,9 +17,15 @@ struct config;
 /*
  * The start of every child of the master (a worker, the sender): it
  * dies with the master (and exits at once when master is gone already),
- * term handles TERM and INT, HUP and PIPE are ignored.
+ * term handles TERM and INT, USR1 asks for child_logs(), HUP and PIPE
+ * are ignored.
  */
 void	child_start(pid_t master, void (*term)(int));
+/*
+ * Opens the log file again when the master said so (SIGUSR1, after
+ * logrotate): called by children where they wait.
+ */
+void	child_logs(void);
 
 /*
  * Serves on listen_fd (non-blocking) until stopped; then exits.  master

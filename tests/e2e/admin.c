@@ -8,6 +8,7 @@
 
 #include <libgen.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -785,6 +786,96 @@ test_operator_commands(void)
 	rmdir(dir);
 }
 
+/* The text of file path, in a new string ("" when it is not there). */
+static char *
+file_text(const char *path)
+{
+	FILE	*f;
+	char	*t = NULL;
+	size_t	 n = 0;
+
+	if ((f = fopen(path, "r")) == NULL || getdelim(&t, &n, '\0', f) ==
+	    -1) {
+		free(t);
+		t = strdup("");
+	}
+	if (f != NULL)
+		fclose(f);
+	return t;
+}
+
+/* A list call as the admin; the answer's resmsgid into rid. */
+static void
+listed_call(char *rid, size_t sz)
+{
+	struct resp	 r;
+
+	call_as(&r, RT_LIST, NULL, NULL, "{\"limit\":1}", admin_auth);
+	expect_ok("list", &r, RT_LIST);
+	snprintf(rid, sz, "resmsgid=%s", str(jstr(r.json, "params.resmsgid")));
+	resp_free(&r);
+}
+
+/*
+ * Every admin call leaves an access line (route, status, duration,
+ * actor, its key, address, resmsgid), never a token; log_target =
+ * file:PATH takes the lines, and SIGUSR1 opens the file again after
+ * logrotate moved it.
+ */
+static void
+test_admin_logs(void)
+{
+	char		 conf[1024], dir[1100], path[1200], moved[1300];
+	char		 text[1400], rid[64], rid2[64], *log, *line;
+	const char	*tok = strrchr(admin_auth, ' ');
+	long		 len = -1;
+
+	listed_call(rid, sizeof(rid));
+	log = au_log();
+	line = log_line(log, rid);
+	CHECK(line != NULL && strstr(line, "access route=" ID("consumer.list")
+	    " status=200 us=") != NULL && strstr(line, admin_user) != NULL &&
+	    strstr(line, admin_key) != NULL && strstr(line,
+	    "remote_addr=127.0.0.1") != NULL, "no access line with route, "
+	    "status, duration, actor, key and address: %s", str(line));
+	CHECK(tok != NULL && strstr(log, tok + 1) == NULL, "the admin's token "
+	    "is in the log");
+	free(line);
+	free(log);
+	/* To a file, and again after it was moved. */
+	snprintf(conf, sizeof(conf), "%s", conf_path);
+	snprintf(dir, sizeof(dir), "%s", dirname(conf));
+	snprintf(path, sizeof(path), "%s/au-file.log", dir);
+	snprintf(moved, sizeof(moved), "%s.1", path);
+	snprintf(text, sizeof(text), "log_target = file:%s\n", path);
+	if (reconfigure(text, &len) == -1)
+		goto done;
+	listed_call(rid, sizeof(rid));
+	log = file_text(path);
+	CHECK(strstr(log, rid) != NULL, "log_target = file: the access line "
+	    "is not in %s", path);
+	free(log);
+	if (!CHECK(rename(path, moved) == 0, "cannot move the log") ||
+	    !CHECK(kill(master, SIGUSR1) == 0, "cannot signal the master"))
+		goto done;
+	sleep_ms(300);
+	listed_call(rid2, sizeof(rid2));
+	sleep_ms(100);
+	log = file_text(path);
+	CHECK(strstr(log, rid2) != NULL, "after SIGUSR1, the new file does not "
+	    "get the lines");
+	free(log);
+	log = file_text(moved);
+	CHECK(strstr(log, rid) != NULL && strstr(log, rid2) == NULL, "the "
+	    "moved file lost its lines, or got the new ones");
+	free(log);
+done:
+	if (len >= 0)
+		(void)reconfigure(NULL, &len);
+	unlink(path);
+	unlink(moved);
+}
+
 const struct e2e_test admin_tests[] = {
 	{ "admin plane: 401 without a token, 403 without the group or on a "
 	    "write for a reader, 200 as the admin", test_admin_roles,
@@ -801,6 +892,8 @@ const struct e2e_test admin_tests[] = {
 	    test_admin_none, FULL },
 	{ "operator commands: --bootstrap-admin, --mint-token --ttl",
 	    test_operator_commands, FULL },
+	{ "logs: an access line per admin call, log_target = file, SIGUSR1",
+	    test_admin_logs, FULL },
 };
 
 const size_t admin_ntests = sizeof(admin_tests) / sizeof(admin_tests[0]);
