@@ -2811,6 +2811,9 @@ main(void)
 	for (i = 0; i < portal_ntests; i++)
 		if (add_test(s, &portal_tests[i]) == -1)
 			return EXIT_HARD;
+	for (i = 0; i < catalogue_ntests; i++)
+		if (add_test(s, &catalogue_tests[i]) == -1)
+			return EXIT_HARD;
 	if (add_test(s, &tests[n - 1]) == -1)
 		return EXIT_HARD;
 	CU_basic_set_mode(CU_BRM_VERBOSE);
