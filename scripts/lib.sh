@@ -4,13 +4,14 @@
 # The Debian packages the project needs to build, test and run.
 ADMINUTIL_PACKAGES="build-essential autoconf autoconf-archive automake libtool
 pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev libunistring-dev
-libcunit1-dev libcurl4-openssl-dev mariadb-server mariadb-client nginx lighttpd
-spawn-fcgi curl openssl chromium chromium-driver python3-selenium"
+libsystemd-dev libcunit1-dev libcurl4-openssl-dev mariadb-server
+mariadb-client nginx lighttpd spawn-fcgi curl openssl chromium
+chromium-driver python3-selenium"
 
 # Subsets: what building needs, and what scripts/run adds to run it.
 ADMINUTIL_BUILD_PACKAGES="build-essential autoconf autoconf-archive automake
 libtool pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev
-libunistring-dev libcurl4-openssl-dev"
+libunistring-dev libcurl4-openssl-dev libsystemd-dev"
 ADMINUTIL_RUN_PACKAGES="mariadb-server mariadb-client nginx curl openssl"
 
 # need_packages PKG...: installs those that are missing (apt-get update

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "config.h"
 #include "log.h"
 #include "master.h"
@@ -124,6 +126,40 @@ seal_check(const struct config *cfg)
 	}
 }
 
+/*
+ * The sockets systemd holds for us (adminutil.socket), passed at start:
+ * the one named "auth" is the gateway's pool's, the other the admin
+ * pool's.  Then the configuration's addresses are not ours to open,
+ * nor to remove at the end.  1 if there were some.
+ */
+static int
+passed_sockets(struct config *cfg, int *fd, int *afd)
+{
+	char	**names = NULL;
+	int	 n, i, f;
+
+	if ((n = sd_listen_fds_with_names(1, &names)) <= 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		f = SD_LISTEN_FDS_START + i;
+		if (names != NULL && strcmp(names[i], "auth") == 0)
+			*afd = f;
+		else if (*fd == -1)
+			*fd = f;
+		fcntl(f, F_SETFL, fcntl(f, F_GETFL) | O_NONBLOCK);
+	}
+	for (i = 0; names != NULL && i < n; i++)
+		free(names[i]);
+	free(names);
+	if (*fd == -1)
+		fatal("systemd passed the \"auth\" socket only");
+	cfg->listen[0] = '\0';
+	cfg->auth_listen[0] = '\0';
+	log_info("listening on the %d socket%s systemd passed", n,
+	    n == 1 ? "" : "s");
+	return 1;
+}
+
 static void
 write_pid(const char *path)
 {
@@ -210,9 +246,11 @@ main(int argc, char *argv[])
 	if (mint != NULL)
 		return operator_mint(&cfg, mint, ttl);
 	seal_check(&cfg);
-	if ((fd = master_listen(&cfg, cfg.listen, err, sizeof(err))) == -1 ||
+	fd = -1;
+	if (!passed_sockets(&cfg, &fd, &afd) &&
+	    ((fd = master_listen(&cfg, cfg.listen, err, sizeof(err))) == -1 ||
 	    (cfg.auth_listen[0] != '\0' && (afd = master_listen(&cfg,
-	    cfg.auth_listen, err, sizeof(err))) == -1))
+	    cfg.auth_listen, err, sizeof(err))) == -1)))
 		fatal(err);
 	if (fd != 0)
 		std_fds(0);

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "acl.h"
 #include "config.h"
 #include "log.h"
@@ -443,6 +445,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 	unsigned	 gen = 1;
 	long long	 backoff = 0, spawn_at = 0, stop_at = 0, wait_ms, t;
 	int		 stopping = 0, status, sig, fatal = 0, rc = 0, p;
+	int		 ready = 0;
 	pid_t		 pid;
 	size_t		 i;
 
@@ -478,6 +481,13 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 				}
 		if (stopping && nkids == 0)
 			break;
+		/* systemd (Type=notify): up once every pool has its workers. */
+		if (!ready && !stopping && !short_of(cfg, pools, gen)) {
+			sd_notifyf(0, "READY=1\nSTATUS=%d workers, %d in the "
+			    "gateway's pool", cfg->workers, afd != -1 ?
+			    cfg->auth_workers : 0);
+			ready = 1;
+		}
 		if (stopping)
 			wait_ms = stop_at - t;
 		else if (short_of(cfg, pools, gen))
@@ -501,6 +511,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 		case SIGINT:
 		case SIGQUIT:
 			if (!stopping) {
+				sd_notify(0, "STOPPING=1");
 				log_info("stopping: waiting for %zu workers",
 				    nkids);
 				stopping = 1;
@@ -524,8 +535,9 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 				    "configuration: %s", err);
 				break;
 			}
-			if (strcmp(next.listen, cfg->listen) != 0 ||
-			    strcmp(next.auth_listen, cfg->auth_listen) != 0)
+			if ((cfg->listen[0] != '\0' || cfg->auth_listen[0] !=
+			    '\0') && (strcmp(next.listen, cfg->listen) != 0 ||
+			    strcmp(next.auth_listen, cfg->auth_listen) != 0))
 				log_warn("reload: a new listen or auth_listen "
 				    "address needs a restart; keeping them");
 			snprintf(next.listen, sizeof(next.listen), "%s",
@@ -537,6 +549,8 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 			*cfg = next;
 			explicit_bzero(&next, sizeof(next));
 			log_info("reloaded: replacing workers");
+			sd_notify(0, "RELOADING=1");
+			ready = 0;
 			gen++;
 			signal_all(SIGTERM, gen);
 			spawn_at = 0;

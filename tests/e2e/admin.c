@@ -6,7 +6,12 @@
  */
 #include "build.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
 #include <libgen.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -876,6 +881,205 @@ done:
 	unlink(moved);
 }
 
+/* systemd */
+
+/* A unix socket at path: a listening stream or a bound datagram one. */
+static int
+unix_socket(const char *path, int type)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	memcpy(sun.sun_path, path, strlen(path));
+	unlink(path);
+	if ((fd = socket(AF_UNIX, type, 0)) == -1)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    (type == SOCK_STREAM && listen(fd, 16) == -1)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The next message on the notify socket within ms; "" when none. */
+static void
+notified(int fd, char *buf, size_t sz, int ms)
+{
+	struct pollfd	 p = { fd, POLLIN, 0 };
+	ssize_t		 n;
+
+	buf[0] = '\0';
+	if (poll(&p, 1, ms) == 1 && (n = recv(fd, buf, sz - 1, 0)) > 0)
+		buf[n] = '\0';
+}
+
+/* Waits for a message holding want; 1 if it came within ms. */
+static int
+notified_of(int fd, const char *want, int ms)
+{
+	char		 buf[512];
+	long long	 end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		notified(fd, buf, sizeof(buf), (int)(end - now_ms()));
+		if (strstr(buf, want) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* One FastCGI record of type t (1 BEGIN, 4 PARAMS, 5 STDIN) for id 1. */
+static void
+fcgi_record(FILE *f, int t, const unsigned char *c, size_t n)
+{
+	unsigned char	 h[8] = { 1, (unsigned char)t, 0, 1,
+	    (unsigned char)(n >> 8), (unsigned char)n, 0, 0 };
+
+	fwrite(h, 1, 8, f);
+	if (n > 0)
+		fwrite(c, 1, n, f);
+}
+
+/* GET /health over FastCGI on the socket at path; the answer's text. */
+static char *
+fcgi_health(const char *path)
+{
+	struct sockaddr_un	 sun;
+	static const unsigned char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
+	unsigned char		 params[128], *p = params, buf[4096];
+	const char		*kv[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
+	    "/health", "HTTP_HOST", "localhost" };
+	char			*msg = NULL, *out = NULL;
+	size_t			 mlen = 0, olen = 0, i, kl, vl;
+	ssize_t			 n;
+	FILE			*f, *o;
+	int			 fd;
+
+	for (i = 0; i < 6; i += 2) {
+		kl = strlen(kv[i]);
+		vl = strlen(kv[i + 1]);
+		*p++ = (unsigned char)kl;
+		*p++ = (unsigned char)vl;
+		memcpy(p, kv[i], kl);
+		memcpy(p + kl, kv[i + 1], vl);
+		p += kl + vl;
+	}
+	if ((f = open_memstream(&msg, &mlen)) == NULL)
+		return NULL;
+	fcgi_record(f, 1, begin, sizeof(begin));
+	fcgi_record(f, 4, params, (size_t)(p - params));
+	fcgi_record(f, 4, NULL, 0);
+	fcgi_record(f, 5, NULL, 0);
+	fclose(f);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		free(msg);
+		return NULL;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    write(fd, msg, mlen) != (ssize_t)mlen) {
+		if (fd != -1)
+			close(fd);
+		free(msg);
+		return NULL;
+	}
+	free(msg);
+	if ((o = open_memstream(&out, &olen)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, o);
+	fclose(o);
+	close(fd);
+	/* The records' headers hold NULs: text, to be searched. */
+	for (i = 0; i < olen; i++)
+		if (out[i] == '\0')
+			out[i] = ' ';
+	return out;
+}
+
+/*
+ * Under systemd: the socket it passes is the one served (the
+ * configuration's listen is not opened, and not removed at the end),
+ * READY=1 once the workers run, RELOADING=1 then READY=1 on SIGHUP,
+ * STOPPING=1 on SIGTERM.
+ */
+static void
+test_systemd(void)
+{
+	char		 conf[1024], dir[1100], act[1200], nsock[1200];
+	char		 never[1200], pidf[1200], e1[1300], e2[1300], e3[1300];
+	char		 e4[1300], *answer;
+	pid_t		 pid;
+	int		 lfd = -1, nfd = -1, st;
+
+	snprintf(conf, sizeof(conf), "%s", conf_path);
+	snprintf(dir, sizeof(dir), "%s", dirname(conf));
+	snprintf(act, sizeof(act), "%s/act.sock", dir);
+	snprintf(nsock, sizeof(nsock), "%s/notify.sock", dir);
+	snprintf(never, sizeof(never), "%s/never.sock", dir);
+	snprintf(pidf, sizeof(pidf), "%s/act.pid", dir);
+	if (!CHECK((lfd = unix_socket(act, SOCK_STREAM)) != -1 && (nfd =
+	    unix_socket(nsock, SOCK_DGRAM)) != -1, "cannot make the sockets"))
+		goto done;
+	snprintf(e1, sizeof(e1), "ADMINUTIL_LISTEN=unix:%s", never);
+	snprintf(e2, sizeof(e2), "ADMINUTIL_PID_FILE=%s", pidf);
+	snprintf(e3, sizeof(e3), "NOTIFY_SOCKET=%s", nsock);
+	snprintf(e4, sizeof(e4), "ADMINUTIL_AUTH_LISTEN=");
+	if ((pid = fork()) == -1)
+		goto done;
+	if (pid == 0) {
+		char	 lp[32];
+
+		dup2(lfd, 3);
+		snprintf(lp, sizeof(lp), "%ld", (long)getpid());
+		setenv("LISTEN_PID", lp, 1);
+		setenv("LISTEN_FDS", "1", 1);
+		setenv("LISTEN_FDNAMES", "admin", 1);
+		putenv(e1);
+		putenv(e2);
+		putenv(e3);
+		putenv(e4);
+		execl(bin, bin, "-c", conf_path, (char *)NULL);
+		_exit(127);
+	}
+	CHECK(notified_of(nfd, "READY=1", 10000), "no READY=1 within 10 s");
+	answer = fcgi_health(act);
+	CHECK(answer != NULL && strstr(answer, "\"healthy\":true") != NULL,
+	    "the passed socket does not answer /health: %.300s",
+	    answer != NULL ? answer : "(nothing)");
+	free(answer);
+	CHECK(access(never, F_OK) == -1, "the configuration's listen was "
+	    "opened beside the passed socket");
+	kill(pid, SIGHUP);
+	CHECK(notified_of(nfd, "RELOADING=1", 5000) &&
+	    notified_of(nfd, "READY=1", 5000), "SIGHUP: no RELOADING=1 then "
+	    "READY=1");
+	kill(pid, SIGTERM);
+	CHECK(notified_of(nfd, "STOPPING=1", 5000), "SIGTERM: no STOPPING=1");
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0, "the instance did not stop cleanly");
+	CHECK(access(act, F_OK) == 0, "the passed socket was removed at the "
+	    "end: it is systemd's");
+done:
+	if (lfd != -1)
+		close(lfd);
+	if (nfd != -1)
+		close(nfd);
+	unlink(act);
+	unlink(nsock);
+	unlink(pidf);
+}
+
 const struct e2e_test admin_tests[] = {
 	{ "admin plane: 401 without a token, 403 without the group or on a "
 	    "write for a reader, 200 as the admin", test_admin_roles,
@@ -894,6 +1098,8 @@ const struct e2e_test admin_tests[] = {
 	    test_operator_commands, FULL },
 	{ "logs: an access line per admin call, log_target = file, SIGUSR1",
 	    test_admin_logs, FULL },
+	{ "systemd: the passed socket served, READY, RELOADING, STOPPING",
+	    test_systemd, FULL },
 };
 
 const size_t admin_ntests = sizeof(admin_tests) / sizeof(admin_tests[0]);

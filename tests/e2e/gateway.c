@@ -1619,6 +1619,21 @@ flood_token(size_t i, void *arg)
 	    f->bykid ? creds[CR_HS256].key : k);
 }
 
+/*
+ * The statements the outbox's sender may run in ms beside the check: it
+ * reads the outbox every 30 s (src/sender.c), when the instance has one.
+ */
+static long long
+sender_reads(long long ms)
+{
+	char	 v[64];
+
+	if ((conf_get("mail_dir", v, sizeof(v)) == 0 && v[0] != '\0') ||
+	    (conf_get("smtp_url", v, sizeof(v)) == 0 && v[0] != '\0'))
+		return 1 + ms / 30000;
+	return 0;
+}
+
 /* Unknown keys are cached negatively: one statement per worker. */
 static void
 test_gw_flood(void)
@@ -1633,7 +1648,7 @@ test_gw_flood(void)
 	memset(&f, 0, sizeof(f));
 	f.iss = fresh(k, sizeof(k), "nokey");
 	n = statements("one unknown iss", flood_token, &f, NFLOOD, 401, &ms);
-	most = workers * (1 + ms / ttl);
+	most = workers * (1 + ms / ttl) + sender_reads(ms);
 	CHECK(n >= 1 && n <= most, "%d tokens of one unknown iss in %lld ms: "
 	    "%lld statements, want 1 to %lld (one per worker and cache_ttl)",
 	    NFLOOD, ms, n, most);
@@ -1642,33 +1657,36 @@ test_gw_flood(void)
 	f.kid = fresh(k, sizeof(k), "nokey");
 	f.iss = creds[CR_HS256].key;
 	n = statements("one unknown kid", flood_token, &f, NFLOOD, 401, &ms);
-	most = workers * (1 + ms / ttl);
+	most = workers * (1 + ms / ttl) + sender_reads(ms);
 	CHECK(n >= 1 && n <= most, "%d tokens of one unknown kid in %lld ms: "
 	    "%lld statements, want 1 to %lld", NFLOOD, ms, n, most);
 
 	memset(&f, 0, sizeof(f));
 	n = statements("distinct unknown iss", flood_token, &f, NDISTINCT,
 	    401, &ms);
-	CHECK(n == NDISTINCT, "%d tokens of as many unknown iss: %lld "
-	    "statements, want %d", NDISTINCT, n, NDISTINCT);
+	CHECK(n >= NDISTINCT && n <= NDISTINCT + sender_reads(ms), "%d tokens "
+	    "of as many unknown iss: %lld statements, want %d (and the "
+	    "sender's %lld)", NDISTINCT, n, NDISTINCT, sender_reads(ms));
 
 	f.bykid = 1;
 	n = statements("distinct unknown kid", flood_token, &f, NDISTINCT,
 	    401, &ms);
-	CHECK(n == NDISTINCT, "%d tokens of as many unknown kid: %lld "
-	    "statements, want %d", NDISTINCT, n, NDISTINCT);
+	CHECK(n >= NDISTINCT && n <= NDISTINCT + sender_reads(ms), "%d tokens "
+	    "of as many unknown kid: %lld statements, want %d (and the "
+	    "sender's %lld)", NDISTINCT, n, NDISTINCT, sender_reads(ms));
 
 	memset(&f, 0, sizeof(f));
 	f.garble = 1;
 	n = statements("garbage", flood_token, &f, NFLOOD, 401, &ms);
-	CHECK(n == 0, "%d tokens that do not parse: %lld statements, want 0",
-	    NFLOOD, n);
+	CHECK(n <= sender_reads(ms), "%d tokens that do not parse: %lld "
+	    "statements, want 0 (and the sender's %lld)", NFLOOD, n,
+	    sender_reads(ms));
 
 	memset(&f, 0, sizeof(f));
 	f.iss = creds[CR_HS256].key;
 	n = statements("a known credential", flood_token, &f, NFLOOD, 200,
 	    &ms);
-	most = workers * (1 + ms / ttl);
+	most = workers * (1 + ms / ttl) + sender_reads(ms);
 	CHECK(n <= most, "%d tokens of a known credential in %lld ms: %lld "
 	    "statements, want at most %lld", NFLOOD, ms, n, most);
 }
