@@ -17,6 +17,7 @@ struct config;
 /*
  * The start of every child of the master (a worker, the sender): it
  * dies with the master (and exits at once when master is gone already),
+ * can gain no privilege (PR_SET_NO_NEW_PRIVS),
  * term handles TERM and INT, USR1 asks for child_logs(), HUP and PIPE
  * are ignored.
  */

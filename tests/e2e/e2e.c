@@ -2640,6 +2640,30 @@ test_browser_safety(void)
 	resp_free(&r);
 }
 
+/* Every child of the master can gain no privilege (NoNewPrivs). */
+static void
+test_no_new_privs(void)
+{
+	pid_t	 kids[MAX_KIDS];
+	char	 path[64], line[256];
+	FILE	*f;
+	size_t	 i, n, ok = 0;
+
+	n = children(master, kids, MAX_KIDS);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%ld/status", (long)kids[i]);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "NoNewPrivs:", 11) == 0 &&
+			    strtol(line + 11, NULL, 10) == 1)
+				ok++;
+		fclose(f);
+	}
+	CHECK(n >= conf_workers() && ok == n, "%zu of %zu children run with "
+	    "NoNewPrivs (want all, and at least %zu)", ok, n, conf_workers());
+}
+
 static const struct e2e_test tests[] = {
 	{ "seed flow verbatim: create, grant, read", test_seed, FULL | SMOKE },
 	{ "create is idempotent and adds the default group", test_idempotent,
@@ -2675,6 +2699,7 @@ static const struct e2e_test tests[] = {
 	{ "workers reconnect after their connections are killed",
 	    test_reconnect, FULL },
 	{ "SIGKILLed workers are replaced", test_worker_kill, FULL },
+	{ "every child runs with NoNewPrivs", test_no_new_privs, FULL },
 	{ "SIGHUP replaces all workers", test_sighup, FULL },
 	{ "--migrate brings an older database up to date",
 	    test_migrate, FULL },
