@@ -306,6 +306,22 @@ reply_page(struct response *res, const struct route *rt, struct request *r,
 	reply_ok(res, rt, r, o);
 }
 
+int
+path_user(struct response *res, const struct route *rt, struct request *r,
+    const char **user, size_t *ulen)
+{
+	const char	*msg;
+
+	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
+	    NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return -1;
+	}
+	*user = r->pathv[0];
+	*ulen = r->pathlen[0];
+	return 0;
+}
+
 void
 app_actor(const struct route *rt, struct request *r, struct actor *act)
 {

@@ -75,6 +75,14 @@ void	reply_page(struct response *, const struct route *, struct request *,
 int	req_count(json_object *req, const char *name, long long def,
 	    long long max, long long *out);
 
+/*
+ * The {username} of the path (r->pathv[0]), validated, into *user and
+ * *ulen.  0, or -1 after replying BAD_REQUEST.  One reading for the
+ * consumer and credential routes alike.
+ */
+int	path_user(struct response *, const struct route *, struct request *,
+	    const char **user, size_t *ulen);
+
 /* The actor of the change r asks for, for its audit row. */
 void	app_actor(const struct route *, struct request *, struct actor *);
 

@@ -14,26 +14,6 @@
 #define LIST_LIMIT_DEFAULT	 100
 #define LIST_LIMIT_MAX		 1000
 
-/*
- * The {username} of the path, validated.  Returns 0, or -1 after
- * replying BAD_REQUEST.
- */
-static int
-path_user(struct response *res, const struct route *rt, struct request *r,
-    const char **user, size_t *ulen)
-{
-	const char	*msg;
-
-	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
-	    NULL) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
-		return -1;
-	}
-	*user = r->pathv[0];
-	*ulen = r->pathlen[0];
-	return 0;
-}
-
 static json_object *
 groups_result(const char *user, size_t ulen, const struct strlist *groups)
 {

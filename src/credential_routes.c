@@ -99,13 +99,8 @@ credential_register(struct app *a, const struct route *rt,
 	char			*token = NULL;
 	int			 hidden;
 
-	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
-	    NULL) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+	if (path_user(res, rt, r, &user, &ulen) == -1)
 		return;
-	}
-	user = r->pathv[0];
-	ulen = r->pathlen[0];
 	json_object_object_get_ex(r->req, "key", &v);
 	if ((msg = validate_key(v)) != NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
@@ -181,14 +176,12 @@ credential_list(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
 	json_object	*o, *arr;
-	const char	*msg;
+	const char	*user;
+	size_t		 ulen;
 	enum store_rc	 rc;
 
-	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
-	    NULL) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+	if (path_user(res, rt, r, &user, &ulen) == -1)
 		return;
-	}
 	if ((arr = json_object_new_array()) == NULL) {
 		reply_store_err(res, rt, r, ST_ERR, "LIST CREDENTIALS");
 		return;
@@ -220,11 +213,12 @@ static int
 path_user_key(struct response *res, const struct route *rt,
     struct request *r)
 {
-	const char	*msg;
+	const char	*msg, *user;
+	size_t		 ulen;
 
-	if ((msg = validate_username_str(r->pathv[0], r->pathlen[0])) !=
-	    NULL || (msg = validate_key_str(r->pathv[1], r->pathlen[1])) !=
-	    NULL) {
+	if (path_user(res, rt, r, &user, &ulen) == -1)
+		return -1;
+	if ((msg = validate_key_str(r->pathv[1], r->pathlen[1])) != NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
 		return -1;
 	}

@@ -2000,7 +2000,6 @@ store_portal_credentials(struct store *s, const char *owner,
 struct owned_key {
 	long long	 id;
 	char		*user;
-	int		 nomem;
 };
 
 static int
@@ -2025,7 +2024,7 @@ static enum db_rc
 portal_revoke_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct portal_revoke_ctx *x = arg;
-	struct owned_key	 k = { -1, x->user, 0 };
+	struct owned_key	 k = { -1, x->user };
 	struct db_arg		 a[2];
 	enum db_rc		 rc;
 
@@ -2123,7 +2122,6 @@ store_notifications_read(struct store *s, const char *recipient,
 
 struct claim_ctx {
 	long long	 now, lease;
-	long long	 ids[20];
 	size_t		 n;
 	struct mail_row	 rows[20];
 	char		*text[20][4];

@@ -33,19 +33,10 @@ static void
 post_auth(struct resp *r, const char *path, const char *body,
     const char *auth)
 {
-	struct xfer	 x;
+	const char	*hdrs[] = { "Content-Type: application/json", auth,
+	    NULL };
 
-	if (xfer_init(&x, r, url, "POST", path, body, strlen(body)) == -1) {
-		xfer_done(&x, CURLE_FAILED_INIT);
-		return;
-	}
-	curl_slist_free_all(x.hdrs);
-	x.hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-	x.hdrs = curl_slist_append(x.hdrs, "Expect:");
-	if (auth != NULL)
-		x.hdrs = curl_slist_append(x.hdrs, auth);
-	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
-	xfer_done(&x, curl_easy_perform(x.h));
+	post_raw(r, url, path, body, strlen(body), hdrs, NULL);
 	CHECK(r->error == NULL, "POST %s: %s", path, str(r->error));
 }
 

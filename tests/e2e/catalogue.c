@@ -43,27 +43,6 @@ checksum(void)
 	return sum;
 }
 
-/* POSTs body (len bytes) to path with the header lines hdrs. */
-static void
-raw_post(struct resp *r, const char *path, const char *body, size_t len,
-    const char *const *hdrs)
-{
-	struct xfer	 x;
-	size_t		 i;
-
-	if (xfer_init(&x, r, url, "POST", path, body, len) == -1) {
-		xfer_done(&x, CURLE_FAILED_INIT);
-		return;
-	}
-	curl_slist_free_all(x.hdrs);
-	x.hdrs = curl_slist_append(NULL, "Expect:");
-	for (i = 0; hdrs != NULL && hdrs[i] != NULL; i++)
-		x.hdrs = curl_slist_append(x.hdrs, hdrs[i]);
-	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
-	curl_easy_setopt(x.h, CURLOPT_PATH_AS_IS, 1L);
-	xfer_done(&x, curl_easy_perform(x.h));
-}
-
 /* The routes that read a JSON body, with their ids. */
 static const struct {
 	const char	*path, *id;
@@ -183,7 +162,8 @@ bodies_everywhere(void)
 			len = bodies[i].len != 0 ? bodies[i].len : strlen(b);
 			snprintf(what, sizeof(what), "%s on %s",
 			    bodies[i].what, json_routes[j].path);
-			raw_post(&r, json_routes[j].path, b, len, hdrs);
+			post_raw(&r, url, json_routes[j].path, b, len, hdrs,
+			    NULL);
 			answered(what, &r, bodies[i].status, "BAD_REQUEST",
 			    json_routes[j].id);
 			resp_free(&r);
@@ -264,8 +244,8 @@ headers_everywhere(void)
 			hdrs[n] = NULL;
 			snprintf(what, sizeof(what), "%s on %s",
 			    headers[i].what, json_routes[j].path);
-			raw_post(&r, json_routes[j].path, body, strlen(body),
-			    hdrs);
+			post_raw(&r, url, json_routes[j].path, body, strlen(body),
+			    hdrs, NULL);
 			answered(what, &r, headers[i].status, headers[i].err,
 			    json_routes[j].id);
 			resp_free(&r);
@@ -336,7 +316,7 @@ paths_everywhere(void)
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		if (strcmp(paths[i].method, "POST") == 0)
-			raw_post(&r, paths[i].path, "{}", 2, hdrs);
+			post_raw(&r, url, paths[i].path, "{}", 2, hdrs, NULL);
 		else {
 			if (xfer_init(&x, &r, url, paths[i].method,
 			    paths[i].path, NULL, 0) == -1) {
@@ -432,7 +412,8 @@ members_everywhere(void)
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
 		if ((body = envelope("", members[i].request)) == NULL)
 			continue;
-		raw_post(&r, members[i].path, body, strlen(body), hdrs);
+		post_raw(&r, url, members[i].path, body, strlen(body), hdrs,
+		    NULL);
 		answered(members[i].what, &r, members[i].status,
 		    members[i].err, NULL);
 		resp_free(&r);

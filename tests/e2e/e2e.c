@@ -506,6 +506,29 @@ http(struct resp *r, const char *base, const char *method, const char *path,
 	CHECK(r->error == NULL, "%s %s: %s", method, path, str(r->error));
 }
 
+void
+post_raw(struct resp *r, const char *base, const char *path,
+    const char *body, size_t len, const char *const *hdrs,
+    const char *userpwd)
+{
+	struct xfer	 x;
+	size_t		 i;
+
+	if (xfer_init(&x, r, base, "POST", path, body, len) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	curl_slist_free_all(x.hdrs);
+	x.hdrs = curl_slist_append(NULL, "Expect:");
+	for (i = 0; hdrs != NULL && hdrs[i] != NULL; i++)
+		x.hdrs = curl_slist_append(x.hdrs, hdrs[i]);
+	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
+	curl_easy_setopt(x.h, CURLOPT_PATH_AS_IS, 1L);
+	if (userpwd != NULL)
+		curl_easy_setopt(x.h, CURLOPT_USERPWD, userpwd);
+	xfer_done(&x, curl_easy_perform(x.h));
+}
+
 /* POSTs body (a string) to path of E2E_URL. */
 void
 post(struct resp *r, const char *path, const char *body)
@@ -2517,25 +2540,16 @@ static void
 post_as(struct resp *r, const char *path, const char *body,
     const char *ctype, const char *host)
 {
-	struct xfer	 x;
 	char		 ct[256], hh[256];
+	const char	*hdrs[4] = { ct, admin_auth, NULL, NULL };
 
-	if (xfer_init(&x, r, url, "POST", path, body, strlen(body)) == -1) {
-		xfer_done(&x, CURLE_FAILED_INIT);
-		return;
-	}
-	curl_slist_free_all(x.hdrs);
 	snprintf(ct, sizeof(ct), "Content-Type:%s%s", ctype != NULL ? " " :
 	    "", ctype != NULL ? ctype : "");
-	x.hdrs = curl_slist_append(NULL, ct);
 	if (host != NULL) {
 		snprintf(hh, sizeof(hh), "Host: %s", host);
-		x.hdrs = curl_slist_append(x.hdrs, hh);
+		hdrs[2] = hh;
 	}
-	x.hdrs = curl_slist_append(x.hdrs, "Expect:");
-	x.hdrs = curl_slist_append(x.hdrs, admin_auth);
-	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
-	xfer_done(&x, curl_easy_perform(x.h));
+	post_raw(r, url, path, body, strlen(body), hdrs, NULL);
 }
 
 /*

@@ -169,6 +169,13 @@ void		 fetch(struct resp *, const char *, const char *,
 void		 http(struct resp *, const char *, const char *, const char *,
 		    const char *, size_t);
 void		 post(struct resp *, const char *, const char *);
+/*
+ * POSTs body (len bytes) to base+path, sent as it is, with exactly the
+ * header lines hdrs (NULL-ended, may be NULL) and, unless userpwd is
+ * NULL, the web server's Basic sign-in "user:password".  No check.
+ */
+void		 post_raw(struct resp *, const char *, const char *,
+		    const char *, size_t, const char *const *, const char *);
 void		 get(struct resp *, const char *, const char *);
 /* The contract's request envelope around request (NULL: none). */
 char		*envelope(const char *, const char *);

@@ -582,22 +582,11 @@ static void
 introspect_as(struct resp *r, const char *base, const char *form,
     const char *caller)
 {
-	struct xfer		 x;
-	struct curl_slist	*l;
+	const char	*hdrs[] = {
+	    "Content-Type: application/x-www-form-urlencoded", caller, NULL };
 
-	if (xfer_init(&x, r, base, "POST", routes[RT_INTROSPECT].path, form,
-	    strlen(form)) == -1) {
-		xfer_done(&x, CURLE_FAILED_INIT);
-		return;
-	}
-	curl_slist_free_all(x.hdrs);
-	l = curl_slist_append(NULL,
-	    "Content-Type: application/x-www-form-urlencoded");
-	if (l != NULL && caller != NULL)
-		l = curl_slist_append(l, caller);
-	x.hdrs = l != NULL ? curl_slist_append(l, "Expect:") : NULL;
-	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
-	xfer_done(&x, curl_easy_perform(x.h));
+	post_raw(r, base, routes[RT_INTROSPECT].path, form, strlen(form), hdrs,
+	    NULL);
 	CHECK(r->error == NULL, "introspect: %s", str(r->error));
 }
 

@@ -64,32 +64,24 @@ static void
 as_user(struct resp *r, const char *base, const char *u, const char *path,
     const char *body, const char *const *hdrs)
 {
-	struct xfer	 x;
+	const char	*all[8];
 	char		 pw[128], up[256] = "";
-	size_t		 i;
+	size_t		 i, n = 0;
 	int		 typed = 0;
 
-	if (xfer_init(&x, r, base, "POST", path, body, strlen(body)) == -1) {
-		xfer_done(&x, CURLE_FAILED_INIT);
-		return;
-	}
-	curl_slist_free_all(x.hdrs);
-	x.hdrs = curl_slist_append(NULL, "Expect:");
-	for (i = 0; hdrs != NULL && hdrs[i] != NULL; i++) {
-		x.hdrs = curl_slist_append(x.hdrs, hdrs[i]);
+	for (i = 0; hdrs != NULL && hdrs[i] != NULL && n < 6; i++) {
+		all[n++] = hdrs[i];
 		typed |= strncasecmp(hdrs[i], "Content-Type:", 13) == 0;
 	}
 	if (!typed)
-		x.hdrs = curl_slist_append(x.hdrs,
-		    "Content-Type: application/json");
-	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
-	curl_easy_setopt(x.h, CURLOPT_PATH_AS_IS, 1L);
+		all[n++] = "Content-Type: application/json";
+	all[n] = NULL;
 	if (u != NULL && password_of(u, pw, sizeof(pw)) == 0) {
 		snprintf(up, sizeof(up), "%s:%s", u, pw);
-		curl_easy_setopt(x.h, CURLOPT_USERPWD, up);
 		explicit_bzero(pw, sizeof(pw));
 	}
-	xfer_done(&x, curl_easy_perform(x.h));
+	post_raw(r, base, path, body, strlen(body), all, up[0] != '\0' ? up :
+	    NULL);
 	explicit_bzero(up, sizeof(up));
 	CHECK(r->error == NULL, "POST %s: %s", path, str(r->error));
 }
