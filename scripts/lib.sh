@@ -4,14 +4,14 @@
 # The Debian packages the project needs to build, test and run.
 ADMINUTIL_PACKAGES="build-essential autoconf autoconf-archive automake libtool
 pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev libunistring-dev
-libsystemd-dev libcunit1-dev libcurl4-openssl-dev mariadb-server
+libsystemd-dev libseccomp-dev libcunit1-dev libcurl4-openssl-dev mariadb-server
 mariadb-client nginx lighttpd spawn-fcgi curl openssl chromium
 chromium-driver python3-selenium"
 
 # Subsets: what building needs, and what scripts/run adds to run it.
 ADMINUTIL_BUILD_PACKAGES="build-essential autoconf autoconf-archive automake
 libtool pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev
-libunistring-dev libcurl4-openssl-dev libsystemd-dev"
+libunistring-dev libcurl4-openssl-dev libsystemd-dev libseccomp-dev"
 ADMINUTIL_RUN_PACKAGES="mariadb-server mariadb-client nginx curl openssl"
 
 # need_packages PKG...: installs those that are missing (apt-get update
@@ -45,8 +45,8 @@ wait_for() {
 	return 1
 }
 
-# mariadb_start DIR: a private MariaDB with its data in DIR/data, its
-# socket DIR/mysql.sock, no TCP.  Initialises DIR on first use.  Sets
+# mariadb_start DIR [SOCKET]: a private MariaDB with its data in
+# DIR/data, its socket SOCKET (default DIR/mysql.sock), no TCP.  Initialises DIR on first use.  Sets
 # MARIADB_SOCK and MARIADB_PID.  Its temporary files go to DIR/tmp: a
 # starting server deletes every #sql* file in its tmpdir, so servers
 # sharing /tmp break each other's start-up.
@@ -54,9 +54,14 @@ mariadb_start() {
 	_d=$1
 	mkdir -p "$_d/tmp"
 	_d=$(cd "$_d" && pwd)
-	# Its socket is in here: no other user may enter.
+	# Its socket is in here: no other user may enter, but the group
+	# MARIADB_CLIENT_GROUP when set (adminutil's, when root starts it).
 	chmod 700 "$_d"
-	MARIADB_SOCK=$_d/mysql.sock
+	if [ -n "${MARIADB_CLIENT_GROUP:-}" ]; then
+		chgrp "$MARIADB_CLIENT_GROUP" "$_d" && chmod 710 "$_d" ||
+		    return 1
+	fi
+	MARIADB_SOCK=${2:-$_d/mysql.sock}
 	_user=$(id -un)
 	if [ ! -d "$_d/data/mysql" ]; then
 		mariadb-install-db --no-defaults --user="$_user" \
@@ -149,15 +154,16 @@ pidfile_pid() {
 	echo "$_p"
 }
 
-# mariadb_attach DIR: if the server mariadb_start started on DIR still
-# runs and answers, sets MARIADB_SOCK and MARIADB_PID as mariadb_start
-# does; false otherwise.
+# mariadb_attach DIR [SOCKET]: if the server mariadb_start started on
+# DIR still runs and answers, sets MARIADB_SOCK and MARIADB_PID as
+# mariadb_start does; false otherwise.
 mariadb_attach() {
 	_d=$(cd "$1" 2>/dev/null && pwd) || return 1
+	_s=${2:-$_d/mysql.sock}
 	_p=$(pidfile_pid "$_d/mariadb.pid" mariadbd) || return 1
-	mariadb-admin --no-defaults -uroot -S "$_d/mysql.sock" ping \
+	mariadb-admin --no-defaults -uroot -S "$_s" ping \
 	    >/dev/null 2>&1 || return 1
-	MARIADB_SOCK=$_d/mysql.sock
+	MARIADB_SOCK=$_s
 	MARIADB_PID=$_p
 }
 

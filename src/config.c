@@ -50,6 +50,7 @@ static const struct ckey keys[] = {
 	K("pid_file",		CT_STR,	   S(pid_file),		0, 0),
 	K("log_level",		CT_LEVEL,  S(log_level),	0, 0),
 	K("log_target",		CT_STR,	   S(log_target),	0, 0),
+	W("sandbox",		S(sandbox),		"kill log off "),
 	K("db_host",		CT_STR,	   S(db_host),		0, 0),
 	K("db_port",		CT_INT,	   N(db_port),		0, 65535),
 	K("db_socket",		CT_STR,	   S(db_socket),	0, 0),
@@ -106,6 +107,7 @@ config_defaults(struct config *c)
 	c->auth_workers = 2;
 	strcpy(c->log_level, "info");
 	strcpy(c->log_target, "stderr");
+	strcpy(c->sandbox, "kill");
 	strcpy(c->db_host, "localhost");
 	c->db_port = 3306;
 	strcpy(c->db_user, "adminutil");

@@ -29,6 +29,7 @@ struct config {
 	char	 pid_file[CONFIG_STR_MAX];
 	char	 log_level[16];
 	char	 log_target[CONFIG_STR_MAX];	/* stderr, syslog, file:PATH */
+	char	 sandbox[8];			/* kill | log | off */
 
 	char	 db_host[256];
 	int	 db_port;

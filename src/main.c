@@ -232,6 +232,9 @@ main(int argc, char *argv[])
 	if (seal_load(cfg.seal_key_file, err, sizeof(err)) == -1)
 		fatal(err);
 	if (test) {
+		if (geteuid() == 0 && cfg.user[0] == '\0')
+			fprintf(stderr, "warning: started as root, it would refuse to "
+			    "serve: user is not set\n");
 		printf("configuration ok\n");
 		return 0;
 	}
@@ -245,6 +248,13 @@ main(int argc, char *argv[])
 		return operator_bootstrap(&cfg, admin);
 	if (mint != NULL)
 		return operator_mint(&cfg, mint, ttl);
+	/*
+	 * A worker parses what the network sends: it is never root.  The
+	 * operator commands above may run as root; serving may not.
+	 */
+	if (geteuid() == 0 && cfg.user[0] == '\0')
+		fatal("refusing to serve as root: set user (a user of its "
+		    "own, adminutil.conf(5))");
 	seal_check(&cfg);
 	fd = -1;
 	if (!passed_sockets(&cfg, &fd, &afd) &&

@@ -570,7 +570,13 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 					log_error("worker %ld failed fatally; "
 					    "stopping", (long)pid);
 					fatal = 1;
-				} else if (WIFSIGNALED(status))
+				} else if (WIFSIGNALED(status) &&
+				    WTERMSIG(status) == SIGSYS)
+					log_warn("worker %ld killed by the "
+					    "sandbox (SIGSYS: a system call "
+					    "off its list); starting another",
+					    (long)pid);
+				else if (WIFSIGNALED(status))
 					log_warn("worker %ld killed by signal "
 					    "%d; starting another", (long)pid,
 					    WTERMSIG(status));

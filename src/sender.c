@@ -18,6 +18,7 @@
 #include "config.h"
 #include "envelope.h"
 #include "log.h"
+#include "sandbox.h"
 #include "sender.h"
 #include "store.h"
 #include "worker.h"
@@ -318,7 +319,7 @@ sender_run(const struct config *cfg, pid_t master)
 	sigset_t	 none;
 	fd_set		 rfds;
 	struct run	 x;
-	char		 buf[64];
+	char		 buf[64], err[256];
 	long		 ms;
 
 	child_start(master, on_term);
@@ -336,6 +337,11 @@ sender_run(const struct config *cfg, pid_t master)
 	if (cfg->smtp_url[0] == '\0' && mkdir(cfg->mail_dir, 0750) == -1 &&
 	    errno != EEXIST)
 		log_warn("mail_dir %s: %s", cfg->mail_dir, strerror(errno));
+	if (sandbox_enter(cfg->sandbox, SANDBOX_SENDER, err, sizeof(err)) ==
+	    -1) {
+		log_error("%s", err);
+		_exit(WORKER_EXIT_FATAL);
+	}
 	log_debug("sender ready");
 	while (!stopping) {
 		child_logs();

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "request.h"
+#include "sandbox.h"
 #include "worker.h"
 
 static volatile sig_atomic_t	 stopping;
@@ -305,6 +306,7 @@ child_logs(void)
 		reopen = 0;
 		log_reopen();
 	}
+	sandbox_report();
 }
 
 void
@@ -379,6 +381,11 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master,
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) == -1) {
 		log_error("epoll: %s", strerror(errno));
+		_exit(WORKER_EXIT_FATAL);
+	}
+	if (sandbox_enter(cfg->sandbox, SANDBOX_WORKER, err, sizeof(err)) ==
+	    -1) {
+		log_error("%s", err);
 		_exit(WORKER_EXIT_FATAL);
 	}
 	log_debug("worker ready");

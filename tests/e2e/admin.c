@@ -7,6 +7,7 @@
 #include "build.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -936,22 +937,26 @@ fcgi_record(FILE *f, int t, const unsigned char *c, size_t n)
 		fwrite(c, 1, n, f);
 }
 
-/* GET /health over FastCGI on the socket at path; the answer's text. */
+/*
+ * GET /health over FastCGI on the socket at path, with the parameter
+ * SANDBOX_PROBE = probe unless NULL (tests/e2e/probe.c); the answer's
+ * text, "" when the connection closed with none.
+ */
 static char *
-fcgi_health(const char *path)
+fcgi_health(const char *path, const char *probe)
 {
 	struct sockaddr_un	 sun;
 	static const unsigned char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
-	unsigned char		 params[128], *p = params, buf[4096];
+	unsigned char		 params[256], *p = params, buf[4096];
 	const char		*kv[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
-	    "/health", "HTTP_HOST", "localhost" };
+	    "/health", "HTTP_HOST", "localhost", "SANDBOX_PROBE", probe };
 	char			*msg = NULL, *out = NULL;
 	size_t			 mlen = 0, olen = 0, i, kl, vl;
 	ssize_t			 n;
 	FILE			*f, *o;
 	int			 fd;
 
-	for (i = 0; i < 6; i += 2) {
+	for (i = 0; i < (probe != NULL ? 8u : 6u); i += 2) {
 		kl = strlen(kv[i]);
 		vl = strlen(kv[i + 1]);
 		*p++ = (unsigned char)kl;
@@ -1019,8 +1024,10 @@ test_systemd(void)
 	snprintf(nsock, sizeof(nsock), "%s/notify.sock", dir);
 	snprintf(never, sizeof(never), "%s/never.sock", dir);
 	snprintf(pidf, sizeof(pidf), "%s/act.pid", dir);
+	/* The notify socket, as systemd's: any user may write to it. */
 	if (!CHECK((lfd = unix_socket(act, SOCK_STREAM)) != -1 && (nfd =
-	    unix_socket(nsock, SOCK_DGRAM)) != -1, "cannot make the sockets"))
+	    unix_socket(nsock, SOCK_DGRAM)) != -1 && chmod(nsock, 0666) == 0,
+	    "cannot make the sockets"))
 		goto done;
 	snprintf(e1, sizeof(e1), "ADMINUTIL_LISTEN=unix:%s", never);
 	snprintf(e2, sizeof(e2), "ADMINUTIL_PID_FILE=%s", pidf);
@@ -1044,7 +1051,7 @@ test_systemd(void)
 		_exit(127);
 	}
 	CHECK(notified_of(nfd, "READY=1", 10000), "no READY=1 within 10 s");
-	answer = fcgi_health(act);
+	answer = fcgi_health(act, NULL);
 	CHECK(answer != NULL && strstr(answer, "\"healthy\":true") != NULL,
 	    "the passed socket does not answer /health: %.300s",
 	    answer != NULL ? answer : "(nothing)");
@@ -1071,6 +1078,187 @@ done:
 	unlink(pidf);
 }
 
+/* sandbox */
+
+/*
+ * An instance of one worker on the socket sock, with the probe library
+ * preloaded, sandbox = mode, logging to log; its pid.
+ */
+static pid_t
+probed_instance(const char *sock, const char *pidf, const char *log,
+    const char *mode)
+{
+	const char	*asan = getenv("ASAN_OPTIONS");
+	char		 e[6][1300];
+	pid_t		 pid;
+	int		 i;
+
+	snprintf(e[0], sizeof(e[0]), "ADMINUTIL_LISTEN=unix:%s", sock);
+	snprintf(e[1], sizeof(e[1]), "ADMINUTIL_PID_FILE=%s", pidf);
+	snprintf(e[2], sizeof(e[2]), "ADMINUTIL_LOG_TARGET=file:%s", log);
+	snprintf(e[3], sizeof(e[3]), "ADMINUTIL_SANDBOX=%s", mode);
+	snprintf(e[4], sizeof(e[4]), "LD_PRELOAD=%s", probe_lib);
+	/* The sanitizers' runtime must come first; here it comes second. */
+	snprintf(e[5], sizeof(e[5]), "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
+	    asan != NULL ? asan : "", asan != NULL ? ":" : "");
+	if ((pid = fork()) != 0)
+		return pid;
+	for (i = 0; i < 6; i++)
+		putenv(e[i]);
+	setenv("ADMINUTIL_WORKERS", "1", 1);
+	setenv("ADMINUTIL_AUTH_LISTEN", "", 1);
+	execl(bin, bin, "-c", conf_path, (char *)NULL);
+	_exit(127);
+}
+
+/* Whether the file at path holds text within ms. */
+static int
+file_has(const char *path, const char *text, long ms)
+{
+	long long	 end = now_ms() + ms;
+	char		*t;
+	int		 found;
+
+	do {
+		t = file_text(path);
+		found = strstr(t, text) != NULL;
+		free(t);
+		if (found)
+			return 1;
+		sleep_ms(50);
+	} while (now_ms() < end);
+	return 0;
+}
+
+/* Whether /health on sock answers healthy within ms. */
+static int
+serves(const char *sock, long ms)
+{
+	long long	 end = now_ms() + ms;
+	char		*a;
+	int		 ok;
+
+	do {
+		a = fcgi_health(sock, NULL);
+		ok = a != NULL && strstr(a, "\"healthy\":true") != NULL;
+		free(a);
+		if (ok)
+			return 1;
+		sleep_ms(50);
+	} while (now_ms() < end);
+	return 0;
+}
+
+/*
+ * A worker made to call execve: under sandbox = kill the kernel kills
+ * it (SIGSYS) before the call runs, the master says so and starts
+ * another, which serves; under sandbox = log the call fails, is logged
+ * by name, and the request is answered by the same worker.
+ */
+static void
+test_sandbox(void)
+{
+	static const char *const modes[] = { "kill", "log" };
+	char		 conf[1024], dir[1100], sock[1200], pidf[1200];
+	char		 log[1200], *answer, *text;
+	size_t		 m;
+	pid_t		 pid;
+	int		 st;
+
+	if (!CHECK(probe_lib != NULL && access(probe_lib, R_OK) == 0,
+	    "E2E_PROBE names no library: %s", str(probe_lib)))
+		return;
+	snprintf(conf, sizeof(conf), "%s", conf_path);
+	snprintf(dir, sizeof(dir), "%s", dirname(conf));
+	for (m = 0; m < 2; m++) {
+		snprintf(sock, sizeof(sock), "%s/sbx.sock", dir);
+		snprintf(pidf, sizeof(pidf), "%s/sbx.pid", dir);
+		snprintf(log, sizeof(log), "%s/sbx-%s.log", dir, modes[m]);
+		if (!CHECK((pid = probed_instance(sock, pidf, log, modes[m])) >
+		    0, "cannot start the instance"))
+			return;
+		if (!CHECK(serves(sock, 10000), "sandbox = %s: the instance "
+		    "does not serve", modes[m]))
+			goto stop;
+		answer = fcgi_health(sock, "execve");
+		if (m == 0) {
+			CHECK(answer != NULL && strstr(answer, "healthy") ==
+			    NULL, "sandbox = kill: the worker that called "
+			    "execve answered: %.200s", str(answer));
+			CHECK(file_has(log, "killed by the sandbox", 5000),
+			    "sandbox = kill: the master did not log a worker "
+			    "killed by the sandbox");
+			CHECK(serves(sock, 5000), "sandbox = kill: no worker "
+			    "serves after the kill");
+		} else {
+			CHECK(answer != NULL && strstr(answer,
+			    "\"healthy\":true") != NULL, "sandbox = log: the "
+			    "request was not answered: %.200s", str(answer));
+			CHECK(file_has(log, "system call execve", 5000),
+			    "sandbox = log: the refused execve is not logged");
+			text = file_text(log);
+			CHECK(strstr(text, "killed") == NULL && strstr(text,
+			    "exited") == NULL, "sandbox = log: a worker died");
+			free(text);
+		}
+		free(answer);
+stop:
+		kill(pid, SIGTERM);
+		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		    WEXITSTATUS(st) == 0, "sandbox = %s: the instance did not "
+		    "stop cleanly", modes[m]);
+		unlink(log);
+	}
+}
+
+/*
+ * Root with no user: adminutil refuses to serve (exit 1, a message, no
+ * socket made) and -t warns; the operator commands still run.  Not
+ * root: the same configuration serves as the user that started it.
+ */
+static void
+test_root_refused(void)
+{
+	char		 conf[1024], dir[1100], sock[1200], pidf[1200];
+	char		 out[1200], e1[1300], e2[1300], *text;
+	const char	*env[] = { "ADMINUTIL_USER=", e1, e2,
+	    "ADMINUTIL_AUTH_LISTEN=", NULL };
+	const char	*test[] = { "-t", NULL };
+	int		 rc;
+
+	snprintf(conf, sizeof(conf), "%s", conf_path);
+	snprintf(dir, sizeof(dir), "%s", dirname(conf));
+	snprintf(sock, sizeof(sock), "%s/root.sock", dir);
+	snprintf(pidf, sizeof(pidf), "%s/root.pid", dir);
+	snprintf(out, sizeof(out), "%s/root.out", dir);
+	snprintf(e1, sizeof(e1), "ADMINUTIL_LISTEN=unix:%s", sock);
+	snprintf(e2, sizeof(e2), "ADMINUTIL_PID_FILE=%s", pidf);
+	if (geteuid() != 0) {
+		rc = run_adminutil(test, env, out);
+		text = file_text(out);
+		CHECK(rc == 0 && strstr(text, "warning") == NULL, "not root, "
+		    "no user: -t gives %d: %s", rc, text);
+		free(text);
+		return;
+	}
+	rc = run_adminutil(NULL, env, out);
+	text = file_text(out);
+	CHECK(rc == 1 && strstr(text, "refusing to serve as root") != NULL,
+	    "root with no user: exit %d, said: %.300s", rc, text);
+	free(text);
+	CHECK(access(sock, F_OK) == -1 && access(pidf, F_OK) == -1, "root "
+	    "with no user: the socket or the pid file was made");
+	rc = run_adminutil(test, env, out);
+	text = file_text(out);
+	CHECK(rc == 0 && strstr(text, "would refuse to serve") != NULL,
+	    "root with no user: -t gives %d without the warning: %.300s", rc,
+	    text);
+	free(text);
+	unlink(sock);
+	unlink(pidf);
+	unlink(out);
+}
+
 const struct e2e_test admin_tests[] = {
 	{ "admin plane: 401 without a token, 403 without the group or on a "
 	    "write for a reader, 200 as the admin", test_admin_roles,
@@ -1091,6 +1279,9 @@ const struct e2e_test admin_tests[] = {
 	    test_admin_logs, FULL },
 	{ "systemd: the passed socket served, READY, RELOADING, STOPPING",
 	    test_systemd, FULL },
+	{ "sandbox: a worker's execve kills it (kill) and another serves, or "
+	    "fails and is logged (log)", test_sandbox, FULL },
+	{ "root with no user: refused, -t warns", test_root_refused, FULL },
 };
 
 const size_t admin_ntests = sizeof(admin_tests) / sizeof(admin_tests[0]);

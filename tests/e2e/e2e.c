@@ -63,6 +63,7 @@
 const char	*url, *down_url, *conf_path, *db_sock, *db_name;
 const char	*gw_url, *web, *portal_url, *portal_passwords;
 const char		*bin;		/* E2E_BIN: the adminutil under test */
+const char		*probe_lib;	/* E2E_PROBE: tests/e2e/probe.c's */
 unsigned	 suite;
 pid_t		 master;
 MYSQL		*db;
@@ -2805,6 +2806,7 @@ main(void)
 	db_name = need("E2E_DB_NAME");
 	conf_path = need("E2E_CONF");
 	bin = need("E2E_BIN");
+	probe_lib = getenv("E2E_PROBE");
 	if (admin_load(need("E2E_ADMIN_TOKEN"), need("E2E_ADMIN_CREDS")) ==
 	    -1)
 		return EXIT_HARD;

@@ -37,6 +37,7 @@ extern const char	*gw_url;	/* E2E_GW_URL, or NULL */
 extern const char	*portal_url;	/* E2E_PORTAL_URL, or NULL */
 extern const char	*portal_passwords; /* E2E_PORTAL_PASSWORDS */
 extern const char	*bin;		/* E2E_BIN: the adminutil under test */
+extern const char	*probe_lib;	/* E2E_PROBE, or NULL */
 extern const char	*web;		/* E2E_WEB: "nginx", "lighttpd" */
 extern unsigned		 suite;		/* FULL or SMOKE */
 extern pid_t		 master;

@@ -87,12 +87,31 @@ e2e_init() {
 	done
 	E2E_TMP=$(mktemp -d /tmp/e2e.XXXXXX) || e2e_fail "mktemp failed"
 	chmod 755 "$E2E_TMP"
+	# adminutil refuses to serve as root: started by root, it serves as
+	# nobody, whose group may write here (the logs, mail_dir, the pid
+	# file), read the secrets' files and reach the database's socket.
+	E2E_USER=
+	MARIADB_CLIENT_GROUP=
+	if [ "$(id -u)" -eq 0 ]; then
+		E2E_USER=nobody
+		MARIADB_CLIENT_GROUP=$(id -gn nobody) &&
+		chgrp "$MARIADB_CLIENT_GROUP" "$E2E_TMP" &&
+		chmod 775 "$E2E_TMP" || e2e_fail "cannot share $E2E_TMP"
+	fi
+}
+
+# e2e_share FILE...: the service's group may read them (see e2e_init).
+e2e_share() {
+	[ -z "$E2E_USER" ] ||
+	    { chgrp "$MARIADB_CLIENT_GROUP" "$@" && chmod 640 "$@"; } ||
+	    e2e_fail "cannot share $*"
 }
 
 # e2e_conf NAME DB_SOCKET WORKERS: an adminutil configuration.
 e2e_conf() {
 	cat >"$E2E_TMP/$1.conf" <<EOF
-listen = unix:$E2E_TMP/$1.sock
+${E2E_USER:+user = $E2E_USER
+}listen = unix:$E2E_TMP/$1.sock
 workers = $3
 auth_listen = unix:$E2E_TMP/$1-auth.sock
 auth_workers = 2
@@ -105,13 +124,14 @@ db_user = adminutil
 db_password_file = $E2E_TMP/db.pass
 db_name = $E2E_DB
 schema_dir = $top_srcdir/schema
-acl_file = $top_srcdir/conf/acl/sunbird.acl
+acl_file = $E2E_TMP/sunbird.acl
 cache_ttl = 2
 seal_key_file = $E2E_TMP/seal.key
 admin_read_groups = adminutilReader
 portal_approvers = approver
 notify_approvers = approvals@example.test
 mail_dir = $E2E_TMP/mail
+sandbox = ${E2E_SANDBOX:-kill}
 EOF
 }
 
@@ -151,6 +171,10 @@ e2e_backend() {
 	    e2e_fail "cannot provision the database"
 	"$E2E_BIN" --seal-keygen "$E2E_TMP/seal.key" >/dev/null ||
 	    e2e_fail "adminutil --seal-keygen failed"
+	# Its reload reads them again, as the user it serves as.
+	cp "$top_srcdir/conf/acl/sunbird.acl" "$E2E_TMP/sunbird.acl" ||
+	    e2e_fail "cannot copy the ACL"
+	e2e_share "$E2E_TMP/db.pass" "$E2E_TMP/seal.key"
 	e2e_conf au "$MARIADB_SOCK" "${E2E_AU_WORKERS:-4}"
 	e2e_conf down "$E2E_TMP/no-such-db.sock" 2
 	"$E2E_BIN" -c "$E2E_TMP/au.conf" --migrate >>"$E2E_TMP/au.log" 2>&1 ||
@@ -212,6 +236,7 @@ e2e_run() {
 	E2E_PORTAL_URL=${E2E_PORTAL_URL:-} \
 	E2E_PORTAL_PASSWORDS=$E2E_TMP/portal.passwords \
 	E2E_ADMIN_CREDS=$E2E_TMP/admin.creds \
+	E2E_PROBE=$top_builddir/tests/e2e/probe.so \
 	E2E_WEB=$E2E_WEB E2E_BIN=$E2E_BIN E2E_SUITE=$1 "$E2E_PROG"
 }
 
