@@ -39,6 +39,8 @@ static const int common[] = {
 	/* Signals: TERM, USR1 and the waits that let them in. */
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack),
+	/* A call cut by a stop (SIGSTOP, a debugger) and continued. */
+	SCMP_SYS(restart_syscall),
 	/* Who we are: logs, libmariadb's connect attributes. */
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getppid),
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),

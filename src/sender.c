@@ -24,7 +24,8 @@
 #include "worker.h"
 
 #define IDLE_MS		 30000		/* the outbox is read at least so often */
-#define BUSY_MS		 5000		/* when a mail waits to be tried again */
+#define BUSY_MS		 5000		/* after a failure, at most */
+#define MIN_WAIT_MS	 100		/* between two looks, at least */
 #define LEASE_MS	 (5 * 60 * 1000) /* a claim outlives a send */
 #define RETRY_MIN_MS	 5000
 #define RETRY_MAX_MS	 (60 * 60 * 1000)
@@ -320,7 +321,7 @@ sender_run(const struct config *cfg, pid_t master)
 	fd_set		 rfds;
 	struct run	 x;
 	char		 buf[64], err[256];
-	long		 ms;
+	long long	 next, ms;
 
 	child_start(master, on_term);
 	if (wake[0] == -1)
@@ -353,8 +354,16 @@ sender_run(const struct config *cfg, pid_t master)
 			log_warn("the outbox cannot be read now");
 			x.failed = 1;
 		}
-		/* Signals are blocked but while waiting: TERM ends a wait. */
+		/*
+		 * Until the first mail is due, a retry's or another sender's
+		 * lease, if that comes before the next look.  Signals are
+		 * blocked but while waiting: TERM ends a wait.
+		 */
 		ms = x.failed ? BUSY_MS : IDLE_MS;
+		if (store_outbox_next(x.store, &next) == ST_OK && next >= 0 &&
+		    next - envelope_now_ms() < ms)
+			ms = next - envelope_now_ms() > MIN_WAIT_MS ?
+			    next - envelope_now_ms() : MIN_WAIT_MS;
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (ms % 1000) * 1000000L;
 		FD_ZERO(&rfds);

@@ -64,6 +64,7 @@ enum stmt {
 	Q_OUTBOX_CLAIM,
 	Q_OUTBOX_SENT,
 	Q_OUTBOX_RETRY,
+	Q_OUTBOX_NEXT,
 	Q_OWNER_LOCK,
 	Q_OWNED_INSERT,
 	Q_CRED_INSERT_NOTES,
@@ -246,6 +247,10 @@ static const char *const sql[Q__MAX] = {
 	[Q_OUTBOX_RETRY] =
 	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?, "
 	    "claimed_until = NULL, last_error = LEFT(?, 255) WHERE id = ?",
+	/* When the first mail not sent is due, or -1: none waits. */
+	[Q_OUTBOX_NEXT] =
+	    "SELECT COALESCE(MIN(GREATEST(next_at, COALESCE(claimed_until, "
+	    "0))), -1) FROM outbox WHERE sent_at IS NULL",
 	[Q_OWNER_LOCK] =
 	    "SELECT id, COALESCE(owner, '') FROM consumers WHERE username = ? "
 	    "FOR UPDATE",
@@ -2227,4 +2232,12 @@ store_outbox_done(struct store *s, long long id, long long now,
 	a[1] = DB_CSTR(error);
 	a[2] = DB_INT(id);
 	return map(db_exec(s->db, Q_OUTBOX_RETRY, a, 3, NULL, NULL, NULL));
+}
+
+enum store_rc
+store_outbox_next(struct store *s, long long *next)
+{
+	*next = -1;
+	return map(db_exec(s->db, Q_OUTBOX_NEXT, NULL, 0, row_count, next,
+	    NULL));
 }

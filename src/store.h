@@ -309,5 +309,7 @@ enum store_rc	 store_outbox_claim(struct store *, long long now_ms,
 /* A claimed mail went (error NULL), or is tried again at next_ms. */
 enum store_rc	 store_outbox_done(struct store *, long long id,
 		    long long now_ms, const char *error, long long next_ms);
+/* When the first mail not yet sent is due (ms), -1 when none waits. */
+enum store_rc	 store_outbox_next(struct store *, long long *next_ms);
 
 #endif

@@ -783,6 +783,17 @@ test_operator_commands(void)
 	rmdir(dir);
 }
 
+/* buf is "<the directory of E2E_CONF>/name": the run's directory. */
+static char *
+run_path(char *buf, size_t sz, const char *name)
+{
+	char	 conf[1024];
+
+	snprintf(conf, sizeof(conf), "%s", conf_path);
+	snprintf(buf, sz, "%s/%s", dirname(conf), name);
+	return buf;
+}
+
 /* The text of file path, in a new string ("" when it is not there). */
 static char *
 file_text(const char *path)
@@ -822,7 +833,7 @@ listed_call(char *rid, size_t sz)
 static void
 test_admin_logs(void)
 {
-	char		 conf[1024], dir[1100], path[1200], moved[1300];
+	char		 path[1200], moved[1300];
 	char		 text[1400], rid[64], rid2[64], *log, *line;
 	const char	*tok = strrchr(admin_auth, ' ');
 	long		 len = -1;
@@ -840,9 +851,7 @@ test_admin_logs(void)
 	free(line);
 	free(log);
 	/* To a file, and again after it was moved. */
-	snprintf(conf, sizeof(conf), "%s", conf_path);
-	snprintf(dir, sizeof(dir), "%s", dirname(conf));
-	snprintf(path, sizeof(path), "%s/au-file.log", dir);
+	run_path(path, sizeof(path), "au-file.log");
 	snprintf(moved, sizeof(moved), "%s.1", path);
 	snprintf(text, sizeof(text), "log_target = file:%s\n", path);
 	if (reconfigure(text, &len) == -1)
@@ -1012,18 +1021,16 @@ fcgi_health(const char *path, const char *probe)
 static void
 test_systemd(void)
 {
-	char		 conf[1024], dir[1100], act[1200], nsock[1200];
+	char		 act[1200], nsock[1200];
 	char		 never[1200], pidf[1200], e1[1300], e2[1300], e3[1300];
 	char		 e4[1300], *answer;
 	pid_t		 pid;
 	int		 lfd = -1, nfd = -1, st;
 
-	snprintf(conf, sizeof(conf), "%s", conf_path);
-	snprintf(dir, sizeof(dir), "%s", dirname(conf));
-	snprintf(act, sizeof(act), "%s/act.sock", dir);
-	snprintf(nsock, sizeof(nsock), "%s/notify.sock", dir);
-	snprintf(never, sizeof(never), "%s/never.sock", dir);
-	snprintf(pidf, sizeof(pidf), "%s/act.pid", dir);
+	run_path(act, sizeof(act), "act.sock");
+	run_path(nsock, sizeof(nsock), "notify.sock");
+	run_path(never, sizeof(never), "never.sock");
+	run_path(pidf, sizeof(pidf), "act.pid");
 	/* The notify socket, as systemd's: any user may write to it. */
 	if (!CHECK((lfd = unix_socket(act, SOCK_STREAM)) != -1 && (nfd =
 	    unix_socket(nsock, SOCK_DGRAM)) != -1 && chmod(nsock, 0666) == 0,
@@ -1111,42 +1118,46 @@ probed_instance(const char *sock, const char *pidf, const char *log,
 	_exit(127);
 }
 
+/* A file and a text it should come to hold. */
+struct holds {
+	const char	*path, *text;
+};
+
+static int
+file_holds(void *arg)
+{
+	struct holds	*h = arg;
+	char		*t = file_text(h->path);
+	int		 found = strstr(t, h->text) != NULL;
+
+	free(t);
+	return found;
+}
+
 /* Whether the file at path holds text within ms. */
 static int
 file_has(const char *path, const char *text, long ms)
 {
-	long long	 end = now_ms() + ms;
-	char		*t;
-	int		 found;
+	struct holds	 h = { path, text };
 
-	do {
-		t = file_text(path);
-		found = strstr(t, text) != NULL;
-		free(t);
-		if (found)
-			return 1;
-		sleep_ms(50);
-	} while (now_ms() < end);
-	return 0;
+	return wait_until(file_holds, &h, ms, 50);
+}
+
+static int
+healthy(void *sock)
+{
+	char	*a = fcgi_health(sock, NULL);
+	int	 ok = a != NULL && strstr(a, "\"healthy\":true") != NULL;
+
+	free(a);
+	return ok;
 }
 
 /* Whether /health on sock answers healthy within ms. */
 static int
 serves(const char *sock, long ms)
 {
-	long long	 end = now_ms() + ms;
-	char		*a;
-	int		 ok;
-
-	do {
-		a = fcgi_health(sock, NULL);
-		ok = a != NULL && strstr(a, "\"healthy\":true") != NULL;
-		free(a);
-		if (ok)
-			return 1;
-		sleep_ms(50);
-	} while (now_ms() < end);
-	return 0;
+	return wait_until(healthy, (void *)sock, ms, 50);
 }
 
 /*
@@ -1159,7 +1170,7 @@ static void
 test_sandbox(void)
 {
 	static const char *const modes[] = { "kill", "log" };
-	char		 conf[1024], dir[1100], sock[1200], pidf[1200];
+	char		 name[64], sock[1200], pidf[1200];
 	char		 log[1200], *answer, *text;
 	size_t		 m;
 	pid_t		 pid;
@@ -1168,12 +1179,11 @@ test_sandbox(void)
 	if (!CHECK(probe_lib != NULL && access(probe_lib, R_OK) == 0,
 	    "E2E_PROBE names no library: %s", str(probe_lib)))
 		return;
-	snprintf(conf, sizeof(conf), "%s", conf_path);
-	snprintf(dir, sizeof(dir), "%s", dirname(conf));
+	run_path(sock, sizeof(sock), "sbx.sock");
+	run_path(pidf, sizeof(pidf), "sbx.pid");
 	for (m = 0; m < 2; m++) {
-		snprintf(sock, sizeof(sock), "%s/sbx.sock", dir);
-		snprintf(pidf, sizeof(pidf), "%s/sbx.pid", dir);
-		snprintf(log, sizeof(log), "%s/sbx-%s.log", dir, modes[m]);
+		snprintf(name, sizeof(name), "sbx-%s.log", modes[m]);
+		run_path(log, sizeof(log), name);
 		if (!CHECK((pid = probed_instance(sock, pidf, log, modes[m])) >
 		    0, "cannot start the instance"))
 			return;
@@ -1219,18 +1229,16 @@ stop:
 static void
 test_root_refused(void)
 {
-	char		 conf[1024], dir[1100], sock[1200], pidf[1200];
+	char		 sock[1200], pidf[1200];
 	char		 out[1200], e1[1300], e2[1300], *text;
 	const char	*env[] = { "ADMINUTIL_USER=", e1, e2,
 	    "ADMINUTIL_AUTH_LISTEN=", NULL };
 	const char	*test[] = { "-t", NULL };
 	int		 rc;
 
-	snprintf(conf, sizeof(conf), "%s", conf_path);
-	snprintf(dir, sizeof(dir), "%s", dirname(conf));
-	snprintf(sock, sizeof(sock), "%s/root.sock", dir);
-	snprintf(pidf, sizeof(pidf), "%s/root.pid", dir);
-	snprintf(out, sizeof(out), "%s/root.out", dir);
+	run_path(sock, sizeof(sock), "root.sock");
+	run_path(pidf, sizeof(pidf), "root.pid");
+	run_path(out, sizeof(out), "root.out");
 	snprintf(e1, sizeof(e1), "ADMINUTIL_LISTEN=unix:%s", sock);
 	snprintf(e2, sizeof(e2), "ADMINUTIL_PID_FILE=%s", pidf);
 	if (geteuid() != 0) {

@@ -1609,8 +1609,9 @@ flood_token(size_t i, void *arg)
 }
 
 /*
- * The statements the outbox's sender may run in ms beside the check: it
- * reads the outbox every 30 s (src/sender.c), when the instance has one.
+ * The statements the outbox's sender may run in ms beside the check:
+ * with no mail waiting, it reads the outbox (its due mails, then when
+ * the next is due) every 30 s (src/sender.c), when the instance has one.
  */
 static long long
 sender_reads(long long ms)
@@ -1619,7 +1620,7 @@ sender_reads(long long ms)
 
 	if ((conf_get("mail_dir", v, sizeof(v)) == 0 && v[0] != '\0') ||
 	    (conf_get("smtp_url", v, sizeof(v)) == 0 && v[0] != '\0'))
-		return 1 + ms / 30000;
+		return 2 * (1 + ms / 30000);
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -331,6 +332,35 @@ test_log(void)
 	UNIT_CHECK(found, "under log, the refused execve is not logged by name");
 }
 
+/*
+ * A worker stopped in a sleep (SIGSTOP, a debugger attaching) and
+ * continued: the kernel goes on with restart_syscall, which must pass.
+ */
+static void
+test_stopped(void)
+{
+	struct timespec	 ts = { 0, 400 * 1000 * 1000 }, pause = { 0, 50000000 };
+	char		 err[256];
+	pid_t		 pid;
+	int		 st = -1;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		if (sandbox_enter("kill", SANDBOX_WORKER, err, sizeof(err)) ==
+		    -1)
+			_exit(3);
+		_exit(nanosleep(&ts, NULL) == 0 ? 0 : 1);
+	}
+	CU_ASSERT_FATAL(pid > 0);
+	nanosleep(&pause, NULL);
+	kill(pid, SIGSTOP);
+	nanosleep(&pause, NULL);
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, 0);
+	UNIT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "stopped and "
+	    "continued in a sleep: status %#x", (unsigned)st);
+}
+
 /* off: no filter, the call is made. */
 static void
 test_off(void)
@@ -363,6 +393,7 @@ teardown(void)
 static const CU_TestInfo tests[] = {
 	{ "kill: what the children need lives, the rest is SIGSYS", test_kill },
 	{ "log: refused with ENOSYS, logged by name", test_log },
+	{ "a stop in a sleep, then continued", test_stopped },
 	{ "off: no filter", test_off },
 	CU_TEST_INFO_NULL
 };
