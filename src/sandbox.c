@@ -50,12 +50,8 @@ static const int common[] = {
 	SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity),
 	/* OpenSSL's random: HMAC keys, secrets, nonces. */
 	SCMP_SYS(getrandom),
-	/*
-	 * Files: the log reopened after logrotate (USR1), the C library's
-	 * name service files and libmariadb's plugins when the database
-	 * is reached again.
-	 */
-	SCMP_SYS(openat), SCMP_SYS(close), SCMP_SYS(read), SCMP_SYS(write),
+	/* Files, opened as rule_args says. */
+	SCMP_SYS(close), SCMP_SYS(read), SCMP_SYS(write),
 	SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
 	SCMP_SYS(lseek), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
 	SCMP_SYS(statx), SCMP_SYS(fcntl), SCMP_SYS(readlink),
@@ -101,6 +97,9 @@ allow(scmp_filter_ctx ctx, const int *sys, size_t n)
 	return 0;
 }
 
+/* The bits of open's flags that say what it may do to a file. */
+#define OPEN_MODE	 (O_ACCMODE | O_APPEND | O_CREAT | O_TRUNC)
+
 /* The calls allowed only with some arguments. */
 static int
 rule_args(scmp_filter_ctx ctx, enum sandbox_role role)
@@ -117,6 +116,22 @@ rule_args(scmp_filter_ctx ctx, enum sandbox_role role)
 	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl),
 		    1, SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)ioctls[i]));
+	/*
+	 * Files: read (the C library's name service files and libmariadb's
+	 * plugins when the database is reached again), or appended to (the
+	 * log opened again after logrotate); the sender also writes its
+	 * mail files whole.  Never truncated in a worker, nor read and
+	 * written at once.
+	 */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_MODE, O_RDONLY));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_MODE, O_WRONLY | O_APPEND |
+	    O_CREAT));
+	if (role == SANDBOX_SENDER)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat),
+		    1, SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_MODE, O_WRONLY |
+		    O_CREAT | O_TRUNC));
 	/* abort() and raise() signal this process only. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
 	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));

@@ -6,7 +6,8 @@
  * name looked up, the log reopened, random bytes, libcurl's SMTP with
  * its resolver thread, a mail file); what no child needs must kill it
  * with SIGSYS before the call runs (execve, fork, a raw socket, a
- * signal to another process, ptrace, setuid, bind).  Under log the
+ * signal to another process, ptrace, setuid, bind, a file opened to be
+ * overwritten).  Under log the
  * call fails with ENOSYS, and is logged by name.
  */
 #include "build.h"
@@ -150,6 +151,19 @@ do_mail_file(void)
 	return rename(tmp, path) == 0 && unlink(path) == 0 ? 0 : 1;
 }
 
+/* A file opened to be overwritten, or read and written. */
+static int
+do_overwrite(void)
+{
+	char	 path[300];
+	int	 fd, fd2;
+
+	snprintf(path, sizeof(path), "%s/reopened.log", dir);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	fd2 = open(path, O_RDWR);
+	return fd == -1 && fd2 == -1 && errno == ENOSYS ? 0 : 1;
+}
+
 static int
 do_execve(void)
 {
@@ -251,6 +265,7 @@ static const struct row rows[] = {
 	{ "sender: fork", do_fork, SANDBOX_SENDER, KILLED },
 	{ "a worker's thread", do_thread, SANDBOX_WORKER, KILLED },
 	{ "worker: a mail file", do_mail_file, SANDBOX_WORKER, KILLED },
+	{ "a file overwritten", do_overwrite, SANDBOX_WORKER, KILLED },
 	{ "a raw socket", do_raw_socket, SANDBOX_WORKER, KILLED },
 	{ "sender: a raw socket", do_raw_socket, SANDBOX_SENDER, KILLED },
 	{ "a signal to the parent", do_signal_other, SANDBOX_WORKER, KILLED },
