@@ -440,6 +440,8 @@ static const struct {
 	{ "routes =", "routes" },
 	{ "acl_default = allow", "acl_default" },
 	{ "admin_auth = token", "admin_auth" },
+	{ "sandbox = maybe", "sandbox" },
+	{ "sandbox = KILL", "sandbox" },
 	{ "require_exp = maybe", "require_exp" },
 	{ "secret_readback = 2", "secret_readback" },
 	{ "clock_skew = 3601", "clock_skew" },
