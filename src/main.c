@@ -233,8 +233,8 @@ main(int argc, char *argv[])
 		fatal(err);
 	if (test) {
 		if (geteuid() == 0 && cfg.user[0] == '\0')
-			fprintf(stderr, "warning: started as root, it would refuse to "
-			    "serve: user is not set\n");
+			fprintf(stderr, "warning: started as root, it would "
+			    "refuse to serve: user is not set\n");
 		printf("configuration ok\n");
 		return 0;
 	}

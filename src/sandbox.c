@@ -24,9 +24,10 @@
  * list, so never made once the filter is in: execve and execveat, fork
  * and vfork (clone without CLONE_THREAD), ptrace, kill of another
  * process, bind and listen, mount, chmod and chown, setuid and its
- * kin, and sockets of any family but local and IP.  The paths a child
- * opens cannot be checked here (seccomp does not read memory): the
- * unit's ProtectSystem and ReadWritePaths bound them.
+ * kin, sockets of any family but local and IP, and in a worker a file
+ * opened to be truncated, or to be read and written.  Which paths a
+ * child opens cannot be checked here (seccomp does not read memory):
+ * the unit's ProtectSystem and ReadWritePaths bound them.
  */
 static const int common[] = {
 	/* Memory: malloc, the ASan shadow, libmariadb's plugins (dlopen). */

@@ -361,9 +361,8 @@ sender_run(const struct config *cfg, pid_t master)
 		 */
 		ms = x.failed ? BUSY_MS : IDLE_MS;
 		if (store_outbox_next(x.store, &next) == ST_OK && next >= 0 &&
-		    next - envelope_now_ms() < ms)
-			ms = next - envelope_now_ms() > MIN_WAIT_MS ?
-			    next - envelope_now_ms() : MIN_WAIT_MS;
+		    (next -= envelope_now_ms()) < ms)
+			ms = next > MIN_WAIT_MS ? next : MIN_WAIT_MS;
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (ms % 1000) * 1000000L;
 		FD_ZERO(&rfds);
