@@ -46,10 +46,11 @@ wait_for() {
 }
 
 # mariadb_start DIR [SOCKET]: a private MariaDB with its data in
-# DIR/data, its socket SOCKET (default DIR/mysql.sock), no TCP.  Initialises DIR on first use.  Sets
-# MARIADB_SOCK and MARIADB_PID.  Its temporary files go to DIR/tmp: a
-# starting server deletes every #sql* file in its tmpdir, so servers
-# sharing /tmp break each other's start-up.
+# DIR/data, its socket SOCKET (default DIR/mysql.sock), no TCP.
+# Initialises DIR on first use.  Sets MARIADB_SOCK and MARIADB_PID.
+# Its temporary files go to DIR/tmp: a starting server deletes every
+# #sql* file in its tmpdir, so servers sharing /tmp break each other's
+# start-up.
 mariadb_start() {
 	_d=$1
 	mkdir -p "$_d/tmp"
