@@ -293,8 +293,17 @@ nomem:
 fail:
 	rc = db_fail(db, mysql_stmt_errno(st), "execute",
 	    mysql_stmt_error(st));
-	if (db->my != NULL)
-		mysql_stmt_free_result(st);
+	/*
+	 * A statement that failed is closed, and prepared again at its next
+	 * use.  After an error in the middle of a result (a deadlock found
+	 * while the rows are sent), libmariadb 3.3 leaves the statement so
+	 * that its next execute waits for a reply the server never sends:
+	 * the retried transaction hung for db_rw_timeout, holding its locks.
+	 */
+	if (db->my != NULL && db->stmts[n] == st) {
+		mysql_stmt_close(st);
+		db->stmts[n] = NULL;
+	}
 	return rc;
 }
 

@@ -235,6 +235,9 @@ int		 kill_connections(void);
 /* The number in the first column of the first row; -1 on error. */
 long long	 sql_num(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
+/* The same, on connection m. */
+long long	 sql_num_on(MYSQL *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 /* Rows of the consumer user in consumers, credentials, consumer_groups. */
 long long	 rows(const char *, const char *);
 /* The value of key in E2E_CONF into out; 0 or -1. */
