@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * bench/authcheck: the in-process cost of the gateway check, without
  * nginx or FastCGI: parse + verify + cache + ACL, in ns per check.

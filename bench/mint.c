@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * bench/mint: HS256 tokens for the benchmark, shaped like the seeds'
  * client tokens (iss = the credential's key, iat a string of

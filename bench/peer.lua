@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- bench/peer.lua: the Kong-style peer of adminutil's gateway check, in
 -- nginx itself: what Kong's jwt and acl plugins do for every request.
 -- LuaJIT FFI to OpenSSL's HMAC(), lua-cjson for the two JSON parts,

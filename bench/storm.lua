@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- bench/storm.lua: the admin storm of bench/run's scenarios 9 and 10,
 -- grants for one consumer as fast as they are answered (most wait for
 -- the row lock bench/run holds, then answer 503).

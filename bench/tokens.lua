@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: ISC
 -- bench/tokens.lua: a wrk script sending each request with the next
 -- token of a file (one a line), so that every request names another
 -- consumer.  Each thread of each run reads a file of its own, so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The portal's pages: plain JavaScript, no library, no other site.  It
  * speaks JSON to the portal's routes of adminutil, on this same origin

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shell functions shared by scripts/run, scripts/test, the end-to-end
 # tests and the benchmarks.  Source it; it defines functions only.
 

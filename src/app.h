@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The application a worker runs: the route table, dispatch, and the
  * reply helpers the handlers share.  Independent of FastCGI.

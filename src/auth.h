@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The gateway check: token -> credential -> consumer -> ACL decision,
  * for nginx's auth_request (GET /v1/auth), lighttpd's FastCGI

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * A per-worker cache: string key -> value, with an expiry time, a bound
  * on the number of entries (the least recently used goes first) and on

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Configuration: a "key = value" file (# starts a comment), then
  * ADMINUTIL_<KEY> environment variables over it.  Every value is typed

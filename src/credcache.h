@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The gateway's credential cache, per worker: credentials (with their
  * pre-keyed or parsed verification keys) and their consumers' groups,

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The credential routes: register, list, revoke, rotate.
  */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The MariaDB connection of one process: connect lazily, reconnect on
  * loss, prepared statements made once per connection from a table of

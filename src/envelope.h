@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The response envelope of the contract and the one table that maps the
  * service's error values to their "err" code and HTTP status.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The gateway's routes: GET /v1/auth (nginx auth_request), the same
  * check in lighttpd's AUTHORIZER role, and RFC 7662 introspection.

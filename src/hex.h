@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The value of one hexadecimal digit, for the percent-decoders of
  * request paths (request.c) and of ACL paths (acl.c).

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * JSON Web Tokens (RFC 7519) in compact JWS form.  Base64url, HMAC,
  * RSA, ECDSA, EdDSA and JSON all go through OpenSSL 3 and json-c.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Logging to standard error, one line per event, prefixed with the
  * process id and a level.  Every byte that came from outside is escaped

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * adminutil: API consumers, credentials and ACL groups for an nginx
  * gateway, as a pre-forked FastCGI responder.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The master process: opens the FastCGI socket, starts the workers and
  * supervises them.  TERM/INT: stop (workers finish what they serve);

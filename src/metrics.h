@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Counters for GET /metrics, shared by all the processes of one master:
  * the master maps a region before it forks and gives every worker a

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Schema migrations: the files NNN_name.sql of a directory, applied in
  * number order, each once; schema_version records what was applied.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * What a change of an access request tells people: notifications in
  * the portal (to portal users) and mails (to addresses, through the

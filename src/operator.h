@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The operator's commands: they work on the database directly, with the
  * configuration file, as "local" in the audit trail.  Each returns the

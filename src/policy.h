@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The ACL policy of the gateway: what a request needs to pass, from the
  * per-location groups (ADMINUTIL_ALLOW_GROUPS), else the ACL file over

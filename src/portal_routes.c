@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Self-service API access: the portal's routes (a developer's requests,
  * credentials and notifications) and the approvers' (/v1/access/...).

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * One request as the handlers see it, and the response they fill.  Only
  * request.c and worker.c know libfcgi: a handler never sees an

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The route table and its matcher.  A pattern is a path whose segments
  * are literals or "{}", which captures one segment, percent-decoded,

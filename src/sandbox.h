@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The sandbox of the master's children: once started, a worker or the
  * sender may make only the system calls on its list (a seccomp filter,

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Secrets at rest: AES-256-GCM through OpenSSL EVP.  A sealed secret is
  * the base64 of nonce (12 bytes, fresh from RAND_bytes for every seal) ||

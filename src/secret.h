@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Random identifiers, all from OpenSSL's CSPRNG (RAND_bytes).
  */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The sender: a child of the master, beside the workers, that delivers
  * the outbox (store.h) so that no request waits for a mail relay.  By

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 #include "build.h"
 
 #include <stdarg.h>
@@ -328,10 +331,12 @@ store_ping(struct store *s)
 }
 
 /*
- * Runs body inside a transaction, again from the start on a deadlock, a
- * duplicate key raced in by another writer, or a connection lost
- * mid-way; not after a lock wait timeout (ST_BUSY).  body returns a db_rc and leaves its domain
- * outcome in *out; the transaction commits only when both are OK.
+ * Runs body inside a transaction, again from the start (TX_TRIES in all)
+ * on a deadlock, a duplicate key raced in by another writer, or a
+ * connection lost mid-way; not after a lock wait timeout.  Busy (ST_BUSY)
+ * after a lock wait timeout or a deadlock each time.  body returns a
+ * db_rc and leaves its domain outcome in *out; the transaction commits
+ * only when both are OK.
  */
 typedef enum db_rc (*tx_fn)(struct store *, void *, enum store_rc *);
 
@@ -356,8 +361,11 @@ tx(struct store *s, tx_fn body, void *arg)
 		if (rc == DB_DOWN && i > 0)
 			break;
 	}
+	/* Deadlocks each time: as busy as a lock waited for too long. */
+	if (rc == DB_RETRY)
+		rc = DB_BUSY;
 	if (rc != DB_OK)
-		return map(rc == DB_RETRY || rc == DB_DUP ? DB_ERR : rc);
+		return map(rc == DB_DUP ? DB_ERR : rc);
 	return out;
 }
 

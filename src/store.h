@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Consumers, credentials and group memberships: the domain operations
  * of the admin routes.  Every operation that writes more than one row is

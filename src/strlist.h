@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * A growable list of byte strings, each NUL-terminated and with its
  * length: group names, in order.

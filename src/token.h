@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Reading the token of a gateway request: the bearer token of the
  * Authorization header, its JWT, which credentials it names, and the

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Validators for the names the admin routes accept.  Each returns NULL
  * when the value is good, else the contract's message for the first rule

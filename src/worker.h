@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * A worker: one process serving FastCGI requests from the shared listen
  * socket, one at a time, until SIGTERM (an idle worker stops at once; a

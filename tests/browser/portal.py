@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """The portal in a real browser: headless Chromium (Debian's chromium
 and chromium-driver, through python3-selenium) clicks through the self-
 service flow as the developer and as the approver, on the real pages

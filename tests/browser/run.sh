@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The portal in headless Chromium (tests/browser/portal.py) against
 # nginx, adminutil and MariaDB started here as for the end-to-end tests
 # (tests/e2e/lib-e2e.sh).  Screenshots in tests/browser/shots/ of the

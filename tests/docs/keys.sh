@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Every configuration key (src/config.c) is in the commented example
 # (conf/adminutil.conf), in adminutil.conf(5) and in the README's table:
 # a key an operator cannot read about is a key nobody sets right.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * End-to-end tests of the admin plane: who may call each admin route,
  * what a refusal leaves in the log, the last-admin guard, the audit

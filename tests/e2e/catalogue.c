@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The bad-input catalogue: one table of what a client (or an operator's
  * configuration) can get wrong, crossed with the routes it applies to,

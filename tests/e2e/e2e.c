@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * End-to-end tests of adminutil: HTTP through a real web server (nginx
  * or lighttpd) to a real adminutil on a real MariaDB.  tests/e2e/run-*.sh

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * The end-to-end tests' harness, shared by e2e.c (the admin routes, and
  * main) and gateway.c (the gateway check): the environment, HTTP with

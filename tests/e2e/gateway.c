@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * End-to-end tests of the gateway: JWTs of every algorithm, signed
  * here, through the web server's gateway (E2E_GW_URL: nginx's

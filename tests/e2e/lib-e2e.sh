@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The environment of the end-to-end tests, shared by run-nginx.sh and
 # run-lighttpd.sh: a private MariaDB, two adminutil instances (one with
 # the database, one whose database socket does not exist) and a web

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * End-to-end tests of self-service access through the portal's nginx
  * server (auth_basic): request, approve or reject, withdraw, notify,

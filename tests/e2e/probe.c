@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * A library the sandbox test preloads (LD_PRELOAD) into an instance of
  * its own: after each FCGX_Accept_r of a worker, a request holding the

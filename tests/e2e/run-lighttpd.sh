@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # End-to-end, the smoke suite: lighttpd, configured from
 # conf/lighttpd.conf, in front of adminutil on MariaDB, all started here
 # (tests/e2e/lib-e2e.sh).  Its gateway (adminutil as FastCGI authorizer)

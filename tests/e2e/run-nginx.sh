@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # End-to-end, the whole suite: nginx, configured from conf/nginx.conf,
 # in front of adminutil on MariaDB, all started here (tests/e2e/lib-e2e.sh).
 # The last test stops the adminutil instance with SIGTERM.

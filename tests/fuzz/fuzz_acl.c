@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * libFuzzer driver for acl.c and policy.c: acl_parse on the input and,
  * when it parses, acl_lookup of a few paths; and the input (up to its

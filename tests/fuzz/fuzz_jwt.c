@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * libFuzzer driver for jwt.c: jwt_parse on the input and, when it
  * parses, jwt_verify against a fixed HS256 key and a fixed Ed25519 key.

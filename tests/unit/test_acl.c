@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of acl.c: the rule file's syntax and its errors, longest
  * prefix lookup at segment boundaries, method rules against "*", path

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of cache.c: hits and misses, negative entries, expiry,
  * replacement, the least recently used going first, the bound on the

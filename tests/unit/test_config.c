@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of config.c: defaults, the key = value file, typed and
  * bounded values, the environment over the file, the password file, and

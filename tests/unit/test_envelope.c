@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of envelope.c: the contract's envelope (key order, nulls,
  * resmsgid, ets), the error table and empty results.

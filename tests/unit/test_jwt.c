@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of jwt.c: base64url known answers and HS256 tokens checked
  * against OpenSSL's own base64 decoder and HMAC; then parsing and

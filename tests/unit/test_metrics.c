@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of metrics.c: slots claimed, bound and released as the
  * master does; counts from a worker's slot in the rendered text;

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of what a change of an access request tells people
  * (notice.c) and of the mails the sender writes (sender_message): who

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of policy.c over acl.c's readings of a path: a request
  * passes only what every common backend reading of it allows (";params"

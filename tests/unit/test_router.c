@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of router.c: literal and captured segments, percent-decoded
  * captures, 404 / 405 / 400 outcomes and route families.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of sandbox.c: each case runs in a child of its own that
  * enters the sandbox of a role, then does one thing; the parent reads

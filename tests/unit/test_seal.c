@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of seal.c: keys made and read back, a secret sealed and
  * opened, and every way a sealed secret must not open (another key,

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of secret.c: 128-bit hex secrets, UUIDv4 and the hex
  * encoder.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Unit tests of token.c: the bearer token of an Authorization header,
  * which credentials a token names (kid, the key claim, both), and the

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
 /*
  * Shared helpers of the CUnit unit tests: the one main() body every test
  * program runs, checks that describe their table row when they fail, and
