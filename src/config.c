@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "validate.h"
 
 enum ctype {
 	CT_STR,		/* bounded string */
@@ -146,24 +147,6 @@ key_find(const char *name)
 	return NULL;
 }
 
-/* Bounded integer parse: whole string, base, range.  -1 on error. */
-static int
-parse_ll(const char *s, int base, long long min, long long max,
-    long long *out)
-{
-	char		*end;
-	long long	 v;
-
-	if (*s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, base);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int
 parse_size(const char *s, long long min, long long max, long long *out)
 {
@@ -178,7 +161,7 @@ parse_size(const char *s, long long min, long long max, long long *out)
 	case 'k': case 'K': mult = 1024; buf[len - 1] = '\0'; break;
 	case 'm': case 'M': mult = 1024 * 1024; buf[len - 1] = '\0'; break;
 	}
-	if (parse_ll(buf, 10, 0, max / mult, &v) == -1)
+	if (validate_number(buf, 10, 0, max / mult, &v) == -1)
 		return -1;
 	v *= mult;
 	if (v < min)
@@ -281,12 +264,12 @@ config_set(struct config *c, const char *name, const char *val, char *err,
 		snprintf(base + k->off, k->size, "%s", val);
 		return 0;
 	case CT_INT:
-		if (parse_ll(val, 10, k->min, k->max, &v) == -1)
+		if (validate_number(val, 10, k->min, k->max, &v) == -1)
 			goto range;
 		*(int *)(void *)(base + k->off) = (int)v;
 		return 0;
 	case CT_OCTAL:
-		if (parse_ll(val, 8, k->min, k->max, &v) == -1)
+		if (validate_number(val, 8, k->min, k->max, &v) == -1)
 			goto range;
 		*(unsigned *)(void *)(base + k->off) = (unsigned)v;
 		return 0;

@@ -3,7 +3,7 @@
 
 #include "build.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
+#include "validate.h"
 
 #define DB_MAX_ARGS	 16
 #define DB_MAX_COLS	 16
@@ -420,14 +421,9 @@ db_run(struct db *db, const char *sql, size_t len)
 long long
 db_col_int(const struct db_col *c)
 {
-	char		*end;
 	long long	 v;
 
-	if (c->null || c->len == 0)
-		return -1;
-	errno = 0;
-	v = strtoll(c->s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0)
+	if (c->null || validate_number(c->s, 10, 0, LLONG_MAX, &v) == -1)
 		return -1;
 	return v;
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "operator.h"
 #include "seal.h"
 #include "store.h"
+#include "validate.h"
 
 #define SCHEMA_SEALED	 3	/* schema/003_sealed_secrets.sql */
 
@@ -183,7 +185,6 @@ main(int argc, char *argv[])
 	char		 err[1024];
 	long long	 ttl = 3600;
 	char		 kid[SEAL_KID_LEN + 1];
-	char		*end;
 	int		 version;
 	int		 i, test = 0, migrate = 0, reseal = 0, fd, afd = -1, rc;
 
@@ -202,8 +203,8 @@ main(int argc, char *argv[])
 		else if (strcmp(argv[i], "--mint-token") == 0 && i + 1 < argc)
 			mint = argv[++i];
 		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
-			ttl = strtoll(argv[++i], &end, 10);
-			if (*argv[i] == '\0' || *end != '\0')
+			if (validate_number(argv[++i], 10, 0, LLONG_MAX,
+			    &ttl) == -1)
 				usage(1);
 		}
 		else if (strcmp(argv[i], "--seal-keygen") == 0 && i + 1 < argc) {

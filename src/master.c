@@ -344,8 +344,7 @@ listen_ok(const char *addr, char *err, size_t errsz, const char *key)
 {
 	const char	*path = strncmp(addr, "unix:", 5) == 0 ? addr + 5 : addr;
 	const char	*colon;
-	long		 port;
-	char		*end;
+	long long	 port;
 
 	if (addr[0] == '\0')
 		return 1;
@@ -361,10 +360,7 @@ listen_ok(const char *addr, char *err, size_t errsz, const char *key)
 		    key);
 		return 0;
 	}
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || errno != 0 || port < 1 || port > 65535 ||
-	    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+	if (validate_number(colon + 1, 10, 1, 65535, &port) == -1) {
 		snprintf(err, errsz, "%s: port \"%s\" is not in 1..65535", key,
 		    colon + 1);
 		return 0;

@@ -10,6 +10,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,13 +435,8 @@ static int
 path_id(struct response *res, const struct route *rt, struct request *r,
     long long *id)
 {
-	char	*end;
-
-	errno = 0;
-	*id = strtoll(r->pathv[0], &end, 10);
-	if (r->pathlen[0] == 0 || r->pathlen[0] > 18 || *end != '\0' ||
-	    errno != 0 || *id <= 0 || strspn(r->pathv[0], "0123456789") !=
-	    r->pathlen[0]) {
+	if (strlen(r->pathv[0]) != r->pathlen[0] ||
+	    validate_number(r->pathv[0], 10, 1, LLONG_MAX, id) == -1) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "THE REQUEST ID MUST BE "
 		    "A POSITIVE INTEGER");
 		return -1;

@@ -336,3 +336,24 @@ validate_groups(json_object *v)
 		    "JOINED BY COMMAS";
 	return NULL;
 }
+
+int
+validate_number(const char *s, int base, long long min, long long max,
+    long long *out)
+{
+	long long	 v = 0;
+	size_t		 i;
+
+	if (base != 8 && base != 10)
+		return -1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i == VALIDATE_NUMBER_DIGITS || s[i] < '0' ||
+		    s[i] >= '0' + base)
+			return -1;
+		v = v * base + (s[i] - '0');
+	}
+	if (i == 0 || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -53,4 +53,15 @@ int		 validate_utf8(const char *s, size_t len);
 /* 1 if s[0..len) is exactly 8-4-4-4-12 hex digits. */
 int		 validate_is_uuid(const char *s, size_t len);
 
+/*
+ * The one parser of the numbers that come from outside (a header, a
+ * path, a column, the configuration, the command line): s is digits of
+ * base (8 or 10) only, no sign, blank or prefix, 1 to
+ * VALIDATE_NUMBER_DIGITS of them (no overflow), its value in min..max.
+ * 0 and *out, or -1 and *out unchanged.
+ */
+#define VALIDATE_NUMBER_DIGITS	 18
+int		 validate_number(const char *s, int base, long long min,
+		    long long max, long long *out);
+
 #endif

@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "request.h"
 #include "sandbox.h"
+#include "validate.h"
 #include "worker.h"
 
 static volatile sig_atomic_t	 stopping;
@@ -142,26 +143,20 @@ static int
 request_body(FCGX_Request *fr, struct request *r, size_t max)
 {
 	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
-	char		*end;
-	unsigned long long want;
+	long long	 want = 0;
 	int		 n;
 
-	if (cl == NULL || *cl == '\0')
-		want = 0;
-	else {
-		errno = 0;
-		want = strtoull(cl, &end, 10);
-		if (errno != 0 || *end != '\0' || *cl == '-')
-			return -1;
-	}
-	if (want > max) {
+	if (cl != NULL && *cl != '\0' &&
+	    validate_number(cl, 10, 0, LLONG_MAX, &want) == -1)
+		return -1;
+	if ((unsigned long long)want > max) {
 		r->too_large = 1;
 		return 0;
 	}
-	if ((r->body = malloc(want + 1)) == NULL)
+	if ((r->body = malloc((size_t)want + 1)) == NULL)
 		return -1;
 	n = want == 0 ? 0 : FCGX_GetStr(r->body, (int)want, fr->in);
-	if (n < 0 || (unsigned long long)n != want)
+	if (n < 0 || n != want)
 		return -1;
 	r->body[n] = '\0';
 	r->bodylen = (size_t)n;

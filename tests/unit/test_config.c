@@ -247,6 +247,7 @@ test_set_table(void)
 		{ "workers", " 4", 0 },
 		{ "workers", "4 ", 0 },
 		{ "workers", "4.0", 0 },
+		{ "workers", "+4", 0 },
 		{ "workers", "0x4", 0 },
 		{ "workers", "99999999999999999999999", 0 },
 		{ "backlog", "65535", 1 },

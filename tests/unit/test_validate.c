@@ -7,6 +7,7 @@
  */
 #include "build.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -734,6 +735,67 @@ test_is_uuid(void)
 	    "123e4567-e89b-12d3-a456-426614174000", 35), 0);
 }
 
+/*
+ * validate_number: digits only, both ways.  Each string a second parser
+ * (strtoll, a shell, a web server) might read as a number, or as
+ * another one, is refused.
+ */
+static void
+test_number(void)
+{
+	static const struct {
+		const char	*s;
+		int		 base;
+		long long	 min, max;
+		int		 ok;
+		long long	 want;
+	} n[] = {
+		{ "0",			10, 0, 9,	1, 0 },
+		{ "9",			10, 0, 9,	1, 9 },
+		{ "10",			10, 0, 9,	0, 0 },
+		{ "007",		10, 0, 9,	1, 7 },
+		{ "65535",		10, 1, 65535,	1, 65535 },
+		{ "65536",		10, 1, 65535,	0, 0 },
+		{ "0",			10, 1, 65535,	0, 0 },
+		{ "999999999999999999",	10, 0, LLONG_MAX, 1,
+		    999999999999999999LL },
+		/* 19 digits: refused before it could overflow. */
+		{ "1000000000000000000", 10, 0, LLONG_MAX, 0, 0 },
+		{ "9223372036854775808", 10, 0, LLONG_MAX, 0, 0 },
+		{ "0000000000000000001", 10, 0, LLONG_MAX, 0, 0 },
+		{ "",			10, 0, 9,	0, 0 },
+		{ "+1",			10, 0, 9,	0, 0 },
+		{ "-1",			10, -9, 9,	0, 0 },
+		{ " 1",			10, 0, 9,	0, 0 },
+		{ "1 ",			10, 0, 9,	0, 0 },
+		{ "\t1",		10, 0, 9,	0, 0 },
+		{ "1\n",		10, 0, 9,	0, 0 },
+		{ "0x1",		10, 0, 99,	0, 0 },
+		{ "1e3",		10, 0, 9999,	0, 0 },
+		{ "1.0",		10, 0, 9,	0, 0 },
+		{ "1_000",		10, 0, 9999,	0, 0 },
+		{ "\xd9\xa1",		10, 0, 9,	0, 0 },	/* Arabic-Indic 1 */
+		{ "0640",		8, 0, 0777,	1, 0640 },
+		{ "0777",		8, 0, 0777,	1, 0777 },
+		{ "1000",		8, 0, 0777,	0, 0 },
+		{ "8",			8, 0, 0777,	0, 0 },
+		{ "09",			8, 0, 0777,	0, 0 },
+		{ "1",			16, 0, 9,	0, 0 },
+	};
+	size_t		 i;
+	long long	 v;
+	int		 rc;
+
+	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+		v = -42;
+		rc = validate_number(n[i].s, n[i].base, n[i].min, n[i].max,
+		    &v);
+		UNIT_CHECK(n[i].ok ? rc == 0 && v == n[i].want : rc == -1 &&
+		    v == -42, "validate_number(\"%s\", %d): %d, %lld", n[i].s,
+		    n[i].base, rc, v);
+	}
+}
+
 static const CU_TestInfo tests[] = {
 	{ "groups joined fit the gateway's answer: 8192 bytes",
 	    test_groups_joined },
@@ -754,6 +816,8 @@ static const CU_TestInfo tests[] = {
 	{ "groups: 256 vs 257, null element", test_groups_count },
 	{ "validate_utf8", test_utf8 },
 	{ "validate_is_uuid", test_is_uuid },
+	{ "validate_number: digits only, no sign, blank or overflow",
+	    test_number },
 	CU_TEST_INFO_NULL
 };
 
