@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "hash.h"
 #include "hex.h"
 
 enum { M_ANY, M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS,
@@ -46,18 +47,11 @@ struct acl {
 	size_t		 nrules;
 };
 
-/* FNV-1a: short keys, no attacker control over the table's content. */
+/* Unseeded: short keys, no attacker control over the table's content. */
 static uint64_t
 hash(const char *s, size_t len)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return hash_fnv1a(0, s, len);
 }
 
 static struct acl_entry *

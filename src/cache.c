@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 
 #include "cache.h"
+#include "hash.h"
 
 #define CHAIN_MAX	 8	/* entries one bucket may hold */
 
@@ -41,13 +42,8 @@ struct cache {
 static uint64_t
 hash(const struct cache *c, const char *s, size_t len)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL ^ c->seed;
-	size_t		 i;
+	uint64_t	 h = hash_fnv1a(c->seed, s, len);
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
