@@ -308,6 +308,37 @@ duel_run(void *arg)
 }
 
 /*
+ * A new admin made by the admin auth: a consumer named after tag, into
+ * name, granted e2eGuard; a bearer token of its credential into *bearer
+ * when bearer is not NULL.  0, or -1 after a failed check.
+ */
+static int
+guard_admin(char name[NAMESZ], const char *tag, const char *auth,
+    char **bearer)
+{
+	char		 req[NAMESZ + 64], key[HEX32 + 1], secret[HEX32 + 1];
+	struct resp	 r;
+	int		 ok;
+
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}",
+	    fresh(name, NAMESZ, tag));
+	call_as(&r, RT_CREATE, NULL, NULL, req, auth);
+	ok = expect_ok("a new admin", &r, RT_CREATE) != NULL;
+	snprintf(key, sizeof(key), "%s", str(jstr(r.json, "result.key")));
+	snprintf(secret, sizeof(secret), "%s", str(jstr(r.json,
+	    "result.secret")));
+	resp_free(&r);
+	call_as(&r, RT_GRANT, name, NULL, "{\"groups\":[\"e2eGuard\"]}",
+	    auth);
+	ok = expect_ok("a new admin's grant", &r, RT_GRANT) != NULL && ok;
+	resp_free(&r);
+	if (ok && bearer != NULL && (*bearer = hs256_bearer(key, secret)) ==
+	    NULL)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+/*
  * The last two admins delete each other at once: one of them wins, the
  * other is refused (409, or 401 when its own consumer is gone by the
  * time its token is checked), and an admin is left.
@@ -315,29 +346,14 @@ duel_run(void *arg)
 static void
 last_two(const char *g1, const char *auth1)
 {
-	char		 g2[NAMESZ], req[NAMESZ + 64], key[HEX32 + 1];
-	char		 secret[HEX32 + 1], *auth2 = NULL;
+	char		 g2[NAMESZ], *auth2 = NULL;
 	struct duel	 d[2];
 	struct resp	 r;
 	pthread_t	 t[2];
 	int		 i, ok = 0, conflict = 0;
 
-	snprintf(req, sizeof(req), "{\"username\":\"%s\"}",
-	    fresh(g2, sizeof(g2), "duel"));
-	call_as(&r, RT_CREATE, NULL, NULL, req, auth1);
-	if (expect_ok("the duel's second admin", &r, RT_CREATE) == NULL) {
-		resp_free(&r);
-		return;
-	}
-	snprintf(key, sizeof(key), "%s", str(jstr(r.json, "result.key")));
-	snprintf(secret, sizeof(secret), "%s", str(jstr(r.json,
-	    "result.secret")));
-	resp_free(&r);
-	call_as(&r, RT_GRANT, g2, NULL, "{\"groups\":[\"e2eGuard\"]}", auth1);
-	expect_ok("the duel's grant", &r, RT_GRANT);
-	resp_free(&r);
-	if ((auth2 = hs256_bearer(key, secret)) == NULL)
-		return;
+	if (guard_admin(g2, "duel", auth1, &auth2) == -1)
+		goto done;
 	call_as(&r, RT_LIST, NULL, NULL, "{\"limit\":1}", auth2);
 	expect_ok("the duel's second admin calls", &r, RT_LIST);
 	resp_free(&r);
@@ -402,22 +418,15 @@ lock_waiting(void *arg)
 static void
 deadlock_retry(const char *g1, const char *auth)
 {
-	char		 g3[NAMESZ], req[NAMESZ + 64];
+	char		 g3[NAMESZ];
 	struct duel	 d = { g3, auth, { 0 } };
-	struct resp	 r;
 	pthread_t	 t;
 	MYSQL		*tx = NULL;
 	long long	 id1, id3;
 	int		 locked;
 
-	snprintf(req, sizeof(req), "{\"username\":\"%s\"}",
-	    fresh(g3, sizeof(g3), "loser"));
-	call_as(&r, RT_CREATE, NULL, NULL, req, auth);
-	expect_ok("the deadlock's admin", &r, RT_CREATE);
-	resp_free(&r);
-	call_as(&r, RT_GRANT, g3, NULL, "{\"groups\":[\"e2eGuard\"]}", auth);
-	expect_ok("the deadlock's grant", &r, RT_GRANT);
-	resp_free(&r);
+	if (guard_admin(g3, "loser", auth, NULL) == -1)
+		return;
 	id1 = sql_num("SELECT id FROM consumers WHERE username = '%s'", g1);
 	id3 = sql_num("SELECT id FROM consumers WHERE username = '%s'", g3);
 	if (!CHECK(id1 > 0 && id3 > 0, "the deadlock's consumers") ||
@@ -504,14 +513,7 @@ test_last_admin(void)
 	    "AND revoked_at IS NULL", key) == 1, "the last admin's "
 	    "credential was revoked");
 	/* A second admin, which the first may delete. */
-	snprintf(what, sizeof(what), "{\"username\":\"%s\"}",
-	    fresh(g2, sizeof(g2), "guard2"));
-	call_as(&r, RT_CREATE, NULL, NULL, what, auth);
-	expect_ok("the first admin creates a second", &r, RT_CREATE);
-	resp_free(&r);
-	call_as(&r, RT_GRANT, g2, NULL, "{\"groups\":[\"e2eGuard\"]}", auth);
-	expect_ok("the first admin grants it the group", &r, RT_GRANT);
-	resp_free(&r);
+	(void)guard_admin(g2, "guard2", auth, NULL);
 	call_as(&r, RT_DELETE, g2, NULL, NULL, auth);
 	expect_ok("the first admin deletes the second", &r, RT_DELETE);
 	resp_free(&r);

@@ -900,42 +900,20 @@ sql(MYSQL *m, const char *fmt, ...)
 	return rc;
 }
 
-/* The first column of the first row of SQL on m, or -1. */
-static long long
-sql_vnum(MYSQL *m, const char *fmt, va_list ap)
-{
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	long long	 n = -1;
-
-	if (sql_vrun(m, &res, fmt, ap) == 0 && res != NULL &&
-	    (row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
-		n = strtoll(row[0], NULL, 10);
-	mysql_free_result(res);
-	return n;
-}
-
-long long
-sql_num(const char *fmt, ...)
-{
-	va_list		 ap;
-	long long	 n;
-
-	va_start(ap, fmt);
-	n = sql_vnum(db, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 long long
 sql_num_on(MYSQL *m, const char *fmt, ...)
 {
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
 	va_list		 ap;
-	long long	 n;
+	long long	 n = -1;
 
 	va_start(ap, fmt);
-	n = sql_vnum(m, fmt, ap);
+	if (sql_vrun(m, &res, fmt, ap) == 0 && res != NULL &&
+	    (row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
+		n = strtoll(row[0], NULL, 10);
 	va_end(ap);
+	mysql_free_result(res);
 	return n;
 }
 

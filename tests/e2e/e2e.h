@@ -235,12 +235,11 @@ int		 sql(MYSQL *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* KILLs every connection of the service's user; how many. */
 int		 kill_connections(void);
-/* The number in the first column of the first row; -1 on error. */
-long long	 sql_num(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-/* The same, on connection m. */
+/* The number in the first column of the first row on m; -1 on error. */
 long long	 sql_num_on(MYSQL *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* The same on db. */
+#define sql_num(...)	 sql_num_on(db, __VA_ARGS__)
 /* Rows of the consumer user in consumers, credentials, consumer_groups. */
 long long	 rows(const char *, const char *);
 /* The value of key in E2E_CONF into out; 0 or -1. */
