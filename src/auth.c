@@ -80,8 +80,13 @@ refuse(const char **why, const char *reason)
 static enum auth_verdict
 store_failed(enum store_rc rc, const char **why)
 {
-	*why = rc == ST_DOWN ? "database is unreachable" : "internal error";
-	return rc == ST_DOWN ? AUTH_UNAVAILABLE : AUTH_ERROR;
+	if (rc == ST_DOWN || rc == ST_BUSY) {
+		*why = rc == ST_DOWN ? "database is unreachable" :
+		    "database is busy: a table is locked";
+		return AUTH_UNAVAILABLE;
+	}
+	*why = "internal error";
+	return AUTH_ERROR;
 }
 
 /*

@@ -133,7 +133,7 @@ db_connect(struct db *db)
 	    "ISOLATION LEVEL READ COMMITTED";
 	static const char	 concat[] = "SET SESSION group_concat_max_len "
 	    "= 1048576";
-	char			 lockwait[64];
+	char			 lockwait[64], mdlwait[64];
 
 	if (db->my != NULL)
 		return DB_OK;
@@ -152,6 +152,17 @@ db_connect(struct db *db)
 	snprintf(lockwait, sizeof(lockwait), "SET SESSION "
 	    "innodb_lock_wait_timeout = %d", c->db_lock_wait_timeout);
 	mysql_options(db->my, MYSQL_INIT_COMMAND, lockwait);
+	/*
+	 * And any statement that long for a table another session holds
+	 * (LOCK TABLES, an ALTER TABLE waiting for its turn): the server's
+	 * default is a year, and a worker waited db_rw_timeout twice.  Not
+	 * the migrations (multi): their ALTER waits for its turn.
+	 */
+	if (!db->multi) {
+		snprintf(mdlwait, sizeof(mdlwait), "SET SESSION "
+		    "lock_wait_timeout = %d", c->db_lock_wait_timeout);
+		mysql_options(db->my, MYSQL_INIT_COMMAND, mdlwait);
+	}
 	if (db->multi)
 		flags |= CLIENT_MULTI_STATEMENTS;
 	if (mysql_real_connect(db->my,

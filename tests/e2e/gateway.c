@@ -1549,6 +1549,64 @@ done:
 	free(vtok);
 }
 
+/*
+ * A table locked (LOCK TABLES, as an ALTER TABLE waiting for its turn
+ * would lock it): a check that needs the database waits
+ * db_lock_wait_timeout for it, not db_rw_timeout twice, and fails
+ * closed: /v1/auth says 503, the gateway refuses.  An admin read says
+ * 503 too.  Unlocked, the valid token passes again.
+ */
+static void
+test_gw_db_locked(void)
+{
+	struct tok	 t = { .signer = CR_HS256, .iss = CR_UNKNOWN };
+	struct tok	 v = { .signer = CR_HS256 };
+	struct resp	 r;
+	const char	*hdrs[2];
+	char		*tok = NULL, *h = NULL, *vh, *vtok;
+	MYSQL		*lk;
+
+	if (gw_setup() == -1)
+		return;
+	vtok = token(&v);
+	vh = bearer(vtok);
+	if ((lk = sql_open()) == NULL || sql(lk, "LOCK TABLES credentials "
+	    "WRITE, consumers WRITE") == -1)
+		goto done;
+	tok = token(&t);
+	h = bearer(tok);
+	hdrs[0] = h;
+	hdrs[1] = "X-Original-URI: " API;
+	gw_get(&r, url, routes[RT_AUTH].path, hdrs, 2);
+	expect_err("/v1/auth, a table locked", &r, RT_AUTH, 503,
+	    "SERVICE_UNAVAILABLE", NULL);
+	resp_free(&r);
+	free(h);
+	free(tok);
+	tok = token(&t);
+	h = bearer(tok);
+	gw_get(&r, gw_url, API, (const char *const *)&h, 1);
+	CHECK(r.status == (is_web("lighttpd") ? 503 : 500), "a table locked, "
+	    "a credential not cached: HTTP %ld, want %d", r.status,
+	    is_web("lighttpd") ? 503 : 500);
+	resp_free(&r);
+	call(&r, RT_READ, users[C_MAIN], NULL);
+	expect_err("an admin read, a table locked", &r, RT_READ, 503,
+	    "SERVICE_UNAVAILABLE", NULL);
+	resp_free(&r);
+done:
+	if (lk != NULL) {
+		sql(lk, "UNLOCK TABLES");
+		mysql_close(lk);
+	}
+	CHECK(vh != NULL && wait_until(auth_works, vh, 5000, 100),
+	    "the table unlocked: a valid token did not pass within 5 s");
+	free(h);
+	free(tok);
+	free(vh);
+	free(vtok);
+}
+
 /* MariaDB's count of prepared statements executed, all clients. */
 static long long
 executes(void)
@@ -3090,6 +3148,8 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_oracle, FULL | SMOKE },
 	{ "gateway: database down: the gateway fails closed",
 	    test_gw_db_down, FULL },
+	{ "gateway: a table locked: a check waits db_lock_wait_timeout, "
+	    "fails closed", test_gw_db_locked, FULL },
 	{ "gateway: unknown keys cost one statement per worker",
 	    test_gw_flood, FULL },
 	{ "gateway: introspection (RFC 7662)", test_gw_introspect, FULL },
