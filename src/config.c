@@ -50,6 +50,7 @@ static const struct ckey keys[] = {
 	K("workers",		CT_INT,	   N(workers),		1, 256),
 	K("auth_listen",	CT_STR,	   S(auth_listen),	0, 0),
 	K("auth_workers",	CT_INT,	   N(auth_workers),	1, 256),
+	K("auth_db_timeout",	CT_INT,	   N(auth_db_timeout),	1, 3600),
 	K("user",		CT_STR,	   S(user),		0, 0),
 	K("pid_file",		CT_STR,	   S(pid_file),		0, 0),
 	K("log_level",		CT_LEVEL,  S(log_level),	0, 0),
@@ -109,6 +110,7 @@ config_defaults(struct config *c)
 	c->backlog = 1024;
 	c->workers = 4;
 	c->auth_workers = 2;
+	c->auth_db_timeout = 1;
 	strcpy(c->log_level, "info");
 	strcpy(c->log_target, "stderr");
 	strcpy(c->sandbox, "kill");

@@ -28,6 +28,7 @@ struct config {
 	int	 workers;
 	char	 auth_listen[CONFIG_STR_MAX];	/* the gateway's pool, "" none */
 	int	 auth_workers;
+	int	 auth_db_timeout;		/* seconds */
 	char	 user[64];			/* drop to this user if root */
 	char	 pid_file[CONFIG_STR_MAX];
 	char	 log_level[16];

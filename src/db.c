@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -23,6 +24,19 @@
 #define DB_MAX_COLS	 16
 #define DB_COL_INIT	 256
 
+/*
+ * A server that lets an attempt wait DB_STALL_MS or more and then fails
+ * it is stalled (stopped, swamped, or across a cut network), not gone:
+ * it is not asked again for a hold of DB_HOLD_MIN_MS, doubling to
+ * DB_HOLD_MAX_MS while it stays so, and every call meanwhile is DB_DOWN
+ * at once.  A worker then loses one timeout per hold, not one per call:
+ * the gateway goes on passing what it has cached.  A server that
+ * refuses at once (stopped) is asked again at once.
+ */
+#define DB_STALL_MS	 900
+#define DB_HOLD_MIN_MS	 1000
+#define DB_HOLD_MAX_MS	 4000
+
 struct db {
 	const struct config	*cfg;
 	const char *const	*sql;
@@ -32,6 +46,7 @@ struct db {
 	MYSQL_STMT		**stmts;	/* prepared lazily, per connection */
 	int			 in_tx;
 	unsigned long long	 insert_id;
+	long long		 hold_until, hold_ms;	/* a stall's hold */
 	/* Result buffers, grown as needed and kept across statements. */
 	char			*colbuf[DB_MAX_COLS];
 	unsigned long		 colcap[DB_MAX_COLS];
@@ -118,6 +133,38 @@ db_fail(struct db *db, unsigned e, const char *what, const char *msg)
 	return DB_ERR;
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * After an attempt begun at t0 that ended rc: an answer ends a hold, a
+ * stall starts or doubles one.  1 when it did.
+ */
+static int
+db_after(struct db *db, enum db_rc rc, long long t0)
+{
+	long long	 waited = mono_ms() - t0;
+
+	if (rc != DB_DOWN) {
+		db->hold_ms = 0;
+		return 0;
+	}
+	if (waited < DB_STALL_MS)
+		return 0;
+	db->hold_ms = db->hold_ms == 0 ? DB_HOLD_MIN_MS :
+	    db->hold_ms * 2 > DB_HOLD_MAX_MS ? DB_HOLD_MAX_MS : db->hold_ms * 2;
+	db->hold_until = mono_ms() + db->hold_ms;
+	log_warn("the database stalled (%lld ms, then no answer): not asked "
+	    "for %lld ms", waited, db->hold_ms);
+	return 1;
+}
+
 static enum db_rc
 db_connect(struct db *db)
 {
@@ -137,6 +184,8 @@ db_connect(struct db *db)
 
 	if (db->my != NULL)
 		return DB_OK;
+	if (db->hold_until != 0 && mono_ms() < db->hold_until)
+		return DB_DOWN;
 	if ((db->my = mysql_init(NULL)) == NULL)
 		return DB_ERR;
 	timeout = (unsigned)c->db_connect_timeout;
@@ -328,14 +377,18 @@ db_exec(struct db *db, unsigned n, const struct db_arg *args, size_t nargs,
 {
 	enum db_rc	 rc;
 	int		 tries = db->in_tx ? 1 : 2;
+	long long	 t0;
 
 	if (n >= db->nsql)
 		return DB_ERR;
 	do {
-		if ((rc = db_connect(db)) != DB_OK)
-			return rc;
-		rc = db_exec_once(db, n, args, nargs, fn, arg, affected);
-	} while (rc == DB_DOWN && --tries > 0);
+		t0 = mono_ms();
+		if ((rc = db_connect(db)) == DB_OK)
+			rc = db_exec_once(db, n, args, nargs, fn, arg,
+			    affected);
+		else
+			tries = 1;	/* no connection: no second try */
+	} while (!db_after(db, rc, t0) && rc == DB_DOWN && --tries > 0);
 	return rc;
 }
 
@@ -356,8 +409,8 @@ db_simple(struct db *db, const char *sql, const char *what)
 	return DB_OK;
 }
 
-enum db_rc
-db_begin(struct db *db)
+static enum db_rc
+begin_once(struct db *db)
 {
 	enum db_rc	 rc;
 
@@ -369,6 +422,16 @@ db_begin(struct db *db)
 			return rc;
 		rc = db_simple(db, "START TRANSACTION", "begin");
 	}
+	return rc;
+}
+
+enum db_rc
+db_begin(struct db *db)
+{
+	long long	 t0 = mono_ms();
+	enum db_rc	 rc = begin_once(db);
+
+	(void)db_after(db, rc, t0);
 	if (rc == DB_OK)
 		db->in_tx = 1;
 	return rc;
@@ -395,16 +458,17 @@ db_rollback(struct db *db)
 enum db_rc
 db_ping(struct db *db)
 {
+	long long	 t0 = mono_ms();
 	enum db_rc	 rc;
 
-	if ((rc = db_connect(db)) != DB_OK)
-		return rc;
-	if (mysql_ping(db->my) == 0)
-		return DB_OK;
-	db_disconnect(db);
-	if ((rc = db_connect(db)) != DB_OK)
-		return rc;
-	return mysql_ping(db->my) == 0 ? DB_OK : DB_DOWN;
+	if ((rc = db_connect(db)) == DB_OK && mysql_ping(db->my) != 0) {
+		/* A connection lost while idle: one fresh try. */
+		db_disconnect(db);
+		if ((rc = db_connect(db)) == DB_OK && mysql_ping(db->my) != 0)
+			rc = DB_DOWN;
+	}
+	(void)db_after(db, rc, t0);
+	return rc;
 }
 
 enum db_rc

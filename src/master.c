@@ -276,6 +276,12 @@ spawn(const struct config *cfg, const struct pool *pools, int pool,
 		own = *cfg;
 		if (pools[pool].routes != 0)
 			own.routes = pools[pool].routes;
+		/* The gateway's pool waits for no slow database. */
+		if (pool == POOL_AUTH) {
+			own.db_rw_timeout = cfg->auth_db_timeout;
+			if (own.db_connect_timeout > cfg->auth_db_timeout)
+				own.db_connect_timeout = cfg->auth_db_timeout;
+		}
 		for (p = 0; p < NPOOLS; p++)
 			if (p != pool && pools[p].fd != -1)
 				close(pools[p].fd);

@@ -192,8 +192,7 @@ done:
 	free(reader);
 }
 
-/* The text of the adminutil log (au.log, next to E2E_CONF); NULL. */
-static char *
+char *
 au_log(void)
 {
 	char	 dir[1024], path[1100], *text = NULL;

@@ -69,6 +69,7 @@ const char		*bin;		/* E2E_BIN: the adminutil under test */
 const char		*probe_lib;	/* E2E_PROBE: tests/e2e/probe.c's */
 unsigned	 suite;
 pid_t		 master;
+pid_t		 db_pid;		/* E2E_DB_PID: MariaDB's */
 MYSQL		*db;
 char		*admin_auth;
 char		 admin_user[NAMESZ], admin_key[NAMESZ];
@@ -2805,6 +2806,7 @@ main(void)
 	url = need("E2E_URL");
 	down_url = need("E2E_DOWN_URL");
 	master = (pid_t)strtol(need("E2E_MASTER_PID"), NULL, 10);
+	db_pid = (pid_t)strtol(need("E2E_DB_PID"), NULL, 10);
 	db_sock = need("E2E_DB_SOCK");
 	db_name = need("E2E_DB_NAME");
 	conf_path = need("E2E_CONF");

@@ -41,6 +41,7 @@ extern const char	*portal_url;	/* E2E_PORTAL_URL, or NULL */
 extern const char	*portal_passwords; /* E2E_PORTAL_PASSWORDS */
 extern const char	*bin;		/* E2E_BIN: the adminutil under test */
 extern const char	*probe_lib;	/* E2E_PROBE, or NULL */
+extern pid_t		 db_pid;	/* E2E_DB_PID: MariaDB's */
 extern const char	*web;		/* E2E_WEB: "nginx", "lighttpd" */
 extern unsigned		 suite;		/* FULL or SMOKE */
 extern pid_t		 master;
@@ -228,6 +229,8 @@ int		 reconfigure(const char *, long *);
  */
 int		 run_adminutil(const char *const *, const char *const *,
 		    const char *);
+/* The text of the adminutil log (au.log, next to E2E_CONF); NULL. */
+char		*au_log(void);
 /* A new root connection to the database under test, or NULL. */
 MYSQL		*sql_open(void);
 /* Runs SQL on m, any result discarded; 0, or -1 after a failed check. */

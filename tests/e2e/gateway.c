@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -1607,6 +1608,72 @@ done:
 	free(vtok);
 }
 
+/* How many times needle is in the adminutil log. */
+static int
+log_count(const char *needle)
+{
+	char		*log = au_log();
+	const char	*p;
+	int		 n = 0;
+
+	for (p = log; p != NULL && (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	free(log);
+	return n;
+}
+
+/*
+ * The database stalled (SIGSTOP: as a swamped server, or one across a
+ * cut network, answers nothing): a check that needs it fails closed,
+ * each worker of the gateway's pool waits auth_db_timeout for it once
+ * and then leaves it alone for a hold (logged), refusing at once what
+ * it has not cached.  Continued, the valid token passes again (once a
+ * hold, 4 s at most, is over).
+ */
+static void
+test_gw_db_stalled(void)
+{
+	static const char stall[] = "the database stalled";
+	struct tok	 t = { .signer = CR_HS256, .iss = CR_UNKNOWN };
+	struct tok	 v = { .signer = CR_HS256 };
+	struct resp	 r;
+	char		*tok, *h, *vh, *vtok;
+	long		 len = -1;
+	int		 i, before;
+
+	if (gw_setup() == -1)
+		return;
+	vtok = token(&v);
+	vh = bearer(vtok);
+	before = log_count(stall);
+	if (!CHECK(kill(db_pid, SIGSTOP) == 0, "SIGSTOP MariaDB: %s",
+	    strerror(errno)))
+		goto done;
+	for (i = 0; i < 4; i++) {
+		tok = token(&t);
+		h = bearer(tok);
+		gw_get(&r, gw_url, API, (const char *const *)&h, 1);
+		CHECK(r.status == (is_web("lighttpd") ? 503 : 500),
+		    "database stalled, a credential not cached: HTTP %ld, "
+		    "want %d", r.status, is_web("lighttpd") ? 503 : 500);
+		resp_free(&r);
+		free(h);
+		free(tok);
+	}
+	kill(db_pid, SIGCONT);
+	CHECK(log_count(stall) > before, "database stalled: no worker of the "
+	    "gateway's pool held off (\"%s\" not logged)", stall);
+done:
+	kill(db_pid, SIGCONT);
+	CHECK(vh != NULL && wait_until(auth_works, vh, 10000, 100),
+	    "the database continued: a valid token did not pass within "
+	    "10 s");
+	/* The next test gets workers out of any hold. */
+	(void)reconfigure("", &len);
+	free(vh);
+	free(vtok);
+}
+
 /* MariaDB's count of prepared statements executed, all clients. */
 static long long
 executes(void)
@@ -3150,6 +3217,8 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_db_down, FULL },
 	{ "gateway: a table locked: a check waits db_lock_wait_timeout, "
 	    "fails closed", test_gw_db_locked, FULL },
+	{ "gateway: database stalled: a check fails closed, the pool holds "
+	    "off", test_gw_db_stalled, FULL },
 	{ "gateway: unknown keys cost one statement per worker",
 	    test_gw_flood, FULL },
 	{ "gateway: introspection (RFC 7662)", test_gw_introspect, FULL },

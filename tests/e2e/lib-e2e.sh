@@ -230,7 +230,7 @@ e2e_web() {
 # its status.
 e2e_run() {
 	E2E_URL=$E2E_URL E2E_DOWN_URL=$E2E_DOWN_URL \
-	E2E_MASTER_PID=$(cat "$E2E_TMP/au.pid") \
+	E2E_MASTER_PID=$(cat "$E2E_TMP/au.pid") E2E_DB_PID=$MARIADB_PID \
 	E2E_DB_SOCK=$MARIADB_SOCK E2E_DB_NAME=$E2E_DB \
 	E2E_CONF=$E2E_TMP/au.conf E2E_GW_URL=${E2E_GW_URL:-} \
 	E2E_ADMIN_TOKEN=$E2E_TMP/admin.token \
