@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -133,15 +133,6 @@ db_fail(struct db *db, unsigned e, const char *what, const char *msg)
 	return DB_ERR;
 }
 
-static long long
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * After an attempt begun at t0 that ended rc: an answer ends a hold, a
  * stall starts or doubles one.  1 when it did.
@@ -149,7 +140,7 @@ mono_ms(void)
 static int
 db_after(struct db *db, enum db_rc rc, long long t0)
 {
-	long long	 waited = mono_ms() - t0;
+	long long	 waited = clock_mono_ms() - t0;
 
 	if (rc != DB_DOWN) {
 		db->hold_ms = 0;
@@ -159,7 +150,7 @@ db_after(struct db *db, enum db_rc rc, long long t0)
 		return 0;
 	db->hold_ms = db->hold_ms == 0 ? DB_HOLD_MIN_MS :
 	    db->hold_ms * 2 > DB_HOLD_MAX_MS ? DB_HOLD_MAX_MS : db->hold_ms * 2;
-	db->hold_until = mono_ms() + db->hold_ms;
+	db->hold_until = clock_mono_ms() + db->hold_ms;
 	log_warn("the database stalled (%lld ms, then no answer): not asked "
 	    "for %lld ms", waited, db->hold_ms);
 	return 1;
@@ -184,7 +175,7 @@ db_connect(struct db *db)
 
 	if (db->my != NULL)
 		return DB_OK;
-	if (db->hold_until != 0 && mono_ms() < db->hold_until)
+	if (db->hold_until != 0 && clock_mono_ms() < db->hold_until)
 		return DB_DOWN;
 	if ((db->my = mysql_init(NULL)) == NULL)
 		return DB_ERR;
@@ -382,7 +373,7 @@ db_exec(struct db *db, unsigned n, const struct db_arg *args, size_t nargs,
 	if (n >= db->nsql)
 		return DB_ERR;
 	do {
-		t0 = mono_ms();
+		t0 = clock_mono_ms();
 		if ((rc = db_connect(db)) == DB_OK)
 			rc = db_exec_once(db, n, args, nargs, fn, arg,
 			    affected);
@@ -428,7 +419,7 @@ begin_once(struct db *db)
 enum db_rc
 db_begin(struct db *db)
 {
-	long long	 t0 = mono_ms();
+	long long	 t0 = clock_mono_ms();
 	enum db_rc	 rc = begin_once(db);
 
 	(void)db_after(db, rc, t0);
@@ -458,7 +449,7 @@ db_rollback(struct db *db)
 enum db_rc
 db_ping(struct db *db)
 {
-	long long	 t0 = mono_ms();
+	long long	 t0 = clock_mono_ms();
 	enum db_rc	 rc;
 
 	if ((rc = db_connect(db)) == DB_OK && mysql_ping(db->my) != 0) {

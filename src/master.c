@@ -22,6 +22,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "acl.h"
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "master.h"
@@ -76,15 +77,6 @@ struct child {
 
 static struct child	 kids[MAX_CHILDREN];
 static size_t		 nkids;
-
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 listen_unix(const struct config *cfg, const char *path, char *err,
@@ -293,7 +285,7 @@ spawn(const struct config *cfg, const struct pool *pools, int pool,
 	kids[nkids].pid = pid;
 	kids[nkids].gen = gen;
 	kids[nkids].pool = pool;
-	kids[nkids].started = now_ms();
+	kids[nkids].started = clock_mono_ms();
 	nkids++;
 	return 0;
 }
@@ -476,7 +468,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 		log_info("the gateway's pool: %d workers on %s",
 		    cfg->auth_workers, cfg->auth_listen);
 	for (;;) {
-		t = now_ms();
+		t = clock_mono_ms();
 		for (p = 0; !stopping && t >= spawn_at && p < NPOOLS; p++)
 			while (pool_on(cfg, pools, p) && count_gen(gen, p) <
 			    (size_t)*pools[p].n)
@@ -505,11 +497,11 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 		ts.tv_nsec = (wait_ms % 1000) * 1000000L;
 		sig = sigtimedwait(&set, &si, &ts);
 		if (sig == -1 && errno == EAGAIN && stopping &&
-		    now_ms() >= stop_at) {
+		    clock_mono_ms() >= stop_at) {
 			log_warn("workers still busy after %d ms: killing them",
 			    STOP_GRACE_MS);
 			signal_all(SIGKILL, gen + 1);
-			stop_at = now_ms() + STOP_GRACE_MS;
+			stop_at = clock_mono_ms() + STOP_GRACE_MS;
 		}
 		switch (sig) {
 		case SIGTERM:
@@ -520,7 +512,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 				log_info("stopping: waiting for %zu workers",
 				    nkids);
 				stopping = 1;
-				stop_at = now_ms() + STOP_GRACE_MS;
+				stop_at = clock_mono_ms() + STOP_GRACE_MS;
 				signal_all(SIGTERM, gen + 1);
 			}
 			break;
@@ -568,7 +560,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 				;
 			if (i == nkids)
 				continue;
-			t = now_ms();
+			t = clock_mono_ms();
 			if (kids[i].gen == gen && !stopping) {
 				if (WIFEXITED(status) &&
 				    WEXITSTATUS(status) == WORKER_EXIT_FATAL) {
@@ -604,7 +596,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 		if (fatal && !stopping) {
 			stopping = 1;
 			rc = 1;
-			stop_at = now_ms() + STOP_GRACE_MS;
+			stop_at = clock_mono_ms() + STOP_GRACE_MS;
 			signal_all(SIGTERM, gen + 1);
 		}
 	}
