@@ -1495,6 +1495,36 @@ auth_works(void *arg)
 }
 
 /*
+ * A key no worker has cached, as the database is gone, locked or
+ * stalled (what names it): the gateway fails closed (nginx 500,
+ * lighttpd 503) and, with direct, /v1/auth says 503.
+ */
+static void
+uncached_refused(const char *what, int direct)
+{
+	struct tok	 t = { .signer = CR_HS256, .iss = CR_UNKNOWN };
+	struct resp	 r;
+	const char	*hdrs[2];
+	char		*tok = token(&t), *h = bearer(tok), msg[128];
+	long		 want = is_web("lighttpd") ? 503 : 500;
+
+	gw_get(&r, gw_url, API, (const char *const *)&h, 1);
+	CHECK(r.status == want, "%s, a credential not cached: HTTP %ld, want "
+	    "%ld", what, r.status, want);
+	resp_free(&r);
+	if (direct) {
+		hdrs[0] = h;
+		hdrs[1] = "X-Original-URI: " API;
+		gw_get(&r, url, routes[RT_AUTH].path, hdrs, 2);
+		snprintf(msg, sizeof(msg), "/v1/auth, %s", what);
+		expect_err(msg, &r, RT_AUTH, 503, "SERVICE_UNAVAILABLE", NULL);
+		resp_free(&r);
+	}
+	free(h);
+	free(tok);
+}
+
+/*
  * The database gone (adminutil's account locked, its connections
  * killed): a token whose credential no worker has cached is refused,
  * never let through (nginx answers 500: it fails closed); /v1/auth
@@ -1503,11 +1533,9 @@ auth_works(void *arg)
 static void
 test_gw_db_down(void)
 {
-	struct tok	 t = { .signer = CR_HS256, .iss = CR_UNKNOWN };
 	struct tok	 v = { .signer = CR_HS256 };
 	struct resp	 r;
-	const char	*hdrs[2];
-	char		*tok, *h, *vh, *vtok;
+	char		*vh, *vtok;
 	size_t		 i;
 
 	if (gw_setup() == -1)
@@ -1517,23 +1545,8 @@ test_gw_db_down(void)
 	if (sql(db, "ALTER USER 'adminutil'@'localhost' ACCOUNT LOCK") == -1)
 		goto done;
 	kill_connections();
-	for (i = 0; i < 4; i++) {
-		tok = token(&t);
-		h = bearer(tok);
-		gw_get(&r, gw_url, API, (const char *const *)&h, 1);
-		CHECK(r.status == (is_web("lighttpd") ? 503 : 500),
-		    "database down, a credential not cached: HTTP %ld, want "
-		    "%d", r.status, is_web("lighttpd") ? 503 : 500);
-		resp_free(&r);
-		hdrs[0] = h;
-		hdrs[1] = "X-Original-URI: " API;
-		gw_get(&r, url, routes[RT_AUTH].path, hdrs, 2);
-		expect_err("/v1/auth, database down", &r, RT_AUTH, 503,
-		    "SERVICE_UNAVAILABLE", NULL);
-		resp_free(&r);
-		free(h);
-		free(tok);
-	}
+	for (i = 0; i < 4; i++)
+		uncached_refused("database down", 1);
 	gw_get(&r, gw_url, API_PUBLIC, NULL, 0);
 	CHECK(r.status == 200, "database down, a public API: HTTP %ld, want "
 	    "200", r.status);
@@ -1560,11 +1573,9 @@ done:
 static void
 test_gw_db_locked(void)
 {
-	struct tok	 t = { .signer = CR_HS256, .iss = CR_UNKNOWN };
 	struct tok	 v = { .signer = CR_HS256 };
 	struct resp	 r;
-	const char	*hdrs[2];
-	char		*tok = NULL, *h = NULL, *vh, *vtok;
+	char		*vh, *vtok;
 	MYSQL		*lk;
 
 	if (gw_setup() == -1)
@@ -1574,23 +1585,7 @@ test_gw_db_locked(void)
 	if ((lk = sql_open()) == NULL || sql(lk, "LOCK TABLES credentials "
 	    "WRITE, consumers WRITE") == -1)
 		goto done;
-	tok = token(&t);
-	h = bearer(tok);
-	hdrs[0] = h;
-	hdrs[1] = "X-Original-URI: " API;
-	gw_get(&r, url, routes[RT_AUTH].path, hdrs, 2);
-	expect_err("/v1/auth, a table locked", &r, RT_AUTH, 503,
-	    "SERVICE_UNAVAILABLE", NULL);
-	resp_free(&r);
-	free(h);
-	free(tok);
-	tok = token(&t);
-	h = bearer(tok);
-	gw_get(&r, gw_url, API, (const char *const *)&h, 1);
-	CHECK(r.status == (is_web("lighttpd") ? 503 : 500), "a table locked, "
-	    "a credential not cached: HTTP %ld, want %d", r.status,
-	    is_web("lighttpd") ? 503 : 500);
-	resp_free(&r);
+	uncached_refused("a table locked", 1);
 	call(&r, RT_READ, users[C_MAIN], NULL);
 	expect_err("an admin read, a table locked", &r, RT_READ, 503,
 	    "SERVICE_UNAVAILABLE", NULL);
@@ -1602,8 +1597,6 @@ done:
 	}
 	CHECK(vh != NULL && wait_until(auth_works, vh, 5000, 100),
 	    "the table unlocked: a valid token did not pass within 5 s");
-	free(h);
-	free(tok);
 	free(vh);
 	free(vtok);
 }
@@ -1634,10 +1627,8 @@ static void
 test_gw_db_stalled(void)
 {
 	static const char stall[] = "the database stalled";
-	struct tok	 t = { .signer = CR_HS256, .iss = CR_UNKNOWN };
 	struct tok	 v = { .signer = CR_HS256 };
-	struct resp	 r;
-	char		*tok, *h, *vh, *vtok;
+	char		*vh, *vtok;
 	long		 len = -1;
 	int		 i, before;
 
@@ -1649,17 +1640,8 @@ test_gw_db_stalled(void)
 	if (!CHECK(kill(db_pid, SIGSTOP) == 0, "SIGSTOP MariaDB: %s",
 	    strerror(errno)))
 		goto done;
-	for (i = 0; i < 4; i++) {
-		tok = token(&t);
-		h = bearer(tok);
-		gw_get(&r, gw_url, API, (const char *const *)&h, 1);
-		CHECK(r.status == (is_web("lighttpd") ? 503 : 500),
-		    "database stalled, a credential not cached: HTTP %ld, "
-		    "want %d", r.status, is_web("lighttpd") ? 503 : 500);
-		resp_free(&r);
-		free(h);
-		free(tok);
-	}
+	for (i = 0; i < 4; i++)
+		uncached_refused("database stalled", 0);
 	kill(db_pid, SIGCONT);
 	CHECK(log_count(stall) > before, "database stalled: no worker of the "
 	    "gateway's pool held off (\"%s\" not logged)", stall);
