@@ -19,7 +19,9 @@ import tempfile
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, WebDriverException
+from selenium.common.exceptions import (NoAlertPresentException,
+                                        StaleElementReferenceException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -78,7 +80,9 @@ def browser(user, pw):
 def wait(d, cond, what):
     """A step that comes true within WAIT seconds."""
     try:
-        WebDriverWait(d, WAIT).until(lambda _: cond())
+        # A table the page renders again under a lookup is looked up again.
+        WebDriverWait(d, WAIT, ignored_exceptions=[
+            StaleElementReferenceException]).until(lambda _: cond())
     except Exception:
         return step(what, False, "not within %d s" % WAIT)
     return step(what, True)
@@ -107,6 +111,25 @@ def no_alert(d):
 def row_of(d, table, rid):
     rows = d.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr[data-id='{rid}']")
     return rows[0] if rows else None
+
+
+def in_row(d, table, rid, act):
+    """act(row) on the row of request rid in table (None when there is
+    none), found again when the page re-renders the table between the
+    finding and the act."""
+    for _ in range(40):
+        row = row_of(d, table, rid)
+        if row is None:
+            return None
+        try:
+            return act(row)
+        except StaleElementReferenceException:
+            time.sleep(0.05)
+    return None
+
+
+def row_text(d, table, rid):
+    return in_row(d, table, rid, lambda row: row.text)
 
 
 def main():
@@ -150,11 +173,11 @@ def flow(dev, app):
     wait(dev, lambda: re.search(r"Request \d+ sent", status(dev)),
          "the request is sent")
     rid = re.search(r"Request (\d+) sent", status(dev)).group(1)
-    row = row_of(dev, "requests", rid)
-    step("the request shows, pending", row is not None and
-         "pending" in row.text)
+    text = row_text(dev, "requests", rid)
+    step("the request shows, pending", text is not None and
+         "pending" in text)
     step("the notes are shown as text, not markup",
-         row is not None and XSS in row.text and
+         text is not None and XSS in text and
          not dev.find_elements(By.CSS_SELECTOR, "#requests img, #requests script"))
     shot(dev, "portal-3-requested.png")
 
@@ -167,12 +190,13 @@ def flow(dev, app):
     by(app, "#tab-approvals").click()
     wait(app, lambda: row_of(app, "pending", rid) is not None,
          "the pending request is listed")
-    prow = row_of(app, "pending", rid)
+    text = row_text(app, "pending", rid)
     step("the approver sees requester and notes as text",
-         prow is not None and "developer" in prow.text and XSS in prow.text
+         text is not None and "developer" in text and XSS in text
          and not app.find_elements(By.CSS_SELECTOR, "#pending img"))
     shot(app, "portal-4-approvals.png")
-    prow.find_element(By.XPATH, ".//button[text()='Approve']").click()
+    in_row(app, "pending", rid, lambda row: row.find_element(
+        By.XPATH, ".//button[text()='Approve']").click())
     wait(app, lambda: "approved" in status(app), "the approval is made")
     wait(app, lambda: row_of(app, "pending", rid) is None,
          "the decided request leaves the pending list")
@@ -242,20 +266,21 @@ def flow(dev, app):
     by(app, "#tab-approvals").click()
     wait(app, lambda: row_of(app, "pending", rid2) is not None,
          "the second request is pending")
-    prow = row_of(app, "pending", rid2)
-    prow.find_element(By.XPATH, ".//button[text()='Reject']").click()
+    in_row(app, "pending", rid2, lambda row: row.find_element(
+        By.XPATH, ".//button[text()='Reject']").click())
     wait(app, lambda: "mandatory" in status(app).lower(),
          "a rejection without a reason is refused")
-    prow = row_of(app, "pending", rid2)
-    prow.find_element(By.CSS_SELECTOR, "input").send_keys("<b>not now</b>")
-    prow.find_element(By.XPATH, ".//button[text()='Reject']").click()
+
+    def reject(row):
+        row.find_element(By.CSS_SELECTOR, "input").send_keys("<b>not now</b>")
+        row.find_element(By.XPATH, ".//button[text()='Reject']").click()
+    in_row(app, "pending", rid2, reject)
     wait(app, lambda: "rejected" in status(app), "the rejection is made")
     dev.refresh()
-    wait(dev, lambda: row_of(dev, "requests", rid2) is not None and
-         "rejected" in row_of(dev, "requests", rid2).text,
+    wait(dev, lambda: "rejected" in (row_text(dev, "requests", rid2) or ""),
          "the developer sees the rejection")
     step("the reason is shown as text",
-         "<b>not now</b>" in row_of(dev, "requests", rid2).text and
+         "<b>not now</b>" in (row_text(dev, "requests", rid2) or "") and
          not dev.find_elements(By.CSS_SELECTOR, "#requests b"))
     shot(dev, "portal-7-rejected.png")
 
