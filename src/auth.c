@@ -124,6 +124,7 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 	struct cred_id	 iss = { NULL, 0, 0 };
 	enum auth_verdict v;
 	char		 owner[VALIDATE_MAX_LEN + 1];
+	long long	 fresh = 0;
 	int		 ok, old;
 
 	*cred = NULL;
@@ -159,6 +160,7 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 		iss.key = t.iss;
 		iss.len = t.isslen;
 		iss.gen = ic->gen;
+		fresh = ic->fresh_until;
 		/* Finding iss may have evicted c: find it again. */
 		if ((v = named(a, t.key, t.keylen, now, &c, why)) != AUTH_PASS)
 			goto done;
@@ -183,8 +185,14 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 		v = AUTH_UNAUTHORIZED;
 		goto done;
 	}
-	/* A token of the previous one passes until its grace ends. */
+	/*
+	 * A token of the previous one passes until its grace ends, and no
+	 * pass outlives the cached credentials that made it: a change they
+	 * do not show yet (a rotation, a revoke) may be that old.
+	 */
 	*until = ok ? 0 : c->grace_until;
+	credcache_bound(until, c->fresh_until);
+	credcache_bound(until, fresh);
 	credcache_memo_put(a->cc, tok, len, now, *until, c, t.iss != NULL ?
 	    &iss : NULL, t.jwt.claims);
 	*cred = c;

@@ -40,8 +40,10 @@ struct auth_result {
 	const char	*key;		/* the credential's key */
 	int		 has_exp;	/* the token's exp, when a number */
 	double		 exp;
-	long long	 until_ms;	/* a rotated-out key's grace end: the
-					   pass lasts no longer (0: none) */
+	long long	 until_ms;	/* the pass lasts no longer: a
+					   rotated-out key's grace end, or the
+					   end of its credential's cached life
+					   (0: none) */
 };
 
 /* What the check needs of one request. */

@@ -186,6 +186,8 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 			return ST_ERR;
 	} else if (rc != ST_NOT_FOUND)
 		return rc;
+	if (c != NULL)
+		c->fresh_until = now + (ttl > 0 ? ttl : 1000);
 	if (ttl > 0) {
 		if (cache_put(cc->creds, key, len, c, now + ttl) == -1)
 			return ST_ERR;
@@ -198,6 +200,13 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	}
 	*out = c;
 	return ST_OK;
+}
+
+void
+credcache_bound(long long *until, long long t)
+{
+	if (t != 0 && (*until == 0 || t < *until))
+		*until = t;
 }
 
 /* 1 if key still finds the cached instance gen. */
@@ -222,13 +231,21 @@ credcache_memo_get(struct credcache *cc, const char *tok, size_t len,
 	    !cache_get(cc->memo, tok, len, now, &v))
 		return 0;
 	m = v;
-	/* The iss credential first: *cred must be the last one found. */
-	if ((m->iss != NULL && !still(cc, m->iss, m->isslen, m->issgen, now,
-	    &i)) || !still(cc, m->key, m->klen, m->gen, now, &c))
+	*until = m->until;
+	/*
+	 * The iss credential first: *cred must be the last one found (and
+	 * finding it may evict the other: its life is read before).
+	 */
+	if (m->iss != NULL) {
+		if (!still(cc, m->iss, m->isslen, m->issgen, now, &i))
+			return 0;
+		credcache_bound(until, i->fresh_until);
+	}
+	if (!still(cc, m->key, m->klen, m->gen, now, &c))
 		return 0;
+	credcache_bound(until, c->fresh_until);
 	*cred = c;
 	*claims = json_object_get(m->claims);
-	*until = m->until;
 	return 1;
 }
 

@@ -26,6 +26,8 @@ struct cred {
 	struct jwt_key	  prev;		/* rotated out, until grace_until */
 	int		  has_prev;
 	long long	  grace_until;	/* epoch ms */
+	long long	  fresh_until;	/* epoch ms: believed until then; a
+					   change may be unseen till then */
 	char		 *keyname;	/* the credential's key */
 	char		 *username;
 	char		 *joined;	/* groups, comma-joined */
@@ -51,13 +53,17 @@ enum store_rc	 credcache_find(struct credcache *, const char *key,
  * The memo: 1 when the token bytes tok verified before against
  * credentials that are still the cached ones (key, and iss when the
  * token named two); then *cred is the one that verified it, *claims its
- * claims (a new reference) and *until_ms the end of the grace of the
- * previous key that verified it (0: the current one did).  0 otherwise,
+ * claims (a new reference) and *until_ms the last moment the pass holds:
+ * the grace's end of the previous key that verified it, or the end of
+ * the credentials' cached lives (fresh_until), whichever is first.  0 otherwise,
  * also when the store is needed and down (the full check then says so).
  */
 int		 credcache_memo_get(struct credcache *, const char *tok,
 		    size_t len, long long now_ms, struct cred **cred,
 		    json_object **claims, long long *until_ms);
+/* *until = t when t is set (not 0) and sooner than *until or *until is 0. */
+void		 credcache_bound(long long *until, long long t);
+
 /*
  * A cached credential by name and instance: what outlives the next
  * credcache_find(), which may evict the credential itself.

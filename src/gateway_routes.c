@@ -7,7 +7,6 @@
  */
 #include "build.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,32 +18,51 @@
 
 /*
  * How long a cache in front (nginx's fastcgi_cache) may keep a pass, in
- * whole seconds, nginx's unit: kept n seconds there means seen for up to
- * n + 1.  So cache_ttl - 1, and less so as never to outlive the token:
- * exp + clock_skew, the last moment the check would still pass it.
- * The pass of a revoked credential is then seen for under twice
- * cache_ttl, here and in front; that of a token signed by a rotated-out
- * secret not after its grace.
+ * whole seconds, nginx's unit.  Kept n there, a pass stored when nginx's
+ * clock read t (seconds) is served until floor(t) + n + 1; nginx reads
+ * its clock a little after ours (the answer is made first), by up to
+ * PASS_SLACK_MS.  So a pass that must end at end_ms is kept
+ * floor(end) - floor(now + slack) - 1 seconds, never more than keep.
+ */
+#define PASS_SLACK_MS	 100
+
+static int
+keep_until(int keep, long long end_ms, long long now_ms)
+{
+	long long	 n = end_ms / 1000 - (now_ms + PASS_SLACK_MS) / 1000 - 1;
+
+	if (end_ms <= now_ms || n < 0)
+		return 0;
+	return n < keep ? (int)n : keep;
+}
+
+/*
+ * The pass never outlives what the check itself would answer: the
+ * token's exp + clock_skew, a rotated-out secret's grace, and the
+ * worker's cached life of the credentials it was checked against (a
+ * revoke or a rotation may be unseen until then), so nginx's cache adds
+ * nothing to cache_ttl.
  */
 static int
 pass_keep(const struct config *cfg, const struct auth_result *v,
     long long now_ms)
 {
-	double	 left;
+	double	 end;
 	int	 keep = cfg->cache_ttl - 1;
 
 	if (v->has_exp) {
-		left = floor(v->exp + cfg->clock_skew -
-		    (double)now_ms / 1000.0);
-		if (left - 1 < keep)
-			keep = left < 1 ? 0 : (int)(left - 1);
+		/*
+		 * Compared as a double first: exp may be any number; the
+		 * cast then truncates a positive one, its floor.
+		 */
+		end = (v->exp + cfg->clock_skew) * 1000.0;
+		if (!(end > (double)now_ms))
+			return 0;
+		if (end < (double)now_ms + 86400000.0)
+			keep = keep_until(keep, (long long)end, now_ms);
 	}
-	/* Signed by a rotated-out secret: no longer than its grace. */
-	if (v->until_ms != 0) {
-		left = floor((double)(v->until_ms - now_ms) / 1000.0);
-		if (left - 1 < keep)
-			keep = left < 1 ? 0 : (int)(left - 1);
-	}
+	if (v->until_ms != 0)
+		keep = keep_until(keep, v->until_ms, now_ms);
 	return keep > 0 ? keep : 0;
 }
 
