@@ -113,13 +113,15 @@ operator_mint(const struct config *cfg, const char *key, long long ttl)
 	enum store_rc		 rc;
 	enum jwt_alg		 alg;
 	long long		 now = (long long)time(NULL);
+	long long		 max = MINT_TTL_MAX;
 	char			*tok;
 
-	if (ttl < 1 || (cfg->max_token_lifetime > 0 &&
-	    ttl > cfg->max_token_lifetime)) {
-		log_error("--ttl: from 1 to %d seconds (max_token_lifetime)",
-		    cfg->max_token_lifetime > 0 ? cfg->max_token_lifetime :
-		    366 * 86400);
+	/* 366 days always; max_token_lifetime, when set, may say less. */
+	if (cfg->max_token_lifetime > 0 && cfg->max_token_lifetime < max)
+		max = cfg->max_token_lifetime;
+	if (ttl < 1 || ttl > max) {
+		log_error("--ttl: from 1 to %lld seconds%s", max, max <
+		    MINT_TTL_MAX ? " (max_token_lifetime)" : " (366 days)");
 		return 1;
 	}
 	if ((s = store_new(cfg)) == NULL)

@@ -27,9 +27,13 @@ int	operator_seal(const struct config *, int all);
  */
 int	operator_bootstrap(const struct config *, const char *username);
 
+/* The longest --ttl: 366 days, whatever max_token_lifetime says. */
+#define MINT_TTL_MAX	 (366LL * 86400)
+
 /*
  * Prints a token for the HMAC credential key, signed with its secret,
- * with iat now and exp ttl seconds later.
+ * with iat now and exp ttl seconds later: ttl from 1 to MINT_TTL_MAX,
+ * and no more than max_token_lifetime when that is set; else 1.
  */
 int	operator_mint(const struct config *, const char *key, long long ttl);
 

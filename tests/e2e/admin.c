@@ -863,6 +863,20 @@ test_operator_commands(void)
 	rc = run_adminutil(ARGS("--mint-token", admin_key, "--ttl", "0"),
 	    NULL, out);
 	CHECK(rc == 1, "--mint-token --ttl 0: exit %d", rc);
+	/* 366 days always, max_token_lifetime set or not (here it is not). */
+	rc = run_adminutil(ARGS("--mint-token", admin_key, "--ttl",
+	    "31622401"), NULL, out);
+	text = slurp_file(out);
+	CHECK(rc == 1 && strstr(text, "31622400") != NULL && strstr(text,
+	    "eyJ") == NULL, "--mint-token --ttl of 366 days + 1 s: exit %d, "
+	    "said %.200s", rc, strstr(text, "eyJ") != NULL ? "a token" : text);
+	free(text);
+	rc = run_adminutil(ARGS("--mint-token", admin_key, "--ttl",
+	    "94608000000"), NULL, out);
+	CHECK(rc == 1, "--mint-token --ttl of 3,000 years: exit %d", rc);
+	rc = run_adminutil(ARGS("--mint-token", admin_key, "--ttl",
+	    "31622400"), NULL, out);
+	CHECK(rc == 0, "--mint-token --ttl of 366 days: exit %d", rc);
 	rc = run_adminutil(ARGS("--bootstrap-admin", "bad name"), NULL, out);
 	CHECK(rc == 1, "--bootstrap-admin of a name with a space: exit %d",
 	    rc);
