@@ -263,6 +263,47 @@ function revoke(key) {
 	});
 }
 
+/* A reason box and a button that acts with its text, in td. */
+function reasonButton(td, id, what, label, act) {
+	var why = el("input"), lab = el("label", "Reason to " + what, "sr"),
+	    b = el("button", label);
+
+	why.id = what + "-reason-" + id;
+	why.placeholder = "reason";
+	lab.htmlFor = why.id;
+	b.type = "button";
+	b.setAttribute("aria-label", label + " request " + id);
+	b.addEventListener("click", function () {
+		act(why.value);
+	});
+	td.appendChild(lab);
+	td.appendChild(why);
+	td.appendChild(b);
+}
+
+/* Approvals: the approved requests, each to be taken back. */
+function loadApproved() {
+	return call("/v1/access/list", { state: "approved" }).then(function (res) {
+		var body = $("approved").tBodies[0];
+
+		clear(body);
+		res.requests.forEach(function (r) {
+			var tr = el("tr");
+
+			tr.dataset.id = r.id;
+			cell(tr, r.id);
+			cell(tr, r.requester);
+			cell(tr, r.groups.join(", "));
+			cell(tr, r.decided_by);
+			reasonButton(cell(tr, "", "decide"), r.id, "revoke",
+			    "Revoke", function (why) {
+				decide(r.id, "revoke", { reason: why });
+			});
+			body.appendChild(tr);
+		});
+	});
+}
+
 /* Approvals: the pending requests, for approvers. */
 function loadPending() {
 	return call("/v1/access/list", { state: "pending" }).then(function (res) {
@@ -272,7 +313,7 @@ function loadPending() {
 		$("tab-approvals").hidden = false;
 		clear(body);
 		res.requests.forEach(function (r) {
-			var tr = el("tr"), td, ok, no, why, lab;
+			var tr = el("tr"), td, ok;
 
 			tr.dataset.id = r.id;
 			cell(tr, r.id);
@@ -283,26 +324,16 @@ function loadPending() {
 			ok = el("button", "Approve");
 			ok.type = "button";
 			ok.setAttribute("aria-label", "Approve request " + r.id);
-			why = el("input");
-			why.id = "reason-" + r.id;
-			why.placeholder = "reason";
-			lab = el("label", "Reason to reject", "sr");
-			lab.htmlFor = why.id;
-			no = el("button", "Reject");
-			no.type = "button";
-			no.setAttribute("aria-label", "Reject request " + r.id);
 			ok.addEventListener("click", function () {
 				decide(r.id, "approve", {});
 			});
-			no.addEventListener("click", function () {
-				decide(r.id, "reject", { reason: why.value });
-			});
 			td.appendChild(ok);
-			td.appendChild(lab);
-			td.appendChild(why);
-			td.appendChild(no);
+			reasonButton(td, r.id, "reject", "Reject", function (why) {
+				decide(r.id, "reject", { reason: why });
+			});
 			body.appendChild(tr);
 		});
+		return loadApproved();
 	}).catch(function () {
 		state.approver = false;	/* not an approver: no such page */
 	});

@@ -114,6 +114,8 @@ static const struct route routes[] = {
 	    r_preq, BODY_NONE, ACCESS_APPROVE),
 	ADMIN(POST, "/v1/access/{}/reject", access_reject, "access.reject",
 	    r_preq, BODY_REQUEST, ACCESS_APPROVE),
+	ADMIN(POST, "/v1/access/{}/revoke", access_revoke, "access.revoke",
+	    r_preq, BODY_REQUEST, ACCESS_APPROVE),
 	ADMIN(POST, "/v1/token/introspect", token_introspect,
 	    "token.introspect", r_none, BODY_FORM, ACCESS_INTROSPECT),
 	{ METHOD_GET, "/health", health_check, "ekstep.am.adminutil.health",

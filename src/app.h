@@ -142,6 +142,8 @@ void	access_approve(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	access_reject(struct app *, const struct route *, struct request *,
 	    struct response *);
+void	access_revoke(struct app *, const struct route *, struct request *,
+	    struct response *);
 void	health_check(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	gateway_auth(struct app *, const struct route *, struct request *,

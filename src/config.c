@@ -80,6 +80,10 @@ static const struct ckey keys[] = {
 	K("portal_hosts",	CT_STR,	   S(portal_hosts),	0, 0),
 	K("portal_approvers",	CT_STR,	   S(portal_approvers),	0, 0),
 	K("notify_approvers",	CT_STR,	   S(notify_approvers),	0, 0),
+	K("portal_max_credentials", CT_INT, N(portal_max_credentials), 1,
+	    100000),
+	K("portal_generations_per_hour", CT_INT,
+	    N(portal_generations_per_hour), 1, 100000),
 	K("smtp_url",		CT_STR,	   S(smtp_url),		0, 0),
 	K("smtp_auth_file",	CT_STR,	   S(smtp_auth_file),	0, 0),
 	K("mail_from",		CT_STR,	   S(mail_from),	0, 0),
@@ -136,6 +140,8 @@ config_defaults(struct config *c)
 	c->cache_ttl = 5;
 	c->cache_size = 100000;
 	c->secret_readback = 1;
+	c->portal_max_credentials = 10;
+	c->portal_generations_per_hour = 10;
 }
 
 static const struct ckey *

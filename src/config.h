@@ -62,6 +62,8 @@ struct config {
 	char	 portal_hosts[CONFIG_STR_MAX];	/* Hosts the portal answers */
 	char	 portal_approvers[CONFIG_STR_MAX]; /* portal user names */
 	char	 notify_approvers[CONFIG_STR_MAX]; /* mail addresses */
+	int	 portal_max_credentials;	/* live, per portal user */
+	int	 portal_generations_per_hour;	/* per portal user */
 	char	 smtp_url[CONFIG_STR_MAX];	/* smtp:// or smtps://, "" none */
 	char	 smtp_auth_file[CONFIG_STR_MAX]; /* "user:password" line */
 	char	 mail_from[256];

@@ -58,8 +58,11 @@ consumer_create(struct app *a, const struct route *rt, struct request *r,
 	o = json_strings("key", cr.key, "secret", cr.secret, "username", user,
 	    (char *)NULL);
 	explicit_bzero(cr.secret, sizeof(cr.secret));
-	/* secret_readback = no: a secret is shown when it is issued only. */
-	if (o != NULL && !cr.issued && !a->cfg->secret_readback)
+	/*
+	 * secret_readback = no, or a consumer the portal made: a secret is
+	 * shown when it is issued only.
+	 */
+	if (o != NULL && !cr.issued && (!a->cfg->secret_readback || cr.owned))
 		json_object_object_add(o, "secret", NULL);
 	reply_ok(res, rt, r, o);
 }

@@ -133,10 +133,10 @@ credential_register(struct app *a, const struct route *rt,
 	}
 	/*
 	 * A ready token for HMAC credentials; the others sign their own.
-	 * secret_readback = no: the secret, and a token made with it, are
-	 * shown when it is issued only.
+	 * secret_readback = no, or a consumer the portal made: the secret,
+	 * and a token made with it, are shown when it is issued only.
 	 */
-	hidden = !cr.issued && !a->cfg->secret_readback;
+	hidden = !cr.issued && (!a->cfg->secret_readback || cr.owned);
 	if (jwt_alg_is_hmac(alg) && !hidden && (token = jwt_sign_hmac(alg,
 	    "iss", cr.key, cr.secret, strlen(cr.secret), (long long)time(NULL),
 	    0)) == NULL) {

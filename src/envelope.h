@@ -29,6 +29,8 @@ enum err {
 	ERR_MISDIRECTED,	/* 421 BAD_REQUEST: Host not an admin host */
 	ERR_LAST_ADMIN,		/* 409 LAST_ADMIN: it would lock admins out */
 	ERR_DECIDED,		/* 409 REQUEST_DECIDED: not decided twice */
+	ERR_LIMIT,		/* 409 CREDENTIAL_LIMIT: holds the most */
+	ERR_RATE,		/* 429 TOO_MANY_REQUESTS: too often */
 	ERR__MAX
 };
 

@@ -77,7 +77,8 @@ add(struct notices *out, int mail, const char *to, size_t tolen,
 		n->text = NULL;
 		return -1;
 	}
-	if ((n->to = notice_line(to, tolen, 254)) == NULL ||
+	/* A portal user's whole name (255 bytes), or a mail address (254). */
+	if ((n->to = notice_line(to, tolen, 255)) == NULL ||
 	    (subject != NULL && (n->subject = strdup(subject)) == NULL)) {
 		free(n->text);
 		free(n->to);
@@ -142,6 +143,8 @@ decided(const struct access_row *r, const char *groups, struct notices *out)
 {
 	char	 subject[512], *why = NULL, *text = NULL, *body = NULL;
 	const char *what = r->state;
+	const char *by = r->revoked_by != NULL ? r->revoked_by :
+	    r->decided_by;
 	int	 rc = -1;
 
 	if (strcmp(r->state, "withdrawn") == 0)
@@ -159,8 +162,8 @@ decided(const struct access_row *r, const char *groups, struct notices *out)
 	}
 	if (asprintf(&body, "Your request #%lld for access to the API groups "
 	    "%s was %s%s%s.\n%s%s\n", r->id, groups, what,
-	    r->decided_by != NULL ? " by " : "", r->decided_by != NULL ?
-	    r->decided_by : "", why != NULL ? "Reason: " : "", why != NULL ?
+	    by != NULL ? " by " : "", by != NULL ? by : "",
+	    why != NULL ? "Reason: " : "", why != NULL ?
 	    why : strcmp(what, "approved") == 0 ? "Generate your credentials "
 	    "on the portal's Manage Credentials page." : "") == -1) {
 		body = NULL;

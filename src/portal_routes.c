@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,6 +283,10 @@ request_json(const struct access_row *row, int approver)
 	    json_object_new_int64(row->created_ms));
 	json_object_object_add(o, "decided_at", row->decided_ms != 0 ?
 	    json_object_new_int64(row->decided_ms) : NULL);
+	json_object_object_add(o, "revoked_by", row->revoked_by != NULL ?
+	    json_object_new_string(row->revoked_by) : NULL);
+	json_object_object_add(o, "revoked_at", row->revoked_ms != 0 ?
+	    json_object_new_int64(row->revoked_ms) : NULL);
 	return o;
 }
 
@@ -422,9 +427,9 @@ access_list(struct app *a, const struct route *rt, struct request *r,
 		return;
 	if (state[0] != '\0' && strcmp(state, "pending") != 0 &&
 	    strcmp(state, "approved") != 0 && strcmp(state, "rejected") != 0 &&
-	    strcmp(state, "withdrawn") != 0) {
+	    strcmp(state, "withdrawn") != 0 && strcmp(state, "revoked") != 0) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "STATE MUST BE PENDING, "
-		    "APPROVED, REJECTED OR WITHDRAWN");
+		    "APPROVED, REJECTED, WITHDRAWN OR REVOKED");
 		return;
 	}
 	requests_list(a, rt, r, res, NULL, state);
@@ -444,7 +449,7 @@ path_id(struct response *res, const struct route *rt, struct request *r,
 	return 0;
 }
 
-/* Withdraws, approves or rejects request {id}, as the caller. */
+/* Withdraws, approves, rejects or revokes request {id}, as the caller. */
 static void
 decide(struct app *a, const struct route *rt, struct request *r,
     struct response *res, const char *state, const char *text)
@@ -463,6 +468,9 @@ decide(struct app *a, const struct route *rt, struct request *r,
 	if (rc == ST_NOT_FOUND)
 		reply_err(res, rt, r, ERR_NOT_FOUND, "NO SUCH REQUEST: %lld",
 		    id);
+	else if (rc == ST_CONFLICT && strcmp(state, "revoked") == 0)
+		reply_err(res, rt, r, ERR_DECIDED, "REQUEST %lld IS NOT "
+		    "APPROVED: ONLY AN APPROVAL IS REVOKED", id);
 	else if (rc == ST_CONFLICT)
 		reply_err(res, rt, r, ERR_DECIDED, "REQUEST %lld IS DECIDED "
 		    "ALREADY", id);
@@ -508,6 +516,22 @@ access_reject(struct app *a, const struct route *rt, struct request *r,
 	decide(a, rt, r, res, "rejected", reason);
 }
 
+/*
+ * Takes an approval back: its groups leave the requester's consumers at
+ * once (those another approval gives stay), and no generation gives
+ * them again.
+ */
+void
+access_revoke(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	const char	*reason;
+
+	if (req_text(res, rt, r, "reason", 1, &reason) == -1)
+		return;
+	decide(a, rt, r, res, "revoked", reason);
+}
+
 void
 portal_credential_generate(struct app *a, const struct route *rt,
     struct request *r, struct response *res)
@@ -515,8 +539,10 @@ portal_credential_generate(struct app *a, const struct route *rt,
 	struct strlist		 groups = { 0 };
 	struct credential	 cr;
 	struct actor		 act;
+	struct portal_caps	 caps;
 	json_object		*v = NULL, *o;
 	const char		*msg, *notes;
+	char			 retry[24];
 	enum store_rc		 rc;
 
 	json_object_object_get_ex(r->req, "username", &v);
@@ -527,15 +553,30 @@ portal_credential_generate(struct app *a, const struct route *rt,
 	if (req_text(res, rt, r, "notes", 0, &notes) == -1)
 		return;
 	app_actor(rt, r, &act);
+	caps.live = a->cfg->portal_max_credentials;
+	caps.per_hour = a->cfg->portal_generations_per_hour;
+	caps.retry_s = 0;
+	memset(&cr, 0, sizeof(cr));
 	rc = store_portal_generate(a->store, &act, r->actor,
 	    json_object_get_string(v), (size_t)json_object_get_string_len(v),
-	    notes, offered, a, &cr, &groups);
-	if (rc == ST_CONFLICT)
+	    notes, &caps, offered, a, &cr, &groups);
+	if (rc == ST_LIMIT)
+		reply_err(res, rt, r, ERR_LIMIT, "YOU HOLD %d LIVE CREDENTIALS, "
+		    "THE MOST ALLOWED: REVOKE ONE FIRST",
+		    a->cfg->portal_max_credentials);
+	else if (rc == ST_RATE) {
+		reply_err(res, rt, r, ERR_RATE, "YOU GENERATED %d CREDENTIALS "
+		    "IN THE LAST HOUR, THE MOST ALLOWED: TRY AGAIN IN %lld S",
+		    a->cfg->portal_generations_per_hour, caps.retry_s);
+		snprintf(retry, sizeof(retry), "%lld", caps.retry_s);
+		(void)response_header(res, "Retry-After", retry);
+	} else if (rc == ST_CONFLICT)
 		reply_err(res, rt, r, ERR_CRED_EXISTS, "USERNAME %s BELONGS TO "
 		    "ANOTHER OWNER", json_object_get_string(v));
 	else if (rc == ST_NOT_FOUND)
 		reply_err(res, rt, r, ERR_FORBIDDEN, "NO API GROUP IS APPROVED "
-		    "FOR YOU YET: REQUEST API ACCESS FIRST");
+		    "FOR YOU (OR ITS APPROVAL WAS TAKEN BACK): REQUEST API "
+		    "ACCESS FIRST");
 	else if (rc == ST_FORBIDDEN)
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "YOUR APPROVED GROUPS ARE "
 		    "TOO LONG FOR THE GATEWAY: AT MOST %d BYTES JOINED BY COMMAS",

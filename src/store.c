@@ -25,6 +25,7 @@
 enum stmt {
 	Q_CONSUMER_UPSERT,
 	Q_CONSUMER_LOCK,
+	Q_CONSUMER_OWNER,
 	Q_CONSUMER_DELETE,
 	Q_GROUP_ADD_LAST,
 	Q_GROUP_INSERT,
@@ -74,6 +75,14 @@ enum stmt {
 	Q_OWNED_CREDS,
 	Q_OWNED_CRED_LOCK,
 	Q_CRED_REVOKE_ID,
+	Q_ACCESS_REVOKE,
+	Q_WITHDRAWN_OF,
+	Q_WITHDRAW,
+	Q_WITHDRAW_CLEAR,
+	Q_OWNED_IDS,
+	Q_PORTAL_OWNER_ADD,
+	Q_PORTAL_OWNER_LOCK,
+	Q_OWNER_COUNTS,
 	Q__MAX
 };
 
@@ -83,6 +92,8 @@ static const char *const sql[Q__MAX] = {
 	    "ON DUPLICATE KEY UPDATE id = id",
 	[Q_CONSUMER_LOCK] =
 	    "SELECT id FROM consumers WHERE username = ? FOR UPDATE",
+	[Q_CONSUMER_OWNER] =
+	    "SELECT COALESCE(owner, '') FROM consumers WHERE id = ?",
 	[Q_CONSUMER_DELETE] =
 	    "DELETE FROM consumers WHERE username = ?",
 	[Q_GROUP_ADD_LAST] =
@@ -208,8 +219,8 @@ static const char *const sql[Q__MAX] = {
 #undef AUDIT_WHERE
 #define ACCESS_COLS \
 	    "SELECT id, requester, email, group_names, notes, state, reason, " \
-	    "note, decided_by, created_at, COALESCE(decided_at, 0) " \
-	    "FROM access_requests "
+	    "note, decided_by, created_at, COALESCE(decided_at, 0), " \
+	    "revoked_by, COALESCE(revoked_at, 0) FROM access_requests "
 	[Q_ACCESS_INSERT] =
 	    "INSERT INTO access_requests (requester, email, group_names, "
 	    "notes, created_at) VALUES (?, NULLIF(?, ''), ?, ?, ?)",
@@ -276,6 +287,34 @@ static const char *const sql[Q__MAX] = {
 	[Q_CRED_REVOKE_ID] =
 	    "UPDATE credentials SET revoked_at = COALESCE(revoked_at, "
 	    "CURRENT_TIMESTAMP(3)) WHERE id = ?",
+	[Q_ACCESS_REVOKE] =
+	    "UPDATE access_requests SET state = 'revoked', reason = ?, "
+	    "revoked_by = ?, revoked_at = ? WHERE id = ?",
+	[Q_WITHDRAWN_OF] =
+	    "SELECT group_name FROM access_withdrawn WHERE owner = ?",
+	[Q_WITHDRAW] =
+	    "INSERT INTO access_withdrawn (owner, group_name, at) "
+	    "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE at = VALUES(at)",
+	[Q_WITHDRAW_CLEAR] =
+	    "DELETE FROM access_withdrawn WHERE owner = ? AND group_name = ?",
+	[Q_OWNED_IDS] =
+	    "SELECT id, username FROM consumers WHERE owner = ? ORDER BY id "
+	    "FOR UPDATE",
+	[Q_PORTAL_OWNER_ADD] =
+	    "INSERT IGNORE INTO portal_owners (owner) VALUES (?)",
+	[Q_PORTAL_OWNER_LOCK] =
+	    "SELECT owner FROM portal_owners WHERE owner = ? FOR UPDATE",
+	/*
+	 * The owner's live credentials, those made in the last hour, and
+	 * in how many seconds the oldest of those is an hour old.
+	 */
+	[Q_OWNER_COUNTS] =
+	    "SELECT COALESCE(SUM(r.revoked_at IS NULL), 0), "
+	    "COALESCE(SUM(r.created_at > NOW(3) - INTERVAL 1 HOUR), 0), "
+	    "COALESCE(TIMESTAMPDIFF(SECOND, NOW(3), MIN(IF(r.created_at > "
+	    "NOW(3) - INTERVAL 1 HOUR, r.created_at, NULL)) + INTERVAL 1 HOUR) "
+	    "+ 1, 0) FROM credentials r JOIN consumers c ON c.id = "
+	    "r.consumer_id WHERE c.owner = ?",
 };
 
 struct store {
@@ -376,6 +415,48 @@ row_id(void *arg, const struct db_col *c, unsigned n)
 
 	*id = n >= 1 ? db_col_int(&c[0]) : -1;
 	return 1;
+}
+
+static int
+row_name(void *arg, const struct db_col *c, unsigned n)
+{
+	char	*name = arg;
+
+	(void)n;
+	snprintf(name, STORE_KEY_MAX + 1, "%s", c[0].s);
+	return 1;
+}
+
+/* The portal user who made consumer id, "" for an operator's (or none). */
+static enum db_rc
+owner_of(struct store *s, long long id, char owner[STORE_KEY_MAX + 1])
+{
+	struct db_arg	 a = DB_INT(id);
+
+	owner[0] = '\0';
+	return db_exec(s->db, Q_CONSUMER_OWNER, &a, 1, row_name, owner, NULL);
+}
+
+/*
+ * A secret read back (not issued by this call) of a consumer the portal
+ * made is wiped: its developer was told it is shown once, and an admin
+ * is not to read it later, whatever secret_readback says.
+ */
+static enum db_rc
+hide_owned(struct store *s, long long id, struct credential *cr)
+{
+	char		 owner[STORE_KEY_MAX + 1];
+	enum db_rc	 rc;
+
+	if (cr->issued)
+		return DB_OK;
+	if ((rc = owner_of(s, id, owner)) != DB_OK)
+		return rc;
+	if (owner[0] != '\0') {
+		explicit_bzero(cr->secret, sizeof(cr->secret));
+		cr->owned = 1;
+	}
+	return DB_OK;
 }
 
 /* Locks the consumer row; *id = -1 when there is none. */
@@ -665,7 +746,8 @@ create_body(struct store *s, void *arg, enum store_rc *out)
 	    (rc = db_exec(s->db, Q_GROUP_ADD_LAST, a, 3, NULL, NULL, NULL))
 	    != DB_OK || (rc = groups_sync(s, id)) != DB_OK ||
 	    (rc = groups_of_id(s, id, &after)) != DB_OK ||
-	    (rc = first_secret(s, id, cr, out)) != DB_OK || *out != ST_OK)
+	    (rc = first_secret(s, id, cr, out)) != DB_OK || *out != ST_OK ||
+	    (rc = hide_owned(s, id, cr)) != DB_OK)
 		goto out;
 	rc = audit(s, x->act, x->user, x->ulen, cr->key, strlen(cr->key),
 	    change_of("created", json_object_new_boolean(made > 0),
@@ -690,6 +772,48 @@ store_consumer_create(struct store *s, const struct actor *act,
 
 /* groups */
 
+/*
+ * An admin took groups from consumer id: those of before not in after
+ * (after NULL: all of before).  When the portal made it, its owner is
+ * entitled to them no more, so that no later generation gives them
+ * back, until an approver approves them again.  *w: {owner, groups}
+ * for the audit row, NULL when the consumer is an operator's (or none
+ * was taken).
+ */
+static enum db_rc
+withdraw_taken(struct store *s, long long id, const struct strlist *before,
+    const struct strlist *after, json_object **w)
+{
+	struct strlist	 taken = { 0 };
+	struct db_arg	 a[3];
+	enum db_rc	 rc;
+	char		 owner[STORE_KEY_MAX + 1];
+	size_t		 i;
+
+	*w = NULL;
+	if ((rc = owner_of(s, id, owner)) != DB_OK || owner[0] == '\0')
+		return rc;
+	for (i = 0; i < before->n; i++)
+		if ((after == NULL || !strlist_has(after, before->v[i],
+		    before->len[i])) && strlist_add(&taken, before->v[i],
+		    before->len[i]) == -1) {
+			strlist_free(&taken);
+			return DB_ERR;
+		}
+	a[0] = DB_CSTR(owner);
+	a[2] = DB_INT(envelope_now_ms());
+	for (i = 0, rc = DB_OK; i < taken.n && rc == DB_OK; i++) {
+		a[1] = DB_STR(taken.v[i], taken.len[i]);
+		rc = db_exec(s->db, Q_WITHDRAW, a, 3, NULL, NULL, NULL);
+	}
+	if (rc == DB_OK && taken.n > 0 && (*w = change_of("owner",
+	    json_object_new_string(owner), "groups", strlist_json(&taken),
+	    (char *)NULL)) == NULL)
+		rc = DB_ERR;
+	strlist_free(&taken);
+	return rc;
+}
+
 struct groups_ctx {
 	const struct actor	*act;
 	const char		*user;
@@ -705,6 +829,7 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 	struct groups_ctx	*x = arg;
 	struct strlist		 before = { 0 };
 	struct db_arg		 a[3];
+	json_object		*change, *w = NULL;
 	enum db_rc		 rc;
 	long long		 id;
 	size_t			 i;
@@ -735,10 +860,17 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 	if (admin_in(s, &before) && !admin_in(s, x->out) &&
 	    ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK))
 		goto out;
-	rc = audit(s, x->act, x->user, x->ulen, NULL, 0,
-	    change_of("groups_before", strlist_json(&before),
-	    "groups_after", strlist_json(x->out), (char *)NULL));
+	if ((rc = withdraw_taken(s, id, &before, x->out, &w)) != DB_OK)
+		goto out;
+	change = change_of("groups_before", strlist_json(&before),
+	    "groups_after", strlist_json(x->out), (char *)NULL);
+	if (change != NULL && w != NULL) {
+		json_object_object_add(change, "withdrawn", w);
+		w = NULL;
+	}
+	rc = audit(s, x->act, x->user, x->ulen, NULL, 0, change);
 out:
+	json_object_put(w);
 	strlist_free(&before);
 	return rc;
 }
@@ -808,6 +940,7 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 	struct delete_ctx	*x = arg;
 	struct strlist		 groups = { 0 }, keys = { 0 };
 	struct db_arg		 a;
+	json_object		*change, *w = NULL;
 	enum db_rc		 rc;
 	long long		 id;
 
@@ -820,7 +953,8 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 	a = DB_INT(id);
 	if ((rc = groups_of_id(s, id, &groups)) != DB_OK ||
 	    (rc = db_exec(s->db, Q_CONSUMER_KEYS, &a, 1, row_group, &keys,
-	    NULL)) != DB_OK)
+	    NULL)) != DB_OK ||
+	    (rc = withdraw_taken(s, id, &groups, NULL, &w)) != DB_OK)
 		goto out;
 	/* The foreign keys take groups and credentials. */
 	a = DB_STR(x->user, x->ulen);
@@ -828,10 +962,15 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 	    NULL)) != DB_OK || (admin_in(s, &groups) &&
 	    ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK)))
 		goto out;
-	rc = audit(s, x->act, x->user, x->ulen, NULL, 0,
-	    change_of("groups_before", strlist_json(&groups),
-	    "credentials", strlist_json(&keys), (char *)NULL));
+	change = change_of("groups_before", strlist_json(&groups),
+	    "credentials", strlist_json(&keys), (char *)NULL);
+	if (change != NULL && w != NULL) {
+		json_object_object_add(change, "withdrawn", w);
+		w = NULL;
+	}
+	rc = audit(s, x->act, x->user, x->ulen, NULL, 0, change);
 out:
+	json_object_put(w);
 	strlist_free(&groups);
 	strlist_free(&keys);
 	return rc;
@@ -995,6 +1134,8 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 			*out = ST_CONFLICT;
 			return DB_OK;
 		}
+		if ((rc = hide_owned(s, id, cr)) != DB_OK)
+			return rc;
 	} else {
 		snprintf(cr->algorithm, sizeof(cr->algorithm), "%s",
 		    x->algorithm);
@@ -1532,11 +1673,161 @@ groups_parse(const char *text, struct strlist *l)
 	return rc;
 }
 
+/* What a portal user is entitled to: approved and not withdrawn. */
+struct entitle_ctx {
+	int			(*allowed)(void *, const char *, size_t);
+	void			*arg;
+	struct strlist		 withdrawn;
+	struct strlist		*out;
+	int			 bad;
+};
+
+static int
+row_withdrawn(void *arg, const struct db_col *c, unsigned n)
+{
+	struct entitle_ctx	*x = arg;
+
+	(void)n;
+	if (strlist_add(&x->withdrawn, c[0].s, c[0].len) == -1)
+		x->bad = 1;
+	return x->bad;
+}
+
+static int
+row_approved(void *arg, const struct db_col *c, unsigned n)
+{
+	struct entitle_ctx	*x = arg;
+	struct strlist		 all = { 0 };
+	size_t			 i;
+
+	(void)n;
+	if (groups_parse(c[0].s, &all) == -1)
+		x->bad = 1;
+	for (i = 0; i < all.n && !x->bad; i++)
+		if ((x->allowed == NULL || x->allowed(x->arg, all.v[i],
+		    all.len[i])) && !strlist_has(&x->withdrawn, all.v[i],
+		    all.len[i]) && !strlist_has(x->out, all.v[i],
+		    all.len[i]) && strlist_add(x->out, all.v[i],
+		    all.len[i]) == -1)
+			x->bad = 1;
+	strlist_free(&all);
+	return x->bad;
+}
+
+/*
+ * The groups owner's approved requests give (those allowed() keeps;
+ * NULL: all), in the order they were approved, less those an admin
+ * withdrew (withdraw_taken).  *bad on no memory or a row that does not
+ * parse.
+ */
+static enum db_rc
+entitled(struct store *s, const char *owner,
+    int (*allowed)(void *, const char *, size_t), void *arg,
+    struct strlist *out, int *bad)
+{
+	struct entitle_ctx	 x;
+	struct db_arg		 a = DB_CSTR(owner);
+	enum db_rc		 rc;
+
+	memset(&x, 0, sizeof(x));
+	x.allowed = allowed;
+	x.arg = arg;
+	x.out = out;
+	strlist_free(out);
+	if ((rc = db_exec(s->db, Q_WITHDRAWN_OF, &a, 1, row_withdrawn, &x,
+	    NULL)) == DB_OK && !x.bad)
+		rc = db_exec(s->db, Q_ACCESS_APPROVED, &a, 1, row_approved, &x,
+		    NULL);
+	strlist_free(&x.withdrawn);
+	*bad = x.bad;
+	return rc;
+}
+
+/* The consumers a portal user made, locked: ids and names. */
+struct owned_ids {
+	long long	*id;
+	struct strlist	 names;
+	size_t		 n;
+	int		 bad;
+};
+
+static int
+row_owned_id(void *arg, const struct db_col *c, unsigned n)
+{
+	struct owned_ids	*x = arg;
+	long long		*id;
+
+	(void)n;
+	if ((id = reallocarray(x->id, x->n + 1, sizeof(*id))) == NULL ||
+	    strlist_add(&x->names, c[1].s, c[1].len) == -1) {
+		if (id != NULL)
+			x->id = id;
+		x->bad = 1;
+		return 1;
+	}
+	x->id = id;
+	x->id[x->n++] = db_col_int(&c[0]);
+	return 0;
+}
+
+/*
+ * Request r's approval was revoked: each consumer its requester made
+ * loses the groups r gave that no other approval of the requester still
+ * gives.  *w: {consumers, groups} for the audit row (NULL: none taken).
+ */
+static enum db_rc
+take_back(struct store *s, const struct access_row *r, json_object **w)
+{
+	struct owned_ids	 o;
+	struct strlist		 keep = { 0 }, gone = { 0 };
+	struct db_arg		 a[2];
+	enum db_rc		 rc;
+	size_t			 i, j;
+	int			 bad = 0;
+
+	*w = NULL;
+	memset(&o, 0, sizeof(o));
+	if ((rc = entitled(s, r->requester, NULL, NULL, &keep, &bad)) !=
+	    DB_OK || bad)
+		goto out;
+	for (i = 0; i < r->groups->n && !bad; i++)
+		if (!strlist_has(&keep, r->groups->v[i], r->groups->len[i]) &&
+		    strlist_add(&gone, r->groups->v[i], r->groups->len[i]) ==
+		    -1)
+			bad = 1;
+	a[0] = DB_CSTR(r->requester);
+	if (bad || gone.n == 0 || (rc = db_exec(s->db, Q_OWNED_IDS, a, 1,
+	    row_owned_id, &o, NULL)) != DB_OK || o.bad || o.n == 0)
+		goto out;
+	for (i = 0; i < o.n && rc == DB_OK; i++) {
+		a[0] = DB_INT(o.id[i]);
+		for (j = 0; j < gone.n && rc == DB_OK; j++) {
+			a[1] = DB_STR(gone.v[j], gone.len[j]);
+			rc = db_exec(s->db, Q_GROUP_DELETE_ONE, a, 2, NULL, NULL,
+			    NULL);
+		}
+		if (rc == DB_OK)
+			rc = groups_sync(s, o.id[i]);
+	}
+	if (rc == DB_OK && (*w = change_of("consumers", strlist_json(&o.names),
+	    "groups", strlist_json(&gone), (char *)NULL)) == NULL)
+		bad = 1;
+out:
+	if (rc == DB_OK && (bad || o.bad))
+		rc = DB_ERR;
+	free(o.id);
+	strlist_free(&o.names);
+	strlist_free(&keep);
+	strlist_free(&gone);
+	return rc;
+}
+
+
 /* An access request read from a row, with the storage its row needs. */
 struct access_buf {
 	struct access_row	 row;
 	struct strlist		 groups;
-	char			*text[7];	/* requester ... decided_by */
+	char			*text[8];	/* requester ... revoked_by */
 	int			 found, bad;
 };
 
@@ -1581,6 +1872,8 @@ access_read(struct access_buf *b, const struct db_col *c)
 	b->row.decided_by = access_keep(b, 6, &c[8]);
 	b->row.created_ms = db_col_int(&c[9]);
 	b->row.decided_ms = db_col_int(&c[10]);
+	b->row.revoked_by = access_keep(b, 7, &c[11]);
+	b->row.revoked_ms = db_col_int(&c[12]);
 	return b->bad ? -1 : 0;
 }
 
@@ -1668,7 +1961,13 @@ access_create_body(struct store *s, void *arg, enum store_rc *out)
 	}
 	memset(&row, 0, sizeof(row));
 	row.created_ms = envelope_now_ms();
+	/* The row its generations will lock. */
 	a[0] = DB_CSTR(x->requester);
+	if ((rc = db_exec(s->db, Q_PORTAL_OWNER_ADD, a, 1, NULL, NULL,
+	    NULL)) != DB_OK) {
+		free(text);
+		return rc;
+	}
 	a[1] = DB_CSTR(x->email != NULL ? x->email : "");
 	a[2] = DB_CSTR(text);
 	a[3] = DB_CSTR(x->notes);
@@ -1710,14 +2009,55 @@ store_access_create(struct store *s, const struct actor *act,
 	return tx(s, access_create_body, &x);
 }
 
+/* An approval gives its groups again, should an admin have taken them. */
+static enum db_rc
+unwithdraw(struct store *s, const struct access_row *r)
+{
+	struct db_arg	 a[2];
+	enum db_rc	 rc = DB_OK;
+	size_t		 i;
+
+	a[0] = DB_CSTR(r->requester);
+	for (i = 0; i < r->groups->n && rc == DB_OK; i++) {
+		a[1] = DB_STR(r->groups->v[i], r->groups->len[i]);
+		rc = db_exec(s->db, Q_WITHDRAW_CLEAR, a, 2, NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+/* Request b->row, approved, is revoked by x->decider, with its reason. */
+static enum db_rc
+revoke_approval(struct store *s, struct access_ctx *x, struct access_buf *b,
+    json_object **taken)
+{
+	struct db_arg	 a[4];
+	enum db_rc	 rc;
+
+	b->row.state = "revoked";
+	b->row.reason = x->text;
+	b->row.revoked_by = x->decider;
+	b->row.revoked_ms = envelope_now_ms();
+	a[0] = DB_CSTR(x->text);
+	a[1] = DB_CSTR(x->decider);
+	a[2] = DB_INT(b->row.revoked_ms);
+	a[3] = DB_INT(x->id);
+	if ((rc = db_exec(s->db, Q_ACCESS_REVOKE, a, 4, NULL, NULL, NULL)) !=
+	    DB_OK)
+		return rc;
+	return take_back(s, &b->row, taken);
+}
+
 static enum db_rc
 access_decide_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct access_ctx	*x = arg;
 	struct access_buf	 b;
 	struct db_arg		 a[6];
+	json_object		*change, *taken = NULL;
+	const char		*from;
 	enum db_rc		 rc;
 	int			 withdraw = strcmp(x->state, "withdrawn") == 0;
+	int			 revoke = strcmp(x->state, "revoked") == 0;
 
 	memset(&b, 0, sizeof(b));
 	a[0] = DB_INT(x->id);
@@ -1734,7 +2074,8 @@ access_decide_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_NOT_FOUND;
 		goto out;
 	}
-	if (strcmp(b.row.state, "pending") != 0) {
+	from = revoke ? "approved" : "pending";
+	if (strcmp(b.row.state, from) != 0) {
 		*out = ST_CONFLICT;
 		goto out;
 	}
@@ -1742,26 +2083,39 @@ access_decide_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_FORBIDDEN;	/* nobody decides their own request */
 		goto out;
 	}
-	b.row.state = x->state;
-	b.row.decided_by = x->decider;
-	b.row.decided_ms = envelope_now_ms();
-	if (strcmp(x->state, "rejected") == 0)
-		b.row.reason = x->text;
-	else if (strcmp(x->state, "approved") == 0)
-		b.row.note = x->text;
-	a[0] = DB_CSTR(x->state);
-	a[1] = DB_CSTR(b.row.reason != NULL ? b.row.reason : "");
-	a[2] = DB_CSTR(b.row.note != NULL ? b.row.note : "");
-	a[3] = DB_CSTR(x->decider);
-	a[4] = DB_INT(b.row.decided_ms);
-	a[5] = DB_INT(x->id);
-	if ((rc = db_exec(s->db, Q_ACCESS_DECIDE, a, 6, NULL, NULL, NULL)) !=
-	    DB_OK || (rc = notices_write(s, &b.row)) != DB_OK ||
-	    (rc = audit(s, x->act, NULL, 0, NULL, 0, access_change(&b.row,
-	    "pending"))) != DB_OK)
+	if (revoke) {
+		if ((rc = revoke_approval(s, x, &b, &taken)) != DB_OK)
+			goto out;
+	} else {
+		b.row.state = x->state;
+		b.row.decided_by = x->decider;
+		b.row.decided_ms = envelope_now_ms();
+		if (strcmp(x->state, "rejected") == 0)
+			b.row.reason = x->text;
+		else if (strcmp(x->state, "approved") == 0)
+			b.row.note = x->text;
+		a[0] = DB_CSTR(x->state);
+		a[1] = DB_CSTR(b.row.reason != NULL ? b.row.reason : "");
+		a[2] = DB_CSTR(b.row.note != NULL ? b.row.note : "");
+		a[3] = DB_CSTR(x->decider);
+		a[4] = DB_INT(b.row.decided_ms);
+		a[5] = DB_INT(x->id);
+		if ((rc = db_exec(s->db, Q_ACCESS_DECIDE, a, 6, NULL, NULL,
+		    NULL)) != DB_OK || (strcmp(x->state, "approved") == 0 &&
+		    (rc = unwithdraw(s, &b.row)) != DB_OK))
+			goto out;
+	}
+	if ((rc = notices_write(s, &b.row)) != DB_OK)
+		goto out;
+	if ((change = access_change(&b.row, from)) != NULL && taken != NULL) {
+		json_object_object_add(change, "taken", taken);
+		taken = NULL;
+	}
+	if ((rc = audit(s, x->act, NULL, 0, NULL, 0, change)) != DB_OK)
 		goto out;
 	x->fn(x->arg, &b.row);
 out:
+	json_object_put(taken);
 	access_buf_free(&b);
 	return rc;
 }
@@ -1829,32 +2183,12 @@ struct generate_ctx {
 	const struct actor	*act;
 	const char		*owner, *user, *notes;
 	size_t			 ulen;
+	struct portal_caps	*caps;
 	int			(*allowed)(void *, const char *, size_t);
 	void			*arg;
 	struct credential	*out;
 	struct strlist		*groups;
-	int			 bad;
 };
-
-static int
-row_approved(void *arg, const struct db_col *c, unsigned n)
-{
-	struct generate_ctx	*x = arg;
-	struct strlist		 all = { 0 };
-	size_t			 i;
-
-	(void)n;
-	if (groups_parse(c[0].s, &all) == -1)
-		x->bad = 1;
-	for (i = 0; i < all.n && !x->bad; i++)
-		if ((x->allowed == NULL || x->allowed(x->arg, all.v[i],
-		    all.len[i])) && !strlist_has(x->groups, all.v[i],
-		    all.len[i]) && strlist_add(x->groups, all.v[i],
-		    all.len[i]) == -1)
-			x->bad = 1;
-	strlist_free(&all);
-	return x->bad;
-}
 
 struct owner_row {
 	long long	 id;
@@ -1872,21 +2206,67 @@ row_owner(void *arg, const struct db_col *c, unsigned n)
 	return 1;
 }
 
+/* An owner's credentials: live ones, those of the last hour. */
+struct owner_counts {
+	long long	 live, hour, retry_s;
+};
+
+static int
+row_counts(void *arg, const struct db_col *c, unsigned n)
+{
+	struct owner_counts	*k = arg;
+
+	(void)n;
+	k->live = db_col_int(&c[0]);
+	k->hour = db_col_int(&c[1]);
+	k->retry_s = db_col_int(&c[2]);
+	return 1;
+}
+
+/*
+ * The owner's generations one after the other (its row, made with its
+ * first request, locked; without one it is entitled to nothing), each
+ * within the caps: no more than caps->live live credentials, nor
+ * caps->per_hour made in the last hour (revoked or not).
+ */
+static enum db_rc
+generate_allowed(struct store *s, struct generate_ctx *x,
+    enum store_rc *out)
+{
+	struct owner_counts	 k = { 0, 0, 0 };
+	struct db_arg		 a = DB_CSTR(x->owner);
+	enum db_rc		 rc;
+
+	if ((rc = db_exec(s->db, Q_PORTAL_OWNER_LOCK, &a, 1, NULL, NULL,
+	    NULL)) != DB_OK || (rc = db_exec(s->db, Q_OWNER_COUNTS, &a, 1,
+	    row_counts, &k, NULL)) != DB_OK)
+		return rc;
+	if (k.live >= x->caps->live)
+		*out = ST_LIMIT;
+	else if (k.hour >= x->caps->per_hour) {
+		x->caps->retry_s = k.retry_s > 0 ? k.retry_s : 1;
+		*out = ST_RATE;
+	}
+	return DB_OK;
+}
+
 static enum db_rc
 generate_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct generate_ctx	*x = arg;
 	struct credential	*cr = x->out;
 	struct owner_row	 o = { -1, "" };
+	struct strlist		 want = { 0 }, before = { 0 };
 	struct db_arg		 a[5];
 	enum db_rc		 rc;
 	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
 	char			 kid[SEAL_KID_LEN + 1];
 	size_t			 i, joined;
-	int			 made = 0;
+	int			 made = 0, bad = 0;
 
 	strlist_free(x->groups);
-	x->bad = 0;
+	if ((rc = generate_allowed(s, x, out)) != DB_OK || *out != ST_OK)
+		return rc;
 	/* Another's name first: what it may not have is none of ours. */
 	a[0] = DB_STR(x->user, x->ulen);
 	if ((rc = db_exec(s->db, Q_OWNER_LOCK, a, 1, row_owner, &o, NULL)) !=
@@ -1896,20 +2276,11 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_CONFLICT;	/* another's, or an operator's */
 		return DB_OK;
 	}
-	a[0] = DB_CSTR(x->owner);
-	if ((rc = db_exec(s->db, Q_ACCESS_APPROVED, a, 1, row_approved, x,
-	    NULL)) != DB_OK)
-		return rc;
-	if (x->bad || x->groups->n == 0) {
-		*out = x->bad ? ST_ERR : ST_NOT_FOUND;
-		return DB_OK;
-	}
-	/* What the gateway's answer cannot carry is not granted. */
-	for (i = 0, joined = 0; i < x->groups->n; i++)
-		joined += x->groups->len[i] + (i > 0);
-	if (joined > VALIDATE_MAX_JOINED) {
-		*out = ST_FORBIDDEN;
-		return DB_OK;
+	if ((rc = entitled(s, x->owner, x->allowed, x->arg, &want, &bad)) !=
+	    DB_OK || bad || want.n == 0) {
+		if (rc == DB_OK)
+			*out = bad ? ST_ERR : ST_NOT_FOUND;
+		goto out;
 	}
 	a[0] = DB_STR(x->user, x->ulen);
 	if (o.id < 0) {
@@ -1917,28 +2288,36 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 		a[1] = DB_CSTR(x->owner);
 		if ((rc = db_exec(s->db, Q_OWNED_INSERT, a, 2, NULL, NULL,
 		    NULL)) != DB_OK)
-			return rc;
+			goto out;
 		o.id = (long long)db_insert_id(s->db);
 		made = 1;
 	}
-	a[0] = DB_INT(o.id);
-	if ((rc = db_exec(s->db, Q_GROUP_DELETE_ALL, a, 1, NULL, NULL,
-	    NULL)) != DB_OK)
-		return rc;
-	for (i = 0; i < x->groups->n; i++) {
-		a[1] = DB_STR(x->groups->v[i], x->groups->len[i]);
-		a[2] = DB_INT((long long)i);
-		if ((rc = db_exec(s->db, Q_GROUP_INSERT, a, 3, NULL, NULL,
-		    NULL)) != DB_OK)
-			return rc;
+	/*
+	 * What it is entitled to is added; what an admin gave it stays, and
+	 * what an admin took is not in want.
+	 */
+	if ((rc = groups_of_id(s, o.id, &before)) != DB_OK)
+		goto out;
+	a[0] = a[2] = DB_INT(o.id);
+	for (i = 0; i < want.n && rc == DB_OK; i++) {
+		a[1] = DB_STR(want.v[i], want.len[i]);
+		rc = db_exec(s->db, Q_GROUP_ADD_LAST, a, 3, NULL, NULL, NULL);
 	}
-	if ((rc = groups_sync(s, o.id)) != DB_OK)
-		return rc;
+	if (rc != DB_OK || (rc = groups_sync(s, o.id)) != DB_OK ||
+	    (rc = groups_of_id(s, o.id, x->groups)) != DB_OK)
+		goto out;
+	/* What the gateway's answer cannot carry is not granted. */
+	for (i = 0, joined = 0; i < x->groups->n; i++)
+		joined += x->groups->len[i] + (i > 0);
+	if (joined > VALIDATE_MAX_JOINED) {
+		*out = ST_FORBIDDEN;
+		goto out;
+	}
 	memset(cr, 0, sizeof(*cr));
 	if (secret_hex128(cr->key) == -1 || secret_hex128(cr->secret) == -1 ||
 	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
 		*out = ST_ERR;
-		return DB_OK;
+		goto out;
 	}
 	strcpy(cr->algorithm, "HS256");
 	cr->issued = 1;
@@ -1949,18 +2328,23 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 	a[4] = DB_CSTR(x->notes);
 	if ((rc = db_exec(s->db, Q_CRED_INSERT_NOTES, a, 5, NULL, NULL,
 	    NULL)) != DB_OK)
-		return rc;
-	return audit(s, x->act, x->user, x->ulen, cr->key, strlen(cr->key),
+		goto out;
+	rc = audit(s, x->act, x->user, x->ulen, cr->key, strlen(cr->key),
 	    change_of("created", json_object_new_boolean(made), "owner",
-	    json_object_new_string(x->owner), "groups_after",
-	    strlist_json(x->groups), (char *)NULL));
+	    json_object_new_string(x->owner), "groups_before",
+	    strlist_json(&before), "groups_after", strlist_json(x->groups),
+	    (char *)NULL));
+out:
+	strlist_free(&want);
+	strlist_free(&before);
+	return rc;
 }
 
 enum store_rc
 store_portal_generate(struct store *s, const struct actor *act,
     const char *owner, const char *user, size_t ulen, const char *notes,
-    int (*allowed)(void *, const char *, size_t), void *arg,
-    struct credential *out, struct strlist *groups)
+    struct portal_caps *caps, int (*allowed)(void *, const char *, size_t),
+    void *arg, struct credential *out, struct strlist *groups)
 {
 	struct generate_ctx	 x;
 
@@ -1970,6 +2354,7 @@ store_portal_generate(struct store *s, const struct actor *act,
 	x.user = user;
 	x.ulen = ulen;
 	x.notes = notes;
+	x.caps = caps;
 	x.allowed = allowed;
 	x.arg = arg;
 	x.out = out;

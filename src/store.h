@@ -28,6 +28,8 @@ enum store_rc {
 	ST_BUSY,	/* a row stayed locked by another change too long */
 	ST_LAST_ADMIN,	/* it would leave no admin who can sign */
 	ST_FORBIDDEN,	/* not the caller's to do */
+	ST_LIMIT,	/* a cap on what one may hold is reached */
+	ST_RATE,	/* a cap on how often one may do it is reached */
 	ST_ERR		/* anything else (already logged) */
 };
 
@@ -57,6 +59,8 @@ struct credential {
 	char	 secret[STORE_SECRET_MAX + 1];	/* "" when none */
 	char	 algorithm[STORE_ALG_MAX + 1];
 	int	 issued;		/* made by this call, not read back */
+	int	 owned;			/* a portal-made consumer's, read back:
+					   its secret is "", never shown */
 };
 
 /*
@@ -213,11 +217,15 @@ struct access_row {
 	const char		*email;		/* NULL: none */
 	const struct strlist	*groups;
 	const char		*notes;
-	const char		*state;	/* pending approved rejected withdrawn */
-	const char		*reason;	/* of a rejection, or NULL */
+	const char		*state;	/* pending approved rejected withdrawn
+					   revoked (an approval taken back) */
+	const char		*reason;	/* of a rejection or a revocation,
+						   or NULL */
 	const char		*note;		/* of an approval, or NULL */
 	const char		*decided_by;	/* NULL while pending */
+	const char		*revoked_by;	/* NULL unless revoked */
 	long long		 created_ms, decided_ms;	/* 0: not yet */
+	long long		 revoked_ms;			/* 0: not */
 };
 
 /*
@@ -233,9 +241,14 @@ enum store_rc	 store_access_create(struct store *, const struct actor *,
 /*
  * Moves request id from pending to state ("approved", "rejected": by
  * decider, never the requester: ST_FORBIDDEN; "withdrawn": by its
- * requester only, else ST_NOT_FOUND), with text the reason (rejected) or
- * note (approved), its notices and audit row in one transaction.
- * ST_NOT_FOUND: no such request; ST_CONFLICT: it is decided already.
+ * requester only, else ST_NOT_FOUND), or from approved to "revoked" (by
+ * decider, never the requester), with text the reason (rejected,
+ * revoked) or note (approved), its notices and audit row in one
+ * transaction.  An approval gives its groups again to a requester an
+ * admin took them from; a revocation takes them from each consumer the
+ * requester made, unless another approval of theirs gives them.
+ * ST_NOT_FOUND: no such request; ST_CONFLICT: it is not pending (not
+ * approved, for "revoked").
  */
 enum store_rc	 store_access_decide(struct store *, const struct actor *,
 		    long long id, const char *state, const char *decider,
@@ -250,17 +263,31 @@ enum store_rc	 store_access_list(struct store *, const char *requester,
 		    const char *state,
 		    void (*fn)(void *, const struct access_row *), void *arg);
 
+/* How much one portal user may generate. */
+struct portal_caps {
+	long long	 live;		/* credentials not revoked, at most */
+	long long	 per_hour;	/* made in the last hour, at most */
+	long long	 retry_s;	/* ST_RATE: when one more may be made */
+};
+
 /*
- * A new credential for owner's consumer user, made with owner's approved
- * groups (those allowed() keeps; NULL: all): the consumer is created if
- * there is none, owned by owner, and its groups set to those.
+ * A new credential for owner's consumer user, with the groups owner is
+ * entitled to: those of its approved requests that allowed() keeps
+ * (NULL: all), less those an admin took from one of its consumers
+ * (revoke, grant, delete) since they were approved.  The consumer is
+ * created if there is none, owned by owner; the groups are added to
+ * those it has, so that what an admin changed stays changed.
  * ST_CONFLICT: user is another's (or an operator's); ST_NOT_FOUND: owner
- * has no approved group; ST_FORBIDDEN: they are more than the gateway's
- * answer carries (VALIDATE_MAX_JOINED).  out gets key and secret, groups the groups.
+ * is entitled to no group; ST_FORBIDDEN: the groups are more than the
+ * gateway's answer carries (VALIDATE_MAX_JOINED); ST_LIMIT: owner holds
+ * caps->live credentials already; ST_RATE: owner made caps->per_hour
+ * in the last hour (caps->retry_s says when one more may be made).  Two
+ * generations of one owner are counted one after the other.  out gets
+ * key and secret, groups the consumer's groups.
  */
 enum store_rc	 store_portal_generate(struct store *, const struct actor *,
 		    const char *owner, const char *user, size_t ulen,
-		    const char *notes,
+		    const char *notes, struct portal_caps *caps,
 		    int (*allowed)(void *, const char *, size_t), void *arg,
 		    struct credential *out, struct strlist *groups);
 

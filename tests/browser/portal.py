@@ -284,6 +284,26 @@ def flow(dev, app):
          not dev.find_elements(By.CSS_SELECTOR, "#requests b"))
     shot(dev, "portal-7-rejected.png")
 
+    # The first approval taken back: the developer sees it revoked.
+    app.refresh()
+    wait(app, lambda: by(app, "#tab-approvals").is_displayed(), "approvals")
+    by(app, "#tab-approvals").click()
+    wait(app, lambda: row_of(app, "approved", rid) is not None,
+         "the approval is listed, to be taken back")
+
+    def revoke(row):
+        row.find_element(By.CSS_SELECTOR, "input").send_keys("contract ended")
+        row.find_element(By.XPATH, ".//button[text()='Revoke']").click()
+    in_row(app, "approved", rid, revoke)
+    wait(app, lambda: "revoked" in status(app), "the approval is taken back")
+    wait(app, lambda: row_of(app, "approved", rid) is None,
+         "it leaves the approved list")
+    dev.refresh()
+    wait(dev, lambda: "revoked" in (row_text(dev, "requests", rid) or ""),
+         "the developer sees the approval revoked")
+    wait(dev, lambda: "contentAdmin" not in by(dev, "#approved-groups").text,
+         "its group is no longer offered for generating")
+
     # Narrow screens, the keyboard, and no script ran from the notes.
     dev.set_window_size(390, 900)
     time.sleep(0.3)

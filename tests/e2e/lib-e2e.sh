@@ -25,6 +25,8 @@ E2E_AU_PID=
 E2E_DOWN_PID=
 E2E_URL=
 E2E_DOWN_URL=
+# The longest portal user name, 255 bytes (tests/e2e/portal.c's too).
+E2E_LONG_USER=longuser$(printf '%0247d' 0 | tr 0 x)
 
 # e2e_fail MESSAGE: a hard error (exit 99); the logs follow on exit.
 e2e_fail() {
@@ -262,7 +264,8 @@ e2e_nginx_edit() {
 e2e_portal_users() {
 	: >"$E2E_TMP/portal.passwords" && chmod 600 "$E2E_TMP/portal.passwords" &&
 	: >"$E2E_TMP/portal.htpasswd" || return 1
-	for _u in developer approver developer2; do
+	for _u in developer approver developer2 developer3 developer4 \
+	    developer5 "$E2E_LONG_USER"; do
 		_p=$(openssl rand -hex 12) &&
 		echo "$_u $_p" >>"$E2E_TMP/portal.passwords" &&
 		echo "$_u:$(openssl passwd -6 "$_p")" \

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <libgen.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,7 @@ as_user(struct resp *r, const char *base, const char *u, const char *path,
     const char *body, const char *const *hdrs)
 {
 	const char	*all[8];
-	char		 pw[128], up[256] = "";
+	char		 pw[128], up[512] = "";
 	size_t		 i, n = 0;
 	int		 typed = 0;
 
@@ -813,6 +814,570 @@ done:
 		(void)reconfigure(NULL, &len);
 }
 
+/* "developer3" and the others are the harness's (lib-e2e.sh). */
+#define DEV_TAKEN	 "developer3"	/* approvals taken back */
+#define DEV_CAPPED	 "developer4"	/* the caps, one at a time */
+#define DEV_FLOOD	 "developer5"	/* the caps, all at once */
+#define OTHER_GROUP	 "courseAdmin"	/* offered, opens no API of ours */
+
+/* A request of u for groups, approved by the approver; its id or -1. */
+static long long
+approved(const char *u, const char *groups)
+{
+	struct resp	 r;
+	long long	 id;
+
+	if ((id = request_access(u, groups, "")) < 0)
+		return -1;
+	decide(&r, "approver", id, "approve", NULL);
+	if (ok("approve", &r, ID("access.approve")) == NULL)
+		id = -1;
+	resp_free(&r);
+	return id;
+}
+
+/*
+ * u generates credentials for consumer user: the answer in r, key and
+ * secret (HEX32 + 1 bytes each, may be NULL) filled on a 200.
+ */
+static void
+generate(struct resp *r, const char *u, const char *user, char *key,
+    char *secret)
+{
+	char	 req[NAMESZ + 64];
+
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}", user);
+	portal(r, u, "/v1/portal/credential/generate", req);
+	if (r->status != 200)
+		return;
+	if (key != NULL)
+		snprintf(key, HEX32 + 1, "%s", str(jstr(r->json, "result.key")));
+	if (secret != NULL)
+		snprintf(secret, HEX32 + 1, "%s", str(jstr(r->json,
+		    "result.secret")));
+}
+
+/* The HTTP status of API through the gateway with key and secret. */
+static long
+gw_status(const char *key, const char *secret)
+{
+	struct resp	 r;
+	struct xfer	 x;
+	char		*auth;
+	long		 status = -1;
+
+	if (gw_url == NULL || (auth = hs256_bearer(key, secret)) == NULL)
+		return -1;
+	if (xfer_init(&x, &r, gw_url, "GET", API, NULL, 0) == 0) {
+		x.hdrs = curl_slist_append(x.hdrs, auth);
+		curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
+		xfer_done(&x, curl_easy_perform(x.h));
+		status = r.status;
+	}
+	resp_free(&r);
+	free(auth);
+	return status;
+}
+
+/* The groups of consumer user, comma-joined, as an admin reads them. */
+static void
+groups_now(const char *user, char *out, size_t sz)
+{
+	struct resp	 r;
+	json_object	*arr;
+	size_t		 i;
+
+	out[0] = '\0';
+	call(&r, RT_READ, user, NULL);
+	arr = jget(r.json, "result.groups");
+	for (i = 0; arr != NULL && i < json_object_array_length(arr); i++)
+		snprintf(out + strlen(out), sz - strlen(out), "%s%s",
+		    i > 0 ? "," : "", json_object_get_string(
+		    json_object_array_get_idx(arr, i)));
+	resp_free(&r);
+}
+
+/* The groups of user are want (comma-joined) now. */
+static void
+groups_are(const char *what, const char *user, const char *want)
+{
+	char	 g[1024];
+
+	groups_now(user, g, sizeof(g));
+	CHECK(streq(g, want), "%s: %s has groups \"%s\", want \"%s\"", what,
+	    user, g, want);
+}
+
+/*
+ * An approval taken back takes its groups from the developer's
+ * consumers at once, and generate does not give them back; an admin's
+ * revoke, grant or delete of a consumer the portal made withdraws its
+ * groups from the developer until an approver approves them again; the
+ * audit trail shows both; a portal-made secret is never read back.
+ * (Before: generate gave back whatever an admin had taken, and an
+ * approval could not be taken back.)
+ */
+static void
+test_portal_taken_back(void)
+{
+	struct resp	 r;
+	json_object	*res;
+	char		 u1[NAMESZ], u2[NAMESZ], u3[NAMESZ], req[NAMESZ + 128];
+	char		 key[HEX32 + 1], secret[HEX32 + 1], path[128];
+	long long	 id, id2;
+	long		 ttl = 2000, st;
+
+	if (ready() == -1)
+		return;
+	fresh(u1, sizeof(u1), "taken1");
+	fresh(u2, sizeof(u2), "taken2");
+	fresh(u3, sizeof(u3), "taken3");
+	if (!CHECK(conf_get("cache_ttl", path, sizeof(path)) == 0, "no "
+	    "cache_ttl") || (id = approved(DEV_TAKEN, "[\"contentAdmin\",\""
+	    OTHER_GROUP "\"]")) < 0)
+		return;
+	ttl = strtol(path, NULL, 10) * 1000;
+	generate(&r, DEV_TAKEN, u1, key, secret);
+	ok("generate", &r, ID("portal.credential.generate"));
+	resp_free(&r);
+	groups_are("generated", u1, "contentAdmin," OTHER_GROUP);
+	CHECK(gw_status(key, secret) == 200, "the generated credential does "
+	    "not pass");
+
+	/* A portal-made secret is not read back by an admin. */
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}", u1);
+	call(&r, RT_CREATE, NULL, req);
+	if ((res = expect_ok("create of a portal-made name", &r, RT_CREATE)) !=
+	    NULL)
+		CHECK(jisnull(res, "secret") && streq(jstr(res, "key"), key) &&
+		    strstr(r.body.p, secret) == NULL, "create of a portal-made "
+		    "name: its secret read back");
+	resp_free(&r);
+	snprintf(req, sizeof(req), "{\"key\":\"%s\"}", key);
+	api(&r, url, RT_CRED_REGISTER, u1, NULL, req);
+	if ((res = expect_ok("register of a portal-made key", &r,
+	    RT_CRED_REGISTER)) != NULL)
+		CHECK(jisnull(res, "secret") && jisnull(res, "token") &&
+		    strstr(r.body.p, secret) == NULL, "register of a "
+		    "portal-made key: its secret or a token read back");
+	resp_free(&r);
+	/* create added the default group: an admin's change, kept. */
+	groups_are("after create", u1, "contentAdmin," OTHER_GROUP
+	    ",contentUser");
+
+	/* The approval taken back: its groups leave at once. */
+	snprintf(path, sizeof(path), "/v1/access/%lld/revoke", id);
+	portal(&r, "approver", path, "{}");
+	refused("revoke without a reason", &r, 400, "BAD_REQUEST");
+	resp_free(&r);
+	portal(&r, DEV_TAKEN, path, "{\"reason\":\"mine\"}");
+	refused("a developer revokes an approval", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	portal(&r, "approver", path, "{\"reason\":\"contract ended\"}");
+	if ((res = ok("revoke an approval", &r, ID("access.revoke"))) != NULL)
+		CHECK(streq(jstr(res, "request.state"), "revoked") &&
+		    streq(jstr(res, "request.revoked_by"), "approver") &&
+		    streq(jstr(res, "request.decided_by"), "approver") &&
+		    streq(jstr(res, "request.reason"), "contract ended"),
+		    "revoke: not revoked by the approver with its reason");
+	resp_free(&r);
+	groups_are("the approval revoked", u1, "contentUser");
+	portal(&r, "approver", path, "{\"reason\":\"twice\"}");
+	refused("revoked twice", &r, 409, "REQUEST_DECIDED");
+	resp_free(&r);
+	decide(&r, "approver", id, "approve", NULL);
+	refused("approved after its revocation", &r, 409, "REQUEST_DECIDED");
+	resp_free(&r);
+	CHECK(sql_num("SELECT COUNT(*) FROM notifications WHERE recipient = "
+	    "'%s' AND INSTR(message, 'was revoked: contract ended') > 0",
+	    DEV_TAKEN) == 1 && sql_num("SELECT COUNT(*) FROM outbox WHERE "
+	    "rcpt = '%s@example.test' AND INSTR(subject, 'revoked') > 0",
+	    DEV_TAKEN) == 1, "the developer is not told of the revocation "
+	    "in the portal and by mail");
+	CHECK(sql_num("SELECT COUNT(*) FROM audit_log WHERE action = '%s' AND "
+	    "JSON_VALUE(`change`, '$.request') = %lld AND "
+	    "JSON_VALUE(`change`, '$.state_after') = 'revoked' AND "
+	    "JSON_VALUE(`change`, '$.taken.consumers[0]') = '%s' AND "
+	    "JSON_LENGTH(`change`, '$.taken.groups') = 2", ID("access.revoke"),
+	    id, u1) == 1 && sql_num("SELECT COUNT(*) FROM audit_log WHERE "
+	    "action = '%s' AND JSON_VALUE(`change`, '$.request') = %lld",
+	    ID("access.approve"), id) == 1, "the audit trail does not show "
+	    "the approval and its revocation with what it took");
+	generate(&r, DEV_TAKEN, u1, NULL, NULL);
+	refused("generate after the approval was revoked", &r, 403,
+	    "FORBIDDEN");
+	resp_free(&r);
+	groups_are("generate refused", u1, "contentUser");
+	sleep_ms(ttl + 500);
+	st = gw_status(key, secret);
+	CHECK(st == 403, "the approval revoked, the credential's token: HTTP "
+	    "%ld after cache_ttl, want 403", st);
+
+	/* An admin's revoke of a portal-made consumer withdraws the group. */
+	if ((id2 = approved(DEV_TAKEN, "[\"contentAdmin\"]")) < 0)
+		return;
+	generate(&r, DEV_TAKEN, u1, key, secret);
+	ok("generate, approved again", &r, ID("portal.credential.generate"));
+	resp_free(&r);
+	groups_are("approved again", u1, "contentUser,contentAdmin");
+	expect_groups("an admin revokes contentAdmin", RT_REVOKE, u1,
+	    "{\"groups\":[\"contentAdmin\"]}", GROUPS("contentUser"));
+	CHECK(sql_num("SELECT COUNT(*) FROM audit_log WHERE action = '%s' AND "
+	    "consumer = '%s' AND JSON_VALUE(`change`, '$.withdrawn.owner') = "
+	    "'%s' AND JSON_VALUE(`change`, '$.withdrawn.groups[0]') = "
+	    "'contentAdmin'", ID("consumer.revoke"), u1, DEV_TAKEN) == 1,
+	    "the admin's revoke does not say what it withdrew");
+	generate(&r, DEV_TAKEN, u1, NULL, NULL);
+	refused("generate after an admin's revoke", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	generate(&r, DEV_TAKEN, u2, NULL, NULL);
+	refused("generate of another consumer after an admin's revoke", &r,
+	    403, "FORBIDDEN");
+	resp_free(&r);
+	groups_are("generate refused after the admin's revoke", u1,
+	    "contentUser");
+
+	/* Approved again: given again; then an admin's delete withdraws. */
+	if (approved(DEV_TAKEN, "[\"contentAdmin\"]") < 0)
+		return;
+	generate(&r, DEV_TAKEN, u2, key, secret);
+	ok("generate after a new approval", &r,
+	    ID("portal.credential.generate"));
+	resp_free(&r);
+	groups_are("a new approval", u2, "contentAdmin");
+	call(&r, RT_DELETE, u2, NULL);
+	expect_ok("an admin deletes a portal-made consumer", &r, RT_DELETE);
+	resp_free(&r);
+	generate(&r, DEV_TAKEN, u2, NULL, NULL);
+	refused("generate of the deleted consumer's name", &r, 403,
+	    "FORBIDDEN");
+	resp_free(&r);
+	CHECK(rows("consumers", u2) == 0, "the deleted consumer is back");
+
+	/* An admin's grant without a group withdraws it; the rest stays. */
+	if (approved(DEV_TAKEN, "[\"contentAdmin\",\"" OTHER_GROUP "\"]") <
+	    0)
+		return;
+	generate(&r, DEV_TAKEN, u3, NULL, NULL);
+	ok("generate of two groups", &r, ID("portal.credential.generate"));
+	resp_free(&r);
+	expect_groups("an admin grants " OTHER_GROUP " only", RT_GRANT, u3,
+	    "{\"groups\":[\"" OTHER_GROUP "\"]}", GROUPS(OTHER_GROUP));
+	generate(&r, DEV_TAKEN, u3, NULL, NULL);
+	if ((res = ok("generate after the admin's grant", &r,
+	    ID("portal.credential.generate"))) != NULL)
+		CHECK(check_strings("generate", "groups", jget(res, "groups"),
+		    GROUPS(OTHER_GROUP)), "generate gave back what the admin's "
+		    "grant took");
+	resp_free(&r);
+	(void)id2;
+}
+
+/* One generation of a thread of its own: no CUnit check here. */
+struct gen_run {
+	char	 user[NAMESZ];
+	long	 status;
+	char	 err[32];
+};
+
+static void *
+gen_run(void *arg)
+{
+	struct gen_run	*g = arg;
+	struct resp	 r;
+	const char	*hdrs[] = { "Content-Type: application/json", NULL };
+	char		 pw[128], up[512], req[NAMESZ + 64], *body;
+
+	g->status = -1;
+	if (password_of(DEV_FLOOD, pw, sizeof(pw)) == -1)
+		return NULL;
+	snprintf(up, sizeof(up), "%s:%s", DEV_FLOOD, pw);
+	snprintf(req, sizeof(req), "{\"username\":\"%s\"}", g->user);
+	if ((body = envelope("", req)) == NULL)
+		return NULL;
+	post_raw(&r, portal_url, "/v1/portal/credential/generate", body,
+	    strlen(body), hdrs, up);
+	g->status = r.status;
+	snprintf(g->err, sizeof(g->err), "%s", str(jstr(r.json,
+	    "params.err")));
+	resp_free(&r);
+	free(body);
+	return NULL;
+}
+
+/*
+ * A developer holds at most portal_max_credentials live credentials and
+ * makes at most portal_generations_per_hour (10 each here): one at a
+ * time, and 30 at once (before: 30 at once in 0.2 s gave 30).
+ */
+static void
+test_portal_caps(void)
+{
+	struct gen_run	 g[30];
+	pthread_t	 t[30];
+	struct resp	 r;
+	char		 u[NAMESZ], key[HEX32 + 1], retry[32], path[128];
+	size_t		 i, made = 0, limit = 0, started = 0;
+	long long	 live;
+
+	if (ready() == -1 || approved(DEV_CAPPED, "[\"contentAdmin\"]") < 0 ||
+	    approved(DEV_FLOOD, "[\"contentAdmin\"]") < 0)
+		return;
+	key[0] = '\0';
+	for (i = 0; i < 10; i++) {
+		generate(&r, DEV_CAPPED, fresh(u, sizeof(u), "capped"),
+		    i == 0 ? key : NULL, NULL);
+		made += ok("generate within the caps", &r,
+		    ID("portal.credential.generate")) != NULL;
+		resp_free(&r);
+	}
+	CHECK(made == 10, "%zu of 10 generations within the caps", made);
+	generate(&r, DEV_CAPPED, fresh(u, sizeof(u), "capped"), NULL, NULL);
+	refused("the 11th live credential", &r, 409, "CREDENTIAL_LIMIT");
+	resp_free(&r);
+	/* One revoked: under the live cap, but 10 made this hour. */
+	snprintf(path, sizeof(path), "/v1/portal/credential/%s/revoke", key);
+	portal(&r, DEV_CAPPED, path, NULL);
+	ok("revoke one", &r, ID("portal.credential.revoke"));
+	resp_free(&r);
+	generate(&r, DEV_CAPPED, fresh(u, sizeof(u), "capped"), NULL, NULL);
+	refused("the 11th generation in an hour", &r, 429,
+	    "TOO_MANY_REQUESTS");
+	CHECK(header(&r, "Retry-After", retry, sizeof(retry)) == 0 &&
+	    strtol(retry, NULL, 10) >= 3500 && strtol(retry, NULL, 10) <=
+	    3601, "429: Retry-After %s, want the hour left of the oldest",
+	    retry);
+	resp_free(&r);
+	CHECK(sql_num("SELECT COUNT(*) FROM credentials r JOIN consumers c "
+	    "ON c.id = r.consumer_id WHERE c.owner = '%s'", DEV_CAPPED) == 10,
+	    "more than 10 credentials were made");
+
+	/* 30 at once: 10 made, 20 refused, none half-made. */
+	for (i = 0; i < 30; i++) {
+		fresh(g[i].user, sizeof(g[i].user), "flood");
+		if (pthread_create(&t[i], NULL, gen_run, &g[i]) != 0)
+			break;
+	}
+	started = i;
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	CHECK(started == 30, "%zu of 30 threads started", started);
+	for (i = made = limit = 0; i < started; i++) {
+		made += g[i].status == 200;
+		limit += g[i].status == 409 && streq(g[i].err,
+		    "CREDENTIAL_LIMIT");
+	}
+	live = sql_num("SELECT COUNT(*) FROM credentials r JOIN consumers c "
+	    "ON c.id = r.consumer_id WHERE c.owner = '%s'", DEV_FLOOD);
+	CHECK(made == 10 && limit == 20 && live == 10, "30 generations at "
+	    "once: %zu made, %zu refused for the limit, %lld credentials; "
+	    "want 10, 20, 10", made, limit, live);
+	CHECK(sql_num("SELECT COUNT(*) FROM consumers WHERE owner = '%s' AND "
+	    "id NOT IN (SELECT consumer_id FROM credentials)", DEV_FLOOD) == 0,
+	    "a refused generation left a consumer behind");
+}
+
+/* The longest portal user name: 255 bytes (lib-e2e.sh's E2E_LONG_USER). */
+static void
+long_user(char out[256])
+{
+	memcpy(out, "longuser", 8);
+	memset(out + 8, 'x', 247);
+	out[255] = '\0';
+}
+
+/* n bytes of text (3-byte characters, then ASCII), in a new string. */
+static char *
+text_of(size_t n)
+{
+	char	*s;
+	size_t	 i;
+
+	if ((s = malloc(n + 1)) == NULL)
+		return NULL;
+	for (i = 0; i + 3 <= n; i += 3)
+		memcpy(s + i, "\xe2\x82\xac", 3);	/* U+20AC */
+	for (; i < n; i++)
+		s[i] = 'x';
+	s[n] = '\0';
+	return s;
+}
+
+/* {"name": text} (and more pairs, NULL-ended) as a JSON text to free. */
+static char *
+members(const char *name, ...)
+{
+	json_object	*o = json_object_new_object();
+	const char	*v;
+	char		*out;
+	va_list		 ap;
+
+	va_start(ap, name);
+	for (; name != NULL; name = va_arg(ap, const char *)) {
+		v = va_arg(ap, const char *);
+		json_object_object_add(o, name, v[0] == '[' ?
+		    json_tokener_parse(v) : json_object_new_string(v));
+	}
+	va_end(ap);
+	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return out;
+}
+
+/*
+ * Every text a person types, at the most each route takes, through
+ * every route that stores or mails it, answered without a 500 and kept
+ * whole; one byte more is a 400 where it is typed.  Before: every group
+ * offered overflowed the notification, a 1,024-byte reason on 91
+ * groups too, and a portal user of 227 to 255 bytes the mail's subject.
+ */
+static void
+test_portal_largest(void)
+{
+	struct resp	 r;
+	json_object	*res, *arr;
+	char		 lu[256], user[NAMESZ], path[128], all[16384];
+	char		*note = NULL, *more = NULL, *mail = NULL, *body = NULL;
+	long long	 id = -1, id2 = -1, id3 = -1;
+	size_t		 n = 0;
+
+	if (ready() == -1)
+		return;
+	long_user(lu);
+	/* Every group the portal offers. */
+	portal(&r, lu, "/v1/portal/groups", NULL);
+	all[0] = '[';
+	all[1] = '\0';
+	if ((res = ok("groups, as the longest name", &r, ID("portal.groups")))
+	    != NULL) {
+		arr = jget(res, "groups");
+		for (n = 0; n < json_object_array_length(arr); n++)
+			snprintf(all + strlen(all), sizeof(all) - strlen(all),
+			    "%s\"%s\"", n > 0 ? "," : "", str(jstr(
+			    json_object_array_get_idx(arr, n), "name")));
+	}
+	strcat(all, "]");
+	resp_free(&r);
+	CHECK(n >= 100, "the portal offers %zu groups, want the ACL file's "
+	    "(over 100)", n);
+	if ((note = text_of(1024)) == NULL || (more = text_of(1025)) == NULL ||
+	    (mail = malloc(256)) == NULL)
+		goto done;
+	memset(mail, 'm', 254 - 13);
+	memcpy(mail + 254 - 13, "@example.test", 14);	/* 254 bytes */
+
+	/* One byte more, where it is typed: 400. */
+	body = members("groups", "[\"contentAdmin\"]", "notes", more, NULL);
+	portal(&r, lu, "/v1/portal/access/request", body);
+	refused("notes of 1,025 bytes", &r, 400, "BAD_REQUEST");
+	resp_free(&r);
+	free(body);
+	mail[254] = 'x';
+	mail[255] = '\0';
+	body = members("groups", "[\"contentAdmin\"]", "email", mail, NULL);
+	portal(&r, lu, "/v1/portal/access/request", body);
+	refused("a mail address of 255 bytes", &r, 400, "BAD_REQUEST");
+	resp_free(&r);
+	free(body);
+	memcpy(mail + 254 - 13, "@example.test", 14);
+
+	/* The most of each: a request, rejected with the longest reason. */
+	body = members("groups", all, "notes", note, "email", mail, NULL);
+	portal(&r, lu, "/v1/portal/access/request", body);
+	if ((res = ok("a request of every group, the longest notes, name and "
+	    "mail", &r, ID("portal.access.request"))) != NULL)
+		id = json_object_get_int64(jget(res, "request.id"));
+	resp_free(&r);
+	free(body);
+	body = members("reason", note, NULL);
+	snprintf(path, sizeof(path), "/v1/access/%lld/reject", id);
+	portal(&r, "approver", path, body);
+	ok("reject it with a reason of 1,024 bytes", &r, ID("access.reject"));
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/v1/access/%lld/reject", id);
+	free(body);
+	body = members("reason", more, NULL);
+	portal(&r, "approver", path, body);
+	refused("a reason of 1,025 bytes", &r, 400, "BAD_REQUEST");
+	resp_free(&r);
+	free(body);
+
+	/* Approved with the longest note, generated, taken back. */
+	body = members("groups", all, "notes", note, "email", mail, NULL);
+	portal(&r, lu, "/v1/portal/access/request", body);
+	if ((res = ok("a second request of every group", &r,
+	    ID("portal.access.request"))) != NULL)
+		id2 = json_object_get_int64(jget(res, "request.id"));
+	resp_free(&r);
+	free(body);
+	body = members("note", note, NULL);
+	snprintf(path, sizeof(path), "/v1/access/%lld/approve", id2);
+	portal(&r, "approver", path, body);
+	ok("approve it with a note of 1,024 bytes", &r, ID("access.approve"));
+	resp_free(&r);
+	free(body);
+	memset(user, 'u', 255);
+	user[255] = '\0';
+	memcpy(user, "largest", 7);
+	snprintf(user + 240, 16, "%015lld", now_ms());
+	body = members("username", user, "notes", note, NULL);
+	portal(&r, lu, "/v1/portal/credential/generate", body);
+	ok("generate with a name of 255 bytes and notes of 1,024", &r,
+	    ID("portal.credential.generate"));
+	resp_free(&r);
+	free(body);
+	body = members("reason", note, NULL);
+	snprintf(path, sizeof(path), "/v1/access/%lld/revoke", id2);
+	portal(&r, "approver", path, body);
+	ok("revoke the approval with a reason of 1,024 bytes", &r,
+	    ID("access.revoke"));
+	resp_free(&r);
+	free(body);
+	/* And one withdrawn. */
+	body = members("groups", all, "notes", note, NULL);
+	portal(&r, lu, "/v1/portal/access/request", body);
+	if ((res = ok("a third request", &r, ID("portal.access.request"))) !=
+	    NULL)
+		id3 = json_object_get_int64(jget(res, "request.id"));
+	resp_free(&r);
+	free(body);
+	snprintf(path, sizeof(path), "/v1/portal/access/%lld/withdraw", id3);
+	portal(&r, lu, path, NULL);
+	ok("withdraw it", &r, ID("portal.access.withdraw"));
+	resp_free(&r);
+
+	/* Kept whole: notifications, mails, the request itself. */
+	portal(&r, lu, "/v1/portal/notification/list", NULL);
+	ok("the longest name's notifications", &r,
+	    ID("portal.notification.list"));
+	resp_free(&r);
+	portal(&r, lu, "/v1/portal/access/list", NULL);
+	ok("the longest name's requests", &r, ID("portal.access.list"));
+	resp_free(&r);
+	/* Each ends with the whole reason: 341 euro signs and an x. */
+	CHECK(sql_num("SELECT COUNT(*) FROM notifications WHERE recipient = "
+	    "'%s' AND INSTR(message, '%s') > 0 AND HEX(RIGHT(message, 343)) = "
+	    "CONCAT('20', REPEAT('E282AC', 341), '78')", lu, OTHER_GROUP) == 2,
+	    "the notifications of the rejection "
+	    "and the revocation are not kept whole (every group, the whole "
+	    "reason)");
+	CHECK(sql_num("SELECT COUNT(*) FROM notifications WHERE INSTR(message, "
+	    "'%s') > 0 AND INSTR(message, 'request #%lld') > 0", lu, id) >= 1,
+	    "the approver's notification of the request does not name the "
+	    "longest name whole");
+	CHECK(sql_num("SELECT COUNT(*) FROM outbox WHERE INSTR(subject, '%s') "
+	    "> 0", lu) >= 2 && sql_num("SELECT COUNT(*) FROM outbox WHERE "
+	    "rcpt = '%s'", mail) == 3, "the mails of the longest name and "
+	    "address are not all in the outbox");
+	CHECK(sql_num("SELECT COUNT(*) FROM access_requests WHERE id IN "
+	    "(%lld, %lld) AND LENGTH(notes) = 1024 AND LENGTH(reason) = 1024",
+	    id, id2) == 2, "the notes or reasons are not kept whole");
+done:
+	free(note);
+	free(more);
+	free(mail);
+}
+
 const struct e2e_test portal_tests[] = {
 	{ "portal: request, approve, notify, generate, the gateway passes",
 	    test_portal_flow, FULL },
@@ -822,6 +1387,13 @@ const struct e2e_test portal_tests[] = {
 	    test_portal_identity, FULL },
 	{ "portal: mails go out once, to files and through a relay that "
 	    "was down", test_portal_mail, FULL },
+	{ "portal: an approval taken back, and an admin's revoke, grant or "
+	    "delete, stay so through generate; no portal secret read back",
+	    test_portal_taken_back, FULL },
+	{ "portal: caps on live credentials and generations an hour, one "
+	    "at a time and 30 at once", test_portal_caps, FULL },
+	{ "portal: the largest texts each route takes are kept whole; one "
+	    "byte more is refused", test_portal_largest, FULL },
 };
 
 const size_t portal_ntests = sizeof(portal_tests) / sizeof(portal_tests[0]);

@@ -290,6 +290,8 @@ test_err_table(void)
 		{ ERR_MISDIRECTED,	  "BAD_REQUEST",	     421 },
 		{ ERR_LAST_ADMIN,	  "LAST_ADMIN",		     409 },
 		{ ERR_DECIDED,		  "REQUEST_DECIDED",	     409 },
+		{ ERR_LIMIT,		  "CREDENTIAL_LIMIT",	     409 },
+		{ ERR_RATE,		  "TOO_MANY_REQUESTS",	     429 },
 	};
 	json_object	*env;
 	char		 what[32];
