@@ -46,16 +46,38 @@ wait_for() {
 	return 1
 }
 
+# mariadb_user: the OS user a private MariaDB runs as: as root,
+# Debian's mysql (made by the mariadb-server package, which provides
+# mariadbd; it owns none of adminutil's files, and the server parses
+# what its clients send, so it must not be root); else the caller.
+mariadb_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		echo mysql
+	else
+		id -un
+	fi
+}
+
 # mariadb_start DIR [SOCKET]: a private MariaDB with its data in
-# DIR/data, its socket SOCKET (default DIR/mysql.sock), no TCP.
-# Initialises DIR on first use.  Sets MARIADB_SOCK and MARIADB_PID.
-# Its temporary files go to DIR/tmp: a starting server deletes every
-# #sql* file in its tmpdir, so servers sharing /tmp break each other's
-# start-up.
+# DIR/data, its socket SOCKET (default DIR/mysql.sock), no TCP, run as
+# mariadb_user.  DIR, and every path above it, must be open to that
+# user.  Initialises DIR on first use.  Sets MARIADB_SOCK and
+# MARIADB_PID.  Its temporary files go to DIR/tmp: a starting server
+# deletes every #sql* file in its tmpdir, so servers sharing /tmp break
+# each other's start-up.
 mariadb_start() {
 	_d=$1
 	mkdir -p "$_d/tmp"
 	_d=$(cd "$_d" && pwd)
+	_user=$(mariadb_user)
+	# DIR is the server's, also what an earlier run made as root.
+	if [ "$(id -u)" -eq 0 ]; then
+		id -u "$_user" >/dev/null 2>&1 || {
+			echo "MariaDB: no user $_user (the mariadb-server package makes it)" >&2
+			return 1
+		}
+		chown -R "$_user:" "$_d" || return 1
+	fi
 	# Its socket is in here: no other user may enter, but the group
 	# MARIADB_CLIENT_GROUP when set (adminutil's, when root starts it).
 	chmod 700 "$_d"
@@ -64,7 +86,6 @@ mariadb_start() {
 		    return 1
 	fi
 	MARIADB_SOCK=${2:-$_d/mysql.sock}
-	_user=$(id -un)
 	if [ ! -d "$_d/data/mysql" ]; then
 		mariadb-install-db --no-defaults --user="$_user" \
 		    --datadir="$_d/data" --auth-root-authentication-method=socket \
@@ -201,4 +222,70 @@ free_port() {
 		_n=$(( _n - 1 ))
 	done
 	return 1
+}
+
+# proc_below PID...: each PID that runs and every process below it, a
+# pid a line (from each process's parent in /proc/*/stat).
+proc_below() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v roots="$*" '
+	BEGIN {
+		n = split(roots, r, " ")
+		for (i = 1; i <= n; i++)
+			tree[r[i]] = 1
+	}
+	# "pid (comm) state ppid ...": comm may hold blanks and ")".
+	{
+		pid = $1
+		sub(/^.*\) /, "")
+		split($0, f, " ")
+		parent[pid] = f[2]
+	}
+	END {
+		do {
+			more = 0
+			for (p in parent)
+				if (!(p in tree) && (parent[p] in tree)) {
+					tree[p] = 1
+					more = 1
+				}
+		} while (more)
+		for (p in tree)
+			if (p in parent)
+				print p
+	}'
+}
+
+# no_root [+]PID...: lists each PID and every process below it with
+# its real, effective and saved uids, and is false when one of them has
+# uid 0 among those, or a PID does not run.  +PID: that process itself
+# may be root, not what runs below it (nginx's master: it binds, opens
+# its logs and starts the workers, which alone read requests).
+no_root() {
+	_rc=0
+	_roots=
+	_may=" "
+	for _a in "$@"; do
+		_p=${_a#+}
+		[ "$_p" = "$_a" ] || _may="$_may$_p "
+		pid_alive "$_p" ||
+		    { echo "no_root: pid $_p does not run" >&2; _rc=1; }
+		_roots="$_roots $_p"
+	done
+	for _p in $(proc_below $_roots | sort -n); do
+		_u=$(awk '$1 == "Uid:" { print $2, $3, $4 }' \
+		    "/proc/$_p/status" 2>/dev/null)
+		[ -n "$_u" ] || continue
+		# Its command line's head: "nginx: worker process", options.
+		_c=$(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null |
+		    cut -c1-60 | sed -e 's/ *$//')
+		printf '%8s  %-9s uid %-18s %s\n' "$_p" \
+		    "$(id -nu "${_u%% *}" 2>/dev/null)" "$_u" "$_c"
+		case " $_u ",$_may in
+		*" 0 "*,*" $_p "*) ;;
+		*" 0 "*,*)
+			echo "no_root: pid $_p ($_c) runs as root" >&2
+			_rc=1 ;;
+		esac
+	done
+	return "$_rc"
 }

@@ -90,13 +90,18 @@ e2e_init() {
 	done
 	E2E_TMP=$(mktemp -d /tmp/e2e.XXXXXX) || e2e_fail "mktemp failed"
 	chmod 755 "$E2E_TMP"
-	# adminutil refuses to serve as root: started by root, it serves as
-	# nobody, whose group may write here (the logs, mail_dir, the pid
-	# file), read the secrets' files and reach the database's socket.
+	# Started by root, nothing that reads requests is root (e2e_no_root):
+	# adminutil (which refuses root) serves as nobody, whose group may
+	# write here (the logs, mail_dir, the pid file), read the secrets'
+	# files and reach the database's socket; MariaDB runs as mysql
+	# (mariadb_user), the web server as www-data (E2E_WEB_USER), which
+	# may reach adminutil's sockets (socket_owner).
 	E2E_USER=
+	E2E_WEB_USER=
 	MARIADB_CLIENT_GROUP=
 	if [ "$(id -u)" -eq 0 ]; then
 		E2E_USER=nobody
+		E2E_WEB_USER=www-data
 		MARIADB_CLIENT_GROUP=$(id -gn nobody) &&
 		chgrp "$MARIADB_CLIENT_GROUP" "$E2E_TMP" &&
 		chmod 775 "$E2E_TMP" || e2e_fail "cannot share $E2E_TMP"
@@ -114,6 +119,7 @@ e2e_share() {
 e2e_conf() {
 	cat >"$E2E_TMP/$1.conf" <<EOF
 ${E2E_USER:+user = $E2E_USER
+}${E2E_WEB_USER:+socket_owner = root:$E2E_WEB_USER
 }listen = unix:$E2E_TMP/$1.sock
 workers = $3
 auth_listen = unix:$E2E_TMP/$1-auth.sock
@@ -255,7 +261,7 @@ e2e_nginx_edit() {
 	    -e "s|listen 127\.0\.0\.1:8081;|listen 127.0.0.1:$E2E_DEMO_PORT;|" \
 	    -e "s|server 127\.0\.0\.1:8081;|server 127.0.0.1:$E2E_DEMO_PORT;|" \
 	    -e "s|listen 127\.0\.0\.1:4080;|listen 127.0.0.1:$E2E_PORTAL_PORT;|" \
-	    -e "s|root /usr/local/share/adminutil/portal;|root $top_srcdir/portal;|" \
+	    -e "s|root /usr/local/share/adminutil/portal;|root $E2E_TMP/portal;|" \
 	    -e "s|auth_basic_user_file /etc/adminutil/portal.htpasswd;|auth_basic_user_file $E2E_TMP/portal.htpasswd;|"
 }
 
@@ -271,13 +277,17 @@ e2e_portal_users() {
 		echo "$_u:$(openssl passwd -6 "$_p")" \
 		    >>"$E2E_TMP/portal.htpasswd" || return 1
 	done
+	# The workers read it, no one else.
+	chmod 640 "$E2E_TMP/portal.htpasswd" &&
+	    { [ -z "$E2E_WEB_USER" ] ||
+	    chgrp "$E2E_WEB_USER" "$E2E_TMP/portal.htpasswd"; }
 }
 
 # e2e_nginx_conf PORT DOWN_PORT: conf/nginx.conf with our socket and PORT,
 # its gateway on a free port (E2E_GW_URL), plus a copy of its admin
 # upstream and server for the instance without a database on DOWN_PORT,
 # inserted before the closing brace of http.  As root, the workers run
-# as root too: they must reach the sockets.
+# as E2E_WEB_USER.
 e2e_nginx_conf() {
 	_src=$top_srcdir/conf/nginx.conf
 	_out=$E2E_TMP/nginx/nginx.conf
@@ -288,7 +298,8 @@ e2e_nginx_conf() {
 	E2E_PORTAL_URL=http://127.0.0.1:$E2E_PORTAL_PORT
 	e2e_portal_users || return 1
 	{
-		[ "$(id -u)" -ne 0 ] || echo "user root root;"
+		[ -z "$E2E_WEB_USER" ] ||
+		    echo "user $E2E_WEB_USER $E2E_WEB_USER;"
 		sed '$d' "$_src" | e2e_nginx_edit "$E2E_TMP/au.sock" "$1"
 		echo
 		echo "    # e2e: the admin server for the instance without a database"
@@ -315,12 +326,30 @@ e2e_nginx_conf() {
 	done
 }
 
-# e2e_nginx: nginx from conf/nginx.conf in front of both instances.
+# e2e_nginx: nginx from conf/nginx.conf in front of both instances;
+# the portal's pages copied where its workers may read them, whatever
+# the modes above the source tree.
 e2e_nginx() {
-	mkdir -p "$E2E_TMP/nginx/logs" "$E2E_TMP/nginx/tmp" ||
+	mkdir -p "$E2E_TMP/nginx/logs" "$E2E_TMP/nginx/tmp" &&
+	    cp -R "$top_srcdir/portal" "$E2E_TMP/portal" &&
+	    chmod -R a+rX "$E2E_TMP/portal" ||
 	    e2e_fail "cannot make the nginx prefix"
 	E2E_WEB_LOGS="$E2E_TMP/nginx/logs/error.log $E2E_TMP/nginx.out"
 	e2e_web e2e_nginx_conf nginx -p "$E2E_TMP/nginx/" \
 	    -c "$E2E_TMP/nginx/nginx.conf" -e "$E2E_TMP/nginx/logs/error.log" \
 	    -g "daemon off;"
+}
+
+# e2e_no_root: lists MariaDB, both adminutil instances and the web
+# server with every process below them and their uids, and fails the
+# run (exit 1) when one that reads what a client sends is root: all but
+# nginx's master (no_root in scripts/lib.sh).
+e2e_no_root() {
+	_web=$E2E_WEB_PID
+	[ "$E2E_WEB" != nginx ] || _web=+$E2E_WEB_PID
+	echo "e2e: the processes started, with their uids:"
+	no_root "$MARIADB_PID" "$E2E_AU_PID" "$E2E_DOWN_PID" "$_web" || {
+		echo "e2e: FAIL: a process that reads requests runs as root" >&2
+		exit 1
+	}
 }

@@ -68,9 +68,16 @@ gateway_files() {
 
 e2e_init lighttpd
 e2e_backend
+# As root it serves as E2E_WEB_USER (conf/lighttpd.conf's
+# server.username), which reads the gateway's files and writes the
+# bodies it spools and its logs (it opens them after it dropped root).
 mkdir -p "$E2E_TMP/lighttpd/logs" "$E2E_TMP/lighttpd/www" \
-    "$E2E_TMP/lighttpd/tmp" && gateway_files ||
+    "$E2E_TMP/lighttpd/tmp" && gateway_files &&
+    chmod -R a+rX "$E2E_TMP/lighttpd" &&
+    { [ -z "$E2E_WEB_USER" ] || chown "$E2E_WEB_USER" \
+    "$E2E_TMP/lighttpd/tmp" "$E2E_TMP/lighttpd/logs"; } ||
     e2e_fail "cannot make the lighttpd directories"
 E2E_WEB_LOGS="$E2E_TMP/lighttpd/logs/adminutil-error.log $E2E_TMP/lighttpd.out"
 e2e_web lighttpd_conf lighttpd -D -f "$E2E_TMP/lighttpd/lighttpd.conf"
+e2e_no_root
 e2e_run smoke

@@ -9,4 +9,5 @@
 e2e_init nginx
 e2e_backend
 e2e_nginx
+e2e_no_root
 e2e_run full
