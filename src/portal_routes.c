@@ -494,26 +494,31 @@ portal_access_withdraw(struct app *a, const struct route *rt,
 	decide(a, rt, r, res, "withdrawn", NULL);
 }
 
+/* Decides request {id} to state with the request's text member name. */
+static void
+decide_with(struct app *a, const struct route *rt, struct request *r,
+    struct response *res, const char *state, const char *name,
+    int mandatory)
+{
+	const char	*text;
+
+	if (req_text(res, rt, r, name, mandatory, &text) == -1)
+		return;
+	decide(a, rt, r, res, state, text);
+}
+
 void
 access_approve(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	const char	*note;
-
-	if (req_text(res, rt, r, "note", 0, &note) == -1)
-		return;
-	decide(a, rt, r, res, "approved", note);
+	decide_with(a, rt, r, res, "approved", "note", 0);
 }
 
 void
 access_reject(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	const char	*reason;
-
-	if (req_text(res, rt, r, "reason", 1, &reason) == -1)
-		return;
-	decide(a, rt, r, res, "rejected", reason);
+	decide_with(a, rt, r, res, "rejected", "reason", 1);
 }
 
 /*
@@ -525,11 +530,7 @@ void
 access_revoke(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	const char	*reason;
-
-	if (req_text(res, rt, r, "reason", 1, &reason) == -1)
-		return;
-	decide(a, rt, r, res, "revoked", reason);
+	decide_with(a, rt, r, res, "revoked", "reason", 1);
 }
 
 void
