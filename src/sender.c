@@ -67,6 +67,18 @@ sender_wanted(const struct config *cfg)
 	    cfg->mail_dir[0] != '\0');
 }
 
+/*
+ * The lines of a mail (RFC 5322 2.1.1): at most LINE_HARD octets, and
+ * LINE_SOFT where the text allows, CRLF not counted.  An encoded word
+ * (RFC 2047 2) is at most WORD_MAX characters, WORD_SHELL of them its
+ * "=?UTF-8?B?" and "?=".
+ */
+#define LINE_SOFT	 78
+#define LINE_HARD	 998
+#define WORD_MAX	 75
+#define WORD_SHELL	 12
+#define SUBJECT		 "Subject: "
+
 /* 1 if s holds a CR, an LF or another control character. */
 static int
 has_control(const char *s)
@@ -77,67 +89,256 @@ has_control(const char *s)
 	return 0;
 }
 
-/* s as a header value: itself when ASCII, else RFC 2047's B encoding. */
-static char *
-header_word(const char *s)
+/*
+ * 1 if s cannot be the value of From, To or Message-ID: a control, or
+ * longer than a line (they are written whole: an address has no place
+ * to fold).
+ */
+static int
+bad_value(const char *s)
 {
-	size_t		 len = strlen(s), i;
-	char		*out;
-	int		 ascii = 1;
+	return has_control(s) || strlen(s) > LINE_HARD -
+	    strlen("Message-ID: ");
+}
 
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			ascii = 0;
-	if (ascii)
-		return strdup(s);
-	if ((out = malloc(12 + (len + 2) / 3 * 4 + 3)) == NULL)
-		return NULL;
-	memcpy(out, "=?UTF-8?B?", 10);
-	i = (size_t)EVP_EncodeBlock((unsigned char *)out + 10,
-	    (const unsigned char *)s, (int)len);
-	memcpy(out + 10 + i, "?=", 3);
-	return out;
+/*
+ * The longest start of s[0..len), at most max octets, that does not end
+ * inside a UTF-8 character.  Bytes that are no character (a sequence
+ * cut short) are cut at max, so that each call moves on.
+ */
+static size_t
+utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t	 n;
+
+	if (len <= max)
+		return len;
+	for (n = max; n > 0 && max - n < 4; n--)
+		if (((unsigned char)s[n] & 0xc0) != 0x80)
+			return n;
+	return max;
+}
+
+/*
+ * 1 if the subject may be written as it is, folded at its spaces:
+ * ASCII, nothing a reader would decode ("=?"), no space at either end
+ * (lost, or alone on a line, when unfolded), and each word with the
+ * spaces before it fits a line.
+ */
+static int
+subject_plain(const char *s)
+{
+	const char	*p, *e;
+	size_t		 col = strlen(SUBJECT);
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return 0;
+	if (s[0] == ' ' || (p > s && p[-1] == ' ') || strstr(s, "=?") != NULL)
+		return 0;
+	for (p = s; *p != '\0'; p = e) {
+		e = p + strspn(p, " ");
+		e += strcspn(e, " ");
+		if (col + (size_t)(e - p) > LINE_SOFT)
+			return 0;
+		col = 0;
+	}
+	return 1;
+}
+
+/* A plain subject (subject_plain), folded before a word's spaces. */
+static void
+subject_fold(FILE *f, const char *s)
+{
+	const char	*p, *e;
+	size_t		 col = strlen(SUBJECT);
+
+	for (p = s; *p != '\0'; p = e) {
+		e = p + strspn(p, " ");
+		e += strcspn(e, " ");
+		if (p != s && col + (size_t)(e - p) > LINE_SOFT) {
+			fputs("\r\n", f);
+			col = 0;
+		}
+		fwrite(p, 1, (size_t)(e - p), f);
+		col += (size_t)(e - p);
+	}
+}
+
+/*
+ * Any other subject in RFC 2047's B encoding: as many encoded words as
+ * it takes, each of whole UTF-8 characters (2047 5) and on a line of
+ * its own, joined by CRLF SP.  A reader drops the space between two
+ * encoded words (2047 6.2): the subject comes back exactly.  B rather
+ * than Q: a name in CJK or emoji is 4/3 of its bytes in B, up to 3
+ * times in Q.
+ */
+static void
+subject_encode(FILE *f, const char *s)
+{
+	unsigned char	 b64[WORD_MAX];
+	const char	*p;
+	size_t		 col = strlen(SUBJECT), left = strlen(s), n, room;
+
+	for (p = s; left > 0; p += n, left -= n) {
+		room = LINE_SOFT - col < WORD_MAX ? LINE_SOFT - col : WORD_MAX;
+		n = utf8_cut(p, left, (room - WORD_SHELL) / 4 * 3);
+		EVP_EncodeBlock(b64, (const unsigned char *)p, (int)n);
+		fprintf(f, "%s=?UTF-8?B?%s?=", p != s ? "\r\n " : "", b64);
+		col = 1;
+	}
+}
+
+/*
+ * 1 if the UTF-8 character at s[0..left) is a CJK ideograph, kana or
+ * hangul syllable: text without spaces that may break before each of
+ * them (Unicode's line breaking, class ID).  Their punctuation is not
+ * one: no line starts with an ideographic full stop.
+ */
+static int
+ideograph(const char *s, size_t left)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	unsigned long		 c;
+
+	if (left >= 3 && (u[0] & 0xf0) == 0xe0 && (u[1] & 0xc0) == 0x80 &&
+	    (u[2] & 0xc0) == 0x80)
+		c = (u[0] & 0x0fUL) << 12 | (u[1] & 0x3fUL) << 6 |
+		    (u[2] & 0x3fUL);
+	else if (left >= 4 && (u[0] & 0xf8) == 0xf0 && (u[1] & 0xc0) == 0x80 &&
+	    (u[2] & 0xc0) == 0x80 && (u[3] & 0xc0) == 0x80)
+		c = (u[0] & 0x07UL) << 18 | (u[1] & 0x3fUL) << 12 |
+		    (u[2] & 0x3fUL) << 6 | (u[3] & 0x3fUL);
+	else
+		return 0;
+	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0x20000 && c <= 0x3ffff);
+}
+
+/*
+ * A cut at the space s[i]: before its run of spaces (but after lead,
+ * the line's indent), the whole run dropped (*skip), so that no line
+ * ends in spaces or is made of them (notes whose line breaks became
+ * spaces).
+ */
+static size_t
+spaces_cut(const char *s, size_t i, size_t lead, size_t *skip)
+{
+	while (i - 1 > lead && s[i - 1] == ' ')
+		i--;
+	*skip = strspn(s + i, " ");
+	return i;
+}
+
+/*
+ * Where to end the first line of s[0..len), len > LINE_SOFT.  Within
+ * LINE_SOFT: at the last space (the spaces dropped, *skip) or before
+ * the last ideograph, else after the last comma (names listed without
+ * spaces).  Failing those, after the first word however long, within
+ * LINE_HARD; a word longer than that is cut at a character.  Spaces and
+ * commas are ASCII: no UTF-8 character is cut there.
+ */
+static size_t
+body_cut(const char *s, size_t len, size_t *skip)
+{
+	size_t	 i, lead = strspn(s, " ");
+
+	*skip = 0;
+	for (i = LINE_SOFT; i > lead; i--) {
+		if (s[i] == ' ')
+			return spaces_cut(s, i, lead, skip);
+		if (ideograph(s + i, len - i))
+			return i;
+	}
+	for (i = LINE_SOFT; i > lead; i--)
+		if (s[i - 1] == ',')
+			return i;
+	for (i = LINE_SOFT + 1; i < len && i <= LINE_HARD; i++) {
+		if (s[i] == ' ')
+			return spaces_cut(s, i, lead, skip);
+		if (s[i - 1] == ',')
+			return i;
+	}
+	if (len <= LINE_HARD)
+		return len;
+	return utf8_cut(s, len, LINE_HARD);
+}
+
+/* One line of the body, wrapped (body_cut), each piece ended by CRLF. */
+static void
+body_line(FILE *f, const char *s, size_t len)
+{
+	size_t	 n, skip;
+
+	while (len > LINE_SOFT) {
+		n = body_cut(s, len, &skip);
+		fwrite(s, 1, n, f);
+		fputs("\r\n", f);
+		s += n + skip;
+		len -= n + skip;
+		if (len == 0)
+			return;
+	}
+	fwrite(s, 1, len, f);
+	fputs("\r\n", f);
+}
+
+/*
+ * The body, 8bit, each line wrapped rather than the body encoded
+ * (quoted-printable would keep the lines whole but shows "=E6=97"
+ * to a reader whose client does not decode it).  Lines end in CRLF,
+ * whatever they ended in.  A line that starts with "." is left as it
+ * is: a file needs nothing, and libcurl doubles the dot for SMTP.
+ */
+static int
+body_write(FILE *f, const char *body)
+{
+	char	*copy, *p, *q, *e;
+
+	if ((copy = strdup(body)) == NULL)
+		return -1;
+	for (p = q = copy; *p != '\0'; p++)
+		if (*p != '\r')
+			*q++ = *p;
+	*q = '\0';
+	for (p = copy; (e = strchr(p, '\n')) != NULL; p = e + 1)
+		body_line(f, p, (size_t)(e - p));
+	if (*p != '\0' || p == copy)
+		body_line(f, p, strlen(p));
+	free(copy);
+	return 0;
 }
 
 char *
 sender_message(const char *from, const char *rcpt, const char *subject,
     const char *message_id, const char *body, size_t *len)
 {
-	char		 date[64], *subj, *out = NULL;
-	const char	*p;
+	char		 date[64], *out = NULL;
 	FILE		*f;
 	time_t		 now = time(NULL);
 	struct tm	 tm;
+	int		 rc;
 
 	*len = 0;
-	if (has_control(from) || has_control(rcpt) || has_control(subject) ||
-	    has_control(message_id))
+	if (bad_value(from) || bad_value(rcpt) || bad_value(message_id) ||
+	    has_control(subject))
 		return NULL;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	if ((subj = header_word(subject)) == NULL)
+	if ((f = open_memstream(&out, len)) == NULL)
 		return NULL;
-	if ((f = open_memstream(&out, len)) == NULL) {
-		free(subj);
-		return NULL;
-	}
-	fprintf(f, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
-	    "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
+	fprintf(f, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n" SUBJECT, date, from,
+	    rcpt);
+	if (subject_plain(subject))
+		subject_fold(f, subject);
+	else
+		subject_encode(f, subject);
+	fprintf(f, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: 8bit\r\n\r\n", date, from, rcpt, subj,
-	    message_id);
-	/* Lines end in CRLF, whatever they ended in. */
-	for (p = body; *p != '\0'; p++) {
-		if (*p == '\r')
-			continue;
-		if (*p == '\n')
-			fputc('\r', f);
-		fputc(*p, f);
-	}
-	if (p == body || p[-1] != '\n')
-		fputs("\r\n", f);
-	free(subj);
-	if (fclose(f) != 0) {
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n", message_id);
+	rc = body_write(f, body);
+	if (fclose(f) != 0 || rc == -1) {
 		free(out);
 		return NULL;
 	}

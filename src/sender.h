@@ -33,10 +33,17 @@ int	sender_wanted(const struct config *);
 void	sender_run(const struct config *, pid_t master) __attribute__((noreturn));
 
 /*
- * The RFC 5322 text of one mail: headers (Date now, From, To, Subject
- * encoded as RFC 2047 when it is not ASCII, Message-ID, MIME) and the
- * body, every line ended by CRLF.  A new string (its length in *len);
- * NULL on no memory or when a header value holds a line break.
+ * The RFC 5322 text of one mail: headers (Date now, From, To, Subject,
+ * Message-ID, MIME: text/plain, UTF-8, 8bit) and the body, every line
+ * ended by CRLF, none over 998 octets, none over 78 where the text has
+ * a place to break.  The Subject is folded at its spaces; when it is
+ * not ASCII (or a word would not fit a line), it is RFC 2047 encoded
+ * words (B), each at most 75 characters of whole UTF-8 characters, one
+ * a line.  The body's lines are wrapped at a space, else after a comma
+ * or before a CJK ideograph; a longer word is a line of its own, cut
+ * at 998 octets between two characters.  A new string (its length in
+ * *len); NULL on no memory, when a header value holds a line break, or
+ * when from, rcpt or message_id is longer than a line.
  */
 char	*sender_message(const char *from, const char *rcpt,
 	    const char *subject, const char *message_id, const char *body,

@@ -249,6 +249,14 @@ e2e_run() {
 	E2E_WEB=$E2E_WEB E2E_BIN=$E2E_BIN E2E_SUITE=$1 "$E2E_PROG"
 }
 
+# e2e_mails MIN: the mails the run left in mail_dir, at least MIN, read
+# by another parser than ours (tests/e2e/mails.py): lines, encoded words
+# and the Subject as RFC 5322 and 2047 have them.
+e2e_mails() {
+	[ -x /usr/bin/python3 ] || e2e_fail "python3 is not installed"
+	/usr/bin/python3 "$top_srcdir/tests/e2e/mails.py" "$E2E_TMP/mail" "$1"
+}
+
 # e2e_nginx_edit SOCKET PORT: conf/nginx.conf's text on stdin pointed at
 # SOCKET (and its gateway pool at SOCKET's -auth.sock) and PORT; the
 # gateway and its demo API at E2E_GW_PORT and E2E_DEMO_PORT, the portal

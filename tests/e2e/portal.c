@@ -778,13 +778,18 @@ test_portal_mail(void)
 	    port);
 	if (reconfigure(text, &len) == -1)
 		goto done;
-	if ((id = request_access("developer", "[\"contentCreate\"]", "smtp")) <
-	    0)
+	/* Wrapped, the notes start lines with ".": SMTP doubles the dot. */
+	if ((id = request_access("developer", "[\"contentCreate\"]",
+	    ".dot .dot .dot .dot .dot .dot .dot .dot .dot .dot .dot .dot .dot "
+	    ".dot .dot .dot .dot .dot .dot .dot .dot .dot .dot .dot")) < 0)
 		goto done;
 	snprintf(mark, sizeof(mark), "request #%lld ", id);
 	sw.text = mark;
 	CHECK(wait_until(sink_has, &sw, 10000, 100), "the relay did not get "
 	    "the mail of request %lld within 10 s", id);
+	CHECK(sink_count("\r\n..dot") == 1 && sink_count("\r\n.dot") == 0,
+	    "a line that starts with \".\" reached the relay without its dot "
+	    "doubled");
 	sink_stop();
 	if ((id2 = request_access("developer", "[\"contentCreate\"]",
 	    "down")) < 0)
@@ -1378,6 +1383,88 @@ done:
 	free(mail);
 }
 
+/*
+ * 1 if every line of mail is CRLF ended and at most 78 octets (what
+ * the tests write allows it), 998 for sure (RFC 5322 2.1.1).
+ */
+static int
+mail_lines_fit(const char *mail, size_t *longest)
+{
+	const char	*p, *e;
+
+	*longest = 0;
+	for (p = mail; (e = strstr(p, "\r\n")) != NULL; p = e + 2) {
+		if (memchr(p, '\n', (size_t)(e - p)) != NULL)
+			return 0;
+		if ((size_t)(e - p) > *longest)
+			*longest = (size_t)(e - p);
+	}
+	return *p == '\0' && *longest <= 78;
+}
+
+/* Text of n octets or fewer: unit again and again. */
+static void
+repeat(char *buf, size_t n, const char *unit)
+{
+	size_t	 u = strlen(unit), i;
+
+	for (i = 0; i + u < n; i += u)
+		memcpy(buf + i, unit, u);
+	buf[i] = '\0';
+}
+
+/*
+ * Notes and a reason of 1000 octets, in CJK, emoji and accents: the
+ * mails in mail_dir keep their lines within 78 octets, and a parser
+ * reads them (tests/e2e/mails.py, over every mail of the run).
+ */
+static void
+test_portal_mail_lines(void)
+{
+	struct file_wait fw;
+	struct resp	 r;
+	json_object	*o;
+	char		 notes[1001], reason[1001], req[1200], mark[96], *mail;
+	long long	 id;
+	size_t		 longest;
+	int		 fit;
+
+	if (ready() == -1)
+		return;
+	repeat(notes, sizeof(notes), "\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80"
+	    "\xc3\xa9x");
+	if ((id = request_access("developer", "[\"contentCreate\"]", notes)) <
+	    0)
+		return;
+	snprintf(mark, sizeof(mark), "request #%lld ", id);
+	fw.mark = mark;
+	CHECK(wait_until(file_there, &fw, 10000, 100), "no mail of request "
+	    "%lld in mail_dir within 10 s", id);
+	if ((mail = mail_file(mark)) != NULL) {
+		fit = mail_lines_fit(mail, &longest);
+		CHECK(fit, "the mail of 1000 octets of notes has a line of %zu "
+		    "octets", longest);
+	}
+	free(mail);
+	repeat(reason, sizeof(reason), "r\xc3\xa9sum\xc3\xa9 \xe3\x81\x82 ");
+	o = json_object_new_object();
+	json_object_object_add(o, "reason", json_object_new_string(reason));
+	snprintf(req, sizeof(req), "%s", json_object_to_json_string(o));
+	json_object_put(o);
+	decide(&r, "approver", id, "reject", req);
+	ok("reject with 1000 octets of reason", &r, ID("access.reject"));
+	resp_free(&r);
+	snprintf(mark, sizeof(mark), "request #%lld was rejected", id);
+	CHECK(wait_until(file_there, &fw, 10000, 100), "no mail of the "
+	    "rejection of request %lld in mail_dir within 10 s", id);
+	if ((mail = mail_file(mark)) != NULL) {
+		fit = mail_lines_fit(mail, &longest);
+		CHECK(fit, "the mail of 1000 octets of reason has a line of %zu "
+		    "octets", longest);
+	}
+	free(mail);
+}
+
 const struct e2e_test portal_tests[] = {
 	{ "portal: request, approve, notify, generate, the gateway passes",
 	    test_portal_flow, FULL },
@@ -1394,6 +1481,8 @@ const struct e2e_test portal_tests[] = {
 	    "at a time and 30 at once", test_portal_caps, FULL },
 	{ "portal: the largest texts each route takes are kept whole; one "
 	    "byte more is refused", test_portal_largest, FULL },
+	{ "portal: 1000 octets of notes and of reason in CJK and emoji, "
+	    "mail lines within 78", test_portal_mail_lines, FULL },
 };
 
 const size_t portal_ntests = sizeof(portal_tests) / sizeof(portal_tests[0]);

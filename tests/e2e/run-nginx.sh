@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 # End-to-end, the whole suite: nginx, configured from conf/nginx.conf,
 # in front of adminutil on MariaDB, all started here (tests/e2e/lib-e2e.sh).
-# The last test stops the adminutil instance with SIGTERM.
+# The last test stops the adminutil instance with SIGTERM; then the
+# mails it wrote are read by Python's email package.
 
 . "$(dirname "$0")/lib-e2e.sh"
 
@@ -10,4 +11,5 @@ e2e_init nginx
 e2e_backend
 e2e_nginx
 e2e_no_root
-e2e_run full
+e2e_run full || exit
+e2e_mails 4
