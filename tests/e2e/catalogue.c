@@ -65,6 +65,7 @@ static const struct {
 	    ID("credential.rotate") },
 	{ "/v1/audit/list", ID("audit.list") },
 	{ "/v1/access/list", ID("access.list") },
+	{ "/v1/access/1/revoke", ID("access.revoke") },
 };
 
 #define NJSON	 (sizeof(json_routes) / sizeof(json_routes[0]))
@@ -401,6 +402,16 @@ static const struct {
 	    "BAD_REQUEST", 400 },
 	{ "a reject without a reason", "/v1/access/1/reject", "{}",
 	    "BAD_REQUEST", 400 },
+	{ "a revocation without a reason", "/v1/access/1/revoke", "{}",
+	    "BAD_REQUEST", 400 },
+	{ "a revocation's reason a number", "/v1/access/1/revoke",
+	    "{\"reason\":5}", "BAD_REQUEST", 400 },
+	{ "a revocation's reason of control bytes", "/v1/access/1/revoke",
+	    "{\"reason\":\"a\\u0001b\"}", "BAD_REQUEST", 400 },
+	{ "a revocation of request 0", "/v1/access/0/revoke",
+	    "{\"reason\":\"r\"}", "BAD_REQUEST", 400 },
+	{ "a revocation of no such request", "/v1/access/999999999/revoke",
+	    "{\"reason\":\"r\"}", "NOT_FOUND", 404 },
 };
 
 static void
