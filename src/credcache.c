@@ -170,6 +170,7 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	struct cred		*c = NULL;
 	void			*v;
 	long long		 ttl = (long long)cc->cfg->cache_ttl * 1000;
+	long long		 expires;
 
 	*out = NULL;
 	if (ttl > 0 && cache_get(cc->creds, key, len, now, &v)) {
@@ -186,10 +187,16 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 			return ST_ERR;
 	} else if (rc != ST_NOT_FOUND)
 		return rc;
+	/*
+	 * Kept to the last whole second within cache_ttl: nginx keeps a
+	 * pass whole seconds, and no longer than this (pass_keep), so the
+	 * two run out together and the next request finds both renewed.
+	 */
+	expires = ttl > 0 ? (now + ttl) / 1000 * 1000 : now + 1000;
 	if (c != NULL)
-		c->fresh_until = now + (ttl > 0 ? ttl : 1000);
+		c->fresh_until = expires;
 	if (ttl > 0) {
-		if (cache_put(cc->creds, key, len, c, now + ttl) == -1)
+		if (cache_put(cc->creds, key, len, c, expires) == -1)
 			return ST_ERR;
 	} else {
 		/* No caching: keep this one until the next lookup. */
