@@ -51,6 +51,7 @@ static const struct ckey keys[] = {
 	K("auth_listen",	CT_STR,	   S(auth_listen),	0, 0),
 	K("auth_workers",	CT_INT,	   N(auth_workers),	1, 256),
 	K("auth_db_timeout",	CT_INT,	   N(auth_db_timeout),	1, 3600),
+	K("peer_timeout",	CT_INT,	   N(peer_timeout),	1, 300),
 	K("user",		CT_STR,	   S(user),		0, 0),
 	K("pid_file",		CT_STR,	   S(pid_file),		0, 0),
 	K("log_level",		CT_LEVEL,  S(log_level),	0, 0),
@@ -115,6 +116,7 @@ config_defaults(struct config *c)
 	c->workers = 4;
 	c->auth_workers = 2;
 	c->auth_db_timeout = 1;
+	c->peer_timeout = 10;
 	strcpy(c->log_level, "info");
 	strcpy(c->log_target, "stderr");
 	strcpy(c->sandbox, "kill");

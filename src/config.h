@@ -29,6 +29,7 @@ struct config {
 	char	 auth_listen[CONFIG_STR_MAX];	/* the gateway's pool, "" none */
 	int	 auth_workers;
 	int	 auth_db_timeout;		/* seconds */
+	int	 peer_timeout;			/* seconds: a FastCGI peer's */
 	char	 user[64];			/* drop to this user if root */
 	char	 pid_file[CONFIG_STR_MAX];
 	char	 log_level[16];

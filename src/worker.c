@@ -7,11 +7,16 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +24,7 @@
 #include <fastcgi.h>
 
 #include "app.h"
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
@@ -336,17 +342,322 @@ child_start(pid_t master, void (*term)(int))
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
+/*
+ * The connections a worker holds between requests: the new ones it has
+ * accepted and its kept-alive ones (FCGI_KEEP_CONN), each until it is
+ * readable.  Only a readable connection is given to libfcgi, whose
+ * reads block: a peer that connects and says nothing, or keeps its
+ * connection idle, takes a slot, not the worker, and is closed once
+ * silent for peer_timeout; a full set closes its oldest idle one.  A
+ * peer that sends half a record, or does not read, holds the worker
+ * for peer_timeout per read or write (SO_RCVTIMEO, SO_SNDTIMEO).
+ */
+#define HELD_MAX	 16
+/* At SIGTERM, how long a new connection may take to send its request. */
+#define STOP_GRACE_MS	 1000
+/* The epoll tag of the listening socket; a held one's is its slot. */
+#define TAG_LISTEN	 UINT32_MAX
+
+struct held {
+	int		 fd;		/* -1: a free slot */
+	int		 fresh;		/* accepted, no request read yet */
+	long long	 deadline;	/* clock_mono_ms(): closed when silent */
+};
+
+struct peers {
+	struct held	 held[HELD_MAX];
+	int		 ep;		/* epoll: the listener, then the held */
+	int		 listen_fd;
+	int		 tcp;		/* the listener is TCP: no Nagle */
+	long long	 timeout;	/* ms, peer_timeout */
+};
+
+static int
+peers_init(struct peers *p, int listen_fd, int timeout)
+{
+	struct epoll_event	 ev;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	size_t			 i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < HELD_MAX; i++)
+		p->held[i].fd = -1;
+	p->listen_fd = listen_fd;
+	p->timeout = timeout * 1000LL;
+	p->tcp = getsockname(listen_fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    ss.ss_family != AF_UNIX;
+	/*
+	 * New connections are waited for with EPOLLEXCLUSIVE: the kernel
+	 * wakes one idle worker per connection, where a poll on the shared
+	 * socket woke them all, to lose the accept but one (2.3 to 3.5
+	 * context switches a request, against 1.2).  The held connections
+	 * are in the same set, and the wait is epoll_pwait's: the kernel
+	 * counts a wake-up as the one exclusive wake only for a waiter in
+	 * epoll_wait, not for one polling the epoll fd.
+	 */
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.u32 = TAG_LISTEN;
+	if ((p->ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    epoll_ctl(p->ep, EPOLL_CTL_ADD, listen_fd, &ev) == -1)
+		return -1;
+	return 0;
+}
+
+/* Closes a held connection (epoll forgets it with its last fd). */
+static void
+held_close(struct held *h)
+{
+	close(h->fd);
+	h->fd = -1;
+}
+
+/* ms until the first deadline (at least 0), or -1 when none is held. */
+static int
+held_wait(const struct peers *p, long long now)
+{
+	long long	 first = -1;
+	size_t		 i;
+
+	for (i = 0; i < HELD_MAX; i++)
+		if (p->held[i].fd != -1 && (first == -1 ||
+		    p->held[i].deadline < first))
+			first = p->held[i].deadline;
+	if (first == -1)
+		return -1;
+	return first <= now ? 0 : (int)(first - now);
+}
+
+/* Closes the connections silent past their deadline (not in readable). */
+static void
+held_expire(struct peers *p, unsigned readable, long long now)
+{
+	size_t	 i;
+
+	for (i = 0; i < HELD_MAX; i++)
+		if (p->held[i].fd != -1 && !(readable & 1u << i) &&
+		    p->held[i].deadline <= now) {
+			log_debug("a %s connection silent for %lld ms: closed",
+			    p->held[i].fresh ? "new" : "kept-alive",
+			    p->timeout);
+			held_close(&p->held[i]);
+		}
+}
+
+/*
+ * A slot for a new connection: a free one, else the one of the oldest
+ * idle connection (not in readable), which the caller closes; -1 when
+ * every held connection is readable (they are served first).
+ */
+static int
+held_slot(const struct peers *p, unsigned readable)
+{
+	int	 i, old = -1;
+
+	for (i = 0; i < HELD_MAX; i++) {
+		if (p->held[i].fd == -1)
+			return i;
+		if (!(readable & 1u << i) && (old == -1 ||
+		    p->held[i].deadline < p->held[old].deadline))
+			old = i;
+	}
+	return old;
+}
+
+/*
+ * Gives a connection the peer's timeouts: a read or a write that waits
+ * secs fails (EAGAIN), and libfcgi ends the request with an error.
+ */
+static int
+peer_timeouts(int fd, long long ms)
+{
+	struct timeval	 tv = { (time_t)(ms / 1000), 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
+		return -1;
+	return 0;
+}
+
+/* Accepts one new connection, if another worker did not, into a slot. */
+static void
+held_accept(struct peers *p, unsigned readable, long long now)
+{
+	struct epoll_event	 ev;
+	int			 i, fd, one = 1;
+
+	if ((i = held_slot(p, readable)) == -1)
+		return;
+	/* Blocking (not inherited): its reads wait, SO_RCVTIMEO at most. */
+	if ((fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			log_warn("accept: %s", strerror(errno));
+		return;
+	}
+	if (p->held[i].fd != -1) {
+		log_debug("%d connections held: the oldest idle one closed",
+		    HELD_MAX);
+		held_close(&p->held[i]);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u32 = (uint32_t)i;
+	if (peer_timeouts(fd, p->timeout) == -1 || (p->tcp &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ==
+	    -1) || epoll_ctl(p->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		log_warn("a new connection: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	p->held[i].fd = fd;
+	p->held[i].fresh = 1;
+	p->held[i].deadline = now + p->timeout;
+}
+
+/*
+ * Gives the readable connection fd to libfcgi, which reads its begin
+ * record and parameters.  keepConnection keeps FCGX_Accept_r's own
+ * FCGX_Finish_r from closing fd; detached makes its close after a bad
+ * begin record a plain close (not a shutdown and a drain that polls on
+ * while the peer trickles); listen_sock -1 makes the accept it then
+ * tries fail at once (EBADF) where it would block.  0 when a request
+ * was read; -1 when fd is closed.
+ */
+static int
+hand_over(FCGX_Request *fr, int fd)
+{
+	fr->ipcFd = fd;
+	fr->keepConnection = 1;
+	fr->detached = 1;
+	if (FCGX_Accept_r(fr) < 0) {
+		fr->ipcFd = -1;
+		return -1;
+	}
+	FCGX_Attach(fr);
+	return 0;
+}
+
+/*
+ * The first half of a careful close, as libfcgi's, bounded: our side
+ * shut, then what the web server still sends (a body left unread) read
+ * and dropped until it closes, for ms at most, so that it reads the
+ * answer rather than a reset.  libfcgi's own polls on for as long as
+ * the peer sends a byte every 2 s.
+ */
+static void
+linger(int fd, long long ms)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	char		 buf[4096];
+	long long	 end = clock_mono_ms() + ms, left;
+
+	if (shutdown(fd, SHUT_WR) == -1)
+		return;
+	while ((left = end - clock_mono_ms()) > 0 &&
+	    poll(&pfd, 1, (int)left) == 1 && read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+/*
+ * Ends the request: the answer flushed; the connection kept when the
+ * web server asked (FCGI_KEEP_CONN) and nothing failed, else closed,
+ * carefully unless finish_input() read its input to the end.  As
+ * FCGX_Finish_r decides, which then does it.
+ */
+static void
+request_end(FCGX_Request *fr, long long ms)
+{
+	int	 drop;
+
+	drop = !fr->keepConnection;
+	drop |= FCGX_FClose(fr->err) != 0;
+	drop |= FCGX_FClose(fr->out) != 0;
+	drop |= FCGX_GetError(fr->in) != 0;
+	if (drop) {
+		if (!fr->detached)
+			linger(fr->ipcFd, ms);
+		fr->keepConnection = 0;
+		fr->detached = 1;
+	}
+	FCGX_Finish_r(fr);
+}
+
+/*
+ * Serves the request on held connection i, readable; keeps the
+ * connection in its slot when the web server keeps it.
+ */
+static void
+held_serve(struct peers *p, size_t i, struct app *a, FCGX_Request *fr)
+{
+	struct held	*h = &p->held[i];
+
+	if (hand_over(fr, h->fd) == -1) {
+		h->fd = -1;	/* closed: it said nothing valid in time */
+		return;
+	}
+	serve(a, fr);
+	request_end(fr, p->timeout);
+	if (fr->ipcFd == -1)
+		h->fd = -1;
+	else {
+		h->fresh = 0;
+		h->deadline = clock_mono_ms() + p->timeout;
+		fr->ipcFd = -1;		/* ours again, until readable */
+	}
+}
+
+/*
+ * At SIGTERM, no new connection is taken, and a request the web server
+ * has sent is answered: one on a connection readable now, or on a new
+ * connection within STOP_GRACE_MS (it connected, its request is on the
+ * way).  An idle kept-alive connection is closed: the web server sends
+ * its next request on a new one, to the next generation of workers.
+ */
+static void
+peers_stop(struct peers *p, struct app *a, FCGX_Request *fr)
+{
+	struct epoll_event	 ev[HELD_MAX + 1];
+	long long		 end = clock_mono_ms() + STOP_GRACE_MS, left = 0;
+	size_t			 i, held;
+	int			 n, k;
+
+	epoll_ctl(p->ep, EPOLL_CTL_DEL, p->listen_fd, NULL);
+	do {
+		n = epoll_wait(p->ep, ev, HELD_MAX + 1, (int)left);
+		for (k = 0; k < n; k++) {
+			i = ev[k].data.u32;
+			if (i < HELD_MAX && p->held[i].fd != -1) {
+				held_serve(p, i, a, fr);
+				if (p->held[i].fd != -1)
+					held_close(&p->held[i]);
+			}
+		}
+		left = end - clock_mono_ms();
+		for (i = held = 0; i < HELD_MAX; i++)
+			if (p->held[i].fd == -1)
+				continue;
+			else if (!p->held[i].fresh || left <= 0)
+				held_close(&p->held[i]);
+			else
+				held++;
+	} while (held > 0 && n != -1);
+}
+
 void
 worker_run(const struct config *cfg, int listen_fd, pid_t master,
     int metrics_slot)
 {
 	sigset_t	 waitmask;
 	FCGX_Request	 fr;
-	struct pollfd	 pfd;
-	struct epoll_event ev;
+	struct epoll_event ev[HELD_MAX + 1];
+	struct peers	 p;
 	struct app	 a;
 	char		 err[512];
-	int		 ep, rc;
+	long long	 now;
+	unsigned	 readable;
+	int		 n, k, first;
 
 	child_start(master, on_term);
 
@@ -361,7 +672,8 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master,
 	sigdelset(&waitmask, SIGUSR1);
 
 	metrics_attach(metrics_slot);
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+	/* No listening socket: libfcgi is given connections, see hand_over. */
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, -1, 0) != 0) {
 		log_error("cannot initialise libfcgi");
 		_exit(WORKER_EXIT_FATAL);
 	}
@@ -369,16 +681,7 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master,
 		log_error("%s", err);
 		_exit(WORKER_EXIT_FATAL);
 	}
-	/*
-	 * New connections are waited for with EPOLLEXCLUSIVE: the kernel
-	 * wakes one idle worker per connection, where a poll on the shared
-	 * socket woke them all, to lose the accept but one (2.3 to 3.5
-	 * context switches a request, against 1.2).
-	 */
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
-	    epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) == -1) {
+	if (peers_init(&p, listen_fd, cfg->peer_timeout) == -1) {
 		log_error("epoll: %s", strerror(errno));
 		_exit(WORKER_EXIT_FATAL);
 	}
@@ -390,25 +693,36 @@ worker_run(const struct config *cfg, int listen_fd, pid_t master,
 	log_debug("worker ready");
 	while (!stopping) {
 		child_logs();
-		/* A kept-alive connection is read before new ones. */
-		if (fr.ipcFd >= 0) {
-			pfd.fd = fr.ipcFd;
-			pfd.events = POLLIN;
-			rc = ppoll(&pfd, 1, NULL, &waitmask);
-		} else
-			rc = epoll_pwait(ep, &ev, 1, -1, &waitmask);
-		if (rc == -1) {
+		n = epoll_pwait(p.ep, ev, HELD_MAX + 1, held_wait(&p,
+		    clock_mono_ms()), &waitmask);
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			log_error("poll: %s", strerror(errno));
+			log_error("epoll_pwait: %s", strerror(errno));
 			break;
 		}
-		if (FCGX_Accept_r(&fr) < 0)
-			continue;	/* another worker took it */
-		serve(&a, &fr);
-		FCGX_Finish_r(&fr);
+		readable = 0;
+		first = -1;
+		for (k = 0; k < n; k++)
+			if (ev[k].data.u32 < HELD_MAX) {
+				readable |= 1u << ev[k].data.u32;
+				if (first == -1)
+					first = (int)ev[k].data.u32;
+			}
+		now = clock_mono_ms();
+		held_expire(&p, readable, now);
+		/*
+		 * One new connection and one request a round: a worker takes
+		 * no more connections than it serves while others are idle.
+		 */
+		for (k = 0; k < n; k++)
+			if (ev[k].data.u32 == TAG_LISTEN)
+				held_accept(&p, readable, now);
+		if (first != -1)
+			held_serve(&p, (size_t)first, &a, &fr);
 	}
-	close(ep);
+	peers_stop(&p, &a, &fr);
+	close(p.ep);
 	FCGX_Free(&fr, 1);
 	app_free(&a);
 	_exit(0);

@@ -1047,24 +1047,43 @@ fcgi_record(FILE *f, int t, const unsigned char *c, size_t n)
 		fwrite(c, 1, n, f);
 }
 
-/*
- * GET /health over FastCGI on the socket at path, with the parameter
- * SANDBOX_PROBE = probe unless NULL (tests/e2e/probe.c); the answer's
- * text, "" when the connection closed with none.
- */
-static char *
-fcgi_health(const char *path, const char *probe)
+/* A connection to the unix socket at path, or -1. */
+static int
+unix_connect(const char *path)
 {
 	struct sockaddr_un	 sun;
-	static const unsigned char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
-	unsigned char		 params[256], *p = params, buf[4096];
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Sends GET /health over FastCGI on fd, with the parameter
+ * SANDBOX_PROBE = probe unless NULL (tests/e2e/probe.c), and
+ * FCGI_KEEP_CONN if keep; 0 or -1.
+ */
+static int
+fcgi_send_health(int fd, const char *probe, int keep)
+{
+	const unsigned char begin[8] = { 0, 1, keep ? 1 : 0, 0, 0, 0, 0, 0 };
+	unsigned char		 params[256], *p = params;
 	const char		*kv[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
 	    "/health", "HTTP_HOST", "localhost", "SANDBOX_PROBE", probe };
-	char			*msg = NULL, *out = NULL;
-	size_t			 mlen = 0, olen = 0, i, kl, vl;
-	ssize_t			 n;
-	FILE			*f, *o;
-	int			 fd;
+	char			*msg = NULL;
+	size_t			 mlen = 0, i, kl, vl;
+	FILE			*f;
+	int			 rc;
 
 	for (i = 0; i < (probe != NULL ? 8u : 6u); i += 2) {
 		kl = strlen(kv[i]);
@@ -1076,40 +1095,79 @@ fcgi_health(const char *path, const char *probe)
 		p += kl + vl;
 	}
 	if ((f = open_memstream(&msg, &mlen)) == NULL)
-		return NULL;
+		return -1;
 	fcgi_record(f, 1, begin, sizeof(begin));
 	fcgi_record(f, 4, params, (size_t)(p - params));
 	fcgi_record(f, 4, NULL, 0);
 	fcgi_record(f, 5, NULL, 0);
 	fclose(f);
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		free(msg);
-		return NULL;
-	}
-	memcpy(sun.sun_path, path, strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    write(fd, msg, mlen) != (ssize_t)mlen) {
-		if (fd != -1)
-			close(fd);
-		free(msg);
-		return NULL;
-	}
+	rc = write(fd, msg, mlen) == (ssize_t)mlen ? 0 : -1;
 	free(msg);
-	if ((o = open_memstream(&out, &olen)) == NULL) {
-		close(fd);
+	return rc;
+}
+
+/*
+ * Reads the answer on fd until the connection closes, or until its
+ * FCGI_END_REQUEST record when keep, waiting ms at most for each read
+ * (0: no bound); its text, "" when the connection closed with none,
+ * NULL when a read waited ms.
+ */
+static char *
+fcgi_answer(int fd, int keep, long ms)
+{
+	struct timeval	 tv = { ms / 1000, ms % 1000 * 1000 };
+	unsigned char	 buf[4096];
+	char		*out = NULL;
+	size_t		 olen = 0, at = 0, i;
+	ssize_t		 n;
+	FILE		*o;
+	int		 end = 0;
+
+	if (ms > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == -1)
+		return NULL;
+	if ((o = open_memstream(&out, &olen)) == NULL)
+		return NULL;
+	while (!end && (n = read(fd, buf, sizeof(buf))) > 0) {
+		fwrite(buf, 1, (size_t)n, o);
+		fflush(o);
+		/* The records so far: an FCGI_END_REQUEST (3) ends a kept one. */
+		while (keep && at + 8 <= olen) {
+			if ((unsigned char)out[at + 1] == 3)
+				end = 1;
+			at += 8 + ((size_t)(unsigned char)out[at + 4] << 8 |
+			    (unsigned char)out[at + 5]) +
+			    (unsigned char)out[at + 6];
+		}
+	}
+	fclose(o);
+	if (!end && n == -1) {
+		free(out);
 		return NULL;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, o);
-	fclose(o);
-	close(fd);
 	/* The records' headers hold NULs: text, to be searched. */
 	for (i = 0; i < olen; i++)
 		if (out[i] == '\0')
 			out[i] = ' ';
+	return out;
+}
+
+/*
+ * GET /health over FastCGI on the socket at path, with the parameter
+ * SANDBOX_PROBE = probe unless NULL; the answer's text, "" when the
+ * connection closed with none.
+ */
+static char *
+fcgi_health(const char *path, const char *probe)
+{
+	char	*out = NULL;
+	int	 fd;
+
+	if ((fd = unix_connect(path)) == -1)
+		return NULL;
+	if (fcgi_send_health(fd, probe, 0) == 0)
+		out = fcgi_answer(fd, 0, 0);
+	close(fd);
 	return out;
 }
 
@@ -1368,6 +1426,176 @@ test_root_refused(void)
 	unlink(out);
 }
 
+/* peers */
+
+/* Whether fd is closed by the other end within ms. */
+static int
+closed_within(int fd, long ms)
+{
+	struct pollfd	 p = { fd, POLLIN, 0 };
+	char		 c;
+
+	return poll(&p, 1, ms > 0 ? (int)ms : 0) == 1 && read(fd, &c, 1) <= 0;
+}
+
+static size_t
+discard(void *p, size_t sz, size_t n, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return sz * n;
+}
+
+/* The HTTP status of GET base+path, or 0 when none came within ms. */
+static long
+status_within(const char *base, const char *path, long ms)
+{
+	char	 u[1024];
+	CURL	*h;
+	long	 code = 0;
+
+	snprintf(u, sizeof(u), "%s%s", base, path);
+	if ((h = curl_easy_init()) == NULL)
+		return 0;
+	curl_easy_setopt(h, CURLOPT_URL, u);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	if (curl_easy_perform(h) == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(h);
+	return code;
+}
+
+/* Whether a new connection to sock answers /health within ms. */
+static int
+healthy_within(const char *sock, long ms)
+{
+	char	*a = NULL;
+	int	 fd, ok;
+
+	if ((fd = unix_connect(sock)) != -1 && fcgi_send_health(fd, NULL,
+	    0) == 0)
+		a = fcgi_answer(fd, 0, ms);
+	ok = a != NULL && strstr(a, "\"healthy\":true") != NULL;
+	free(a);
+	if (fd != -1)
+		close(fd);
+	return ok;
+}
+
+#define PEERS_MAX	 64
+
+/*
+ * Peers that take no worker, on the socket of one pool of nw workers:
+ * nw + 2 that connect and say nothing, nw + 2 kept alive (a request
+ * with FCGI_KEEP_CONN, answered, then nothing), and one that sends half
+ * a record header.  A new connection is answered meanwhile, directly,
+ * and through the web server (base+path, want), each within half of
+ * peer_timeout (t ms); the half record is closed after t, the silent
+ * and idle ones too.
+ */
+static void
+peers_on(const char *pool, const char *sock, size_t nw, long t,
+    const char *base, const char *path, long want)
+{
+	int		 silent[PEERS_MAX], kept[PEERS_MAX], half;
+	char		*a;
+	long		 code;
+	long long	 t0;
+	size_t		 i, n = nw + 2, nsilent = 0, nkept = 0, nclosed = 0;
+
+	if (!CHECK(n <= PEERS_MAX, "%s: %zu workers", pool, nw))
+		return;
+	for (i = 0; i < n; i++)
+		if ((silent[nsilent] = unix_connect(sock)) != -1)
+			nsilent++;
+	for (i = 0; i < n; i++) {
+		if ((kept[nkept] = unix_connect(sock)) == -1)
+			continue;
+		a = fcgi_send_health(kept[nkept], NULL, 1) == 0 ?
+		    fcgi_answer(kept[nkept], 1, t / 2) : NULL;
+		CHECK(a != NULL && strstr(a, "\"healthy\":true") != NULL,
+		    "%s: kept-alive peer %zu of %zu (%zu silent): no answer "
+		    "within %ld ms", pool, i + 1, n, nsilent, t / 2);
+		free(a);
+		nkept++;
+	}
+	CHECK(nsilent == n && nkept == n, "%s: cannot connect", pool);
+	/* Half the header of a record, and then nothing. */
+	half = unix_connect(sock);
+	CHECK(half != -1 && write(half, "\1\1\0", 3) == 3, "%s: cannot send "
+	    "half a record", pool);
+	sleep_ms(100);
+	for (i = 0; i < 3; i++)
+		CHECK(healthy_within(sock, t / 2), "%s: with %zu silent and %zu "
+		    "idle kept-alive peers and a half record held, /health "
+		    "directly got no answer within %ld ms (try %zu)", pool,
+		    nsilent, nkept, t / 2, i + 1);
+	code = status_within(base, path, t / 2);
+	CHECK(code == want, "%s: with the peers held, %s through %s got %ld "
+	    "within %ld ms, want %ld", pool, path, web, code, t / 2, want);
+	/* Every peer is dropped about t after it fell silent. */
+	t0 = now_ms();
+	if (half != -1) {
+		CHECK(closed_within(half, t + 2000), "%s: the half record's "
+		    "connection is open %ld ms after it", pool, t + 2000);
+		CHECK(now_ms() - t0 >= t / 2, "%s: the half record's connection "
+		    "closed after %lld ms, before the timeout (%ld ms)", pool,
+		    now_ms() - t0, t);
+		close(half);
+	}
+	for (i = 0; i < nsilent; i++) {
+		nclosed += closed_within(silent[i], t + 2000 - (now_ms() - t0));
+		close(silent[i]);
+	}
+	for (i = 0; i < nkept; i++) {
+		nclosed += closed_within(kept[i], t + 2000 - (now_ms() - t0));
+		close(kept[i]);
+	}
+	CHECK(nclosed == nsilent + nkept, "%s: %zu of %zu silent or idle "
+	    "peers still open %ld ms after", pool, nsilent + nkept - nclosed,
+	    nsilent + nkept, t + 2000);
+}
+
+/*
+ * Silent or idle FastCGI peers (local users of the socket's group) take
+ * no worker, on the admin pool's socket and on the gateway's, and the
+ * workers that served meanwhile are the same: none died.
+ */
+static void
+test_silent_peers(void)
+{
+	char	 sock[1200], v[64];
+	pid_t	 before[64], after[64];
+	size_t	 nb, na, i, j, same = 0, nw, naw;
+	long	 t = 0;
+
+	if (!CHECK(conf_get("peer_timeout", v, sizeof(v)) == 0 &&
+	    (t = strtol(v, NULL, 10) * 1000) >= 2000, "E2E_CONF sets no "
+	    "peer_timeout of 2 s or more"))
+		return;
+	nw = conf_get("workers", v, sizeof(v)) == 0 ? strtoul(v, NULL, 10) :
+	    4;
+	naw = conf_get("auth_workers", v, sizeof(v)) == 0 ? strtoul(v, NULL,
+	    10) : 2;
+	nb = children(master, before, 64);
+	if (CHECK(conf_get("listen", sock, sizeof(sock)) == 0 &&
+	    strncmp(sock, "unix:", 5) == 0, "the admin socket is no unix one"))
+		peers_on("admin pool", sock + 5, nw, t, url, "/health", 200);
+	/* The gateway's check: a request without a token, 401. */
+	if (CHECK(conf_get("auth_listen", sock, sizeof(sock)) == 0 &&
+	    strncmp(sock, "unix:", 5) == 0, "no gateway socket") &&
+	    CHECK(gw_url != NULL, "no gateway (E2E_GW_URL)"))
+		peers_on("gateway pool", sock + 5, naw, t, gw_url,
+		    "/content/v1/flag/accept", 401);
+	na = children(master, after, 64);
+	for (i = 0; i < na && i < 64; i++)
+		for (j = 0; j < nb && j < 64; j++)
+			same += after[i] == before[j];
+	CHECK(nb == conf_workers() && na == nb && same == nb, "the workers "
+	    "changed: %zu before, %zu after, %zu the same", nb, na, same);
+}
+
 const struct e2e_test admin_tests[] = {
 	{ "admin plane: 401 without a token, 403 without the group or on a "
 	    "write for a reader, 200 as the admin", test_admin_roles,
@@ -1391,6 +1619,9 @@ const struct e2e_test admin_tests[] = {
 	{ "sandbox: a worker's execve kills it (kill) and another serves, or "
 	    "fails and is logged (log)", test_sandbox, FULL },
 	{ "root with no user: refused, -t warns", test_root_refused, FULL },
+	{ "peers: silent and idle kept-alive FastCGI connections take no "
+	    "worker of either pool; half a record is dropped after "
+	    "peer_timeout", test_silent_peers, FULL },
 };
 
 const size_t admin_ntests = sizeof(admin_tests) / sizeof(admin_tests[0]);

@@ -1003,8 +1003,7 @@ alive(pid_t pid)
 	    st != 'Z';
 }
 
-/* The live children of parent: how many, the first max into out. */
-static size_t
+size_t
 children(pid_t parent, pid_t *out, size_t max)
 {
 	DIR		*d;

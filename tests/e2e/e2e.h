@@ -252,5 +252,7 @@ int		 conf_get(const char *, char *, size_t);
  * and the sender of the outbox when it has one.
  */
 size_t		 conf_workers(void);
+/* The live children of parent: how many, the first max into out. */
+size_t		 children(pid_t, pid_t *, size_t);
 
 #endif

@@ -125,6 +125,7 @@ workers = $3
 auth_listen = unix:$E2E_TMP/$1-auth.sock
 auth_workers = 2
 db_lock_wait_timeout = 2
+peer_timeout = 3
 pid_file = $E2E_TMP/$1.pid
 log_level = info
 max_body = 64k

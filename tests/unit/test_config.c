@@ -105,6 +105,7 @@ check_defaults(const struct config *c)
 	CU_ASSERT_STRING_EQUAL(c->db_name, "adminutil");
 	CU_ASSERT_EQUAL(c->db_connect_timeout, 3);
 	CU_ASSERT_EQUAL(c->db_rw_timeout, 30);
+	CU_ASSERT_EQUAL(c->peer_timeout, 10);
 	CU_ASSERT_STRING_EQUAL(c->schema_dir, SCHEMA_DIR);
 	CU_ASSERT_STRING_EQUAL(c->default_group, "contentUser");
 	CU_ASSERT_EQUAL(c->max_body, 128 * 1024);
@@ -258,6 +259,10 @@ test_set_table(void)
 		{ "db_connect_timeout", "3600", 1 },
 		{ "db_connect_timeout", "3601", 0 },
 		{ "db_rw_timeout", "0", 0 },
+		{ "peer_timeout", "1", 1 },
+		{ "peer_timeout", "300", 1 },
+		{ "peer_timeout", "0", 0 },
+		{ "peer_timeout", "301", 0 },
 		{ "socket_mode", "0660", 1 },
 		{ "socket_mode", "0777", 1 },
 		{ "socket_mode", "0", 1 },
