@@ -19,11 +19,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth.h"
-#include "config.h"
-#include "log.h"
-#include "seal.h"
-#include "store.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "crypto/seal.h"
+#include "gateway/auth.h"
+#include "store/store.h"
 
 #define BATCHES	 301
 #define PER	 1000

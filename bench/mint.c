@@ -21,7 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "jwt.h"
+#include "crypto/jwt.h"
 
 #define LINE_MAX_	 1024
 

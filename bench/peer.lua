@@ -62,7 +62,7 @@ local function load_keys()
 end
 
 -- keys: the credentials' file, read later; acl_file: adminutil's
--- format, "METHOD PREFIX GROUPS" (src/acl.h).
+-- format, "METHOD PREFIX GROUPS" (src/gateway/acl.h).
 function M.load(keys, acl_file)
 	keys_file = keys
 	for line in io.lines(acl_file) do

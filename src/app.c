@@ -11,11 +11,12 @@
 #include <strings.h>
 
 #include "app.h"
-#include "auth.h"
-#include "config.h"
-#include "log.h"
-#include "metrics.h"
-#include "validate.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/validate.h"
+#include "gateway/auth.h"
 
 #define ID(x)	 "ekstep.api.am.adminutil." x
 
@@ -549,7 +550,7 @@ admin_caller(struct app *a, const struct route *rt, struct request *r,
 	else
 		snprintf(groups, sizeof(groups), "%s", cfg->admin_groups);
 	auth_caller(a->auth, r->authorization, r->nauthorization, groups,
-	    envelope_now_ms(), &v);
+	    clock_wall_ms(), &v);
 	if (v.verdict == AUTH_PASS) {
 		if ((r->actor = strdup(v.username)) != NULL &&
 		    (r->actor_key = strdup(v.key)) != NULL)

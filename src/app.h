@@ -10,10 +10,10 @@
 
 #include <json-c/json.h>
 
-#include "envelope.h"
-#include "request.h"
-#include "router.h"
-#include "store.h"
+#include "http/envelope.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "store/store.h"
 
 struct config;
 

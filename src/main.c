@@ -23,14 +23,14 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "config.h"
-#include "log.h"
-#include "master.h"
-#include "migrate.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/validate.h"
+#include "crypto/seal.h"
 #include "operator.h"
-#include "seal.h"
-#include "store.h"
-#include "validate.h"
+#include "proc/master.h"
+#include "store/migrate.h"
+#include "store/store.h"
 
 #define SCHEMA_SEALED	 3	/* schema/003_sealed_secrets.sql */
 

@@ -8,14 +8,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "jwt.h"
-#include "log.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/validate.h"
+#include "crypto/jwt.h"
+#include "crypto/seal.h"
+#include "crypto/secret.h"
 #include "operator.h"
-#include "seal.h"
-#include "secret.h"
-#include "store.h"
-#include "validate.h"
+#include "store/store.h"
 
 #define ID(x)	 "ekstep.api.am.adminutil." x
 

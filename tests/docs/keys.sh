@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# Every configuration key (src/config.c) is in the commented example
+# Every configuration key (src/core/config.c) is in the commented example
 # (conf/adminutil.conf), in adminutil.conf(5) and in the README's table:
 # a key an operator cannot read about is a key nobody sets right.
 
 top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
 keys=$(sed -n 's/^	[KW](\("[a-z_]*"\).*/\1/p; s/^	{ \("[a-z_]*"\).*/\1/p' \
-    "$top_srcdir/src/config.c" | tr -d '"')
-[ -n "$keys" ] || { echo "no keys found in src/config.c" >&2; exit 99; }
+    "$top_srcdir/src/core/config.c" | tr -d '"')
+[ -n "$keys" ] || { echo "no keys found in src/core/config.c" >&2; exit 99; }
 n=0 bad=0
 for k in $keys; do
 	n=$((n + 1))

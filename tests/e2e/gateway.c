@@ -55,7 +55,7 @@
 #define API_OTHER	 "/user/v1/block"		/* userAdmin */
 #define API_PUBLIC	 "/data/v1/page/assemble"	/* @public */
 #define API_REPORTS	 "/demo/reports/x"	/* nginx: reportViewer... */
-/* Longer than src/acl.h's ACL_PATH_MAX, shorter than nginx's line. */
+/* Longer than src/gateway/acl.h's ACL_PATH_MAX, shorter than nginx's line. */
 #define ACL_PATH_MAX_E2E 4200
 
 #define WWW_INVALID	 "Bearer error=\"invalid_token\", error_description=\""
@@ -1721,7 +1721,7 @@ flood_token(size_t i, void *arg)
 /*
  * The statements the outbox's sender may run in ms beside the check:
  * with no mail waiting, it reads the outbox (its due mails, then when
- * the next is due) every 30 s (src/sender.c), when the instance has one.
+ * the next is due) every 30 s (src/proc/sender.c), when the instance has one.
  */
 static long long
 sender_reads(long long ms)

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acl.h"
-#include "policy.h"
+#include "gateway/acl.h"
+#include "gateway/policy.h"
 
 static const char *const methods[] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*",

@@ -20,7 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "jwt.h"
+#include "crypto/jwt.h"
 
 /* The seeds' HS256 secret and the public half of their Ed25519 key. */
 static const char	 secret[] = "fuzz-secret-0123456789abcdef";

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acl.h"
+#include "gateway/acl.h"
 #include "unit.h"
 
 #define LIT(s)	 (s), sizeof(s) - 1

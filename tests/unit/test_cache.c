@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
+#include "core/cache.h"
 #include "unit.h"
 
 #define LIT(s)	 (s), sizeof(s) - 1

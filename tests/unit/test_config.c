@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "master.h"
+#include "core/config.h"
+#include "proc/master.h"
 #include "unit.h"
 
 extern char	**environ;

@@ -13,7 +13,8 @@
 
 #include <json-c/json.h>
 
-#include "envelope.h"
+#include "core/clock.h"
+#include "http/envelope.h"
 #include "unit.h"
 
 #define ROUTE_ID	 "ekstep.api.am.adminutil.consumer.create"
@@ -235,7 +236,7 @@ test_ets(void)
 	CU_ASSERT(v > 1000000000000LL);
 	json_object_put(env);
 
-	v = envelope_now_ms();
+	v = clock_wall_ms();
 	after = now_ms();
 	CU_ASSERT(v >= before - 1000 && v <= after + 1000);
 }

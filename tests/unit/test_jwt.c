@@ -27,7 +27,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
-#include "jwt.h"
+#include "crypto/jwt.h"
 #include "unit.h"
 
 #define LIT(s)	 (s), sizeof(s) - 1

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics.h"
+#include "core/metrics.h"
 #include "unit.h"
 
 static const char *const names[] = { "/v1/auth", "/health", "none" };

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "notice.h"
-#include "sender.h"
-#include "store.h"
+#include "core/config.h"
+#include "proc/sender.h"
+#include "store/notice.h"
+#include "store/store.h"
 #include "unit.h"
 
 static void

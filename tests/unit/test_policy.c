@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acl.h"
-#include "policy.h"
+#include "gateway/acl.h"
+#include "gateway/policy.h"
 #include "unit.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "request.h"
+#include "http/request.h"
 #include "unit.h"
 
 #define LIT(s)	 (s), sizeof(s) - 1

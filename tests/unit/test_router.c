@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "router.h"
+#include "core/config.h"
+#include "http/router.h"
 #include "unit.h"
 
 /* Never called: the router only hands routes back. */

@@ -37,8 +37,8 @@
 #include <mysql.h>
 #include <openssl/rand.h>
 
-#include "log.h"
-#include "sandbox.h"
+#include "core/log.h"
+#include "proc/sandbox.h"
 #include "unit.h"
 
 static char	 dir[] = "/tmp/test_sandbox.XXXXXX";

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "seal.h"
+#include "crypto/seal.h"
 #include "unit.h"
 
 #define SECRET	 "8ba62750a63648059839e782a0424b4f"

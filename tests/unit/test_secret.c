@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "secret.h"
+#include "crypto/secret.h"
 #include "unit.h"
 
 /* Enough draws that a stuck bit would show in every position. */

@@ -16,7 +16,7 @@
 
 #include <openssl/evp.h>
 
-#include "sender.h"
+#include "proc/sender.h"
 #include "unit.h"
 
 #define LINE_SOFT	 78

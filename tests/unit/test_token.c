@@ -14,9 +14,9 @@
 
 #include <json-c/json.h>
 
-#include "config.h"
-#include "jwt.h"
-#include "token.h"
+#include "core/config.h"
+#include "crypto/jwt.h"
+#include "gateway/token.h"
 #include "unit.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

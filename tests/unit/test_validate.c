@@ -14,8 +14,8 @@
 
 #include <json-c/json.h>
 
+#include "core/validate.h"
 #include "unit.h"
-#include "validate.h"
 
 /* The outcome of a value, independent of which field it is. */
 enum want {

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
+#include "build.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "core/metrics.h"
+
+static const int statuses[] = {
+	200, 400, 401, 403, 404, 405, 409, 413, 500, 503, 0	/* 0: other */
+};
+#define NSTATUS	 (sizeof(statuses) / sizeof(statuses[0]))
+
+/* Upper bounds of the latency buckets, in microseconds (+Inf last). */
+static const long bounds_us[] = {
+	100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000,
+	250000, 1000000
+};
+#define NBUCKET	 (sizeof(bounds_us) / sizeof(bounds_us[0]))
+
+struct slot {
+	pid_t		 pid;		/* 0: no worker now */
+	uint64_t	 requests[METRICS_ROUTES][NSTATUS];
+	uint64_t	 latency[NBUCKET + 1];	/* per bucket, not cumulative */
+	uint64_t	 latency_sum_us;
+	uint64_t	 cache_hits, cache_misses;
+	uint64_t	 db_errors;
+};
+
+static struct slot	*slots;		/* the shared region */
+static size_t		 nslots;
+static struct slot	*mine;		/* this worker's, or NULL */
+
+/* One writer per slot: a relaxed load and store, no locked add. */
+#define BUMP(p, n)	 __atomic_store_n((p), __atomic_load_n((p),	\
+			    __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
+#define READ(p)		 __atomic_load_n((p), __ATOMIC_RELAXED)
+
+int
+metrics_init(size_t n)
+{
+	void	*p;
+
+	p = mmap(NULL, n * sizeof(*slots), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	slots = p;
+	nslots = n;
+	return 0;
+}
+
+int
+metrics_claim(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].pid == 0) {
+			slots[i].pid = -1;
+			return (int)i;
+		}
+	return -1;
+}
+
+void
+metrics_bind(int slot, pid_t pid)
+{
+	if (slot >= 0 && (size_t)slot < nslots)
+		slots[slot].pid = pid;
+}
+
+void
+metrics_release(pid_t pid)
+{
+	size_t	 i;
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].pid == pid)
+			slots[i].pid = 0;
+}
+
+void
+metrics_attach(int slot)
+{
+	mine = slot >= 0 && (size_t)slot < nslots ? &slots[slot] : NULL;
+}
+
+void
+metrics_request(unsigned route, int status, long us)
+{
+	size_t	 s, b;
+
+	if (mine == NULL)
+		return;
+	for (s = 0; s < NSTATUS - 1 && statuses[s] != status; s++)
+		;
+	if (route >= METRICS_ROUTES)
+		route = METRICS_ROUTES - 1;
+	BUMP(&mine->requests[route][s], 1);
+	for (b = 0; b < NBUCKET && us > bounds_us[b]; b++)
+		;
+	BUMP(&mine->latency[b], 1);
+	BUMP(&mine->latency_sum_us, (uint64_t)(us < 0 ? 0 : us));
+}
+
+void
+metrics_cache(int hit)
+{
+	if (mine == NULL)
+		return;
+	if (hit)
+		BUMP(&mine->cache_hits, 1);
+	else
+		BUMP(&mine->cache_misses, 1);
+}
+
+void
+metrics_db_error(void)
+{
+	if (mine != NULL)
+		BUMP(&mine->db_errors, 1);
+}
+
+char *
+metrics_render(const char *const *names, size_t nnames, size_t *len)
+{
+	FILE		*f;
+	char		*buf = NULL;
+	size_t		 i, r, s, b;
+	uint64_t	 v, sum, count, cum, hits = 0, misses = 0, dberr = 0;
+	unsigned	 alive = 0;
+
+	*len = 0;
+	if (slots == NULL || (f = open_memstream(&buf, len)) == NULL)
+		return NULL;
+	fputs("# HELP adminutil_requests_total Requests answered, by route "
+	    "and HTTP status.\n# TYPE adminutil_requests_total counter\n", f);
+	for (r = 0; r < nnames && r < METRICS_ROUTES; r++)
+		for (s = 0; s < NSTATUS; s++) {
+			for (v = 0, i = 0; i < nslots; i++)
+				v += READ(&slots[i].requests[r][s]);
+			if (v == 0)
+				continue;
+			if (statuses[s] != 0)
+				fprintf(f, "adminutil_requests_total{route=\"%s\","
+				    "status=\"%d\"} %llu\n", names[r],
+				    statuses[s], (unsigned long long)v);
+			else
+				fprintf(f, "adminutil_requests_total{route=\"%s\","
+				    "status=\"other\"} %llu\n", names[r],
+				    (unsigned long long)v);
+		}
+	fputs("# HELP adminutil_request_duration_seconds Time from the "
+	    "request read to the answer written.\n"
+	    "# TYPE adminutil_request_duration_seconds histogram\n", f);
+	for (sum = 0, i = 0; i < nslots; i++)
+		sum += READ(&slots[i].latency_sum_us);
+	for (cum = 0, b = 0; b <= NBUCKET; b++) {
+		for (i = 0; i < nslots; i++)
+			cum += READ(&slots[i].latency[b]);
+		if (b < NBUCKET)
+			fprintf(f, "adminutil_request_duration_seconds_bucket"
+			    "{le=\"%g\"} %llu\n", bounds_us[b] / 1e6,
+			    (unsigned long long)cum);
+		else
+			fprintf(f, "adminutil_request_duration_seconds_bucket"
+			    "{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+	}
+	count = cum;
+	fprintf(f, "adminutil_request_duration_seconds_sum %.6f\n"
+	    "adminutil_request_duration_seconds_count %llu\n", sum / 1e6,
+	    (unsigned long long)count);
+	for (i = 0; i < nslots; i++) {
+		hits += READ(&slots[i].cache_hits);
+		misses += READ(&slots[i].cache_misses);
+		dberr += READ(&slots[i].db_errors);
+		alive += READ(&slots[i].pid) != 0;
+	}
+	fprintf(f, "# HELP adminutil_cache_hits_total Credential lookups "
+	    "answered by a worker's cache.\n"
+	    "# TYPE adminutil_cache_hits_total counter\n"
+	    "adminutil_cache_hits_total %llu\n"
+	    "# HELP adminutil_cache_misses_total Credential lookups that "
+	    "asked the database.\n"
+	    "# TYPE adminutil_cache_misses_total counter\n"
+	    "adminutil_cache_misses_total %llu\n"
+	    "# HELP adminutil_db_errors_total Database statements that "
+	    "failed or found the server gone.\n"
+	    "# TYPE adminutil_db_errors_total counter\n"
+	    "adminutil_db_errors_total %llu\n"
+	    "# HELP adminutil_workers Worker processes alive.\n"
+	    "# TYPE adminutil_workers gauge\n"
+	    "adminutil_workers %u\n", (unsigned long long)hits,
+	    (unsigned long long)misses, (unsigned long long)dberr, alive);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

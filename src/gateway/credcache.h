@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
+/*
+ * The gateway's credential cache, per worker: credentials (with their
+ * pre-keyed or parsed verification keys) and their consumers' groups,
+ * and unknown keys (negative entries), kept cache_ttl seconds and asked
+ * of the store on a miss; beside it, a memo of tokens that verified.
+ */
+#ifndef ADMINUTIL_CREDCACHE_H
+#define ADMINUTIL_CREDCACHE_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "crypto/jwt.h"
+#include "store/store.h"
+
+struct config;
+
+/* A cached credential: everything a decision needs, keys made once. */
+struct cred {
+	unsigned long long gen;		/* unique per cached instance */
+	struct jwt_key	  key;
+	struct jwt_key	  prev;		/* rotated out, until grace_until */
+	int		  has_prev;
+	long long	  grace_until;	/* epoch ms */
+	long long	  fresh_until;	/* epoch ms: believed until then; a
+					   change may be unseen till then */
+	char		 *keyname;	/* the credential's key */
+	char		 *username;
+	char		 *joined;	/* groups, comma-joined */
+	char		**groups;
+	size_t		  ngroups;
+};
+
+struct credcache;
+
+/* A cache for cfg (which must outlive it).  NULL on no memory. */
+struct credcache *credcache_new(const struct config *cfg, struct store *);
+void		 credcache_free(struct credcache *);
+
+/*
+ * The active credential named key: from the cache, else from the store
+ * (and then cached, also when absent).  ST_OK with *out (NULL when
+ * there is none), or ST_DOWN / ST_ERR.  *out lives until the next call.
+ */
+enum store_rc	 credcache_find(struct credcache *, const char *key,
+		    size_t len, long long now_ms, struct cred **out);
+
+/*
+ * The memo: 1 when the token bytes tok verified before against
+ * credentials that are still the cached ones (key, and iss when the
+ * token named two); then *cred is the one that verified it, *claims its
+ * claims (a new reference) and *until_ms the last moment the pass holds:
+ * the grace's end of the previous key that verified it, or the end of
+ * the credentials' cached lives (fresh_until), whichever is first.  0 otherwise,
+ * also when the store is needed and down (the full check then says so).
+ */
+int		 credcache_memo_get(struct credcache *, const char *tok,
+		    size_t len, long long now_ms, struct cred **cred,
+		    json_object **claims, long long *until_ms);
+/* *until = t when t is set (not 0) and sooner than *until or *until is 0. */
+void		 credcache_bound(long long *until, long long t);
+
+/*
+ * A cached credential by name and instance: what outlives the next
+ * credcache_find(), which may evict the credential itself.
+ */
+struct cred_id {
+	const char		*key;
+	size_t			 len;
+	unsigned long long	 gen;
+};
+
+/*
+ * Remembers that tok verified against cred, with iss (NULL for none)
+ * naming a credential of the same consumer, for cache_ttl, or until
+ * until_ms when that is sooner (0: none).  Best effort.
+ */
+void		 credcache_memo_put(struct credcache *, const char *tok,
+		    size_t len, long long now_ms, long long until_ms,
+		    const struct cred *cred, const struct cred_id *iss,
+		    json_object *claims);
+
+#endif

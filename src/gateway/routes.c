@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
+/*
+ * The gateway's routes: GET /v1/auth (nginx auth_request), the same
+ * check in lighttpd's AUTHORIZER role, and RFC 7662 introspection.
+ */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "gateway/auth.h"
+#include "http/request.h"
+
+/*
+ * How long a cache in front (nginx's fastcgi_cache) may keep a pass, in
+ * whole seconds, nginx's unit.  Kept n there, a pass stored when nginx's
+ * clock read t (seconds) is served until floor(t) + n + 1; nginx reads
+ * its clock a little after ours (the answer is made first), by up to
+ * PASS_SLACK_MS.  So a pass that must end at end_ms is kept
+ * floor(end) - floor(now + slack) - 1 seconds, never more than keep.
+ */
+#define PASS_SLACK_MS	 100
+
+static int
+keep_until(int keep, long long end_ms, long long now_ms)
+{
+	long long	 n = end_ms / 1000 - (now_ms + PASS_SLACK_MS) / 1000 - 1;
+
+	if (end_ms <= now_ms || n < 0)
+		return 0;
+	return n < keep ? (int)n : keep;
+}
+
+/*
+ * The pass never outlives what the check itself would answer: the
+ * token's exp + clock_skew, a rotated-out secret's grace, and the
+ * worker's cached life of the credentials it was checked against (a
+ * revoke or a rotation may be unseen until then), so nginx's cache adds
+ * nothing to cache_ttl.
+ */
+static int
+pass_keep(const struct config *cfg, const struct auth_result *v,
+    long long now_ms)
+{
+	double	 end;
+	int	 keep = cfg->cache_ttl - 1;
+
+	if (v->has_exp) {
+		/*
+		 * Compared as a double first: exp may be any number; the
+		 * cast then truncates a positive one, its floor.
+		 */
+		end = (v->exp + cfg->clock_skew) * 1000.0;
+		if (!(end > (double)now_ms))
+			return 0;
+		if (end < (double)now_ms + 86400000.0)
+			keep = keep_until(keep, (long long)end, now_ms);
+	}
+	if (v->until_ms != 0)
+		keep = keep_until(keep, v->until_ms, now_ms);
+	return keep > 0 ? keep : 0;
+}
+
+/* The headers of a pass: for how long nginx may keep it, who passed. */
+static int
+pass(const struct config *cfg, const struct auth_result *v, int authorizer,
+    long long now, struct response *res)
+{
+	char	 keep[16];
+
+	res->status = 200;
+	if (!authorizer) {
+		snprintf(keep, sizeof(keep), "%d", pass_keep(cfg, v, now));
+		if (response_header(res, "X-Accel-Expires", keep) == -1)
+			return -1;
+	}
+	if (v->username == NULL)
+		return 0;		/* a public API: no consumer */
+	/* All three, or the request does not pass. */
+	if (response_header(res, authorizer ? "Variable-X-Consumer-Username" :
+	    "X-Consumer-Username", v->username) == -1 ||
+	    response_header(res, authorizer ? "Variable-X-Consumer-Groups" :
+	    "X-Consumer-Groups", v->groups) == -1 ||
+	    response_header(res, authorizer ? "Variable-X-Credential-Key" :
+	    "X-Credential-Key", v->key) == -1)
+		return -1;
+	return 0;
+}
+
+void
+gateway_auth(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	struct auth_request	 q;
+	struct auth_result	 v;
+	long long		 now = clock_wall_ms();
+	int			 authorizer = r->role == ROLE_AUTHORIZER;
+
+	memset(&q, 0, sizeof(q));
+	q.authorization = r->authorization;
+	q.nauthorization = r->nauthorization;
+	q.allow_groups = r->allow_groups;
+	if (authorizer) {
+		/* lighttpd asks with the client's own request. */
+		q.method = r->method_name;
+		q.uri = r->uri;
+	} else {
+		q.method = r->original_method;
+		q.uri = r->original_uri;
+	}
+	auth_check(a->auth, &q, now, &v);
+	if (v.verdict == AUTH_PASS) {
+		if (pass(a->cfg, &v, authorizer, now, res) == -1)
+			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
+		return;
+	}
+	reply_refused(res, rt, r, &v, "CHECK TOKEN");
+	if (v.verdict != AUTH_UNAUTHORIZED && v.verdict != AUTH_FORBIDDEN)
+		return;
+	/*
+	 * nginx drops the body of an auth_request answer: the envelope
+	 * goes in a header too, for the error_page that answers the
+	 * client (conf/nginx.conf).  lighttpd sends the answer itself.
+	 */
+	if (authorizer)
+		response_header(res, "X-Content-Type-Options", "nosniff");
+	else if (res->body != NULL)
+		response_header(res, "X-Adminutil-Envelope", res->body);
+}
+
+/*
+ * The value of name in an application/x-www-form-urlencoded body, +
+ * and %XX decoded, in a new string.  NULL when absent or malformed.
+ */
+static char *
+form_value(const char *body, size_t len, const char *name, size_t *outlen)
+{
+	const char	*p = body, *end = body + len, *amp, *eq;
+	size_t		 nlen = strlen(name), i;
+	char		*v;
+
+	for (; p < end; p = amp + 1) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
+			amp = end;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq == NULL || (size_t)(eq - p) != nlen ||
+		    memcmp(p, name, nlen) != 0)
+			continue;
+		if ((v = request_percent_decode(eq + 1,
+		    (size_t)(amp - eq - 1), outlen)) == NULL)
+			return NULL;
+		for (i = 0; i < *outlen; i++)
+			if (v[i] == '+')
+				v[i] = ' ';
+		return v;
+	}
+	return NULL;
+}
+
+void
+token_introspect(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	char		*token, *out;
+	size_t		 len;
+	int		 down;
+
+	/* Its caller was authenticated by app_handle (RFC 7662 2.1). */
+	token = form_value(r->body != NULL ? r->body : "", r->bodylen,
+	    "token", &len);
+	if (token == NULL || len == 0) {
+		free(token);
+		reply_err(res, rt, r, ERR_BAD_REQUEST,
+		    "TOKEN IS MANDATORY (FORM FIELD token)");
+		return;
+	}
+	out = auth_introspect(a->auth, token, len, clock_wall_ms(), &down);
+	explicit_bzero(token, len);
+	free(token);
+	if (out == NULL) {
+		reply_store_err(res, rt, r, down ? ST_DOWN : ST_ERR,
+		    "INTROSPECT TOKEN");
+		return;
+	}
+	res->status = 200;
+	res->json = 1;
+	res->body = out;
+	res->bodylen = strlen(out);
+}

@@ -1,0 +1,729 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
+#include "build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <fastcgi.h>
+
+#include "app.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/validate.h"
+#include "http/request.h"
+#include "proc/sandbox.h"
+#include "proc/worker.h"
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* The parameters a handler may need, found in one pass over envp. */
+enum param {
+	P_REQUEST_METHOD,
+	P_REQUEST_URI,
+	P_DOCUMENT_URI,
+	P_SCRIPT_NAME,
+	P_AUTHORIZATION,
+	P_ORIGINAL_URI,
+	P_ORIGINAL_METHOD,
+	P_ALLOW_GROUPS,
+	P_CONTENT_TYPE,
+	P_HOST,
+	P_REMOTE_ADDR,
+	P_ORIGIN,
+	P_FETCH_SITE,
+	P_PORTAL_USER,
+	P_PORTAL_EMAIL,
+	P__MAX
+};
+
+static const struct {
+	const char	*name;		/* with its "=" */
+	size_t		 len;
+} params[P__MAX] = {
+#define P(s)	 { s "=", sizeof(s) }
+	[P_REQUEST_METHOD] = P("REQUEST_METHOD"),
+	[P_REQUEST_URI] = P("REQUEST_URI"),
+	[P_DOCUMENT_URI] = P("DOCUMENT_URI"),
+	[P_SCRIPT_NAME] = P("SCRIPT_NAME"),
+	[P_AUTHORIZATION] = P("HTTP_AUTHORIZATION"),
+	[P_ORIGINAL_URI] = P("HTTP_X_ORIGINAL_URI"),
+	[P_ORIGINAL_METHOD] = P("HTTP_X_ORIGINAL_METHOD"),
+	[P_ALLOW_GROUPS] = P("ADMINUTIL_ALLOW_GROUPS"),
+	[P_CONTENT_TYPE] = P("CONTENT_TYPE"),
+	[P_HOST] = P("HTTP_HOST"),
+	[P_REMOTE_ADDR] = P("REMOTE_ADDR"),
+	[P_ORIGIN] = P("HTTP_ORIGIN"),
+	[P_FETCH_SITE] = P("HTTP_SEC_FETCH_SITE"),
+	[P_PORTAL_USER] = P("ADMINUTIL_PORTAL_USER"),
+	[P_PORTAL_EMAIL] = P("ADMINUTIL_PORTAL_EMAIL"),
+#undef P
+};
+
+/* *out = a copy of v, or NULL when v is; -1 on no memory. */
+static int
+dup_param(const char *v, char **out)
+{
+	*out = NULL;
+	return v != NULL && (*out = strdup(v)) == NULL ? -1 : 0;
+}
+
+/*
+ * Copies the parameters a handler may need; the path is REQUEST_URI
+ * (raw, as the client sent it) without its query.  The first of a name
+ * counts, as FCGX_GetParam() has it; HTTP_AUTHORIZATION is counted.
+ * -1 on no memory.
+ */
+static int
+request_params(FCGX_Request *fr, struct request *r)
+{
+	const char	*v[P__MAX] = { NULL }, *uri;
+	char		**e;
+	size_t		 len, i;
+
+	for (e = fr->envp; *e != NULL; e++)
+		for (i = 0; i < P__MAX; i++)
+			if (strncmp(*e, params[i].name, params[i].len) == 0) {
+				if (i == P_AUTHORIZATION)
+					r->nauthorization++;
+				if (v[i] == NULL)
+					v[i] = *e + params[i].len;
+				break;
+			}
+	r->role = fr->role == FCGI_AUTHORIZER ? ROLE_AUTHORIZER :
+	    ROLE_RESPONDER;
+	r->method = request_method(v[P_REQUEST_METHOD]);
+	if ((uri = v[P_REQUEST_URI]) == NULL &&
+	    (uri = v[P_DOCUMENT_URI]) == NULL &&
+	    (uri = v[P_SCRIPT_NAME]) == NULL)
+		uri = "/";
+	len = strcspn(uri, "?#");
+	if ((r->path = strndup(uri, len)) == NULL ||
+	    (r->uri = strdup(uri)) == NULL ||
+	    dup_param(v[P_REQUEST_METHOD], &r->method_name) == -1 ||
+	    dup_param(v[P_AUTHORIZATION], &r->authorization) == -1 ||
+	    dup_param(v[P_ORIGINAL_URI], &r->original_uri) == -1 ||
+	    dup_param(v[P_ORIGINAL_METHOD], &r->original_method) == -1 ||
+	    dup_param(v[P_ALLOW_GROUPS], &r->allow_groups) == -1 ||
+	    dup_param(v[P_CONTENT_TYPE], &r->content_type) == -1 ||
+	    dup_param(v[P_HOST], &r->host) == -1 ||
+	    dup_param(v[P_REMOTE_ADDR], &r->remote_addr) == -1 ||
+	    dup_param(v[P_ORIGIN], &r->origin) == -1 ||
+	    dup_param(v[P_FETCH_SITE], &r->fetch_site) == -1 ||
+	    dup_param(v[P_PORTAL_USER], &r->portal_user) == -1 ||
+	    dup_param(v[P_PORTAL_EMAIL], &r->portal_email) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Reads the body: at most max bytes; more sets too_large (and the rest
+ * is not read).  -1 on a read error or no memory.
+ */
+static int
+request_body(FCGX_Request *fr, struct request *r, size_t max)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	long long	 want = 0;
+	int		 n;
+
+	if (cl != NULL && *cl != '\0' &&
+	    validate_number(cl, 10, 0, LLONG_MAX, &want) == -1)
+		return -1;
+	if ((unsigned long long)want > max) {
+		r->too_large = 1;
+		return 0;
+	}
+	if ((r->body = malloc((size_t)want + 1)) == NULL)
+		return -1;
+	n = want == 0 ? 0 : FCGX_GetStr(r->body, (int)want, fr->in);
+	if (n < 0 || n != want)
+		return -1;
+	r->body[n] = '\0';
+	r->bodylen = (size_t)n;
+	return 0;
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 421: return "Misdirected Request";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+static void
+respond(FCGX_Request *fr, const struct response *res)
+{
+	char	 head[256];
+	int	 n;
+
+	/* libfcgi's own printf knows no %zu: format here. */
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s"
+	    "Content-Length: %zu\r\n", res->status, reason(res->status),
+	    res->json ? "Content-Type: application/json; charset=utf-8\r\n" :
+	    "", res->bodylen);
+	FCGX_PutStr(head, n, fr->out);
+	if (res->headerslen > 0)
+		FCGX_PutStr(res->headers, (int)res->headerslen, fr->out);
+	FCGX_PutStr("\r\n", 2, fr->out);
+	if (res->bodylen > 0)
+		FCGX_PutStr(res->body, (int)res->bodylen, fr->out);
+}
+
+/*
+ * Reads what is left of the input (the empty record that ends it) so
+ * that the connection can be closed at once: libfcgi otherwise shuts
+ * down its side and waits for the web server to close first, keeping
+ * the worker from the next request for as long as that takes.  A body
+ * left unread (over max_body) keeps that slower, careful close.
+ */
+static void
+finish_input(FCGX_Request *fr, const struct request *r)
+{
+	char	 buf[512];
+
+	if (r->too_large || r->role != ROLE_RESPONDER)
+		return;
+	while (FCGX_GetStr(buf, sizeof(buf), fr->in) > 0)
+		;
+	if (FCGX_HasSeenEOF(fr->in))
+		FCGX_Detach(fr);
+}
+
+static long
+elapsed_us(const struct timespec *t0)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+/*
+ * The access line of an admin call: who did what, how it ended, in
+ * logfmt; names are escaped, and no token or secret is in it.
+ */
+static void
+access_line(struct request *r, int status, long us)
+{
+	char	 actor[128], key[128], addr[64];
+
+	log_info("access route=%s status=%d us=%ld actor=\"%s\" "
+	    "actor_key=%s remote_addr=%s resmsgid=%s", r->route_id, status, us,
+	    r->actor != NULL ? log_escape(actor, sizeof(actor), r->actor,
+	    strlen(r->actor)) : "", r->actor_key != NULL ? log_escape(key,
+	    sizeof(key), r->actor_key, strlen(r->actor_key)) : "-",
+	    r->remote_addr != NULL ? log_escape(addr, sizeof(addr),
+	    r->remote_addr, strlen(r->remote_addr)) : "-",
+	    r->resmsgid[0] != '\0' ? r->resmsgid : "-");
+}
+
+static void
+serve(struct app *a, FCGX_Request *fr)
+{
+	struct request	 r;
+	struct response	 res;
+	struct timespec	 t0;
+	char		 path[256];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	request_init(&r);
+	response_init(&res);
+	/*
+	 * An AUTHORIZER is asked about a request without its body (its
+	 * CONTENT_LENGTH is the client's): nothing is read, nor drained.
+	 */
+	if (request_params(fr, &r) == -1 || (r.role == ROLE_RESPONDER &&
+	    request_body(fr, &r, a->cfg->max_body) == -1)) {
+		res.status = 500;
+		log_warn("cannot read the request");
+	} else
+		app_handle(a, &r, &res);
+	respond(fr, &res);
+	finish_input(fr, &r);
+	metrics_request(r.route, res.status, elapsed_us(&t0));
+	if (r.route_id != NULL)
+		access_line(&r, res.status, elapsed_us(&t0));
+	if (res.status >= 500)
+		log_warn("%s -> %d", r.path == NULL ? "-" : log_escape(path,
+		    sizeof(path), r.path, strlen(r.path)), res.status);
+	else if (log_enabled(LOG_LVL_DEBUG))
+		log_debug("%s -> %d in %ld us", r.path == NULL ? "-" :
+		    log_escape(path, sizeof(path), r.path, strlen(r.path)),
+		    res.status, elapsed_us(&t0));
+	response_free(&res);
+	request_free(&r);
+}
+
+static volatile sig_atomic_t	 reopen;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	reopen = 1;
+}
+
+void
+child_logs(void)
+{
+	if (reopen) {
+		reopen = 0;
+		log_reopen();
+	}
+	sandbox_report();
+}
+
+void
+child_start(pid_t master, void (*term)(int))
+{
+	struct sigaction sa;
+
+	/* Die with the master, whatever kills it (even before this). */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != master)
+		_exit(0);
+	/* No exec of ours gains privileges: the first rule of a sandbox. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		log_error("PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		_exit(WORKER_EXIT_FATAL);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/*
+ * The connections a worker holds between requests: the new ones it has
+ * accepted and its kept-alive ones (FCGI_KEEP_CONN), each until it is
+ * readable.  Only a readable connection is given to libfcgi, whose
+ * reads block: a peer that connects and says nothing, or keeps its
+ * connection idle, takes a slot, not the worker, and is closed once
+ * silent for peer_timeout; a full set closes its oldest idle one.  A
+ * peer that sends half a record, or does not read, holds the worker
+ * for peer_timeout per read or write (SO_RCVTIMEO, SO_SNDTIMEO).
+ */
+#define HELD_MAX	 16
+/* At SIGTERM, how long a new connection may take to send its request. */
+#define STOP_GRACE_MS	 1000
+/* The epoll tag of the listening socket; a held one's is its slot. */
+#define TAG_LISTEN	 UINT32_MAX
+
+struct held {
+	int		 fd;		/* -1: a free slot */
+	int		 fresh;		/* accepted, no request read yet */
+	long long	 deadline;	/* clock_mono_ms(): closed when silent */
+};
+
+struct peers {
+	struct held	 held[HELD_MAX];
+	int		 ep;		/* epoll: the listener, then the held */
+	int		 listen_fd;
+	int		 tcp;		/* the listener is TCP: no Nagle */
+	long long	 timeout;	/* ms, peer_timeout */
+};
+
+static int
+peers_init(struct peers *p, int listen_fd, int timeout)
+{
+	struct epoll_event	 ev;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	size_t			 i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < HELD_MAX; i++)
+		p->held[i].fd = -1;
+	p->listen_fd = listen_fd;
+	p->timeout = timeout * 1000LL;
+	p->tcp = getsockname(listen_fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    ss.ss_family != AF_UNIX;
+	/*
+	 * New connections are waited for with EPOLLEXCLUSIVE: the kernel
+	 * wakes one idle worker per connection, where a poll on the shared
+	 * socket woke them all, to lose the accept but one (2.3 to 3.5
+	 * context switches a request, against 1.2).  The held connections
+	 * are in the same set, and the wait is epoll_pwait's: the kernel
+	 * counts a wake-up as the one exclusive wake only for a waiter in
+	 * epoll_wait, not for one polling the epoll fd.
+	 */
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.u32 = TAG_LISTEN;
+	if ((p->ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    epoll_ctl(p->ep, EPOLL_CTL_ADD, listen_fd, &ev) == -1)
+		return -1;
+	return 0;
+}
+
+/* Closes a held connection (epoll forgets it with its last fd). */
+static void
+held_close(struct held *h)
+{
+	close(h->fd);
+	h->fd = -1;
+}
+
+/* ms until the first deadline (at least 0), or -1 when none is held. */
+static int
+held_wait(const struct peers *p, long long now)
+{
+	long long	 first = -1;
+	size_t		 i;
+
+	for (i = 0; i < HELD_MAX; i++)
+		if (p->held[i].fd != -1 && (first == -1 ||
+		    p->held[i].deadline < first))
+			first = p->held[i].deadline;
+	if (first == -1)
+		return -1;
+	return first <= now ? 0 : (int)(first - now);
+}
+
+/* Closes the connections silent past their deadline (not in readable). */
+static void
+held_expire(struct peers *p, unsigned readable, long long now)
+{
+	size_t	 i;
+
+	for (i = 0; i < HELD_MAX; i++)
+		if (p->held[i].fd != -1 && !(readable & 1u << i) &&
+		    p->held[i].deadline <= now) {
+			log_debug("a %s connection silent for %lld ms: closed",
+			    p->held[i].fresh ? "new" : "kept-alive",
+			    p->timeout);
+			held_close(&p->held[i]);
+		}
+}
+
+/*
+ * A slot for a new connection: a free one, else the one of the oldest
+ * idle connection (not in readable), which the caller closes; -1 when
+ * every held connection is readable (they are served first).
+ */
+static int
+held_slot(const struct peers *p, unsigned readable)
+{
+	int	 i, old = -1;
+
+	for (i = 0; i < HELD_MAX; i++) {
+		if (p->held[i].fd == -1)
+			return i;
+		if (!(readable & 1u << i) && (old == -1 ||
+		    p->held[i].deadline < p->held[old].deadline))
+			old = i;
+	}
+	return old;
+}
+
+/*
+ * Gives a connection the peer's timeouts: a read or a write that waits
+ * secs fails (EAGAIN), and libfcgi ends the request with an error.
+ */
+static int
+peer_timeouts(int fd, long long ms)
+{
+	struct timeval	 tv = { (time_t)(ms / 1000), 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
+		return -1;
+	return 0;
+}
+
+/* Accepts one new connection, if another worker did not, into a slot. */
+static void
+held_accept(struct peers *p, unsigned readable, long long now)
+{
+	struct epoll_event	 ev;
+	int			 i, fd, one = 1;
+
+	if ((i = held_slot(p, readable)) == -1)
+		return;
+	/* Blocking (not inherited): its reads wait, SO_RCVTIMEO at most. */
+	if ((fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			log_warn("accept: %s", strerror(errno));
+		return;
+	}
+	if (p->held[i].fd != -1) {
+		log_debug("%d connections held: the oldest idle one closed",
+		    HELD_MAX);
+		held_close(&p->held[i]);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u32 = (uint32_t)i;
+	if (peer_timeouts(fd, p->timeout) == -1 || (p->tcp &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ==
+	    -1) || epoll_ctl(p->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		log_warn("a new connection: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	p->held[i].fd = fd;
+	p->held[i].fresh = 1;
+	p->held[i].deadline = now + p->timeout;
+}
+
+/*
+ * Gives the readable connection fd to libfcgi, which reads its begin
+ * record and parameters.  keepConnection keeps FCGX_Accept_r's own
+ * FCGX_Finish_r from closing fd; detached makes its close after a bad
+ * begin record a plain close (not a shutdown and a drain that polls on
+ * while the peer trickles); listen_sock -1 makes the accept it then
+ * tries fail at once (EBADF) where it would block.  0 when a request
+ * was read; -1 when fd is closed.
+ */
+static int
+hand_over(FCGX_Request *fr, int fd)
+{
+	fr->ipcFd = fd;
+	fr->keepConnection = 1;
+	fr->detached = 1;
+	if (FCGX_Accept_r(fr) < 0) {
+		fr->ipcFd = -1;
+		return -1;
+	}
+	FCGX_Attach(fr);
+	return 0;
+}
+
+/*
+ * The first half of a careful close, as libfcgi's, bounded: our side
+ * shut, then what the web server still sends (a body left unread) read
+ * and dropped until it closes, for ms at most, so that it reads the
+ * answer rather than a reset.  libfcgi's own polls on for as long as
+ * the peer sends a byte every 2 s.
+ */
+static void
+linger(int fd, long long ms)
+{
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	char		 buf[4096];
+	long long	 end = clock_mono_ms() + ms, left;
+
+	if (shutdown(fd, SHUT_WR) == -1)
+		return;
+	while ((left = end - clock_mono_ms()) > 0 &&
+	    poll(&pfd, 1, (int)left) == 1 && read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+/*
+ * Ends the request: the answer flushed; the connection kept when the
+ * web server asked (FCGI_KEEP_CONN) and nothing failed, else closed,
+ * carefully unless finish_input() read its input to the end.  As
+ * FCGX_Finish_r decides, which then does it.
+ */
+static void
+request_end(FCGX_Request *fr, long long ms)
+{
+	int	 drop;
+
+	drop = !fr->keepConnection;
+	drop |= FCGX_FClose(fr->err) != 0;
+	drop |= FCGX_FClose(fr->out) != 0;
+	drop |= FCGX_GetError(fr->in) != 0;
+	if (drop) {
+		if (!fr->detached)
+			linger(fr->ipcFd, ms);
+		fr->keepConnection = 0;
+		fr->detached = 1;
+	}
+	FCGX_Finish_r(fr);
+}
+
+/*
+ * Serves the request on held connection i, readable; keeps the
+ * connection in its slot when the web server keeps it.
+ */
+static void
+held_serve(struct peers *p, size_t i, struct app *a, FCGX_Request *fr)
+{
+	struct held	*h = &p->held[i];
+
+	if (hand_over(fr, h->fd) == -1) {
+		h->fd = -1;	/* closed: it said nothing valid in time */
+		return;
+	}
+	serve(a, fr);
+	request_end(fr, p->timeout);
+	if (fr->ipcFd == -1)
+		h->fd = -1;
+	else {
+		h->fresh = 0;
+		h->deadline = clock_mono_ms() + p->timeout;
+		fr->ipcFd = -1;		/* ours again, until readable */
+	}
+}
+
+/*
+ * At SIGTERM, no new connection is taken, and a request the web server
+ * has sent is answered: one on a connection readable now, or on a new
+ * connection within STOP_GRACE_MS (it connected, its request is on the
+ * way).  An idle kept-alive connection is closed: the web server sends
+ * its next request on a new one, to the next generation of workers.
+ */
+static void
+peers_stop(struct peers *p, struct app *a, FCGX_Request *fr)
+{
+	struct epoll_event	 ev[HELD_MAX + 1];
+	long long		 end = clock_mono_ms() + STOP_GRACE_MS, left = 0;
+	size_t			 i, held;
+	int			 n, k;
+
+	epoll_ctl(p->ep, EPOLL_CTL_DEL, p->listen_fd, NULL);
+	do {
+		n = epoll_wait(p->ep, ev, HELD_MAX + 1, (int)left);
+		for (k = 0; k < n; k++) {
+			i = ev[k].data.u32;
+			if (i < HELD_MAX && p->held[i].fd != -1) {
+				held_serve(p, i, a, fr);
+				if (p->held[i].fd != -1)
+					held_close(&p->held[i]);
+			}
+		}
+		left = end - clock_mono_ms();
+		for (i = held = 0; i < HELD_MAX; i++)
+			if (p->held[i].fd == -1)
+				continue;
+			else if (!p->held[i].fresh || left <= 0)
+				held_close(&p->held[i]);
+			else
+				held++;
+	} while (held > 0 && n != -1);
+}
+
+void
+worker_run(const struct config *cfg, int listen_fd, pid_t master,
+    int metrics_slot)
+{
+	sigset_t	 waitmask;
+	FCGX_Request	 fr;
+	struct epoll_event ev[HELD_MAX + 1];
+	struct peers	 p;
+	struct app	 a;
+	char		 err[512];
+	long long	 now;
+	unsigned	 readable;
+	int		 n, k, first;
+
+	child_start(master, on_term);
+
+	/*
+	 * Signals stay blocked (as the master left them) but while waiting
+	 * for a connection: a TERM then interrupts the wait, and a TERM
+	 * during a request is seen when it is done.
+	 */
+	sigprocmask(SIG_SETMASK, NULL, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGUSR1);
+
+	metrics_attach(metrics_slot);
+	/* No listening socket: libfcgi is given connections, see hand_over. */
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, -1, 0) != 0) {
+		log_error("cannot initialise libfcgi");
+		_exit(WORKER_EXIT_FATAL);
+	}
+	if (app_init(&a, cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		_exit(WORKER_EXIT_FATAL);
+	}
+	if (peers_init(&p, listen_fd, cfg->peer_timeout) == -1) {
+		log_error("epoll: %s", strerror(errno));
+		_exit(WORKER_EXIT_FATAL);
+	}
+	if (sandbox_enter(cfg->sandbox, SANDBOX_WORKER, err, sizeof(err)) ==
+	    -1) {
+		log_error("%s", err);
+		_exit(WORKER_EXIT_FATAL);
+	}
+	log_debug("worker ready");
+	while (!stopping) {
+		child_logs();
+		n = epoll_pwait(p.ep, ev, HELD_MAX + 1, held_wait(&p,
+		    clock_mono_ms()), &waitmask);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			log_error("epoll_pwait: %s", strerror(errno));
+			break;
+		}
+		readable = 0;
+		first = -1;
+		for (k = 0; k < n; k++)
+			if (ev[k].data.u32 < HELD_MAX) {
+				readable |= 1u << ev[k].data.u32;
+				if (first == -1)
+					first = (int)ev[k].data.u32;
+			}
+		now = clock_mono_ms();
+		held_expire(&p, readable, now);
+		/*
+		 * One new connection and one request a round: a worker takes
+		 * no more connections than it serves while others are idle.
+		 */
+		for (k = 0; k < n; k++)
+			if (ev[k].data.u32 == TAG_LISTEN)
+				held_accept(&p, readable, now);
+		if (first != -1)
+			held_serve(&p, (size_t)first, &a, &fr);
+	}
+	peers_stop(&p, &a, &fr);
+	close(p.ep);
+	FCGX_Free(&fr, 1);
+	app_free(&a);
+	_exit(0);
+}
