@@ -2,28 +2,19 @@
 /* Copyright (c) 2026 The adminutil authors */
 
 /*
- * The application a worker runs: the route table, dispatch, and the
- * reply helpers the handlers share.  Independent of FastCGI.
+ * The application a worker runs: the route table of every face (admin/,
+ * portal/, gateway/, http/health.c), dispatch, and the admin plane's
+ * checks of who may call.  Independent of FastCGI.
  */
 #ifndef ADMINUTIL_APP_H
 #define ADMINUTIL_APP_H
 
 #include <json-c/json.h>
 
-#include "http/envelope.h"
-#include "http/request.h"
-#include "http/router.h"
-#include "store/store.h"
+#include "http/reply.h"
 
 struct config;
 
-struct auth;
-
-struct app {
-	const struct config	*cfg;
-	struct store		*store;
-	struct auth		*auth;
-};
 
 /*
  * 0, or -1 with a message in err (no memory, a bad ACL file).  cfg must
@@ -53,15 +44,6 @@ void	reply_err(struct response *, const struct route *, struct request *,
  */
 void	reply_store_err(struct response *, const struct route *,
 	    struct request *, enum store_rc, const char *action);
-
-/*
- * The answer to a verdict other than AUTH_PASS, the one map of them to
- * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 503, 500 (action
- * names what failed).
- */
-struct auth_result;
-void	reply_refused(struct response *, const struct route *,
-	    struct request *, const struct auth_result *, const char *action);
 
 /*
  * The answer of a listing: {count, <name>: arr} (arr taken), or the
@@ -94,63 +76,5 @@ void	app_actor(const struct route *, struct request *, struct actor *);
  * NULL name.  NULL on no memory.
  */
 json_object *json_strings(const char *name, ...);
-
-/* The handlers (consumer_routes.c, credential_routes.c, health.c). */
-void	consumer_create(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	consumer_grant(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	consumer_revoke(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	consumer_read(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	consumer_delete(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	consumer_list(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	credential_register(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	credential_list(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	credential_revoke(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	credential_rotate(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	audit_list(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	portal_groups(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	portal_access_request(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	portal_access_list(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	portal_access_withdraw(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	portal_credential_generate(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	portal_credential_list(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	portal_credential_revoke(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	portal_notification_list(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	portal_notification_read(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	access_list(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	access_approve(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	access_reject(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	access_revoke(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	health_check(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	gateway_auth(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	token_introspect(struct app *, const struct route *,
-	    struct request *, struct response *);
-void	metrics_show(struct app *, const struct route *, struct request *,
-	    struct response *);
 
 #endif

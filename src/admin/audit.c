@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "app.h"
+#include "admin/admin.h"
 #include "core/validate.h"
 #include "store/store.h"
 

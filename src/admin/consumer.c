@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "admin/admin.h"
 #include "core/config.h"
 #include "core/validate.h"
 #include "store/store.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "admin/admin.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/validate.h"

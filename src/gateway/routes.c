@@ -11,11 +11,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "gateway/auth.h"
+#include "gateway/gateway.h"
 #include "http/request.h"
+
+/*
+ * The answer to a verdict other than AUTH_PASS, the one map of them to
+ * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 503, 500 (action
+ * names what failed).
+ */
+void
+reply_refused(struct response *res, const struct route *rt, struct request *r,
+    const struct auth_result *v, const char *action)
+{
+	char	 www[256];
+
+	switch (v->verdict) {
+	case AUTH_UNAUTHORIZED:
+		snprintf(www, sizeof(www), "Bearer error=\"invalid_token\", "
+		    "error_description=\"%s\"", v->why);
+		response_header(res, "WWW-Authenticate", www);
+		reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", v->why);
+		break;
+	case AUTH_FORBIDDEN:
+		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v->why);
+		break;
+	default:
+		reply_store_err(res, rt, r, v->verdict == AUTH_UNAVAILABLE ?
+		    ST_DOWN : ST_ERR, action);
+		break;
+	}
+}
 
 /*
  * How long a cache in front (nginx's fastcgi_cache) may keep a pass, in

@@ -6,7 +6,7 @@
  */
 #include "build.h"
 
-#include "app.h"
+#include "http/health.h"
 
 void
 health_check(struct app *a, const struct route *rt, struct request *r,

@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "core/config.h"
 #include "core/validate.h"
 #include "gateway/acl.h"
 #include "gateway/auth.h"
+#include "portal/portal.h"
 #include "proc/sender.h"
 #include "store/store.h"
 
