@@ -20,7 +20,6 @@
 #include "gateway/acl.h"
 #include "gateway/auth.h"
 #include "portal/portal.h"
-#include "proc/sender.h"
 #include "store/store.h"
 
 #define TEXT_MAX	 1024	/* notes, reasons */
@@ -369,10 +368,8 @@ portal_access_request(struct app *a, const struct route *rt,
 	    email : NULL, &groups, notes, keep_request, &x);
 	if (rc != ST_OK)
 		reply_store_err(res, rt, r, rc, "REQUEST ACCESS");
-	else {
-		sender_wake();
+	else
 		reply_request(res, rt, r, &x);
-	}
 out:
 	strlist_free(&groups);
 }
@@ -480,7 +477,6 @@ decide(struct app *a, const struct route *rt, struct request *r,
 	else if (rc != ST_OK)
 		reply_store_err(res, rt, r, rc, "DECIDE THE REQUEST");
 	else {
-		sender_wake();
 		reply_request(res, rt, r, &x);
 		return;
 	}

@@ -30,6 +30,7 @@
 #include "proc/master.h"
 #include "proc/sender.h"
 #include "proc/worker.h"
+#include "store/store.h"
 
 #define MAX_CHILDREN	 512	/* two generations of the most workers */
 #define YOUNG_MS	 1000	/* a worker dying younger backs off */
@@ -458,7 +459,7 @@ master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
 
 	if (metrics_init(MAX_CHILDREN) == -1)
 		log_warn("no shared memory for /metrics: it will be empty");
-	if (sender_pipe_open() == -1) {
+	if (store_outbox_bell_open() == -1) {
 		log_error("pipe: %s", strerror(errno));
 		return 1;
 	}

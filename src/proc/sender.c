@@ -35,30 +35,12 @@
 #define RETRY_MAX_MS	 (60 * 60 * 1000)
 
 static volatile sig_atomic_t	 stopping;
-static int			 wake[2] = { -1, -1 };
 
 static void
 on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
-}
-
-int
-sender_pipe_open(void)
-{
-	return pipe2(wake, O_NONBLOCK | O_CLOEXEC);
-}
-
-void
-sender_wake(void)
-{
-	ssize_t	 n;
-
-	/* A full pipe has a wake-up in it already. */
-	if (wake[1] != -1)
-		n = write(wake[1], "m", 1);
-	(void)n;
 }
 
 int
@@ -527,9 +509,10 @@ sender_run(const struct config *cfg, pid_t master)
 	struct run	 x;
 	char		 buf[64], err[256];
 	long long	 next, ms;
+	int		 bell;
 
 	child_start(master, on_term);
-	if (wake[0] == -1)
+	if ((bell = store_outbox_bell()) == -1)
 		_exit(0);
 	sigemptyset(&none);
 	memset(&x, 0, sizeof(x));
@@ -551,7 +534,7 @@ sender_run(const struct config *cfg, pid_t master)
 	log_debug("sender ready");
 	while (!stopping) {
 		child_logs();
-		while (read(wake[0], buf, sizeof(buf)) > 0)
+		while (read(bell, buf, sizeof(buf)) > 0)
 			;
 		x.failed = 0;
 		if (store_outbox_claim(x.store, clock_wall_ms(), LEASE_MS,
@@ -571,9 +554,9 @@ sender_run(const struct config *cfg, pid_t master)
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (ms % 1000) * 1000000L;
 		FD_ZERO(&rfds);
-		FD_SET(wake[0], &rfds);
+		FD_SET(bell, &rfds);
 		if (!stopping)
-			pselect(wake[0] + 1, &rfds, NULL, NULL, &ts, &none);
+			pselect(bell + 1, &rfds, NULL, NULL, &ts, &none);
 	}
 	store_free(x.store);
 	explicit_bzero(&x.login, sizeof(x.login));

@@ -17,15 +17,6 @@
 
 struct config;
 
-/*
- * The sender sleeps until a worker says mail waits, or for a while (a
- * mail to try again, one another host wrote).  sender_pipe_open(): the
- * master's, before it forks the children (0, or -1).  sender_wake():
- * a worker's, after a change that wrote mail; it never blocks.
- */
-int	sender_pipe_open(void);
-void	sender_wake(void);
-
 /* 1 if cfg has somewhere to send mail (smtp_url or mail_dir). */
 int	sender_wanted(const struct config *);
 

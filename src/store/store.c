@@ -3,10 +3,12 @@
 
 #include "build.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -1946,6 +1948,34 @@ struct access_ctx {
 	void			*arg;
 };
 
+/* The outbox's bell: a pipe, its read end the sender's. */
+static int	 bell[2] = { -1, -1 };
+
+int
+store_outbox_bell_open(void)
+{
+	return pipe2(bell, O_NONBLOCK | O_CLOEXEC);
+}
+
+int
+store_outbox_bell(void)
+{
+	return bell[0];
+}
+
+/* Rings the bell after a change of a request committed (its mail). */
+static enum store_rc
+ring(enum store_rc rc)
+{
+	ssize_t	 n;
+
+	/* A full pipe has a ring in it already. */
+	if (rc == ST_OK && bell[1] != -1)
+		n = write(bell[1], "m", 1);
+	(void)n;
+	return rc;
+}
+
 static enum db_rc
 access_create_body(struct store *s, void *arg, enum store_rc *out)
 {
@@ -2006,7 +2036,7 @@ store_access_create(struct store *s, const struct actor *act,
 	x.notes = notes;
 	x.fn = fn;
 	x.arg = arg;
-	return tx(s, access_create_body, &x);
+	return ring(tx(s, access_create_body, &x));
 }
 
 /* An approval gives its groups again, should an admin have taken them. */
@@ -2135,7 +2165,7 @@ store_access_decide(struct store *s, const struct actor *act, long long id,
 	x.text = text;
 	x.fn = fn;
 	x.arg = arg;
-	return tx(s, access_decide_body, &x);
+	return ring(tx(s, access_decide_body, &x));
 }
 
 struct access_list_ctx {

@@ -321,6 +321,17 @@ enum store_rc	 store_notifications_read(struct store *,
 		    const char *recipient, const long long *ids, size_t n,
 		    long long *unread);
 
+/*
+ * The outbox's bell: the sender sleeps until a change that wrote mail
+ * rings it (once it has committed), or for a while (a mail to try
+ * again, one another host wrote).  store_outbox_bell_open(): the
+ * master's, before it forks the children (0, or -1); the workers ring,
+ * never blocking; store_outbox_bell() is the end the sender waits on
+ * (-1 when none was opened).
+ */
+int		 store_outbox_bell_open(void);
+int		 store_outbox_bell(void);
+
 /* One mail of the outbox, claimed for the sender. */
 struct mail_row {
 	long long	 id;

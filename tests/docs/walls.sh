@@ -14,8 +14,9 @@
 top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
 src=$top_srcdir/src
 
-# The crossings still to remove: "file -> header", one a line.
-debts='portal/routes.c -> proc/sender.h'
+# The crossings still to remove: "file -> header", one a line (none
+# now; WALLS_DEBTS gives another list, for the check of the check).
+debts=${WALLS_DEBTS-}
 
 rank() {
 	case $1 in
@@ -63,17 +64,17 @@ for f in $(cd "$src" && find . -name '*.[ch]' | sed 's|^\./||' | sort); do
 		fi
 	done
 done
-gone=$(printf '%s\n' "$debts" | grep -vxF -f "$found")
+gone=$(printf '%s\n' "$debts" | sed '/^$/d' | grep -vxF -f "$found")
 if [ -n "$gone" ]; then
 	printf '%s\n' "$gone" | sed 's/.*/walls: "&" is gone: take it off the list in tests\/docs\/walls.sh and docs\/design.md/'
 	bad=1
 fi
 echo "walls: $n includes checked, $(wc -l <"$found") crossings" \
-    "($(printf '%s\n' "$debts" | wc -l) listed)"
+    "($(printf '%s\n' "$debts" | sed '/^$/d' | wc -l) listed)"
 [ -z "${WALLS_SELF:-}" ] || exit $bad
 
 # The check can fail: in a copy of src/ where core/log.c includes the
-# gateway's auth.h, and one where a listed crossing is gone.
+# gateway's auth.h, and with a crossing listed that is not there.
 copy=$(mktemp -d) || exit 99
 trap 'rm -f "$found"; rm -rf "$copy"' EXIT
 cp -R "$src" "$copy/src" && chmod -R u+w "$copy/src" || exit 99
@@ -83,11 +84,10 @@ if WALLS_SELF=1 top_srcdir=$copy sh "$0" >"$copy/out" 2>&1 ||
 	echo "walls: an include of a layer above passed:"; cat "$copy/out"
 	bad=1
 fi
-cp "$src/core/log.c" "$copy/src/core/log.c" &&
-    sed -i '/#include "proc\/sender.h"/d' "$copy/src/portal/routes.c" ||
-    exit 99
-if WALLS_SELF=1 top_srcdir=$copy sh "$0" >"$copy/out" 2>&1 ||
-    ! grep -q 'portal/routes.c -> proc/sender.h" is gone' "$copy/out"; then
+cp "$src/core/log.c" "$copy/src/core/log.c" || exit 99
+if WALLS_SELF=1 WALLS_DEBTS='http/health.c -> app.h' top_srcdir=$copy \
+    sh "$0" >"$copy/out" 2>&1 ||
+    ! grep -q 'http/health.c -> app.h" is gone' "$copy/out"; then
 	echo "walls: a listed crossing that is gone passed:"; cat "$copy/out"
 	bad=1
 fi
