@@ -447,22 +447,6 @@ db_rollback(struct db *db)
 }
 
 enum db_rc
-db_ping(struct db *db)
-{
-	long long	 t0 = clock_mono_ms();
-	enum db_rc	 rc;
-
-	if ((rc = db_connect(db)) == DB_OK && mysql_ping(db->my) != 0) {
-		/* A connection lost while idle: one fresh try. */
-		db_disconnect(db);
-		if ((rc = db_connect(db)) == DB_OK && mysql_ping(db->my) != 0)
-			rc = DB_DOWN;
-	}
-	(void)db_after(db, rc, t0);
-	return rc;
-}
-
-enum db_rc
 db_run(struct db *db, const char *sql, size_t len)
 {
 	MYSQL_RES	*res;

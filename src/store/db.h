@@ -73,9 +73,6 @@ enum db_rc	 db_begin(struct db *);
 enum db_rc	 db_commit(struct db *);
 void		 db_rollback(struct db *);
 
-/* Checks the server answers (connecting if needed). */
-enum db_rc	 db_ping(struct db *);
-
 /* Runs trusted SQL text (several statements if multi), for migrations. */
 enum db_rc	 db_run(struct db *, const char *sql, size_t len);
 
