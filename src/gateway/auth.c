@@ -132,7 +132,7 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 	*until = 0;
 	/* The same bytes verified before, against credentials still cached. */
 	if (credcache_memo_get(a->cc, tok, len, now, cred, claims, until)) {
-		if ((*why = token_times(a->cfg, *claims, now)) == NULL)
+		if (token_times(a->cfg, *claims, now, why) == 0)
 			return AUTH_PASS;
 		json_object_put(*claims);
 		*claims = NULL;
@@ -181,7 +181,7 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 		v = refuse(why, "signature does not verify");
 		goto done;
 	}
-	if ((*why = token_times(a->cfg, t.jwt.claims, now)) != NULL) {
+	if (token_times(a->cfg, t.jwt.claims, now, why) == -1) {
 		v = AUTH_UNAUTHORIZED;
 		goto done;
 	}

@@ -110,8 +110,9 @@ token_exp(json_object *claims, double *exp)
 	return numeric_claim(claims, "exp", exp, &has) && has;
 }
 
-const char *
-token_times(const struct config *cfg, json_object *claims, long long now_ms)
+/* Why claims fail the time checks at now_ms, or NULL. */
+static const char *
+times_why(const struct config *cfg, json_object *claims, long long now_ms)
 {
 	double	 now = (double)now_ms / 1000.0, exp = 0, nbf = 0, iat = 0;
 	int	 has_exp, has_nbf, has_iat;
@@ -137,4 +138,12 @@ token_times(const struct config *cfg, json_object *claims, long long now_ms)
 			return "token lives longer than allowed";
 	}
 	return NULL;
+}
+
+int
+token_times(const struct config *cfg, json_object *claims, long long now_ms,
+    const char **why)
+{
+	*why = times_why(cfg, claims, now_ms);
+	return *why == NULL ? 0 : -1;
 }

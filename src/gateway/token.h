@@ -47,11 +47,11 @@ void		 token_free(struct token *t);
 
 /*
  * The time checks of the contract on claims at now (epoch ms): exp and
- * nbf within clock_skew, require_exp, max_token_lifetime.  NULL, or why
- * the token fails.
+ * nbf within clock_skew, require_exp, max_token_lifetime.  0, or -1 with
+ * a static reason in *why.
  */
-const char	*token_times(const struct config *cfg, json_object *claims,
-		    long long now_ms);
+int		 token_times(const struct config *cfg, json_object *claims,
+		    long long now_ms, const char **why);
 
 /* 1 and *exp when claims hold a numeric exp, else 0. */
 int		 token_exp(json_object *claims, double *exp);

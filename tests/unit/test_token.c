@@ -170,7 +170,8 @@ test_times(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 		cfg.require_exp = t[i].require_exp;
 		cfg.max_token_lifetime = t[i].lifetime;
-		why = token_times(&cfg, o, now * 1000);
+		CU_ASSERT_EQUAL(token_times(&cfg, o, now * 1000, &why),
+		    t[i].why == NULL ? 0 : -1);
 		UNIT_STREQ(why, t[i].why, buf);
 		json_object_put(o);
 	}
@@ -180,11 +181,13 @@ test_times(void)
 	snprintf(buf, sizeof(buf), "{\"exp\":%lld,\"nbf\":%lld}", now - 60,
 	    now + 60);
 	o = json_tokener_parse(buf);
-	CU_ASSERT_PTR_NULL(token_times(&cfg, o, now * 1000));
-	UNIT_STREQ(token_times(&cfg, o, now * 1000 + 1), "token has expired",
-	    "one ms past exp + clock_skew");
-	UNIT_STREQ(token_times(&cfg, o, now * 1000 - 1),
-	    "token is not valid yet", "one ms before nbf - clock_skew");
+	CU_ASSERT_EQUAL(token_times(&cfg, o, now * 1000, &why), 0);
+	CU_ASSERT_PTR_NULL(why);
+	CU_ASSERT_EQUAL(token_times(&cfg, o, now * 1000 + 1, &why), -1);
+	UNIT_STREQ(why, "token has expired", "one ms past exp + clock_skew");
+	CU_ASSERT_EQUAL(token_times(&cfg, o, now * 1000 - 1, &why), -1);
+	UNIT_STREQ(why, "token is not valid yet",
+	    "one ms before nbf - clock_skew");
 	json_object_put(o);
 }
 
