@@ -333,7 +333,7 @@ portal_caller(struct app *a, const struct route *rt, struct request *r,
 	if (why == NULL) {
 		if ((r->actor = strdup(u)) != NULL)
 			return 1;
-		reply_store_err(res, rt, r, ST_ERR, "SIGN IN");
+		reply_internal(res, rt, r, "SIGN IN");
 		return 0;
 	}
 	log_refused(rt, r, status, why);
@@ -477,7 +477,7 @@ metrics_show(struct app *a, const struct route *rt, struct request *r,
 	names[ROUTE_NONE] = "none";
 	if ((res->body = metrics_render(names, ROUTE_NONE + 1,
 	    &res->bodylen)) == NULL) {
-		reply_store_err(res, rt, r, ST_ERR, "RENDER METRICS");
+		reply_internal(res, rt, r, "RENDER METRICS");
 		return;
 	}
 	res->status = 200;

@@ -104,7 +104,7 @@ audit_list(struct app *a, const struct route *rt, struct request *r,
 	    req_name(res, rt, r, "actor", &actor, &alen) == -1)
 		return;
 	if ((arr = json_object_new_array()) == NULL) {
-		reply_store_err(res, rt, r, ST_ERR, "LIST THE AUDIT TRAIL");
+		reply_internal(res, rt, r, "LIST THE AUDIT TRAIL");
 		return;
 	}
 	rc = store_audit_list(a->store, consumer, clen, actor, alen, since,

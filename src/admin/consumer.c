@@ -91,7 +91,7 @@ request_groups(struct response *res, const struct route *rt,
 		if (strlist_has(list, json_object_get_string(g), len))
 			continue;
 		if (strlist_add(list, json_object_get_string(g), len) == -1) {
-			reply_store_err(res, rt, r, ST_ERR, "READ GROUPS");
+			reply_internal(res, rt, r, "READ GROUPS");
 			return -1;
 		}
 	}
@@ -242,7 +242,7 @@ consumer_list(struct app *a, const struct route *rt, struct request *r,
 		}
 	}
 	if ((arr = json_object_new_array()) == NULL) {
-		reply_store_err(res, rt, r, ST_ERR, "LIST CONSUMERS");
+		reply_internal(res, rt, r, "LIST CONSUMERS");
 		return;
 	}
 	rc = store_consumer_list(a->store, prefix, plen, offset, limit,

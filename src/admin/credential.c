@@ -142,7 +142,7 @@ credential_register(struct app *a, const struct route *rt,
 	    "iss", cr.key, cr.secret, strlen(cr.secret), (long long)time(NULL),
 	    0)) == NULL) {
 		explicit_bzero(cr.secret, sizeof(cr.secret));
-		reply_store_err(res, rt, r, ST_ERR, "REGISTER CREDENTIAL");
+		reply_internal(res, rt, r, "REGISTER CREDENTIAL");
 		return;
 	}
 	o = json_strings("key", cr.key, "secret", cr.secret, "token",
@@ -187,7 +187,7 @@ credential_list(struct app *a, const struct route *rt, struct request *r,
 	if (path_user(res, rt, r, &user, &ulen) == -1)
 		return;
 	if ((arr = json_object_new_array()) == NULL) {
-		reply_store_err(res, rt, r, ST_ERR, "LIST CREDENTIALS");
+		reply_internal(res, rt, r, "LIST CREDENTIALS");
 		return;
 	}
 	rc = store_credential_list(a->store, r->pathv[0], r->pathlen[0],

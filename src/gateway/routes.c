@@ -145,7 +145,7 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 	auth_check(a->auth, &q, now, &v);
 	if (v.verdict == AUTH_PASS) {
 		if (pass(a->cfg, &v, authorizer, now, res) == -1)
-			reply_store_err(res, rt, r, ST_ERR, "CHECK TOKEN");
+			reply_internal(res, rt, r, "CHECK TOKEN");
 		return;
 	}
 	reply_refused(res, rt, r, &v, "CHECK TOKEN");

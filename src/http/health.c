@@ -22,7 +22,7 @@ health_check(struct app *a, const struct route *rt, struct request *r,
 		json_object_put(o);
 		json_object_put(checks);
 		json_object_put(db);
-		reply_store_err(res, rt, r, ST_ERR, "CHECK HEALTH");
+		reply_internal(res, rt, r, "CHECK HEALTH");
 		return;
 	}
 	json_object_object_add(db, "name", json_object_new_string("database"));

@@ -75,8 +75,15 @@ reply_store_err(struct response *res, const struct route *rt,
 		    "CHANGE HOLDS THE RECORD, NOTHING WAS CHANGED, TRY AGAIN",
 		    action);
 	} else
-		reply_err(res, rt, r, ERR_INTERNAL,
-		    "UNABLE TO %s DUE TO INTERNAL ERROR", action);
+		reply_internal(res, rt, r, action);
+}
+
+void
+reply_internal(struct response *res, const struct route *rt,
+    struct request *r, const char *action)
+{
+	reply_err(res, rt, r, ERR_INTERNAL, "UNABLE TO %s DUE TO INTERNAL "
+	    "ERROR", action);
 }
 
 int

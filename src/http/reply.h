@@ -43,6 +43,12 @@ void	reply_err(struct response *, const struct route *, struct request *,
  */
 void	reply_store_err(struct response *, const struct route *,
 	    struct request *, enum store_rc, const char *action);
+/*
+ * INTERNAL_ERROR "UNABLE TO <action> DUE TO INTERNAL ERROR": what failed
+ * was not the store (no memory, an answer that cannot be made).
+ */
+void	reply_internal(struct response *, const struct route *,
+	    struct request *, const char *action);
 
 /*
  * The answer of a listing: {count, <name>: arr} (arr taken), or the

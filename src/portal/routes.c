@@ -176,7 +176,7 @@ portal_groups(struct app *a, const struct route *rt, struct request *r,
 	if ((arr = offer_array(a)) == NULL || (o = json_object_new_object()) ==
 	    NULL) {
 		json_object_put(arr);
-		reply_store_err(res, rt, r, ST_ERR, "LIST THE GROUPS");
+		reply_internal(res, rt, r, "LIST THE GROUPS");
 		return;
 	}
 	json_object_object_add(o, "groups", arr);
@@ -312,7 +312,7 @@ reply_request(struct response *res, const struct route *rt,
 
 	if ((o = json_object_new_object()) == NULL) {
 		json_object_put(x->o);
-		reply_store_err(res, rt, r, ST_ERR, "ANSWER");
+		reply_internal(res, rt, r, "ANSWER");
 		return;
 	}
 	json_object_object_add(o, "request", x->o);
@@ -349,7 +349,7 @@ portal_access_request(struct app *a, const struct route *rt,
 		if (!strlist_has(&groups, json_object_get_string(g), len) &&
 		    strlist_add(&groups, json_object_get_string(g), len) ==
 		    -1) {
-			reply_store_err(res, rt, r, ST_ERR, "REQUEST ACCESS");
+			reply_internal(res, rt, r, "REQUEST ACCESS");
 			goto out;
 		}
 	}
@@ -393,7 +393,7 @@ requests_list(struct app *a, const struct route *rt, struct request *r,
 	enum store_rc		 rc;
 
 	if (x.o == NULL) {
-		reply_store_err(res, rt, r, ST_ERR, "LIST THE REQUESTS");
+		reply_internal(res, rt, r, "LIST THE REQUESTS");
 		return;
 	}
 	rc = store_access_list(a->store, requester, state, list_request, &x);
@@ -619,7 +619,7 @@ portal_credential_list(struct app *a, const struct route *rt,
 	enum store_rc	 rc;
 
 	if ((arr = json_object_new_array()) == NULL) {
-		reply_store_err(res, rt, r, ST_ERR, "LIST CREDENTIALS");
+		reply_internal(res, rt, r, "LIST CREDENTIALS");
 		return;
 	}
 	rc = store_portal_credentials(a->store, r->actor, owned_row, arr);
@@ -682,7 +682,7 @@ portal_notification_list(struct app *a, const struct route *rt,
 	enum store_rc	 rc;
 
 	if ((arr = json_object_new_array()) == NULL) {
-		reply_store_err(res, rt, r, ST_ERR, "LIST NOTIFICATIONS");
+		reply_internal(res, rt, r, "LIST NOTIFICATIONS");
 		return;
 	}
 	rc = store_notifications(a->store, r->actor, notification_row, arr,
