@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/strlist.h"
 #include "core/validate.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
@@ -190,8 +191,8 @@ app_free(struct app *a)
 static int
 host_listed(const char *list, const char *h)
 {
-	const char	*s, *e;
-	size_t		 len;
+	const char	*s;
+	size_t		 len, n;
 
 	if (h == NULL)
 		return 0;
@@ -201,13 +202,10 @@ host_listed(const char *list, const char *h)
 	if (h[len] != '\0' && (h[len] != ':' ||
 	    strspn(h + len + 1, "0123456789") != strlen(h + len + 1)))
 		return 0;
-	for (s = list; *s != '\0'; s = e) {
-		s += strspn(s, ", \t");
-		e = s + strcspn(s, ", \t");
-		if ((e - s == 1 && *s == '*') || ((size_t)(e - s) == len &&
-		    len > 0 && strncasecmp(s, h, len) == 0))
+	while ((s = words_next(&list, &n)) != NULL)
+		if ((n == 1 && *s == '*') || (n == len &&
+		    strncasecmp(s, h, len) == 0))
 			return 1;
-	}
 	return 0;
 }
 

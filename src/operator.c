@@ -10,6 +10,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/strlist.h"
 #include "core/validate.h"
 #include "crypto/jwt.h"
 #include "crypto/seal.h"
@@ -70,7 +71,7 @@ operator_bootstrap(const struct config *cfg, const char *user)
 	struct actor		 act;
 	struct credential	 cr;
 	char			 uuid[SECRET_UUID_LEN + 1], group[256];
-	const char		*msg, *g = cfg->admin_groups;
+	const char		*msg, *g, *list = cfg->admin_groups;
 	size_t			 glen;
 	enum store_rc		 rc;
 
@@ -78,9 +79,7 @@ operator_bootstrap(const struct config *cfg, const char *user)
 		log_error("--bootstrap-admin: %s", msg);
 		return 1;
 	}
-	g += strspn(g, ", \t");
-	glen = strcspn(g, ", \t");
-	if (glen == 0 || glen >= sizeof(group)) {
+	if ((g = words_next(&list, &glen)) == NULL || glen >= sizeof(group)) {
 		log_error("--bootstrap-admin: admin_groups names no group");
 		return 1;
 	}

@@ -56,18 +56,25 @@ strlist_free(struct strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+const char *
+words_next(const char **p, size_t *len)
+{
+	const char	*s = *p + strspn(*p, ", \t");
+
+	*len = strcspn(s, ", \t");
+	*p = s + *len;
+	return *len > 0 ? s : NULL;
+}
+
 int
 words_have(const char *list, const char *s, size_t len)
 {
-	const char	*p = list, *e;
+	const char	*w;
+	size_t		 n;
 
-	for (; *p != '\0'; p = e) {
-		p += strspn(p, ", \t");
-		e = p + strcspn(p, ", \t");
-		if ((size_t)(e - p) == len && len > 0 &&
-		    memcmp(p, s, len) == 0)
+	while ((w = words_next(&list, &n)) != NULL)
+		if (n == len && memcmp(w, s, len) == 0)
 			return 1;
-	}
 	return 0;
 }
 

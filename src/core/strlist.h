@@ -24,6 +24,12 @@ int	strlist_add(struct strlist *, const char *s, size_t len);
 int	strlist_has(const struct strlist *, const char *s, size_t len);
 void	strlist_free(struct strlist *);
 /*
+ * The next word of a list split by commas or blanks (a configuration
+ * value: admin_groups, admin_hosts, portal_approvers...): its start and
+ * *len, and *p moved past it; NULL at the end of the list.
+ */
+const char	*words_next(const char **p, size_t *len);
+/*
  * 1 if s (len bytes) is a word of list, a configuration's list of names
  * split by commas or blanks.
  */

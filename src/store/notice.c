@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/strlist.h"
 #include "store/notice.h"
 #include "store/store.h"
 
@@ -93,17 +94,12 @@ static int
 each(struct notices *out, const char *list, int mail, const char *subject,
     const char *text)
 {
-	const char	*p = list, *e;
+	const char	*p;
+	size_t		 len;
 
-	for (; *p != '\0'; p = e) {
-		p += strspn(p, ", \t");
-		if (*p == '\0')
-			break;
-		e = p + strcspn(p, ", \t");
-		if (add(out, mail, p, (size_t)(e - p), subject, "%s", text) ==
-		    -1)
+	while ((p = words_next(&list, &len)) != NULL)
+		if (add(out, mail, p, len, subject, "%s", text) == -1)
 			return -1;
-	}
 	return 0;
 }
 

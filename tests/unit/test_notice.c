@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/strlist.h"
 #include "proc/sender.h"
 #include "store/notice.h"
 #include "store/store.h"
@@ -185,7 +186,40 @@ test_message(void)
 	free(m);
 }
 
+/* Lists of names, split by commas and blanks, read one word at a time. */
+static void
+test_words(void)
+{
+	static const struct {
+		const char	*list;
+		const char	*want;	/* the words joined by "|" */
+	} t[] = {
+		{ "", "" },
+		{ " ,\t, ", "" },
+		{ "a", "a" },
+		{ "a,b c\td", "a|b|c|d" },
+		{ ",,a,,  b,", "a|b" },
+		{ "alice@example.org, bob", "alice@example.org|bob" },
+	};
+	char		 got[64];
+	const char	*p, *w;
+	size_t		 i, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got[0] = '\0';
+		p = t[i].list;
+		while ((w = words_next(&p, &len)) != NULL)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got),
+			    "%s%.*s", got[0] != '\0' ? "|" : "", (int)len, w);
+		UNIT_STREQ(got, t[i].want, t[i].list);
+	}
+	CU_ASSERT_TRUE(words_have("x, alice bob", "bob", 3));
+	CU_ASSERT_FALSE(words_have("x, alice bob", "bo", 2));
+	CU_ASSERT_FALSE(words_have("x, alice bob", "", 0));
+}
+
 static const CU_TestInfo tests[] = {
+	{ "words_next: a list's words, words_have", test_words },
 	{ "notice_line: controls are spaces, cut at a character", test_line },
 	{ "a new request: approvers told and mailed", test_new_request },
 	{ "decisions: the requester told, the reason one line",
