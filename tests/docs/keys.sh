@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # Every configuration key (src/core/config.c) is in the commented example
-# (conf/adminutil.conf), in adminutil.conf(5) and in the README's table:
+# (conf/adminutil.conf), in adminutil.conf(5) and in the table of
+# docs/configuration.md:
 # a key an operator cannot read about is a key nobody sets right.
 
 top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
@@ -15,8 +16,8 @@ for k in $keys; do
 	    { echo "conf/adminutil.conf lacks $k"; bad=1; }
 	grep -qx "\.It Cm $k" "$top_srcdir/man/adminutil.conf.5" ||
 	    { echo "man/adminutil.conf.5 lacks $k"; bad=1; }
-	grep -q "^| \`$k\` |" "$top_srcdir/README.md" ||
-	    { echo "README.md's table lacks $k"; bad=1; }
+	grep -q "^| \`$k\` |" "$top_srcdir/docs/configuration.md" ||
+	    { echo "docs/configuration.md's table lacks $k"; bad=1; }
 done
 echo "$n keys checked"
 exit $bad
