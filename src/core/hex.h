@@ -2,8 +2,9 @@
 /* Copyright (c) 2026 The adminutil authors */
 
 /*
- * The value of one hexadecimal digit, for the percent-decoders of
- * request paths (request.c) and of ACL paths (acl.c).
+ * The value of one hexadecimal digit, for the percent-decoder
+ * (percent_decode in request.c, which acl.c reads paths with too) and
+ * for sealed secrets' hex (seal.c).
  */
 #ifndef ADMINUTIL_HEX_H
 #define ADMINUTIL_HEX_H

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "core/hash.h"
-#include "core/hex.h"
 #include "gateway/acl.h"
+#include "http/request.h"
 
 enum { M_ANY, M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS,
     M__MAX };
@@ -520,27 +520,6 @@ acl_lookup(const struct acl *a, const char *method, const char *path,
 	return lookup(&a->exact, method_of(method), path, len);
 }
 
-/* Decodes %XX in p[0..len) in place.  The new length, or -1. */
-static long
-decode(char *p, size_t len)
-{
-	size_t	 i, o = 0;
-	int	 hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (p[i] != '%') {
-			p[o++] = p[i];
-			continue;
-		}
-		if (len - i < 3 || (hi = hex_digit(p[i + 1])) < 0 ||
-		    (lo = hex_digit(p[i + 2])) < 0 || (hi == 0 && lo == 0))
-			return -1;
-		p[o++] = (char)(hi << 4 | lo);
-		i += 2;
-	}
-	return (long)o;
-}
-
 /*
  * Merges slashes and resolves dot segments of the absolute path
  * p[0..len) in place, NUL-terminated.  The new length, or -1 when it
@@ -599,8 +578,11 @@ acl_normalize(char *p)
 	len = strcspn(p, "?#");
 	if (len == 0 || p[0] != '/')
 		return -1;
-	/* Decode first: "%2e%2e" is ".." to the server that routes. */
-	if ((n = decode(p, len)) < 0)
+	/*
+	 * Decode first: "%2e%2e" is ".." to the server that routes.  With
+	 * the router's decoder, so that a path reads here as it does there.
+	 */
+	if ((n = percent_decode(p, p, len)) < 0)
 		return -1;
 	return resolve(p, (size_t)n);
 }
@@ -671,10 +653,10 @@ acl_reach(const struct acl *a, const char *method, const char *uri,
 	for (pass = 0; pass < 3; pass++) {
 		memcpy(buf, uri, len);
 		if (pass == 0)
-			r = decode(buf, len);
+			r = percent_decode(buf, buf, len);
 		else if (pass == 1)
-			r = decode(buf, lenient(buf, len));
-		else if ((r = decode(buf, len)) >= 0)
+			r = percent_decode(buf, buf, lenient(buf, len));
+		else if ((r = percent_decode(buf, buf, len)) >= 0)
 			r = (long)lenient(buf, (size_t)r);
 		if (r < 0 || (r = resolve(buf, (size_t)r)) < 0) {
 			*why = "the request path is not a plain path";

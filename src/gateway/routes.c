@@ -7,6 +7,7 @@
  */
 #include "build.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,15 +165,18 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 
 /*
  * The value of name in an application/x-www-form-urlencoded body, +
- * and %XX decoded, in a new string.  NULL when absent or malformed.
+ * and %XX decoded (percent_decode), in a new string.  NULL when absent
+ * (errno ENOENT), refused by percent_decode (EINVAL) or on no memory.
  */
 static char *
 form_value(const char *body, size_t len, const char *name, size_t *outlen)
 {
 	const char	*p = body, *end = body + len, *amp, *eq;
-	size_t		 nlen = strlen(name), i;
+	size_t		 nlen = strlen(name), vlen, i;
 	char		*v;
+	long		 n;
 
+	*outlen = 0;
 	for (; p < end; p = amp + 1) {
 		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
 			amp = end;
@@ -180,14 +184,23 @@ form_value(const char *body, size_t len, const char *name, size_t *outlen)
 		if (eq == NULL || (size_t)(eq - p) != nlen ||
 		    memcmp(p, name, nlen) != 0)
 			continue;
-		if ((v = request_percent_decode(eq + 1,
-		    (size_t)(amp - eq - 1), outlen)) == NULL)
+		vlen = (size_t)(amp - eq - 1);
+		if ((v = malloc(vlen + 1)) == NULL)
 			return NULL;
-		for (i = 0; i < *outlen; i++)
-			if (v[i] == '+')
-				v[i] = ' ';
+		/* "+" before "%XX": "%2B" is a "+", not a space. */
+		for (i = 0; i < vlen; i++)
+			v[i] = eq[1 + i] == '+' ? ' ' : eq[1 + i];
+		if ((n = percent_decode(v, v, vlen)) < 0) {
+			explicit_bzero(v, vlen);
+			free(v);
+			errno = EINVAL;
+			return NULL;
+		}
+		v[n] = '\0';
+		*outlen = (size_t)n;
 		return v;
 	}
+	errno = ENOENT;
 	return NULL;
 }
 
@@ -202,6 +215,11 @@ token_introspect(struct app *a, const struct route *rt, struct request *r,
 	/* Its caller was authenticated by app_handle (RFC 7662 2.1). */
 	token = form_value(r->body != NULL ? r->body : "", r->bodylen,
 	    "token", &len);
+	if (token == NULL && errno == EINVAL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST,
+		    "TOKEN IS NOT VALIDLY PERCENT-ENCODED (FORM FIELD token)");
+		return;
+	}
 	if (token == NULL || len == 0) {
 		free(token);
 		reply_err(res, rt, r, ERR_BAD_REQUEST,

@@ -110,32 +110,45 @@ request_method(const char *m)
 	return METHOD_OTHER;
 }
 
+long
+percent_decode(char *dst, const char *src, size_t len)
+{
+	size_t	 i, o = 0;
+	int	 hi, lo;
+
+	/* o <= i throughout: in place, a byte is read before it is written. */
+	for (i = 0; i < len; i++) {
+		if (src[i] == '\0')
+			return -1;
+		if (src[i] != '%') {
+			dst[o++] = src[i];
+			continue;
+		}
+		if (len - i < 3 || (hi = hex_digit(src[i + 1])) < 0 ||
+		    (lo = hex_digit(src[i + 2])) < 0 || (hi | lo) == 0)
+			return -1;
+		dst[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	return (long)o;
+}
+
 char *
 request_percent_decode(const char *src, size_t len, size_t *outlen)
 {
 	char	*out;
-	size_t	 i, o = 0;
-	int	 hi, lo;
+	long	 n;
 
 	*outlen = 0;
 	if ((out = malloc(len + 1)) == NULL)
 		return NULL;
-	for (i = 0; i < len; i++) {
-		if (src[i] != '%') {
-			out[o++] = src[i];
-			continue;
-		}
-		if (len - i < 3 || (hi = hex_digit(src[i + 1])) < 0 ||
-		    (lo = hex_digit(src[i + 2])) < 0) {
-			free(out);
-			errno = EINVAL;
-			return NULL;
-		}
-		out[o++] = (char)(hi << 4 | lo);
-		i += 2;
+	if ((n = percent_decode(out, src, len)) < 0) {
+		free(out);
+		errno = EINVAL;
+		return NULL;
 	}
-	out[o] = '\0';
-	*outlen = o;
+	out[n] = '\0';
+	*outlen = (size_t)n;
 	return out;
 }
 

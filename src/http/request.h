@@ -110,9 +110,31 @@ int	response_header(struct response *, const char *name,
 const char *request_parse_json(struct request *r);
 
 /*
- * Percent-decodes src[0..len) into a new NUL-terminated string (its
- * length in *outlen).  Returns NULL on a malformed escape or on memory
- * exhaustion (then *outlen is 0 and errno ENOMEM).
+ * The one percent-decoder of every reading of a request: the router's
+ * {name} segments, the introspection form's value and each of the ACL's
+ * readings of a path (acl.c), so that no two of them read the same
+ * bytes differently.  Decodes src[0..len) into dst, which has room for
+ * len bytes and may be src itself (the output is never longer than the
+ * input); nothing is NUL-terminated.  Each "%XX" (hexadecimal, either
+ * case) is the byte XX, decoded once ("%2525" is "%25"); every other
+ * byte is itself ("+" too: a form's "+" is its reader's business).
+ * Bytes are not judged: "%C0%AF" is 0xC0 0xAF, not "/" (names and keys
+ * are checked as UTF-8, overlong forms refused, by validate.c; the ACL
+ * matches bytes).
+ *
+ * Returns the new length, or -1 on a "%" without two hexadecimal digits
+ * within len, on "%00" and on a NUL byte: a NUL is never part of a
+ * username, key, path or token, and one would be read as the end by
+ * whatever takes the result as a C string, so it is refused here for
+ * every caller alike.  After -1, dst holds nothing of use.
+ */
+long	percent_decode(char *dst, const char *src, size_t len);
+
+/*
+ * percent_decode() of src[0..len) into a new NUL-terminated string (its
+ * length in *outlen).  Returns NULL when percent_decode refuses it
+ * (errno EINVAL) or on memory exhaustion (errno ENOMEM); *outlen is
+ * then 0.
  */
 char	*request_percent_decode(const char *src, size_t len, size_t *outlen);
 

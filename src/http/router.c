@@ -20,7 +20,8 @@ seglen(const char *p)
 
 /*
  * 1 if path fits pattern; captures go to r when capture is set.
- * -1 on a bad percent escape in a captured segment (only when capturing).
+ * -1 on a captured segment percent_decode refuses (a bad escape, "%00";
+ * only when capturing).
  */
 static int
 fits(const char *pattern, const char *path, struct request *r, int capture)

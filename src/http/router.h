@@ -54,7 +54,8 @@ struct route {
  * families allowed.  On a match fills r->pathv and returns the route.
  * Otherwise returns NULL and sets *e: ERR_NOT_FOUND (no pattern fits),
  * ERR_METHOD (a pattern fits, not the method) or ERR_BAD_REQUEST (a
- * captured segment is badly percent-encoded); *msg is then a static
+ * captured segment is badly percent-encoded or holds "%00": see
+ * percent_decode in request.h); *msg is then a static
  * message, and *same the route whose pattern fits (NULL for none).
  */
 const struct route *router_match(const struct route *table, size_t n,

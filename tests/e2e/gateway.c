@@ -1798,12 +1798,16 @@ struct icase {
 	const char	*form;		/* a format of the token */
 	struct tok	 tok;
 	long		 want;		/* 200 or 400 */
+	const char	*msg;		/* a 400's errmsg; NULL: any */
 	enum cr		 as;		/* active: the credential; CR_DEF:
 					   inactive */
 	enum cr		 iss;		/* the iss it shows; CR_DEF: none */
 	int		 times;		/* exp and nbf too */
 	int		 seed;		/* the seeds' iat: a string of ms */
 };
+
+#define BADTOKENENC \
+	"TOKEN IS NOT VALIDLY PERCENT-ENCODED (FORM FIELD token)"
 
 static const struct icase icases[] = {
 	{ "valid", "token=%s", VALID(CR_HS256), .want = 200,
@@ -1837,6 +1841,13 @@ static const struct icase icases[] = {
 	{ "no token field", "foo=bar", VALID(CR_DEF), .want = 400 },
 	{ "empty token", "token=", VALID(CR_DEF), .want = 400 },
 	{ "empty body", "", VALID(CR_DEF), .want = 400 },
+	/* Decoded as the router decodes: no NUL (it was {"active":false}). */
+	{ "a valid token and %00", "token=%s%%00", VALID(CR_HS256),
+	    .want = 400, .msg = BADTOKENENC },
+	{ "a NUL escape for a token", "token=%%00", VALID(CR_DEF),
+	    .want = 400, .msg = BADTOKENENC },
+	{ "a bad escape in a token", "token=%s%%4", VALID(CR_HS256),
+	    .want = 400, .msg = BADTOKENENC },
 };
 
 #define NICASES	 (sizeof(icases) / sizeof(icases[0]))
@@ -1929,7 +1940,7 @@ test_gw_introspect(void)
 		introspect(&r, url, form);
 		if (k->want == 400)
 			expect_err(what, &r, RT_INTROSPECT, 400, "BAD_REQUEST",
-			    NULL);
+			    k->msg);
 		else if (CHECK(r.status == 200 && streq(r.ctype, CTYPE_JSON) &&
 		    json_object_is_type(r.json, json_type_object),
 		    "%s: HTTP %ld, Content-Type %s, want 200, %s", what,

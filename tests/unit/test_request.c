@@ -41,8 +41,8 @@ test_percent_decode(void)
 		{ LIT("%25"),		"%",		1 },
 		{ LIT("%2525"),		"%25",		3 },
 		{ LIT("a+b"),		"a+b",		3 },	/* not a form */
-		{ LIT("%00"),		"\0",		1 },
-		{ LIT("a%00b"),		"a\0b",		3 },
+		{ LIT("%00"),		NULL,		0 },
+		{ LIT("a%00b"),		NULL,		0 },
 		{ LIT("%"),		NULL,		0 },
 		{ LIT("a%"),		NULL,		0 },
 		{ LIT("%4"),		NULL,		0 },
@@ -89,6 +89,100 @@ test_percent_decode(void)
 	out = request_percent_decode("ab%2Fzz", 5, &outlen);
 	CU_ASSERT(out != NULL && outlen == 3 && strcmp(out, "ab/") == 0);
 	free(out);
+}
+
+/*
+ * percent_decode, the one decoder of the router, the introspection form
+ * and the ACL: each row decoded into a separate buffer and in place,
+ * with the same answer.
+ */
+static void
+test_percent_decode_one(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 inlen;
+		const char	*out;	/* NULL: refused */
+		size_t		 outlen;
+	} t[] = {
+		{ LIT(""),		"",		0 },
+		{ LIT("a"),		"a",		1 },
+		{ LIT("/a/b"),		"/a/b",		4 },
+		{ LIT("%2F"),		"/",		1 },
+		{ LIT("%2f"),		"/",		1 },
+		{ LIT("a%2Fb%2fc"),	"a/b/c",	5 },
+		{ LIT("%25"),		"%",		1 },
+		{ LIT("%2525"),		"%25",		3 },	/* once */
+		{ LIT("%252F"),		"%2F",		3 },
+		{ LIT("%41%62"),	"Ab",		2 },
+		{ LIT("%aB%Ab"),	"\xab\xab",	2 },
+		{ LIT("%01"),		"\x01",		1 },
+		{ LIT("%10"),		"\x10",		1 },
+		{ LIT("%fF"),		"\xff",		1 },
+		/* Bytes, not characters: overlong UTF-8 is not "/". */
+		{ LIT("%C0%AF"),	"\xc0\xaf",	2 },
+		{ LIT("%c0%ae%c0%ae"),	"\xc0\xae\xc0\xae", 4 },
+		{ LIT("%E0%80%AF"),	"\xe0\x80\xaf",	3 },
+		{ LIT("a+b"),		"a+b",		3 },
+		{ LIT("%2B"),		"+",		1 },
+		/* NUL, escaped or not. */
+		{ LIT("%00"),		NULL,		0 },
+		{ LIT("a%00"),		NULL,		0 },
+		{ LIT("%00a"),		NULL,		0 },
+		{ LIT("%2F%00"),	NULL,		0 },
+		{ LIT("\0"),		NULL,		0 },
+		{ LIT("a\0b"),		NULL,		0 },
+		/* Not two hex digits, or cut short. */
+		{ LIT("%"),		NULL,		0 },
+		{ LIT("a%"),		NULL,		0 },
+		{ LIT("%4"),		NULL,		0 },
+		{ LIT("a%4"),		NULL,		0 },
+		{ LIT("%G0"),		NULL,		0 },
+		{ LIT("%0G"),		NULL,		0 },
+		{ LIT("%g0"),		NULL,		0 },
+		{ LIT("%0g"),		NULL,		0 },
+		{ LIT("%%"),		NULL,		0 },
+		{ LIT("%%41"),		NULL,		0 },
+		{ LIT("%+1"),		NULL,		0 },
+		{ LIT("%0x1"),		NULL,		0 },
+		{ LIT("%2F%"),		NULL,		0 },
+		{ LIT("%25%"),		NULL,		0 },
+	};
+	char	 buf[32], in[32];
+	long	 n;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(buf, 'X', sizeof(buf));
+		n = percent_decode(buf, t[i].in, t[i].inlen);
+		if (t[i].out == NULL)
+			UNIT_CHECK(n == -1, "row %zu \"%s\": got %ld, "
+			    "want -1", i, t[i].in, n);
+		else
+			UNIT_CHECK(n >= 0 && (size_t)n == t[i].outlen &&
+			    memcmp(buf, t[i].out, t[i].outlen) == 0 &&
+			    buf[n] == 'X', "row %zu \"%s\": got %ld, "
+			    "want %zu", i, t[i].in, n, t[i].outlen);
+
+		/* In place: the same answer. */
+		memcpy(in, t[i].in, t[i].inlen);
+		n = percent_decode(in, in, t[i].inlen);
+		if (t[i].out == NULL)
+			UNIT_CHECK(n == -1, "row %zu \"%s\" in place: got "
+			    "%ld, want -1", i, t[i].in, n);
+		else
+			UNIT_CHECK(n >= 0 && (size_t)n == t[i].outlen &&
+			    memcmp(in, t[i].out, t[i].outlen) == 0,
+			    "row %zu \"%s\" in place: got %ld, want %zu", i,
+			    t[i].in, n, t[i].outlen);
+	}
+
+	/* Only len bytes are read: an escape cut by len is refused. */
+	CU_ASSERT_EQUAL(percent_decode(buf, "a%2F", 3), -1);
+	CU_ASSERT_EQUAL(percent_decode(buf, "a%2F", 2), -1);
+	CU_ASSERT(percent_decode(buf, "a%2F%00", 4) == 2 &&
+	    memcmp(buf, "a/", 2) == 0);
+	CU_ASSERT_EQUAL(percent_decode(buf, NULL, 0), 0);
 }
 
 /* A request whose body is a malloc'ed copy of b[0..n). */
@@ -480,6 +574,7 @@ test_request_free(void)
 }
 
 static const CU_TestInfo tests[] = {
+	{ "percent_decode table, in place too", test_percent_decode_one },
 	{ "request_percent_decode table", test_percent_decode },
 	{ "request_parse_json table", test_parse_table },
 	{ "request_parse_json bare values", test_parse_bare_values },

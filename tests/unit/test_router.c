@@ -3,16 +3,19 @@
 
 /*
  * Unit tests of router.c: literal and captured segments, percent-decoded
- * captures, 404 / 405 / 400 outcomes and route families.
+ * captures, 404 / 405 / 400 outcomes and route families; and that the
+ * router and the ACL (acl.c) read the same escapes alike.
  */
 #include "build.h"
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/config.h"
+#include "gateway/acl.h"
 #include "http/router.h"
 #include "unit.h"
 
@@ -104,8 +107,6 @@ static const struct rcase cases[] = {
 	    { { LIT("a/b") } } },
 	{ METHOD_POST, "/v1/consumer/caf%C3%A9/read", ALL, R_READ, 0, NONE, 1,
 	    { { LIT("caf\xc3\xa9") } } },
-	{ METHOD_POST, "/v1/consumer/nul%00x/read", ALL, R_READ, 0, NONE, 1,
-	    { { LIT("nul\0x") } } },
 	{ METHOD_POST, "/v1/consumer/list/read", ALL, R_READ, 0, NONE, 1,
 	    { { LIT("list") } } },
 	{ METHOD_POST, "/v1/consumer/create/read", ALL, R_READ, 0, NONE, 1,
@@ -174,6 +175,11 @@ static const struct rcase cases[] = {
 	{ METHOD_POST, "/v1/consumer/ab%4/read", ALL, NONE, ERR_BAD_REQUEST,
 	    R_READ, 0, { { NULL, 0 } } },
 	{ METHOD_POST, "/v1/consumer/u/credential/%4g/revoke", ALL, NONE,
+	    ERR_BAD_REQUEST, R_CRED_REVOKE, 0, { { NULL, 0 } } },
+	/* "%00" too: no name, key or id holds a NUL (percent_decode). */
+	{ METHOD_POST, "/v1/consumer/nul%00x/read", ALL, NONE,
+	    ERR_BAD_REQUEST, R_READ, 0, { { NULL, 0 } } },
+	{ METHOD_POST, "/v1/consumer/u/credential/%00/revoke", ALL, NONE,
 	    ERR_BAD_REQUEST, R_CRED_REVOKE, 0, { { NULL, 0 } } },
 
 	/* Families: a switched-off family is not there at all. */
@@ -354,11 +360,77 @@ test_too_many_captures(void)
 	request_free(&r);
 }
 
+/*
+ * One reading of the same bytes: a segment the router refuses (400) is
+ * a path every reading of the ACL refuses, and a segment it captures is
+ * what the ACL reads there, byte for byte.  The segment goes between
+ * "/a" and "z" (no hex digit: an escape cut short stays cut), where no
+ * escape here makes a "//" or a dot segment.
+ */
+static void
+test_router_acl_agree(void)
+{
+	static const char	 acl_text[] = "*\t/a\t@public\n";
+	static const char *const segs[] = {
+		"", "x", "%00", "a%00b", "%00%2F", "%2F", "%2f", "%25",
+		"%2525", "%252F", "%2e", "%41", "%C0%AF", "%c0%ae", "%FF",
+		"%2B", "+", "%20", "%3B", "%5C", "%zz", "%G0", "%0G", "%4",
+		"%", "%%41", "a%2Fb",
+	};
+	const struct acl_rule	*out[ACL_READINGS];
+	struct acl		*a;
+	struct request		 r;
+	const struct route	*rt, *same;
+	const char		*msg, *why;
+	enum err		 e;
+	char			 path[64], buf[64], err[128];
+	long			 n;
+	size_t			 i;
+	int			 k;
+
+	a = acl_parse(acl_text, sizeof(acl_text) - 1, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		request_init(&r);
+		r.method = METHOD_POST;
+		snprintf(path, sizeof(path), "/v1/consumer/%s/read", segs[i]);
+		r.path = strdup(path);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r.path);
+		e = ERR_NONE;
+		rt = router_match(table, R__MAX, ALL, &r, &e, &msg, &same);
+		UNIT_CHECK(rt == &table[R_READ] || e == ERR_BAD_REQUEST,
+		    "\"%s\": route %ld, err %d", segs[i], rt == NULL ? -1L :
+		    (long)(rt - table), (int)e);
+
+		snprintf(path, sizeof(path), "/a%sz", segs[i]);
+		snprintf(buf, sizeof(buf), "%s", path);
+		n = acl_normalize(buf);
+		k = acl_reach(a, "GET", path, out, &why);
+		UNIT_CHECK((rt == NULL) == (n < 0), "\"%s\": the router %s "
+		    "it, acl_normalize %s", segs[i], rt == NULL ? "refuses" :
+		    "reads", n < 0 ? "refuses" : "reads");
+		UNIT_CHECK((rt == NULL) == (k < 0), "\"%s\": the router %s "
+		    "it, acl_reach %s", segs[i], rt == NULL ? "refuses" :
+		    "reads", k < 0 ? "refuses" : "reads");
+		if (rt != NULL && n >= 0)
+			UNIT_CHECK((size_t)n == 2 + r.pathlen[0] + 1 &&
+			    memcmp(buf, "/a", 2) == 0 &&
+			    memcmp(buf + 2, r.pathv[0], r.pathlen[0]) == 0 &&
+			    buf[n - 1] == 'z', "\"%s\": the ACL reads \"%s\", "
+			    "the router \"%s\" (%zu bytes)", segs[i], buf,
+			    r.pathv[0], r.pathlen[0]);
+		request_free(&r);
+	}
+	acl_free(a);
+}
+
 static const CU_TestInfo tests[] = {
 	{ "router_match table", test_match_table },
 	{ "NULL path is not found", test_null_path },
 	{ "405 names the first route of the path", test_same_is_first },
 	{ "too many captures are refused", test_too_many_captures },
+	{ "the router and the ACL read escapes alike",
+	    test_router_acl_agree },
 	CU_TEST_INFO_NULL
 };
 
