@@ -30,6 +30,7 @@
 #include "operator.h"
 #include "proc/master.h"
 #include "store/migrate.h"
+#include "store/secrets.h"
 #include "store/store.h"
 
 #define SCHEMA_SEALED	 3	/* schema/003_sealed_secrets.sql */

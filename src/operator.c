@@ -16,6 +16,9 @@
 #include "crypto/seal.h"
 #include "crypto/secret.h"
 #include "operator.h"
+#include "store/consumer.h"
+#include "store/credential.h"
+#include "store/secrets.h"
 #include "store/store.h"
 
 #define ID(x)	 "ekstep.api.am.adminutil." x

@@ -10,7 +10,7 @@
 
 #include "admin/admin.h"
 #include "core/validate.h"
-#include "store/store.h"
+#include "store/audit.h"
 
 #define AUDIT_LIMIT_DEFAULT	 100
 #define AUDIT_LIMIT_MAX		 1000

@@ -12,7 +12,7 @@
 #include "admin/admin.h"
 #include "core/config.h"
 #include "core/validate.h"
-#include "store/store.h"
+#include "store/consumer.h"
 
 #define LIST_LIMIT_DEFAULT	 100
 #define LIST_LIMIT_MAX		 1000

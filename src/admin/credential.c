@@ -15,7 +15,7 @@
 #include "core/config.h"
 #include "core/validate.h"
 #include "crypto/jwt.h"
-#include "store/store.h"
+#include "store/credential.h"
 
 /* The longest grace of a rotation: a week. */
 #define ROTATE_GRACE_MAX	 604800

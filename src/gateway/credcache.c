@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "gateway/credcache.h"
+#include "store/credential.h"
 
 #define MEMO_SIZE	 4096	/* tokens remembered per worker */
 #define MEMO_TOKEN_MAX	 2048	/* longer tokens are verified every time */

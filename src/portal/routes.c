@@ -20,7 +20,9 @@
 #include "gateway/acl.h"
 #include "gateway/auth.h"
 #include "portal/portal.h"
-#include "store/store.h"
+#include "store/access.h"
+#include "store/inbox.h"
+#include "store/owned.h"
 
 #define TEXT_MAX	 1024	/* notes, reasons */
 #define EMAIL_MAX	 254

@@ -30,7 +30,7 @@
 #include "proc/master.h"
 #include "proc/sender.h"
 #include "proc/worker.h"
-#include "store/store.h"
+#include "store/outbox.h"
 
 #define MAX_CHILDREN	 512	/* two generations of the most workers */
 #define YOUNG_MS	 1000	/* a worker dying younger backs off */

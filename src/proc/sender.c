@@ -25,6 +25,7 @@
 #include "proc/sandbox.h"
 #include "proc/sender.h"
 #include "proc/worker.h"
+#include "store/outbox.h"
 #include "store/store.h"
 
 #define IDLE_MS		 30000		/* the outbox is read at least so often */

@@ -21,6 +21,7 @@
 #include "core/config.h"
 #include "crypto/jwt.h"
 #include "gateway/auth.h"
+#include "store/credential.h"
 #include "store/store.h"
 #include "unit.h"
 
