@@ -2,8 +2,8 @@
 /* Copyright (c) 2026 The adminutil authors */
 
 /*
- * The self-service handlers: the portal's (portal_*) and the approvers'
- * (access_*), in routes.c.
+ * The self-service handlers: the portal's (portal_*: offer.c, access.c,
+ * keys.c, inbox.c) and the approvers' (access_*: access.c).
  */
 #ifndef ADMINUTIL_PORTAL_H
 #define ADMINUTIL_PORTAL_H
