@@ -1,22 +1,26 @@
 /* SPDX-License-Identifier: ISC */
 /* Copyright (c) 2026 The adminutil authors */
 
+/*
+ * The master's supervision, in nginx's shape: the signals it answers
+ * are blocked but while it sleeps in sigsuspend(), their handlers only
+ * set flags in struct master, and the loop of master_run() does the
+ * work those flags ask for (master_reap, master_reload, master_stop,
+ * master_reopen).  The waits (a back-off, the grace of a stop) are an
+ * interval timer's SIGALRM, so that no signal is lost between deciding
+ * to sleep and sleeping.
+ */
+
 #include "build.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <netdb.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
+#include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
@@ -27,6 +31,7 @@
 #include "core/metrics.h"
 #include "core/validate.h"
 #include "gateway/acl.h"
+#include "proc/listen.h"
 #include "proc/master.h"
 #include "proc/sender.h"
 #include "proc/worker.h"
@@ -37,6 +42,7 @@
 #define BACKOFF_MIN_MS	 100
 #define BACKOFF_MAX_MS	 10000
 #define STOP_GRACE_MS	 30000	/* then SIGKILL */
+#define IDLE_MS		 (3600 * 1000)	/* the longest sleep */
 
 /*
  * The pools of workers: the admin pool on listen, answering routes,
@@ -62,13 +68,6 @@ struct pool {
 
 static const int	 one = 1;
 
-/* 1 if pool p should have children now. */
-static int
-pool_on(const struct config *cfg, const struct pool *pools, int p)
-{
-	return p == POOL_SENDER ? sender_wanted(cfg) : pools[p].fd != -1;
-}
-
 struct child {
 	pid_t		 pid;
 	unsigned	 gen;
@@ -76,188 +75,125 @@ struct child {
 	long long	 started;	/* ms, monotonic */
 };
 
-static struct child	 kids[MAX_CHILDREN];
-static size_t		 nkids;
+/*
+ * The master's state.  A reload starts generation gen + 1 and retires
+ * the older ones; only the current generation is refilled.  The flags
+ * are set by master_signal() and read and cleared by the loop, with
+ * every signal they stand for blocked.
+ */
+struct master {
+	struct config	*cfg;		/* the running one; replaced on HUP */
+	const char	*cfgpath;	/* read again on HUP; may be NULL */
+	struct pool	 pools[NPOOLS];
+	struct child	 kids[MAX_CHILDREN];
+	size_t		 nkids;
+	unsigned	 gen;
+	long long	 backoff;	/* ms; 0: none */
+	long long	 spawn_at;	/* no spawn before (ms, monotonic) */
+	long long	 stop_at;	/* SIGKILL at (ms, monotonic) */
+	int		 stopping;
+	int		 fatal;		/* a worker exited WORKER_EXIT_FATAL */
+	int		 ready;		/* READY=1 told for this generation */
+	int		 rc;		/* master_run's exit status */
+	sigset_t	 waitmask;	/* the mask while in sigsuspend */
+	sigset_t	 childmask;	/* the mask a child starts with */
 
+	volatile sig_atomic_t	 sig_reap;	/* SIGCHLD */
+	volatile sig_atomic_t	 sig_stop;	/* SIGTERM, SIGINT, SIGQUIT */
+	volatile sig_atomic_t	 sig_reload;	/* SIGHUP */
+	volatile sig_atomic_t	 sig_reopen;	/* SIGUSR1 */
+	volatile sig_atomic_t	 sig_alarm;	/* SIGALRM: a wait is over */
+};
+
+/* The signals the master answers. */
+static const int	 master_sigs[] = {
+	SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGALRM
+};
+#define NSIGS	 (sizeof(master_sigs) / sizeof(master_sigs[0]))
+
+/* The master whose flags master_signal sets. */
+static struct master	*running;
+
+/* 1 if pool p should have children now. */
 static int
-listen_unix(const struct config *cfg, const char *path, char *err,
-    size_t errsz)
+pool_on(const struct master *m, int p)
 {
-	struct sockaddr_un	 sun;
-	struct passwd		*pw;
-	struct group		*gr;
-	struct stat		 st;
-	char			 owner[64], *colon;
-	mode_t			 old;
-	int			 fd, probe;
+	return p == POOL_SENDER ? sender_wanted(m->cfg) : m->pools[p].fd != -1;
+}
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errsz, "listen: socket path longer than %zu "
-		    "bytes", sizeof(sun.sun_path) - 1);
-		return -1;
+/* Sets the flag of sig; the loop of master_run does the rest. */
+static void
+master_signal(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+		running->sig_reap = 1;
+		break;
+	case SIGTERM:
+	case SIGINT:
+	case SIGQUIT:
+		running->sig_stop = 1;
+		break;
+	case SIGHUP:
+		running->sig_reload = 1;
+		break;
+	case SIGUSR1:
+		running->sig_reopen = 1;
+		break;
+	case SIGALRM:
+		running->sig_alarm = 1;
+		break;
 	}
-	strcpy(sun.sun_path, path);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(err, errsz, "listen: %s exists and is not a "
-			    "socket", path);
-			return -1;
-		}
-		/* A live socket belongs to a running instance: keep it. */
-		if ((probe = socket(AF_UNIX, SOCK_STREAM, 0)) != -1) {
-			if (connect(probe, (struct sockaddr *)&sun,
-			    sizeof(sun)) == 0) {
-				close(probe);
-				snprintf(err, errsz, "listen: %s is in use",
-				    path);
-				return -1;
-			}
-			close(probe);
-		}
-		unlink(path);
+}
+
+/*
+ * Blocks the master's signals and gives them master_signal (handler
+ * non-NULL), or gives them back their default (handler NULL: in a new
+ * child, and once the master is done).
+ */
+static void
+master_signals(struct master *m, void (*handler)(int))
+{
+	struct sigaction	 sa;
+	sigset_t		 set, old;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = handler != NULL ? handler : SIG_DFL;
+	if (handler == NULL) {
+		for (i = 0; i < NSIGS; i++)
+			sigaction(master_sigs[i], &sa, NULL);
+		return;
 	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		snprintf(err, errsz, "socket: %s", strerror(errno));
-		return -1;
-	}
-	old = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		umask(old);
-		snprintf(err, errsz, "bind %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	umask(old);
-	if (chmod(path, cfg->socket_mode) == -1) {
-		snprintf(err, errsz, "chmod %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (cfg->socket_owner[0] != '\0') {
-		snprintf(owner, sizeof(owner), "%s", cfg->socket_owner);
-		if ((colon = strchr(owner, ':')) != NULL)
-			*colon++ = '\0';
-		if ((pw = getpwnam(owner)) == NULL) {
-			snprintf(err, errsz, "socket_owner: no user \"%s\"",
-			    owner);
-			close(fd);
-			return -1;
-		}
-		gr = colon != NULL ? getgrnam(colon) : NULL;
-		if (colon != NULL && gr == NULL) {
-			snprintf(err, errsz, "socket_owner: no group \"%s\"",
-			    colon);
-			close(fd);
-			return -1;
-		}
-		if (chown(path, pw->pw_uid, gr != NULL ? gr->gr_gid :
-		    pw->pw_gid) == -1) {
-			snprintf(err, errsz, "chown %s: %s", path,
-			    strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	return fd;
+	sigemptyset(&set);
+	for (i = 0; i < NSIGS; i++)
+		sigaddset(&set, master_sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	/* A child starts as before: all but SIGALRM blocked. */
+	m->childmask = old;
+	for (i = 0; i < NSIGS; i++)
+		if (master_sigs[i] != SIGALRM)
+			sigaddset(&m->childmask, master_sigs[i]);
+	m->waitmask = old;
+	for (i = 0; i < NSIGS; i++)
+		sigdelset(&m->waitmask, master_sigs[i]);
+	running = m;
+	for (i = 0; i < NSIGS; i++)
+		sigaction(master_sigs[i], &sa, NULL);
 }
 
 static int
-listen_tcp(const char *addr, char *err, size_t errsz)
+spawn(struct master *m, int pool)
 {
-	struct addrinfo	 hints, *res, *ai;
-	char		 host[256], *port;
-	int		 fd = -1, on = 1, rc;
+	const struct config	*cfg = m->cfg;
+	const struct pool	*pools = m->pools;
+	struct config		 own;
+	struct child		*k;
+	pid_t			 pid, self = getpid();
+	int			 slot, p;
 
-	if (strlen(addr) >= sizeof(host)) {
-		snprintf(err, errsz, "listen: address too long");
-		return -1;
-	}
-	strcpy(host, addr);
-	if ((port = strrchr(host, ':')) == NULL) {
-		snprintf(err, errsz, "listen: expected unix:/path, /path or "
-		    "host:port, got \"%s\"", addr);
-		return -1;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && port[-2] == ']') {	/* [v6]:port */
-		port[-2] = '\0';
-		memmove(host, host + 1, strlen(host));
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host[0] != '\0' ? host : NULL, port, &hints,
-	    &res)) != 0) {
-		snprintf(err, errsz, "listen %s: %s", addr, gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (fd == -1)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		snprintf(err, errsz, "bind %s: %s", addr, strerror(errno));
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd;
-}
-
-int
-master_listen(const struct config *cfg, const char *l, char *err,
-    size_t errsz)
-{
-	int		 fd, acc = 0;
-	socklen_t	 len = sizeof(acc);
-
-	if (l[0] == '\0') {
-		/* Started by spawn-fcgi or systemd: the socket is fd 0. */
-		if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) ==
-		    -1 || !acc) {
-			snprintf(err, errsz, "listen is not set and fd 0 is "
-			    "not a listening socket");
-			return -1;
-		}
-		fd = 0;
-	} else {
-		if (strncmp(l, "unix:", 5) == 0)
-			fd = listen_unix(cfg, l + 5, err, errsz);
-		else if (l[0] == '/' || l[0] == '.')
-			fd = listen_unix(cfg, l, err, errsz);
-		else
-			fd = listen_tcp(l, err, errsz);
-		if (fd == -1)
-			return -1;
-		if (listen(fd, cfg->backlog) == -1) {
-			snprintf(err, errsz, "listen: %s", strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	/* Workers poll, then accept: a lost race must not block. */
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
-		snprintf(err, errsz, "fcntl: %s", strerror(errno));
-		return -1;
-	}
-	return fd;
-}
-
-static int
-spawn(const struct config *cfg, const struct pool *pools, int pool,
-    unsigned gen)
-{
-	struct config	 own;
-	pid_t		 pid, self = getpid();
-	int		 slot, p;
-
-	if (nkids == MAX_CHILDREN)
+	if (m->nkids == MAX_CHILDREN)
 		return -1;
 	slot = metrics_claim();
 	if ((pid = fork()) == -1) {
@@ -266,6 +202,8 @@ spawn(const struct config *cfg, const struct pool *pools, int pool,
 		return -1;
 	}
 	if (pid == 0) {
+		master_signals(m, NULL);
+		sigprocmask(SIG_SETMASK, &m->childmask, NULL);
 		own = *cfg;
 		if (pools[pool].routes != 0)
 			own.routes = pools[pool].routes;
@@ -283,88 +221,47 @@ spawn(const struct config *cfg, const struct pool *pools, int pool,
 		worker_run(&own, pools[pool].fd, self, slot);
 	}
 	metrics_bind(slot, pid);
-	kids[nkids].pid = pid;
-	kids[nkids].gen = gen;
-	kids[nkids].pool = pool;
-	kids[nkids].started = clock_mono_ms();
-	nkids++;
+	k = &m->kids[m->nkids++];
+	k->pid = pid;
+	k->gen = m->gen;
+	k->pool = pool;
+	k->started = clock_mono_ms();
 	return 0;
 }
 
+/* Sends sig to every child of a generation older than below_gen. */
 static void
-signal_all(int sig, unsigned below_gen)
+signal_all(const struct master *m, int sig, unsigned below_gen)
 {
 	size_t	 i;
 
-	for (i = 0; i < nkids; i++)
-		if (kids[i].gen < below_gen)
-			kill(kids[i].pid, sig);
+	for (i = 0; i < m->nkids; i++)
+		if (m->kids[i].gen < below_gen)
+			kill(m->kids[i].pid, sig);
 }
 
 static size_t
-count_gen(unsigned gen, int pool)
+count_gen(const struct master *m, unsigned gen, int pool)
 {
 	size_t	 i, n = 0;
 
-	for (i = 0; i < nkids; i++)
-		if (kids[i].gen == gen && kids[i].pool == pool)
+	for (i = 0; i < m->nkids; i++)
+		if (m->kids[i].gen == gen && m->kids[i].pool == pool)
 			n++;
 	return n;
 }
 
-/* 1 if a pool of generation gen has fewer workers than it should. */
+/* 1 if a pool of the current generation has fewer workers than it should. */
 static int
-short_of(const struct config *cfg, const struct pool *pools, unsigned gen)
+short_of(const struct master *m)
 {
 	int	 p;
 
 	for (p = 0; p < NPOOLS; p++)
-		if (pool_on(cfg, pools, p) &&
-		    count_gen(gen, p) < (size_t)*pools[p].n)
+		if (pool_on(m, p) &&
+		    count_gen(m, m->gen, p) < (size_t)*m->pools[p].n)
 			return 1;
 	return 0;
-}
-
-static void
-unlink_socket(const char *l)
-{
-	const char	*path = strncmp(l, "unix:", 5) == 0 ? l + 5 : l;
-
-	if (path[0] == '/' || path[0] == '.')
-		unlink(path);
-}
-
-/*
- * 1 if addr is a listen address this process can take: "" (fd 0), a
- * unix socket path that fits, or host:port with a port in 1..65535.
- */
-static int
-listen_ok(const char *addr, char *err, size_t errsz, const char *key)
-{
-	const char	*path = strncmp(addr, "unix:", 5) == 0 ? addr + 5 : addr;
-	const char	*colon;
-	long long	 port;
-
-	if (addr[0] == '\0')
-		return 1;
-	if (path[0] == '/' || path[0] == '.') {
-		if (strlen(path) < sizeof(((struct sockaddr_un *)0)->sun_path))
-			return 1;
-		snprintf(err, errsz, "%s: the socket path is too long", key);
-		return 0;
-	}
-	if ((colon = strrchr(addr, ':')) == NULL || colon == addr ||
-	    colon[1] == '\0') {
-		snprintf(err, errsz, "%s: expected unix:/path or host:port",
-		    key);
-		return 0;
-	}
-	if (validate_number(colon + 1, 10, 1, 65535, &port) == -1) {
-		snprintf(err, errsz, "%s: port \"%s\" is not in 1..65535", key,
-		    colon + 1);
-		return 0;
-	}
-	return 1;
 }
 
 /* 1 if path ("" for none) names a file this process can read. */
@@ -398,8 +295,8 @@ master_config_check(const struct config *cfg, char *err, size_t errsz)
 		    "file:/path");
 		return -1;
 	}
-	if (!listen_ok(cfg->listen, err, errsz, "listen") ||
-	    !listen_ok(cfg->auth_listen, err, errsz, "auth_listen") ||
+	if (!listen_addr_ok(cfg->listen, err, errsz, "listen") ||
+	    !listen_addr_ok(cfg->auth_listen, err, errsz, "auth_listen") ||
 	    !readable(cfg->acl_file, "acl_file", err, errsz) ||
 	    !readable(cfg->seal_key_file, "seal_key_file", err, errsz) ||
 	    !readable(cfg->smtp_auth_file, "smtp_auth_file", err, errsz))
@@ -426,188 +323,312 @@ master_config_check(const struct config *cfg, char *err, size_t errsz)
 		    cfg->listen : "the socket");
 	return 0;
 }
-
 int
-master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
+master_listen(const struct config *cfg, const char *addr, char *err,
+    size_t errsz)
 {
-	struct pool	 pools[NPOOLS] = {
-		{ fd, 0, &cfg->workers },
-		{ afd, ROUTES_AUTH | ROUTES_HEALTH, &cfg->auth_workers },
-		{ -1, 0, &one },
-	};
-	sigset_t	 set;
-	siginfo_t	 si;
-	struct timespec	 ts;
-	struct config	 next;
-	char		 err[512];
-	unsigned	 gen = 1;
-	long long	 backoff = 0, spawn_at = 0, stop_at = 0, wait_ms, t;
-	int		 stopping = 0, status, sig, fatal = 0, rc = 0, p;
-	int		 ready = 0;
+	return listen_open(cfg, addr, err, errsz);
+}
+
+/* Fills every pool of the current generation, unless backing off. */
+static void
+master_fill(struct master *m)
+{
+	long long	 t = clock_mono_ms();
+	int		 p;
+
+	for (p = 0; !m->stopping && t >= m->spawn_at && p < NPOOLS; p++)
+		while (pool_on(m, p) && count_gen(m, m->gen, p) <
+		    (size_t)*m->pools[p].n)
+			if (spawn(m, p) == -1) {
+				m->spawn_at = t + BACKOFF_MAX_MS;
+				break;
+			}
+}
+
+/*
+ * Sleeps until a signal: at most until the grace of a stop is over, or
+ * until the back-off lets a short pool be filled, or IDLE_MS.
+ */
+static void
+master_sleep(struct master *m)
+{
+	struct itimerval	 it;
+	long long		 t = clock_mono_ms(), wait_ms;
+
+	if (m->stopping)
+		wait_ms = m->stop_at - t;
+	else if (short_of(m))
+		wait_ms = m->spawn_at - t;
+	else
+		wait_ms = IDLE_MS;
+	if (wait_ms < 1)
+		wait_ms = 1;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = wait_ms / 1000;
+	it.it_value.tv_usec = (wait_ms % 1000) * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	sigsuspend(&m->waitmask);
+	m->sig_alarm = 0;
+}
+
+/*
+ * Logs how worker pid ended (status from waitpid).  1 if it failed
+ * fatally: no other will do better, the master stops.
+ */
+static int
+reap_log(pid_t pid, int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_FATAL) {
+		log_error("worker %ld failed fatally; stopping", (long)pid);
+		return 1;
+	}
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		log_warn("worker %ld killed by the sandbox (SIGSYS: a system "
+		    "call off its list); starting another", (long)pid);
+	else if (WIFSIGNALED(status))
+		log_warn("worker %ld killed by signal %d; starting another",
+		    (long)pid, WTERMSIG(status));
+	else
+		log_warn("worker %ld exited with %d; starting another",
+		    (long)pid, WEXITSTATUS(status));
+	return 0;
+}
+
+/*
+ * Reaps whatever has died.  A child of the current generation, outside
+ * a stop, is logged and replaced by master_fill; one that died young
+ * backs the replacing off, doubling from BACKOFF_MIN_MS to
+ * BACKOFF_MAX_MS, and one that lived resets the back-off.
+ */
+static void
+master_reap(struct master *m)
+{
+	struct child	*k;
+	long long	 t;
 	pid_t		 pid;
 	size_t		 i;
+	int		 status;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < m->nkids && m->kids[i].pid != pid; i++)
+			;
+		if (i == m->nkids)
+			continue;
+		k = &m->kids[i];
+		t = clock_mono_ms();
+		if (k->gen == m->gen && !m->stopping) {
+			if (reap_log(pid, status))
+				m->fatal = 1;
+			if (t - k->started < YOUNG_MS) {
+				m->backoff = m->backoff == 0 ? BACKOFF_MIN_MS :
+				    m->backoff * 2;
+				if (m->backoff > BACKOFF_MAX_MS)
+					m->backoff = BACKOFF_MAX_MS;
+				m->spawn_at = t + m->backoff;
+			} else
+				m->backoff = 0;
+		}
+		metrics_release(pid);
+		*k = m->kids[--m->nkids];
+	}
+}
+
+/*
+ * SIGHUP: reads the configuration again; if it loads and passes the
+ * checks, it replaces the running one (but for the listen addresses,
+ * which need a restart), and a new generation of workers replaces the
+ * old, which finish what they serve.  Otherwise nothing changes.
+ */
+static void
+master_reload(struct master *m)
+{
+	struct config	*cfg = m->cfg;
+	struct config	 next;
+	char		 err[512];
+
+	if (m->stopping)
+		return;
+	if (config_load(&next, m->cfgpath, err, sizeof(err)) == -1 ||
+	    master_config_check(&next, err, sizeof(err)) == -1) {
+		log_error("reload refused, keeping the running configuration: "
+		    "%s", err);
+		return;
+	}
+	if ((cfg->listen[0] != '\0' || cfg->auth_listen[0] != '\0') &&
+	    (strcmp(next.listen, cfg->listen) != 0 ||
+	    strcmp(next.auth_listen, cfg->auth_listen) != 0))
+		log_warn("reload: a new listen or auth_listen address needs a "
+		    "restart; keeping them");
+	snprintf(next.listen, sizeof(next.listen), "%s", cfg->listen);
+	snprintf(next.auth_listen, sizeof(next.auth_listen), "%s",
+	    cfg->auth_listen);
+	if (log_open(next.log_target, err, sizeof(err)) == -1)
+		log_error("reload: %s; logging as before", err);
+	*cfg = next;
+	explicit_bzero(&next, sizeof(next));
+	log_info("reloaded: replacing workers");
+	sd_notify(0, "RELOADING=1");
+	m->ready = 0;
+	m->gen++;
+	signal_all(m, SIGTERM, m->gen);
+	m->spawn_at = 0;
+	m->backoff = 0;
+}
+
+/* Stops every child (they finish what they serve), SIGKILL after the grace. */
+static void
+master_halt(struct master *m)
+{
+	m->stopping = 1;
+	m->stop_at = clock_mono_ms() + STOP_GRACE_MS;
+	signal_all(m, SIGTERM, m->gen + 1);
+}
+
+/* SIGTERM, SIGINT, SIGQUIT: stops, once. */
+static void
+master_stop(struct master *m)
+{
+	if (m->stopping)
+		return;
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping: waiting for %zu workers", m->nkids);
+	master_halt(m);
+}
+
+/* In a stop, once the grace is over: kills what is left, every grace. */
+static void
+master_grace(struct master *m)
+{
+	if (!m->stopping || clock_mono_ms() < m->stop_at)
+		return;
+	log_warn("workers still busy after %d ms: killing them",
+	    STOP_GRACE_MS);
+	signal_all(m, SIGKILL, m->gen + 1);
+	m->stop_at = clock_mono_ms() + STOP_GRACE_MS;
+}
+
+/* SIGUSR1: logrotate moved the file: everyone opens it again. */
+static void
+master_reopen(struct master *m)
+{
+	log_reopen();
+	signal_all(m, SIGUSR1, m->gen + 1);
+	log_info("log file opened again");
+}
+
+/* systemd (Type=notify): up once every pool has its workers. */
+static void
+master_ready(struct master *m)
+{
+	if (m->ready || m->stopping || short_of(m))
+		return;
+	sd_notifyf(0, "READY=1\nSTATUS=%d workers, %d in the gateway's pool",
+	    m->cfg->workers, m->pools[POOL_AUTH].fd != -1 ?
+	    m->cfg->auth_workers : 0);
+	m->ready = 1;
+}
+
+/* Once every child is gone: the sockets closed, their files removed. */
+static void
+master_close(struct master *m)
+{
+	struct itimerval	 none;
+
+	memset(&none, 0, sizeof(none));
+	setitimer(ITIMER_REAL, &none, NULL);
+	master_signals(m, NULL);
+	running = NULL;
+	if (m->cfg->listen[0] != '\0')
+		listen_unlink(m->cfg->listen);
+	close(m->pools[POOL_ADMIN].fd);
+	if (m->pools[POOL_AUTH].fd != -1) {
+		listen_unlink(m->cfg->auth_listen);
+		close(m->pools[POOL_AUTH].fd);
+	}
+}
+
+/*
+ * The state of a master about to start its workers on fd and afd: its
+ * signals blocked and handled, /metrics' shared memory, the outbox's
+ * bell.  0, or -1 (logged) if it cannot run.
+ */
+static int
+master_start(struct master *m, struct config *cfg, const char *cfgpath,
+    int fd, int afd)
+{
+	memset(m, 0, sizeof(*m));
+	m->cfg = cfg;
+	m->cfgpath = cfgpath;
+	m->pools[POOL_ADMIN] = (struct pool){ fd, 0, &cfg->workers };
+	m->pools[POOL_AUTH] = (struct pool){ afd, ROUTES_AUTH | ROUTES_HEALTH,
+	    &cfg->auth_workers };
+	m->pools[POOL_SENDER] = (struct pool){ -1, 0, &one };
+	m->gen = 1;
+	master_signals(m, master_signal);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (metrics_init(MAX_CHILDREN) == -1)
 		log_warn("no shared memory for /metrics: it will be empty");
 	if (store_outbox_bell_open() == -1) {
 		log_error("pipe: %s", strerror(errno));
-		return 1;
+		return -1;
 	}
 	log_info("master started: %d workers on %s", cfg->workers,
 	    cfg->listen[0] != '\0' ? cfg->listen : "fd 0");
 	if (afd != -1)
 		log_info("the gateway's pool: %d workers on %s",
 		    cfg->auth_workers, cfg->auth_listen);
+	return 0;
+}
+
+/*
+ * Does what woke the master asks: the end of the grace, then reload,
+ * stop, reopen, and the reaping last, so that a child's death is judged
+ * by what came before it (one that dies in a stop is not replaced).
+ */
+static void
+master_dispatch(struct master *m)
+{
+	master_grace(m);
+	if (m->sig_reload) {
+		m->sig_reload = 0;
+		master_reload(m);
+	}
+	if (m->sig_stop) {
+		m->sig_stop = 0;
+		master_stop(m);
+	}
+	if (m->sig_reopen) {
+		m->sig_reopen = 0;
+		master_reopen(m);
+	}
+	if (m->sig_reap) {
+		m->sig_reap = 0;
+		master_reap(m);
+	}
+	if (m->fatal && !m->stopping) {
+		m->rc = 1;
+		master_halt(m);
+	}
+}
+
+int
+master_run(struct config *cfg, const char *cfgpath, int fd, int afd)
+{
+	static struct master	 m;	/* static: the handlers reach it */
+
+	if (master_start(&m, cfg, cfgpath, fd, afd) == -1)
+		return 1;
 	for (;;) {
-		t = clock_mono_ms();
-		for (p = 0; !stopping && t >= spawn_at && p < NPOOLS; p++)
-			while (pool_on(cfg, pools, p) && count_gen(gen, p) <
-			    (size_t)*pools[p].n)
-				if (spawn(cfg, pools, p, gen) == -1) {
-					spawn_at = t + BACKOFF_MAX_MS;
-					break;
-				}
-		if (stopping && nkids == 0)
+		master_fill(&m);
+		if (m.stopping && m.nkids == 0)
 			break;
-		/* systemd (Type=notify): up once every pool has its workers. */
-		if (!ready && !stopping && !short_of(cfg, pools, gen)) {
-			sd_notifyf(0, "READY=1\nSTATUS=%d workers, %d in the "
-			    "gateway's pool", cfg->workers, afd != -1 ?
-			    cfg->auth_workers : 0);
-			ready = 1;
-		}
-		if (stopping)
-			wait_ms = stop_at - t;
-		else if (short_of(cfg, pools, gen))
-			wait_ms = spawn_at - t;
-		else
-			wait_ms = 3600 * 1000;
-		if (wait_ms < 1)
-			wait_ms = 1;
-		ts.tv_sec = wait_ms / 1000;
-		ts.tv_nsec = (wait_ms % 1000) * 1000000L;
-		sig = sigtimedwait(&set, &si, &ts);
-		if (sig == -1 && errno == EAGAIN && stopping &&
-		    clock_mono_ms() >= stop_at) {
-			log_warn("workers still busy after %d ms: killing them",
-			    STOP_GRACE_MS);
-			signal_all(SIGKILL, gen + 1);
-			stop_at = clock_mono_ms() + STOP_GRACE_MS;
-		}
-		switch (sig) {
-		case SIGTERM:
-		case SIGINT:
-		case SIGQUIT:
-			if (!stopping) {
-				sd_notify(0, "STOPPING=1");
-				log_info("stopping: waiting for %zu workers",
-				    nkids);
-				stopping = 1;
-				stop_at = clock_mono_ms() + STOP_GRACE_MS;
-				signal_all(SIGTERM, gen + 1);
-			}
-			break;
-		case SIGUSR1:
-			/* logrotate moved the file: everyone opens it again. */
-			log_reopen();
-			signal_all(SIGUSR1, gen + 1);
-			log_info("log file opened again");
-			break;
-		case SIGHUP:
-			if (stopping)
-				break;
-			if (config_load(&next, cfgpath, err, sizeof(err)) ==
-			    -1 || master_config_check(&next, err,
-			    sizeof(err)) == -1) {
-				log_error("reload refused, keeping the running "
-				    "configuration: %s", err);
-				break;
-			}
-			if ((cfg->listen[0] != '\0' || cfg->auth_listen[0] !=
-			    '\0') && (strcmp(next.listen, cfg->listen) != 0 ||
-			    strcmp(next.auth_listen, cfg->auth_listen) != 0))
-				log_warn("reload: a new listen or auth_listen "
-				    "address needs a restart; keeping them");
-			snprintf(next.listen, sizeof(next.listen), "%s",
-			    cfg->listen);
-			snprintf(next.auth_listen, sizeof(next.auth_listen),
-			    "%s", cfg->auth_listen);
-			if (log_open(next.log_target, err, sizeof(err)) == -1)
-				log_error("reload: %s; logging as before", err);
-			*cfg = next;
-			explicit_bzero(&next, sizeof(next));
-			log_info("reloaded: replacing workers");
-			sd_notify(0, "RELOADING=1");
-			ready = 0;
-			gen++;
-			signal_all(SIGTERM, gen);
-			spawn_at = 0;
-			backoff = 0;
-			break;
-		}
-		/* Reap whatever has died, whichever signal woke us. */
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < nkids && kids[i].pid != pid; i++)
-				;
-			if (i == nkids)
-				continue;
-			t = clock_mono_ms();
-			if (kids[i].gen == gen && !stopping) {
-				if (WIFEXITED(status) &&
-				    WEXITSTATUS(status) == WORKER_EXIT_FATAL) {
-					log_error("worker %ld failed fatally; "
-					    "stopping", (long)pid);
-					fatal = 1;
-				} else if (WIFSIGNALED(status) &&
-				    WTERMSIG(status) == SIGSYS)
-					log_warn("worker %ld killed by the "
-					    "sandbox (SIGSYS: a system call "
-					    "off its list); starting another",
-					    (long)pid);
-				else if (WIFSIGNALED(status))
-					log_warn("worker %ld killed by signal "
-					    "%d; starting another", (long)pid,
-					    WTERMSIG(status));
-				else
-					log_warn("worker %ld exited with %d; "
-					    "starting another", (long)pid,
-					    WEXITSTATUS(status));
-				if (t - kids[i].started < YOUNG_MS) {
-					backoff = backoff == 0 ?
-					    BACKOFF_MIN_MS : backoff * 2;
-					if (backoff > BACKOFF_MAX_MS)
-						backoff = BACKOFF_MAX_MS;
-					spawn_at = t + backoff;
-				} else
-					backoff = 0;
-			}
-			metrics_release(pid);
-			kids[i] = kids[--nkids];
-		}
-		if (fatal && !stopping) {
-			stopping = 1;
-			rc = 1;
-			stop_at = clock_mono_ms() + STOP_GRACE_MS;
-			signal_all(SIGTERM, gen + 1);
-		}
+		master_ready(&m);
+		master_sleep(&m);
+		master_dispatch(&m);
 	}
-	if (cfg->listen[0] != '\0')
-		unlink_socket(cfg->listen);
-	close(fd);
-	if (afd != -1) {
-		unlink_socket(cfg->auth_listen);
-		close(afd);
-	}
+	master_close(&m);
 	log_info("stopped");
-	return rc;
+	return m.rc;
 }
