@@ -107,13 +107,10 @@ first_secret(struct store *s, long long id, struct credential *cr,
 			*out = ST_ERR;
 		return DB_OK;
 	}
-	if (secret_hex128(cr->key) == -1 || secret_hex128(cr->secret) == -1 ||
-	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
+	if (credential_mint(cr, text, sizeof(text), kid) == -1) {
 		*out = ST_ERR;
 		return DB_OK;
 	}
-	strcpy(cr->algorithm, "HS256");
-	cr->issued = 1;
 	a[1] = DB_CSTR(cr->key);
 	a[2] = DB_CSTR(text);
 	a[3] = DB_CSTR(kid);

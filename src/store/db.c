@@ -258,7 +258,13 @@ grow(struct db *db, unsigned i, unsigned long need)
 	return 0;
 }
 
-/* One attempt; the connection is open. */
+/*
+ * One attempt; the connection is open.  Longer than most: it is the
+ * statement's protocol in order (bind, execute, store, bind the result,
+ * fetch each row, free), and every failure on the way leaves by the one
+ * exit that closes the statement (a statement that failed mid-result
+ * hangs its next execute): split, each part would carry that state.
+ */
 static enum db_rc
 db_exec_once(struct db *db, unsigned n, const struct db_arg *args,
     size_t nargs, db_row_fn fn, void *arg, unsigned long long *affected)

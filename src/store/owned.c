@@ -137,6 +137,12 @@ generate_allowed(struct store *s, struct generate_ctx *x,
 	return DB_OK;
 }
 
+/*
+ * One generation, in the order of its locks and refusals: the owner's
+ * row (the caps), the name's (another's?), what the owner is entitled
+ * to, the groups added, what the gateway can carry, the credential and
+ * its audit row.  Each step may end it; one body keeps one exit.
+ */
 static enum db_rc
 generate_body(struct store *s, void *arg, enum store_rc *out)
 {
@@ -197,14 +203,10 @@ generate_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_FORBIDDEN;
 		goto out;
 	}
-	memset(cr, 0, sizeof(*cr));
-	if (secret_hex128(cr->key) == -1 || secret_hex128(cr->secret) == -1 ||
-	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
+	if (credential_mint(cr, text, sizeof(text), kid) == -1) {
 		*out = ST_ERR;
 		goto out;
 	}
-	strcpy(cr->algorithm, "HS256");
-	cr->issued = 1;
 	a[0] = DB_INT(o.id);
 	a[1] = DB_CSTR(cr->key);
 	a[2] = DB_CSTR(text);

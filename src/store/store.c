@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "crypto/seal.h"
+#include "crypto/secret.h"
 #include "store/db.h"
 #include "store/store_int.h"
 
@@ -428,6 +429,21 @@ secret_from_row(const char *key, const struct db_col *text,
 		    "key %s (seal_key_file)", kid->s);
 		return -1;
 	}
+	return 0;
+}
+
+int
+credential_mint(struct credential *cr, char *text, size_t sz,
+    char kid[SEAL_KID_LEN + 1])
+{
+	memset(cr, 0, sizeof(*cr));
+	if (secret_hex128(cr->key) == -1 || secret_hex128(cr->secret) == -1 ||
+	    secret_to_row(cr->key, cr->secret, text, sz, kid) == -1) {
+		explicit_bzero(cr, sizeof(*cr));
+		return -1;
+	}
+	strcpy(cr->algorithm, "HS256");
+	cr->issued = 1;
 	return 0;
 }
 

@@ -162,6 +162,14 @@ int		 secret_from_row(const char *key, const struct db_col *text,
 int		 secret_to_row(const char *key, const char *secret,
 		    char *text, size_t sz, char kid[SEAL_KID_LEN + 1]);
 
+/*
+ * A new HS256 credential into cr: a random key and secret (128 bits
+ * each, hex), issued, and what its row keeps of the secret (text, kid:
+ * secret_to_row).  0, or -1 (cr wiped).
+ */
+int		 credential_mint(struct credential *cr, char *text, size_t sz,
+		    char kid[SEAL_KID_LEN + 1]);
+
 /* credential.c: the consumer's oldest secret credential, or a new one. */
 enum db_rc	 first_secret(struct store *, long long id,
 		    struct credential *, enum store_rc *out);
