@@ -178,6 +178,12 @@ write_pid(const char *path)
 		fatal("cannot write pid_file");
 }
 
+/*
+ * The fixed start-up order, one step after the other as slowcgi's and
+ * kfcgi's main: options, configuration, the operator commands (which
+ * end here), the sockets, the pid file, privileges, then the master.
+ * Kept in one piece so that the order is read in one place.
+ */
 int
 main(int argc, char *argv[])
 {

@@ -220,6 +220,11 @@ parse_routes(const char *s, unsigned *out)
 	return 0;
 }
 
+/*
+ * One case a kind of key (the table keys[] says each key's kind, field
+ * and range): long because each kind's reading and refusal message takes
+ * a few lines, and one switch keeps every kind's rule side by side.
+ */
 int
 config_set(struct config *c, const char *name, const char *val, char *err,
     size_t errsz)

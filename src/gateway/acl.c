@@ -227,7 +227,11 @@ valid_group(const char *g, size_t len)
 	return 1;
 }
 
-/* One rule line (no comment, not blank).  0, or -1 with why set. */
+/*
+ * One rule line (no comment, not blank).  0, or -1 with why set.  The
+ * line's grammar in the order it is written (method, prefix, groups),
+ * each refusal with its own reason for the operator.
+ */
 static int
 parse_line(struct acl *a, size_t line, const char *s, const char *end,
     const char **why)

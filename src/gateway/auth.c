@@ -112,7 +112,10 @@ named(struct auth *a, const char *key, size_t len, long long now,
 
 /*
  * Parses and verifies a token: credentials, alg, signature, times.  On
- * AUTH_PASS sets *cred and *claims (a reference the caller puts).
+ * AUTH_PASS sets *cred and *claims (a reference the caller puts).  The
+ * contract's checks in their order, in one piece: the order is itself a
+ * rule (a key that is unknown and a signature that fails read alike to
+ * the client, both secrets of a rotation are tried every time).
  */
 static enum auth_verdict
 verify(struct auth *a, const char *tok, size_t len, long long now,

@@ -393,6 +393,11 @@ peers_stop(struct peers *p, struct app *a, FCGX_Request *fr)
 	} while (held > 0 && n != -1);
 }
 
+/*
+ * A worker's life in order: started by the master, libfcgi and the
+ * application set up, the peers' epoll set, the sandbox entered, then
+ * the loop until SIGTERM and the stop.  Each step is a call or two.
+ */
 void
 worker_run(const struct config *cfg, int listen_fd, pid_t master,
     int metrics_slot)
