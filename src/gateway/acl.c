@@ -11,6 +11,7 @@
 
 #include "core/hash.h"
 #include "gateway/acl.h"
+#include "gateway/path.h"
 #include "http/request.h"
 
 enum { M_ANY, M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS,
@@ -38,7 +39,7 @@ struct table {
 
 /*
  * The rules by prefix as written, and the same rules by prefix case
- * folded (acl_fold), for the backends that match paths without regard
+ * folded (path_fold), for the backends that match paths without regard
  * to case.  Only exact owns the rules and their prefixes.
  */
 struct acl {
@@ -273,7 +274,7 @@ parse_line(struct acl *a, size_t line, const char *s, const char *end,
 	}
 	memcpy(norm, p, plen);
 	norm[plen] = '\0';
-	if (acl_normalize(norm) != (long)plen || memcmp(norm, p, plen) != 0) {
+	if (path_normalize(norm) != (long)plen || memcmp(norm, p, plen) != 0) {
 		*why = "the prefix must be a normalised path (no //, . or ..)";
 		return -1;
 	}
@@ -315,36 +316,6 @@ nomem:
 	return -1;
 }
 
-size_t
-acl_fold(char *p, size_t len)
-{
-	size_t	 i, o = 0;
-	unsigned char c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)p[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		else if (c == 0xc4 && i + 1 < len &&
-		    ((unsigned char)p[i + 1] == 0xb0 ||
-		    (unsigned char)p[i + 1] == 0xb1)) {
-			c = 'i';		/* U+0130, U+0131 */
-			i++;
-		} else if (c == 0xc5 && i + 1 < len &&
-		    (unsigned char)p[i + 1] == 0xbf) {
-			c = 's';		/* U+017F */
-			i++;
-		} else if (c == 0xe2 && i + 2 < len &&
-		    (unsigned char)p[i + 1] == 0x84 &&
-		    (unsigned char)p[i + 2] == 0xaa) {
-			c = 'k';		/* U+212A */
-			i += 2;
-		}
-		p[o++] = (char)c;
-	}
-	return o;
-}
-
 /*
  * Fills the folded table from the exact one.  Two prefixes that fold
  * to one are refused: a backend that ignores case could not tell them
@@ -364,7 +335,7 @@ fold_all(struct acl *a, size_t *line, const char **why)
 		if (x->prefix == NULL)
 			continue;
 		memcpy(buf, x->prefix, x->len);
-		len = acl_fold(buf, x->len);
+		len = path_fold(buf, x->len);
 		if ((f = entry(&a->folded, buf, len, &made)) == NULL)
 			return -1;
 		if (!made) {
@@ -524,95 +495,6 @@ acl_lookup(const struct acl *a, const char *method, const char *path,
 	return lookup(&a->exact, method_of(method), path, len);
 }
 
-/*
- * Merges slashes and resolves dot segments of the absolute path
- * p[0..len) in place, NUL-terminated.  The new length, or -1 when it
- * climbs above the root.
- */
-static long
-resolve(char *p, size_t len)
-{
-	size_t	 i, o = 0;
-
-	if (len == 0 || p[0] != '/')
-		return -1;
-	for (i = 0; i < len; ) {
-		/* p[i] == '/' here. */
-		while (i < len && p[i] == '/')
-			i++;
-		if (i == len) {
-			p[o++] = '/';
-			break;
-		}
-		if (p[i] == '.' && (i + 1 == len || p[i + 1] == '/')) {
-			i += 1;
-			if (i == len)
-				p[o++] = '/';
-			continue;
-		}
-		if (p[i] == '.' && p[i + 1] == '.' &&
-		    (i + 2 == len || p[i + 2] == '/')) {
-			if (o == 0)
-				return -1;
-			while (o > 0 && p[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			i += 2;
-			if (i == len)
-				p[o++] = '/';
-			continue;
-		}
-		p[o++] = '/';
-		while (i < len && p[i] != '/')
-			p[o++] = p[i++];
-	}
-	if (o == 0)
-		p[o++] = '/';
-	p[o] = '\0';
-	return (long)o;
-}
-
-long
-acl_normalize(char *p)
-{
-	size_t	 len;
-	long	 n;
-
-	len = strcspn(p, "?#");
-	if (len == 0 || p[0] != '/')
-		return -1;
-	/*
-	 * Decode first: "%2e%2e" is ".." to the server that routes.  With
-	 * the router's decoder, so that a path reads here as it does there.
-	 */
-	if ((n = percent_decode(p, p, len)) < 0)
-		return -1;
-	return resolve(p, (size_t)n);
-}
-
-/*
- * The lenient reading of p[0..len), in place: "\\" is "/", and each
- * segment loses its ";" parameters (so "..;" is "..").  The new length.
- */
-static size_t
-lenient(char *p, size_t len)
-{
-	size_t	 i, o = 0;
-	int	 param = 0;
-
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\\' || p[i] == '/') {
-			param = 0;
-			p[o++] = '/';
-		} else if (p[i] == ';')
-			param = 1;
-		else if (!param)
-			p[o++] = p[i];
-	}
-	return o;
-}
-
 /* Appends the rules reaching path p[0..len) as written and folded. */
 static void
 reach(const struct acl *a, const int *mi, size_t nmi, char *p, size_t len,
@@ -622,7 +504,7 @@ reach(const struct acl *a, const int *mi, size_t nmi, char *p, size_t len,
 
 	for (i = 0; i < nmi; i++)
 		out[(*n)++] = lookup(&a->exact, mi[i], p, len);
-	len = acl_fold(p, len);
+	len = path_fold(p, len);
 	for (i = 0; i < nmi; i++)
 		out[(*n)++] = lookup(&a->folded, mi[i], p, len);
 }
@@ -659,10 +541,10 @@ acl_reach(const struct acl *a, const char *method, const char *uri,
 		if (pass == 0)
 			r = percent_decode(buf, buf, len);
 		else if (pass == 1)
-			r = percent_decode(buf, buf, lenient(buf, len));
+			r = percent_decode(buf, buf, path_lenient(buf, len));
 		else if ((r = percent_decode(buf, buf, len)) >= 0)
-			r = (long)lenient(buf, (size_t)r);
-		if (r < 0 || (r = resolve(buf, (size_t)r)) < 0) {
+			r = (long)path_lenient(buf, (size_t)r);
+		if (r < 0 || (r = path_resolve(buf, (size_t)r)) < 0) {
 			*why = "the request path is not a plain path";
 			return -1;
 		}

@@ -13,7 +13,7 @@
  * it or is followed in it by "/"; at equal prefixes a rule for the
  * request's method wins over "*".  Two rules for the same method and
  * prefix are merged (their groups joined).  Two prefixes that differ
- * only in case (acl_fold) are refused.
+ * only in case (path_fold) are refused.
  */
 #ifndef ADMINUTIL_ACL_H
 #define ADMINUTIL_ACL_H
@@ -59,31 +59,15 @@ void		 acl_each(const struct acl *, void (*fn)(void *,
 		    const struct acl_rule *), void *arg);
 
 /*
- * The rule for method and a normalised path (see acl_normalize), or
+ * The rule for method and a normalised path (see path_normalize), or
  * NULL when none matches.  The rule lives as long as the acl.
  */
 const struct acl_rule *acl_lookup(const struct acl *, const char *method,
 		    const char *path, size_t len);
 
 /*
- * Normalises a request path in place, as a web server does before it
- * picks a location: cuts the query, decodes %XX, merges "//", resolves
- * "." and "..".  Returns the new length, or -1 when the path is not
- * absolute, has a bad or NUL escape, or climbs above the root.
- */
-long		 acl_normalize(char *path);
-
-/*
- * Case folds p[0..len) in place as a backend that ignores case reads
- * it: ASCII letters, and the four non-ASCII letters whose case mapping
- * is ASCII (U+0130 and U+0131 are "i", U+017F "s", U+212A "k").
- * Returns the new length.
- */
-size_t		 acl_fold(char *p, size_t len);
-
-/*
  * The rules that every reading of a request reaches: uri (raw, with its
- * query) as nginx reads it (acl_normalize), and, when it holds ";", "\"
+ * query) as nginx reads it (path_normalize), and, when it holds ";", "\"
  * or "%", as servlet containers and some frameworks do (each segment's
  * ";params" dropped, so "..;" is "..", and "\" taken for "/"), on the
  * raw path and on the decoded one; each reading as written and case

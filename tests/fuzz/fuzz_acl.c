@@ -5,7 +5,7 @@
  * libFuzzer driver for acl.c and policy.c: acl_parse on the input and,
  * when it parses, acl_lookup of a few paths; and the input (up to its
  * first NUL) as a request path, whether it parsed or not, since a path
- * is seldom a valid ACL: acl_normalize, acl_fold, and acl_reach and
+ * is seldom a valid ACL: path_normalize, path_fold, and acl_reach and
  * policy_decide over a fixed ACL and the parsed one.  What comes back
  * is checked: a rule that breaks the grammar, a path left unnormalised,
  * more readings than ACL_READINGS or a public pass for a path that one
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "gateway/acl.h"
+#include "gateway/path.h"
 #include "gateway/policy.h"
 
 static const char *const methods[] = {
@@ -147,12 +148,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto done;
 	memcpy(path, text, size);
 	path[size] = '\0';
-	if ((n = acl_normalize(path)) >= 0) {
+	if ((n = path_normalize(path)) >= 0) {
 		check_normal(path, n);
 		/* Without escapes left, normalised is a fixed point. */
 		if (strpbrk(path, "%?#") == NULL &&
 		    (again = strdup(path)) != NULL) {
-			if (acl_normalize(again) != n ||
+			if (path_normalize(again) != n ||
 			    strcmp(again, path) != 0)
 				abort();
 			free(again);
@@ -170,7 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (a != NULL)
 		check_reach(a, path);
 	n = (long)strlen(path);
-	if (acl_fold(path, (size_t)n) > (size_t)n)
+	if (path_fold(path, (size_t)n) > (size_t)n)
 		abort();
 	free(path);
 done:

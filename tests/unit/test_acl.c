@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "gateway/acl.h"
+#include "gateway/path.h"
 #include "unit.h"
 
 #define LIT(s)	 (s), sizeof(s) - 1
@@ -549,7 +550,7 @@ test_normalize(void)
 
 	for (i = 0; i < NELEM(t); i++) {
 		snprintf(buf, sizeof(buf), "%s", t[i].in);
-		n = acl_normalize(buf);
+		n = path_normalize(buf);
 		if (t[i].out == NULL) {
 			UNIT_CHECK(n == -1, "\"%s\": got %ld \"%s\", want -1",
 			    t[i].in, n, n >= 0 ? buf : "");
@@ -562,7 +563,7 @@ test_normalize(void)
 		/* Normalised is a fixed point (no escapes left to decode). */
 		if (n >= 0 && strchr(buf, '%') == NULL &&
 		    strchr(buf, '?') == NULL) {
-			UNIT_CHECK(acl_normalize(buf) == n &&
+			UNIT_CHECK(path_normalize(buf) == n &&
 			    strcmp(buf, t[i].out) == 0,
 			    "\"%s\": not a fixed point", t[i].in);
 		}
@@ -595,7 +596,7 @@ test_normalize_then_lookup(void)
 	    "* / @authenticated\n"));
 	for (i = 0; i < NELEM(t); i++) {
 		snprintf(buf, sizeof(buf), "%s", t[i].path);
-		n = acl_normalize(buf);
+		n = path_normalize(buf);
 		UNIT_CHECK(n > 0, "%s: not normalised", t[i].path);
 		if (n <= 0)
 			continue;
@@ -812,8 +813,8 @@ static const CU_TestInfo tests[] = {
 	{ "acl_parse line length bound", test_parse_long_line },
 	{ "acl_lookup longest prefix, method over *", test_lookup },
 	{ "acl_lookup 1000 prefixes", test_lookup_many },
-	{ "acl_normalize table", test_normalize },
-	{ "acl_normalize then acl_lookup", test_normalize_then_lookup },
+	{ "path_normalize table", test_normalize },
+	{ "path_normalize then acl_lookup", test_normalize_then_lookup },
 	{ "acl_load file, missing file, bad file", test_load },
 	{ "conf/acl/sunbird.acl loads and matches", test_sunbird_acl },
 	CU_TEST_INFO_NULL

@@ -16,6 +16,7 @@
 
 #include "core/config.h"
 #include "gateway/acl.h"
+#include "gateway/path.h"
 #include "http/router.h"
 #include "unit.h"
 
@@ -404,10 +405,10 @@ test_router_acl_agree(void)
 
 		snprintf(path, sizeof(path), "/a%sz", segs[i]);
 		snprintf(buf, sizeof(buf), "%s", path);
-		n = acl_normalize(buf);
+		n = path_normalize(buf);
 		k = acl_reach(a, "GET", path, out, &why);
 		UNIT_CHECK((rt == NULL) == (n < 0), "\"%s\": the router %s "
-		    "it, acl_normalize %s", segs[i], rt == NULL ? "refuses" :
+		    "it, path_normalize %s", segs[i], rt == NULL ? "refuses" :
 		    "reads", n < 0 ? "refuses" : "reads");
 		UNIT_CHECK((rt == NULL) == (k < 0), "\"%s\": the router %s "
 		    "it, acl_reach %s", segs[i], rt == NULL ? "refuses" :
