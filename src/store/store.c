@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/strlist.h"
 #include "crypto/seal.h"
 #include "crypto/secret.h"
 #include "store/db.h"
@@ -367,16 +368,11 @@ change_of(const char *name, ...)
 static size_t
 admin_names(const struct store *s, struct db_arg a[STORE_ADMIN_GROUPS])
 {
-	const char	*p = s->cfg->admin_groups, *e;
-	size_t		 n = 0, i;
+	const char	*list = s->cfg->admin_groups, *p;
+	size_t		 n = 0, i, len;
 
-	for (; n < STORE_ADMIN_GROUPS; p = e) {
-		p += strspn(p, ", \t");
-		if (*p == '\0')
-			break;
-		e = p + strcspn(p, ", \t");
-		a[n++] = DB_STR(p, (size_t)(e - p));
-	}
+	while (n < STORE_ADMIN_GROUPS && (p = words_next(&list, &len)) != NULL)
+		a[n++] = DB_STR(p, len);
 	for (i = n; i < STORE_ADMIN_GROUPS && n > 0; i++)
 		a[i] = a[0];
 	return n;
