@@ -3,8 +3,8 @@
 
 /*
  * The value of one hexadecimal digit, for the percent-decoder
- * (percent_decode in request.c, which acl.c reads paths with too) and
- * for sealed secrets' hex (seal.c).
+ * (percent_decode in http/request.c, which gateway/path.c reads paths
+ * with too) and for sealed secrets' hex (crypto/seal.c).
  */
 #ifndef ADMINUTIL_HEX_H
 #define ADMINUTIL_HEX_H

@@ -3,7 +3,7 @@
 
 /*
  * One request as the handlers see it, and the response they fill.  Only
- * request.c and worker.c know libfcgi: a handler never sees an
+ * proc/fcgi.c and proc/worker.c know libfcgi: a handler never sees an
  * FCGX_Request, so every handler runs in a unit test without FastCGI.
  *
  * Ownership: every pointer in struct request is owned by it and freed by
@@ -111,11 +111,11 @@ const char *request_parse_json(struct request *r);
 
 /*
  * The one percent-decoder of every reading of a request: the router's
- * {name} segments, the introspection form's value and each of the ACL's
- * readings of a path (acl.c), so that no two of them read the same
- * bytes differently.  Decodes src[0..len) into dst, which has room for
- * len bytes and may be src itself (the output is never longer than the
- * input); nothing is NUL-terminated.  Each "%XX" (hexadecimal, either
+ * {name} segments, the introspection form's value and each of the
+ * ACL's readings of a path (gateway/path.c), so that no two of them
+ * read the same bytes differently.  Decodes src[0..len) into dst, which
+ * has room for len bytes and may be src itself (the output is never
+ * longer than the input); nothing is NUL-terminated.  Each "%XX" (hexadecimal, either
  * case) is the byte XX, decoded once ("%2525" is "%25"); every other
  * byte is itself ("+" too: a form's "+" is its reader's business).
  * Bytes are not judged: "%C0%AF" is 0xC0 0xAF, not "/" (names and keys

@@ -4,7 +4,8 @@
 /*
  * The MariaDB connection of one process: connect lazily, reconnect on
  * loss, prepared statements made once per connection from a table of
- * SQL the caller (store.c) owns, and transactions.  Only this file
+ * SQL the caller (the store's domains, joined by store.c) owns, and
+ * transactions.  Only this file
  * includes mysql.h.
  */
 #ifndef ADMINUTIL_DB_H
