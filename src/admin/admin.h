@@ -22,8 +22,8 @@ void	consumer_delete(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	consumer_list(struct app *, const struct route *, struct request *,
 	    struct response *);
-void	credential_register(struct app *, const struct route *, struct request *,
-	    struct response *);
+void	credential_register(struct app *, const struct route *,
+	    struct request *, struct response *);
 void	credential_list(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	credential_revoke(struct app *, const struct route *, struct request *,

@@ -115,9 +115,10 @@ const char *request_parse_json(struct request *r);
  * ACL's readings of a path (gateway/path.c), so that no two of them
  * read the same bytes differently.  Decodes src[0..len) into dst, which
  * has room for len bytes and may be src itself (the output is never
- * longer than the input); nothing is NUL-terminated.  Each "%XX" (hexadecimal, either
- * case) is the byte XX, decoded once ("%2525" is "%25"); every other
- * byte is itself ("+" too: a form's "+" is its reader's business).
+ * longer than the input); nothing is NUL-terminated.  Each "%XX"
+ * (hexadecimal, either case) is the byte XX, decoded once ("%2525" is
+ * "%25"); every other byte is itself ("+" too: a form's "+" is its
+ * reader's business).
  * Bytes are not judged: "%C0%AF" is 0xC0 0xAF, not "/" (names and keys
  * are checked as UTF-8, overlong forms refused, by validate.c; the ACL
  * matches bytes).

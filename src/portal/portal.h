@@ -12,22 +12,22 @@
 
 void	portal_groups(struct app *, const struct route *, struct request *,
 	    struct response *);
-void	portal_access_request(struct app *, const struct route *, struct request *,
-	    struct response *);
+void	portal_access_request(struct app *, const struct route *,
+	    struct request *, struct response *);
 void	portal_access_list(struct app *, const struct route *, struct request *,
 	    struct response *);
-void	portal_access_withdraw(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	portal_credential_generate(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	portal_credential_list(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	portal_credential_revoke(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	portal_notification_list(struct app *, const struct route *, struct request *,
-	    struct response *);
-void	portal_notification_read(struct app *, const struct route *, struct request *,
-	    struct response *);
+void	portal_access_withdraw(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_credential_generate(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_credential_list(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_credential_revoke(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_notification_list(struct app *, const struct route *,
+	    struct request *, struct response *);
+void	portal_notification_read(struct app *, const struct route *,
+	    struct request *, struct response *);
 void	access_list(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	access_approve(struct app *, const struct route *, struct request *,
