@@ -79,21 +79,27 @@ load_one(const char *path, struct seal_key *k, char *err, size_t errsz)
 	return 0;
 }
 
+const char *
+seal_file_next(const char **p, size_t *len)
+{
+	const char	*s = *p + strspn(*p, ", \t");
+
+	*len = strcspn(s, ",");
+	*p = s + *len;
+	while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
+		(*len)--;
+	return *len > 0 ? s : NULL;
+}
+
 int
 seal_load(const char *files, char *err, size_t errsz)
 {
 	char		 path[1024];
-	const char	*s, *e;
+	const char	*list = files != NULL ? files : "", *s;
 	size_t		 len, i;
 
 	seal_unload();
-	for (s = files != NULL ? files : ""; *s != '\0'; s = e) {
-		s += strspn(s, ", \t");
-		if ((len = strcspn(s, ",")) == 0)
-			break;
-		e = s + len;
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
+	while ((s = seal_file_next(&list, &len)) != NULL) {
 		if (len >= sizeof(path) || nring == SEAL_MAX_KEYS) {
 			snprintf(err, errsz, "seal_key_file: too long or more "
 			    "than %d keys", SEAL_MAX_KEYS);

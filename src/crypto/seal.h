@@ -31,6 +31,13 @@
  * nothing is sealed).  0, or -1 with a message in err (never a key).
  */
 int	 seal_load(const char *files, char *err, size_t errsz);
+/*
+ * The next file of a seal_key_file list (split by commas only, so that a
+ * path may hold a blank; blanks around each are dropped): its start and
+ * *len, *p moved past it; NULL at the end.  The one reading of the list,
+ * for seal_load() and the configuration's check alike.
+ */
+const char *seal_file_next(const char **p, size_t *len);
 /* Forgets the ring (and wipes it). */
 void	 seal_unload(void);
 /* 1 if a ring is loaded. */

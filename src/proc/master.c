@@ -30,6 +30,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/validate.h"
+#include "crypto/seal.h"
 #include "gateway/acl.h"
 #include "proc/listen.h"
 #include "proc/master.h"
@@ -268,21 +269,24 @@ short_of(const struct master *m)
 static int
 readable(const char *path, const char *key, char *err, size_t errsz)
 {
-	const char	*p, *e;
-	char		 file[CONFIG_STR_MAX];
+	if (path[0] == '\0' || access(path, R_OK) == 0)
+		return 1;
+	snprintf(err, errsz, "%s: %s: %s", key, path, strerror(errno));
+	return 0;
+}
 
-	/* seal_key_file is a list: each of its files. */
-	for (p = path; *p != '\0'; p = e) {
-		p += strspn(p, ", \t");
-		if (*p == '\0')
-			break;
-		e = p + strcspn(p, ", \t");
-		snprintf(file, sizeof(file), "%.*s", (int)(e - p), p);
-		if (access(file, R_OK) == -1) {
-			snprintf(err, errsz, "%s: %s: %s", key, file,
-			    strerror(errno));
+/* 1 if each file of the seal_key_file list, read as seal_load reads it, is. */
+static int
+seal_files_readable(const char *list, char *err, size_t errsz)
+{
+	const char	*p;
+	char		 file[CONFIG_STR_MAX];
+	size_t		 len;
+
+	while ((p = seal_file_next(&list, &len)) != NULL) {
+		snprintf(file, sizeof(file), "%.*s", (int)len, p);
+		if (!readable(file, "seal_key_file", err, errsz))
 			return 0;
-		}
 	}
 	return 1;
 }
@@ -298,7 +302,7 @@ master_config_check(const struct config *cfg, char *err, size_t errsz)
 	if (!listen_addr_ok(cfg->listen, err, errsz, "listen") ||
 	    !listen_addr_ok(cfg->auth_listen, err, errsz, "auth_listen") ||
 	    !readable(cfg->acl_file, "acl_file", err, errsz) ||
-	    !readable(cfg->seal_key_file, "seal_key_file", err, errsz) ||
+	    !seal_files_readable(cfg->seal_key_file, err, errsz) ||
 	    !readable(cfg->smtp_auth_file, "smtp_auth_file", err, errsz))
 		return -1;
 	if (cfg->user[0] != '\0' && getpwnam(cfg->user) == NULL) {

@@ -191,7 +191,41 @@ test_bad_files(void)
 	}
 }
 
+/*
+ * The seal_key_file list, one reading for seal_load() and the check of
+ * the configuration: commas split it, blanks around a file are dropped,
+ * a blank inside a path stays.
+ */
+static void
+test_file_list(void)
+{
+	static const struct {
+		const char	*list;
+		const char	*want;	/* the files joined by "|" */
+	} t[] = {
+		{ "", "" },
+		{ " , ,\t", "" },
+		{ "/etc/a.key", "/etc/a.key" },
+		{ "/etc/a.key, /etc/b.key", "/etc/a.key|/etc/b.key" },
+		{ " /etc/a.key ,\t/etc/b.key ,", "/etc/a.key|/etc/b.key" },
+		{ "/srv/my keys/a.key,/b", "/srv/my keys/a.key|/b" },
+	};
+	char		 got[128];
+	const char	*p, *f;
+	size_t		 i, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got[0] = '\0';
+		p = t[i].list;
+		while ((f = seal_file_next(&p, &len)) != NULL)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got),
+			    "%s%.*s", got[0] != '\0' ? "|" : "", (int)len, f);
+		UNIT_STREQ(got, t[i].want, t[i].list);
+	}
+}
+
 static const CU_TestInfo tests[] = {
+	{ "seal_key_file: one reading of the list", test_file_list },
 	{ "keygen, load, seal, open", test_roundtrip },
 	{ "what must not open", test_refused },
 	{ "two keys: the first seals, both open", test_two_keys },
