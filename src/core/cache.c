@@ -189,6 +189,40 @@ cache_put(struct cache *c, const char *key, size_t len, void *value,
 	return 0;
 }
 
+int
+cache_del(struct cache *c, const char *key, size_t len)
+{
+	struct centry	**pp, *e;
+	uint64_t	 h = hash(c, key, len);
+
+	for (pp = &c->buckets[h & c->mask]; (e = *pp) != NULL;
+	    pp = &e->next)
+		if (e->hash == h && e->len == len &&
+		    memcmp(e->key, key, len) == 0) {
+			drop(c, pp);
+			return 1;
+		}
+	return 0;
+}
+
+size_t
+cache_drop_if(struct cache *c, int (*match)(const void *, void *),
+    void *arg)
+{
+	struct centry	*e, *next;
+	size_t		 n = 0;
+
+	/* The entries, not the buckets: a cache holds fewer than it may. */
+	for (e = c->lru_head; e != NULL; e = next) {
+		next = e->lru_next;
+		if (e->value != NULL && match(e->value, arg)) {
+			drop(c, slot_of(c, e));
+			n++;
+		}
+	}
+	return n;
+}
+
 void
 cache_clear(struct cache *c)
 {

@@ -38,6 +38,16 @@ int		 cache_get(struct cache *, const char *key, size_t len,
 int		 cache_put(struct cache *, const char *key, size_t len,
 		    void *value, long long expires);
 
+/* Drops the entry of key: 1, or 0 when there was none. */
+int		 cache_del(struct cache *, const char *key, size_t len);
+/*
+ * Drops every entry whose value (negative entries are kept) match()
+ * says 1 of, given arg; how many.  A walk of every entry: for a change
+ * that names no key, not for the hot path.
+ */
+size_t		 cache_drop_if(struct cache *, int (*match)(const void *,
+		    void *), void *arg);
+
 /* Drops every entry. */
 void		 cache_clear(struct cache *);
 size_t		 cache_count(const struct cache *);

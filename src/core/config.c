@@ -98,6 +98,8 @@ static const struct ckey keys[] = {
 	    366 * 86400),
 	K("cache_ttl",		CT_INT,	   N(cache_ttl),	0, 3600),
 	K("cache_size",		CT_INT,	   N(cache_size),	16, 10000000),
+	K("feed_interval",	CT_INT,	   N(feed_interval),	20, 5000),
+	K("pass_keep",		CT_INT,	   N(pass_keep),	0, 3600000),
 };
 
 #undef S
@@ -139,8 +141,10 @@ config_defaults(struct config *c)
 	strcpy(c->acl_default, "deny");
 	strcpy(c->key_claim, "iss");
 	c->clock_skew = 60;
-	c->cache_ttl = 5;
+	c->cache_ttl = 60;
 	c->cache_size = 100000;
+	c->feed_interval = 250;
+	c->pass_keep = 1000;
 	c->secret_readback = 1;
 	c->portal_max_credentials = 10;
 	c->portal_generations_per_hour = 10;

@@ -79,6 +79,8 @@ struct config {
 	int	 max_token_lifetime;		/* seconds, 0 = no limit */
 	int	 cache_ttl;			/* seconds */
 	int	 cache_size;			/* entries per worker */
+	int	 feed_interval;			/* ms between the feed's polls */
+	int	 pass_keep;			/* ms nginx may keep a pass */
 };
 
 /*

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/clock.h"
+#include "core/feed.h"
 #include "core/metrics.h"
 
 static const int statuses[] = {
@@ -30,6 +32,8 @@ struct slot {
 	uint64_t	 latency_sum_us;
 	uint64_t	 cache_hits, cache_misses;
 	uint64_t	 db_errors;
+	uint64_t	 evictions[3];	/* by FEED_KEY, FEED_CONSUMER, FEED_ALL */
+	uint64_t	 filter_hits, filter_passes;
 };
 
 static struct slot	*slots;		/* the shared region */
@@ -127,6 +131,73 @@ metrics_db_error(void)
 		BUMP(&mine->db_errors, 1);
 }
 
+void
+metrics_evict(int kind)
+{
+	if (mine != NULL && kind >= FEED_KEY && kind <= FEED_ALL)
+		BUMP(&mine->evictions[kind - FEED_KEY], 1);
+}
+
+void
+metrics_filter(int refused)
+{
+	if (mine == NULL)
+		return;
+	if (refused)
+		BUMP(&mine->filter_hits, 1);
+	else
+		BUMP(&mine->filter_passes, 1);
+}
+
+/* The feed's and the key filter's counters, and the feed's state. */
+static void
+render_feed(FILE *f)
+{
+	static const char *const causes[] = { "key", "consumer", "all" };
+	struct feed_status	 st;
+	uint64_t		 v;
+	size_t			 i, c;
+
+	fputs("# HELP adminutil_feed_evictions_total Changes of the feed a "
+	    "worker applied to its cache, by what they named.\n"
+	    "# TYPE adminutil_feed_evictions_total counter\n", f);
+	for (c = 0; c < 3; c++) {
+		for (v = 0, i = 0; i < nslots; i++)
+			v += READ(&slots[i].evictions[c]);
+		fprintf(f, "adminutil_feed_evictions_total{cause=\"%s\"} "
+		    "%llu\n", causes[c], (unsigned long long)v);
+	}
+	for (v = 0, i = 0; i < nslots; i++)
+		v += READ(&slots[i].filter_hits);
+	fprintf(f, "# HELP adminutil_key_filter_hits_total Tokens refused by "
+	    "the key filter, without the database.\n"
+	    "# TYPE adminutil_key_filter_hits_total counter\n"
+	    "adminutil_key_filter_hits_total %llu\n", (unsigned long long)v);
+	for (v = 0, i = 0; i < nslots; i++)
+		v += READ(&slots[i].filter_passes);
+	fprintf(f, "# HELP adminutil_key_filter_passes_total Lookups the key "
+	    "filter let through to the database.\n"
+	    "# TYPE adminutil_key_filter_passes_total counter\n"
+	    "adminutil_key_filter_passes_total %llu\n",
+	    (unsigned long long)v);
+	if (feed_status(&st) == -1)
+		return;
+	fprintf(f, "# HELP adminutil_feed_position The last audit id the "
+	    "feed read.\n# TYPE adminutil_feed_position gauge\n"
+	    "adminutil_feed_position %lld\n"
+	    "# HELP adminutil_feed_lag_seconds Age of the feed's last good "
+	    "poll (-1: none yet).\n# TYPE adminutil_feed_lag_seconds gauge\n"
+	    "adminutil_feed_lag_seconds %.3f\n"
+	    "# HELP adminutil_feed_polls_total Polls of the audit trail.\n"
+	    "# TYPE adminutil_feed_polls_total counter\n"
+	    "adminutil_feed_polls_total %llu\n"
+	    "# HELP adminutil_feed_poll_failures_total Polls that failed.\n"
+	    "# TYPE adminutil_feed_poll_failures_total counter\n"
+	    "adminutil_feed_poll_failures_total %llu\n", st.position,
+	    st.last_ok_ms == 0 ? -1.0 : (clock_wall_ms() - st.last_ok_ms) /
+	    1000.0, st.polls, st.failures);
+}
+
 char *
 metrics_render(const char *const *names, size_t nnames, size_t *len)
 {
@@ -198,6 +269,7 @@ metrics_render(const char *const *names, size_t nnames, size_t *len)
 	    "# TYPE adminutil_workers gauge\n"
 	    "adminutil_workers %u\n", (unsigned long long)hits,
 	    (unsigned long long)misses, (unsigned long long)dberr, alive);
+	render_feed(f);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

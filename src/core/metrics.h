@@ -32,6 +32,10 @@ void	metrics_attach(int slot);
 void	metrics_request(unsigned route, int status, long us);
 void	metrics_cache(int hit);
 void	metrics_db_error(void);
+/* Worker: a change of the feed applied (kind: enum feed_kind). */
+void	metrics_evict(int kind);
+/* Worker: the key filter refused a key (1) or let it through (0). */
+void	metrics_filter(int refused);
 
 /*
  * The Prometheus text of all slots; names[i] labels route i.  A new

@@ -133,6 +133,7 @@ verify(struct auth *a, const char *tok, size_t len, long long now,
 	*cred = NULL;
 	*claims = NULL;
 	*until = 0;
+	credcache_sync(a->cc, now);
 	/* The same bytes verified before, against credentials still cached. */
 	if (credcache_memo_get(a->cc, tok, len, now, cred, claims, until)) {
 		if (token_times(a->cfg, *claims, now, why) == 0)
@@ -223,6 +224,7 @@ bearer_verified(struct auth *a, const char *authorization, int n,
 	if ((res->verdict = verify(a, tok, len, now, c, &claims,
 	    &res->until_ms, &res->why)) != AUTH_PASS)
 		return res->verdict;
+	res->known_ms = credcache_known(a->cc);
 	res->has_exp = token_exp(claims, &res->exp);
 	json_object_put(claims);
 	res->username = (*c)->username;

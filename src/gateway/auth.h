@@ -44,6 +44,9 @@ struct auth_result {
 					   rotated-out key's grace end, or the
 					   end of its credential's cached life
 					   (0: none) */
+	long long	 known_ms;	/* the worker knew every change made
+					   before then (the change feed's last
+					   poll); 0: no feed, -1: blind */
 };
 
 /* What the check needs of one request. */

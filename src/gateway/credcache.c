@@ -3,11 +3,13 @@
 
 #include "build.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/cache.h"
 #include "core/config.h"
+#include "core/feed.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "gateway/credcache.h"
@@ -22,6 +24,9 @@ struct credcache {
 	struct cache		*creds;
 	struct cache		*memo;
 	unsigned long long	 gens;	/* numbers every cred_make() */
+	uint64_t		 seen;	/* the feed's last change applied */
+	int			 blind;	/* the feed was, at the last sync */
+	long long		 known;	/* credcache_known() */
 };
 
 /*
@@ -78,6 +83,8 @@ credcache_new(const struct config *cfg, struct store *store)
 		return NULL;
 	cc->cfg = cfg;
 	cc->store = store;
+	/* A new cache holds nothing the changes so far could touch. */
+	cc->seen = feed_head();
 	if ((cc->creds = cache_new((size_t)cfg->cache_size, cred_free)) ==
 	    NULL || (cc->memo = cache_new(MEMO_SIZE, memo_free)) == NULL) {
 		credcache_free(cc);
@@ -173,6 +180,9 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	long long		 ttl = (long long)cc->cfg->cache_ttl * 1000;
 	long long		 expires;
 
+	if (cc->blind && ttl > FEED_BLIND_TTL_S * 1000)
+		ttl = FEED_BLIND_TTL_S * 1000;
+
 	*out = NULL;
 	if (ttl > 0 && cache_get(cc->creds, key, len, now, &v)) {
 		metrics_cache(1);
@@ -189,9 +199,8 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	} else if (rc != ST_NOT_FOUND)
 		return rc;
 	/*
-	 * Kept to the last whole second within cache_ttl: nginx keeps a
-	 * pass whole seconds, and no longer than this (pass_keep), so the
-	 * two run out together and the next request finds both renewed.
+	 * Kept to the last whole second within cache_ttl (FEED_BLIND_TTL_S
+	 * while the feed is blind): no pass nginx keeps outlives it.
 	 */
 	expires = ttl > 0 ? (now + ttl) / 1000 * 1000 : now + 1000;
 	if (c != NULL)
@@ -208,6 +217,74 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	}
 	*out = c;
 	return ST_OK;
+}
+
+/* The credentials of consumer name (a NUL-terminated string). */
+static int
+of_consumer(const void *v, void *name)
+{
+	const struct cred	*c = v;
+
+	return strcmp(c->username, name) == 0;
+}
+
+static void
+forget_all(struct credcache *cc)
+{
+	cache_clear(cc->creds);
+	cache_clear(cc->memo);
+}
+
+void
+credcache_sync(struct credcache *cc, long long now)
+{
+	struct feed_change	 ch;
+	int			 rc, blind;
+
+	if (!feed_on())
+		return;
+	/*
+	 * The poll's time before the head: what that poll published is
+	 * then in the head read after (feed_last_ok).
+	 */
+	cc->known = feed_last_ok();
+	/*
+	 * Blind, what is kept may be older than the feed tells: read again,
+	 * and kept FEED_BLIND_TTL_S at most until the feed sees again.
+	 */
+	blind = cc->known == 0 || now - cc->known > 2LL *
+	    cc->cfg->feed_interval + 1000;
+	if (blind)
+		cc->known = -1;
+	if (blind && !cc->blind) {
+		forget_all(cc);
+		metrics_evict(FEED_ALL);
+	}
+	cc->blind = blind;
+	if (feed_head() == cc->seen)
+		return;
+	while ((rc = feed_next(&cc->seen, &ch)) != 0) {
+		if (rc == -1 || ch.kind == FEED_ALL) {
+			forget_all(cc);
+			metrics_evict(FEED_ALL);
+			continue;
+		}
+		/*
+		 * A memo of a token names its credentials' instances (gen): a
+		 * credential read again is another, and the memo goes.
+		 */
+		if (ch.kind == FEED_KEY)
+			(void)cache_del(cc->creds, ch.name, ch.len);
+		else
+			(void)cache_drop_if(cc->creds, of_consumer, ch.name);
+		metrics_evict(ch.kind);
+	}
+}
+
+long long
+credcache_known(const struct credcache *cc)
+{
+	return cc->known;
 }
 
 void

@@ -42,6 +42,21 @@ struct credcache *credcache_new(const struct config *cfg, struct store *);
 void		 credcache_free(struct credcache *);
 
 /*
+ * Applies what the change feed (core/feed.h) told since the last call:
+ * forgets the credentials a change named (by key, negative entries too,
+ * or by consumer), or everything.  Called before each check; one atomic
+ * load when nothing changed.  Without a feed (no master) it does
+ * nothing, and cache_ttl alone bounds what is kept.
+ */
+void		 credcache_sync(struct credcache *, long long now_ms);
+/*
+ * Since the last sync, every change made before this moment (epoch ms)
+ * is known: the start of the feed's last good poll; 0 without a feed,
+ * -1 while it is blind.
+ */
+long long	 credcache_known(const struct credcache *);
+
+/*
  * The active credential named key: from the cache, else from the store
  * (and then cached, also when absent).  ST_OK with *out (NULL when
  * there is none), or ST_DOWN / ST_ERR.  *out lives until the next call.

@@ -47,53 +47,61 @@ reply_refused(struct response *res, const struct route *rt, struct request *r,
 }
 
 /*
- * How long a cache in front (nginx's fastcgi_cache) may keep a pass, in
- * whole seconds, nginx's unit.  Kept n there, a pass stored when nginx's
- * clock read t (seconds) is served until floor(t) + n + 1; nginx reads
- * its clock a little after ours (the answer is made first), by up to
- * PASS_SLACK_MS.  So a pass that must end at end_ms is kept
- * floor(end) - floor(now + slack) - 1 seconds, never more than keep.
+ * How long a cache in front (nginx's fastcgi_cache) may keep a pass.
+ * nginx reads X-Accel-Expires in whole seconds: "@S" keeps it while
+ * nginx's clock (ngx_time(), whole seconds) reads S or less, that is
+ * until S + 1 s, and "0" not at all (a relative "n" would keep it until
+ * floor(t) + n + 1, up to a second more than asked).  nginx reads its
+ * clock a little after ours (the answer is made first), by up to
+ * PASS_SLACK_MS.  So a pass that must end by end_ms is kept to
+ * S = floor((end - slack) / 1000) - 1, and not at all when that second
+ * is already over.
  */
 #define PASS_SLACK_MS	 100
 
-static int
-keep_until(int keep, long long end_ms, long long now_ms)
-{
-	long long	 n = end_ms / 1000 - (now_ms + PASS_SLACK_MS) / 1000 - 1;
-
-	if (end_ms <= now_ms || n < 0)
-		return 0;
-	return n < keep ? (int)n : keep;
-}
-
 /*
- * The pass never outlives what the check itself would answer: the
- * token's exp + clock_skew, a rotated-out secret's grace, and the
- * worker's cached life of the credentials it was checked against (a
- * revoke or a rotation may be unseen until then), so nginx's cache adds
- * nothing to cache_ttl.
+ * The S of "@S" for a pass, or -1 for "0".  The pass ends at the first
+ * of: pass_keep from now, the token's exp + clock_skew, a rotated-out
+ * secret's grace, and the worker's cached life of the credentials it
+ * was checked against (until_ms), so a change the worker has not been
+ * told yet is kept in nginx no longer than pass_keep after the check.
  */
-static int
-pass_keep(const struct config *cfg, const struct auth_result *v,
+static long long
+pass_until(const struct config *cfg, const struct auth_result *v,
     long long now_ms)
 {
-	double	 end;
-	int	 keep = cfg->cache_ttl - 1;
+	double		 exp_end;
+	long long	 end = now_ms + cfg->pass_keep, s;
 
+	if (cfg->pass_keep <= 0)
+		return -1;
 	if (v->has_exp) {
 		/*
 		 * Compared as a double first: exp may be any number; the
 		 * cast then truncates a positive one, its floor.
 		 */
-		end = (v->exp + cfg->clock_skew) * 1000.0;
-		if (!(end > (double)now_ms))
-			return 0;
-		if (end < (double)now_ms + 86400000.0)
-			keep = keep_until(keep, (long long)end, now_ms);
+		exp_end = (v->exp + cfg->clock_skew) * 1000.0;
+		if (!(exp_end > (double)now_ms))
+			return -1;
+		if (exp_end < (double)end)
+			end = (long long)exp_end;
 	}
-	if (v->until_ms != 0)
-		keep = keep_until(keep, v->until_ms, now_ms);
-	return keep > 0 ? keep : 0;
+	if (v->until_ms != 0 && v->until_ms < end)
+		end = v->until_ms;
+	/*
+	 * A change made after the feed's last poll is not known to the
+	 * worker yet: the pass is kept no longer than pass_keep after that
+	 * poll, so pass_keep bounds how late nginx honours any change.
+	 * Blind, not kept at all.
+	 */
+	if (v->known_ms < 0)
+		return -1;
+	if (v->known_ms > 0 && v->known_ms + cfg->pass_keep < end)
+		end = v->known_ms + cfg->pass_keep;
+	if (end - PASS_SLACK_MS <= 0)
+		return -1;
+	s = (end - PASS_SLACK_MS) / 1000 - 1;
+	return s < now_ms / 1000 ? -1 : s;
 }
 
 /* The headers of a pass: for how long nginx may keep it, who passed. */
@@ -101,11 +109,15 @@ static int
 pass(const struct config *cfg, const struct auth_result *v, int authorizer,
     long long now, struct response *res)
 {
-	char	 keep[16];
+	char		 keep[32];
+	long long	 s;
 
 	res->status = 200;
 	if (!authorizer) {
-		snprintf(keep, sizeof(keep), "%d", pass_keep(cfg, v, now));
+		if ((s = pass_until(cfg, v, now)) < 0)
+			snprintf(keep, sizeof(keep), "0");
+		else
+			snprintf(keep, sizeof(keep), "@%lld", s);
 		if (response_header(res, "X-Accel-Expires", keep) == -1)
 			return -1;
 	}

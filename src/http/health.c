@@ -2,17 +2,43 @@
 /* Copyright (c) 2026 The adminutil authors */
 
 /*
- * GET /health: whether this worker reaches the database.
+ * GET /health: whether this worker reaches the database, and where the
+ * change feed of its host is.
  */
 #include "build.h"
 
+#include "core/clock.h"
+#include "core/feed.h"
 #include "http/health.h"
+
+/*
+ * The feed: the last audit id it read, and the age of its last good
+ * poll (lag_ms; null before the first).  NULL without a feed.
+ */
+static json_object *
+feed_json(void)
+{
+	struct feed_status	 st;
+	json_object		*o;
+
+	if (feed_status(&st) == -1 || (o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "position",
+	    json_object_new_int64(st.position));
+	json_object_object_add(o, "lag_ms", st.last_ok_ms == 0 ? NULL :
+	    json_object_new_int64(clock_wall_ms() - st.last_ok_ms));
+	json_object_object_add(o, "polls", json_object_new_int64(
+	    (int64_t)st.polls));
+	json_object_object_add(o, "failures", json_object_new_int64(
+	    (int64_t)st.failures));
+	return o;
+}
 
 void
 health_check(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
-	json_object	*o, *checks, *db;
+	json_object	*o, *checks, *db, *feed;
 	int		 ok = store_ping(a->store) == ST_OK;
 
 	o = json_object_new_object();
@@ -35,6 +61,8 @@ health_check(struct app *a, const struct route *rt, struct request *r,
 	json_object_object_add(o, "name", json_object_new_string("am.adminutil"));
 	json_object_object_add(o, "healthy", json_object_new_boolean(ok));
 	json_object_object_add(o, "checks", checks);
+	if ((feed = feed_json()) != NULL)
+		json_object_object_add(o, "feed", feed);
 	reply(res, rt, r, ok ? ERR_NONE : ERR_UNAVAILABLE,
 	    "DATABASE IS UNREACHABLE", o);
 }

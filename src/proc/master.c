@@ -27,11 +27,13 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/feed.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/validate.h"
 #include "crypto/seal.h"
 #include "gateway/acl.h"
+#include "proc/feed.h"
 #include "proc/listen.h"
 #include "proc/master.h"
 #include "proc/sender.h"
@@ -59,13 +61,15 @@ struct pool {
 };
 
 /*
- * The pools, and the sender of the outbox (sender.h): one child beside
- * the workers, when there is mail to send.
+ * The pools, the sender of the outbox (sender.h): one child beside the
+ * workers, when there is mail to send, and the follower of the change
+ * feed (proc/feed.h): one child, when the feed's memory is mapped.
  */
 #define POOL_ADMIN	 0
 #define POOL_AUTH	 1
 #define POOL_SENDER	 2
-#define NPOOLS		 3
+#define POOL_FEED	 3
+#define NPOOLS		 4
 
 static const int	 one = 1;
 
@@ -119,7 +123,11 @@ static struct master	*running;
 static int
 pool_on(const struct master *m, int p)
 {
-	return p == POOL_SENDER ? sender_wanted(m->cfg) : m->pools[p].fd != -1;
+	if (p == POOL_SENDER)
+		return sender_wanted(m->cfg);
+	if (p == POOL_FEED)
+		return feed_on();
+	return m->pools[p].fd != -1;
 }
 
 /* Sets the flag of sig; the loop of master_run does the rest. */
@@ -219,6 +227,8 @@ spawn(struct master *m, int pool)
 				close(pools[p].fd);
 		if (pool == POOL_SENDER)
 			sender_run(&own, self);
+		if (pool == POOL_FEED)
+			feed_run(&own, self);
 		worker_run(&own, pools[pool].fd, self, slot);
 	}
 	metrics_bind(slot, pid);
@@ -568,12 +578,16 @@ master_start(struct master *m, struct config *cfg, const char *cfgpath,
 	m->pools[POOL_AUTH] = (struct pool){ afd, ROUTES_AUTH | ROUTES_HEALTH,
 	    &cfg->auth_workers };
 	m->pools[POOL_SENDER] = (struct pool){ -1, 0, &one };
+	m->pools[POOL_FEED] = (struct pool){ -1, 0, &one };
 	m->gen = 1;
 	master_signals(m, master_signal);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (metrics_init(MAX_CHILDREN) == -1)
 		log_warn("no shared memory for /metrics: it will be empty");
+	if (feed_init() == -1)
+		log_warn("no shared memory for the change feed: a change is "
+		    "seen within cache_ttl");
 	if (store_outbox_bell_open() == -1) {
 		log_error("pipe: %s", strerror(errno));
 		return -1;

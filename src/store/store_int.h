@@ -35,6 +35,7 @@ enum store_domain {
 	SD_OWNED,
 	SD_INBOX,
 	SD_OUTBOX,
+	SD_FEED,
 	SD__MAX
 };
 
@@ -54,6 +55,8 @@ extern const char *const store_inbox_sql[];
 extern const size_t	 store_inbox_sql_n;
 extern const char *const store_outbox_sql[];
 extern const size_t	 store_outbox_sql_n;
+extern const char *const store_feed_sql[];
+extern const size_t	 store_feed_sql_n;
 
 struct store {
 	const struct config	*cfg;

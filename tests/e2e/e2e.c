@@ -1059,7 +1059,7 @@ conf_get(const char *key, char *out, size_t sz)
 	return rc;
 }
 
-/* The number of workers the instance under test runs. */
+/* The number of children the instance under test runs. */
 size_t
 conf_workers(void)
 {
@@ -1076,6 +1076,8 @@ conf_workers(void)
 	if ((conf_get("mail_dir", v, sizeof(v)) == 0 && v[0] != '\0') ||
 	    (conf_get("smtp_url", v, sizeof(v)) == 0 && v[0] != '\0'))
 		n++;
+	/* The follower of the change feed, always. */
+	n++;
 	return n;
 }
 
@@ -2051,10 +2053,13 @@ check_health(const char *what, const char *base, const char *path,
     int healthy)
 {
 	static const char *const keys[] = {
-		"name", "healthy", "checks", NULL
+		"name", "healthy", "checks", "feed", NULL
+	};
+	static const char *const feed_keys[] = {
+		"position", "lag_ms", "polls", "failures", NULL
 	};
 	struct resp	 r;
-	json_object	*res, *c;
+	json_object	*res, *c, *f;
 
 	get(&r, base, path);
 	if (!check_envelope(what, &r, RT_HEALTH, healthy ? 200 : 503)) {
@@ -2076,6 +2081,18 @@ check_health(const char *what, const char *base, const char *path,
 	if (!healthy)
 		CHECK(streq(jstr(r.json, "params.err"), "SERVICE_UNAVAILABLE"),
 		    "%s: err %s", what, str(jstr(r.json, "params.err")));
+	/*
+	 * The change feed: where it is, and the age of its last good read
+	 * of the audit trail (null before one, as without a database).
+	 */
+	f = jget(res, "feed");
+	check_keys(what, "feed", f, feed_keys);
+	CHECK(json_object_is_type(jget(f, "position"), json_type_int) &&
+	    json_object_get_int64(jget(f, "position")) >= 0 && (healthy ?
+	    json_object_is_type(jget(f, "lag_ms"), json_type_int) &&
+	    json_object_get_int64(jget(f, "lag_ms")) >= 0 &&
+	    json_object_get_int64(jget(f, "lag_ms")) < 2000 :
+	    jisnull(f, "lag_ms")), "%s: feed %s", what, jtext(f));
 	resp_free(&r);
 }
 

@@ -249,7 +249,7 @@ long long	 rows(const char *, const char *);
 int		 conf_get(const char *, char *, size_t);
 /*
  * The children the instance under test runs: the workers of both pools,
- * and the sender of the outbox when it has one.
+ * the sender of the outbox when it has one, and the feed's follower.
  */
 size_t		 conf_workers(void);
 /* The live children of parent: how many, the first max into out. */

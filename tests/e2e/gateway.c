@@ -190,6 +190,27 @@ ttl_ms(void)
 	    strtol(v, NULL, 10) * 1000 : 5000;
 }
 
+/* The instance's value of key, a number (def when unset). */
+static long
+conf_num(const char *key, long def)
+{
+	char	 v[32];
+
+	return conf_get(key, v, sizeof(v)) == 0 ? strtol(v, NULL, 10) : def;
+}
+
+/*
+ * The longest a change may take to be honoured through the web server
+ * while the feed follows: the feed's interval, one poll (a generous
+ * 250 ms), and nginx's pass_keep.
+ */
+static long
+feed_bound_ms(void)
+{
+	return conf_num("feed_interval", 250) + 250 +
+	    (is_web("nginx") ? conf_num("pass_keep", 1000) : 0);
+}
+
 /* n bytes as unpadded base64url, in a new string. */
 static char *
 b64_new(const void *p, size_t n)
@@ -1342,7 +1363,10 @@ test_gw_auth(void)
 
 /* caches */
 
-/* A grant and a revoke of groups: every worker within cache_ttl. */
+/*
+ * A grant and a revoke of groups: every worker within the feed's bound,
+ * under cache_ttl: the feed tells them.
+ */
 static void
 test_gw_grant_everywhere(void)
 {
@@ -1357,23 +1381,28 @@ test_gw_grant_everywhere(void)
 	expect_everywhere("before the grant", API, h, 200, "contentAdmin");
 	expect_everywhere("before the grant", API_OTHER, h, 403, NULL);
 
+	if (!CHECK(feed_bound_ms() < ttl_ms(), "the feed's bound %ld ms is "
+	    "not under cache_ttl %ld ms: this test cannot tell them apart",
+	    feed_bound_ms(), ttl_ms()))
+		goto done;
+	t0 = now_ms();
 	if (grant(u, "{\"groups\":[\"userAdmin\",\"contentUser\"]}") == 0) {
-		t0 = now_ms();
-		sleep_ms((long)(t0 + ttl_ms() + 500 - now_ms()));
-		expect_everywhere("cache_ttl after the grant", API_OTHER, h,
-		    200, "userAdmin,contentUser");
-		expect_everywhere("cache_ttl after the grant", API, h, 403,
-		    NULL);
-	}
-
-	call(&r, RT_REVOKE, u, "{\"groups\":[\"userAdmin\"]}");
-	if (expect_ok("revoke", &r, RT_REVOKE) != NULL) {
-		t0 = now_ms();
-		sleep_ms((long)(t0 + ttl_ms() + 500 - now_ms()));
-		expect_everywhere("cache_ttl after the revoke", API_OTHER, h,
+		sleep_ms((long)(t0 + feed_bound_ms() - now_ms()));
+		expect_everywhere("the feed's bound after the grant",
+		    API_OTHER, h, 200, "userAdmin,contentUser");
+		expect_everywhere("the feed's bound after the grant", API, h,
 		    403, NULL);
 	}
+
+	t0 = now_ms();
+	call(&r, RT_REVOKE, u, "{\"groups\":[\"userAdmin\"]}");
+	if (expect_ok("revoke", &r, RT_REVOKE) != NULL) {
+		sleep_ms((long)(t0 + feed_bound_ms() - now_ms()));
+		expect_everywhere("the feed's bound after the revoke",
+		    API_OTHER, h, 403, NULL);
+	}
 	resp_free(&r);
+done:
 	free(h);
 	free(tok);
 }
@@ -1656,6 +1685,27 @@ done:
 	free(vtok);
 }
 
+/* A counter of adminutil's /metrics, by its line's name; -1 if none. */
+static long long
+metric(const char *name)
+{
+	struct resp	 r;
+	const char	*p;
+	size_t		 len = strlen(name);
+	long long	 n = -1;
+
+	get(&r, url, "/metrics");
+	for (p = r.body.p; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		if (strncmp(p, name, len) == 0 && p[len] == ' ') {
+			n = strtoll(p + len + 1, NULL, 10);
+			break;
+		}
+	}
+	resp_free(&r);
+	return n;
+}
+
 /* MariaDB's count of prepared statements executed, all clients. */
 static long long
 executes(void)
@@ -1667,18 +1717,21 @@ executes(void)
 /*
  * Sends n tokens (made by mk for 0..n-1) through the gateway, each
  * expected to give want; the statements the database executed
- * meanwhile; *ms the time it took.
+ * meanwhile, less the feed's polls (up to FEED_EDGE of them may still
+ * be counted); *ms the time it took.
  */
+#define FEED_EDGE	 2
 static long long
 statements(const char *what, char *(*mk)(size_t, void *), void *arg,
     size_t n, long want, long long *ms)
 {
 	struct resp	 r;
-	long long	 before, t0;
+	long long	 before, t0, polls;
 	size_t		 i, ok = 0;
 	char		*tok, *h;
 
 	before = executes();
+	polls = metric("adminutil_feed_polls_total");
 	t0 = now_ms();
 	for (i = 0; i < n; i++) {
 		tok = mk(i, arg);
@@ -1692,7 +1745,13 @@ statements(const char *what, char *(*mk)(size_t, void *), void *arg,
 	}
 	*ms = now_ms() - t0;
 	CHECK(ok == n, "%s: %zu of %zu answered %ld", what, ok, n, want);
-	return executes() - before;
+	/*
+	 * The feed's follower runs one statement a poll: its polls are not
+	 * the check's.  One may fall between the two readings of each.
+	 */
+	polls = metric("adminutil_feed_polls_total") - polls;
+	CHECK(polls >= 0, "/metrics: no adminutil_feed_polls_total");
+	return executes() - before - polls;
 }
 
 struct flood {
@@ -1721,7 +1780,8 @@ flood_token(size_t i, void *arg)
 /*
  * The statements the outbox's sender may run in ms beside the check:
  * with no mail waiting, it reads the outbox (its due mails, then when
- * the next is due) every 30 s (src/proc/sender.c), when the instance has one.
+ * the next is due) every 30 s (src/proc/sender.c), when the instance has
+ * one; and the feed's polls statements() did not take off.
  */
 static long long
 sender_reads(long long ms)
@@ -1730,8 +1790,8 @@ sender_reads(long long ms)
 
 	if ((conf_get("mail_dir", v, sizeof(v)) == 0 && v[0] != '\0') ||
 	    (conf_get("smtp_url", v, sizeof(v)) == 0 && v[0] != '\0'))
-		return 2 * (1 + ms / 30000);
-	return 0;
+		return 2 * (1 + ms / 30000) + FEED_EDGE;
+	return FEED_EDGE;
 }
 
 /* Unknown keys are cached negatively: one statement per worker. */
@@ -2334,11 +2394,10 @@ gw_row(const char *path, const char *hdr, size_t n, long want)
 }
 
 /*
- * nginx's pass cache (conf/nginx.conf): passes are kept, for under
- * cache_ttl and never past exp + clock_skew; refusals never are; a
- * deleted consumer's token stops passing within cache_ttl even while it
- * keeps being sent: no pass is kept longer than the worker's cached
- * credential that made it.
+ * nginx's pass cache (conf/nginx.conf): passes are kept, for pass_keep
+ * at most and never past exp + clock_skew; refusals never are; a
+ * deleted consumer's token stops passing within the feed's bound
+ * (feed_interval, a poll, pass_keep) even while it keeps being sent.
  */
 static void
 test_gw_pass_cache(void)
@@ -2361,11 +2420,15 @@ test_gw_pass_cache(void)
 
 	/*
 	 * Kept: the third request on is nginx's (it keeps what it saw
-	 * twice).  The first makes a worker cache the credential, in the
-	 * first half of a second: nginx keeps whole seconds, and keeps no
-	 * pass past the cached credential's life, cache_ttl.
+	 * twice).  nginx keeps whole seconds: a pass of pass_keep (1 s in
+	 * this instance, after the feed's last read, at most 250 ms and a
+	 * read before) made 500 to 600 ms into a second is kept to that
+	 * second's end ("@S"), longer than the burst takes.
 	 */
-	while (now_ms() % 1000 > 300)
+	if (!CHECK(conf_num("pass_keep", 1000) == 1000, "pass_keep %ld ms: "
+	    "this test wants 1000", conf_num("pass_keep", 1000)))
+		goto done;
+	while (now_ms() % 1000 < 500 || now_ms() % 1000 > 600)
 		sleep_ms(5);
 	n = lookups();
 	ok = gw_row(API, h, NBURST, 200);
@@ -2402,18 +2465,22 @@ test_gw_pass_cache(void)
 	CHECK(ok == NBURST / 2, "an expired token, %d times: %zu answered "
 	    "401 (a pass kept past exp + clock_skew)", NBURST / 2, ok);
 
-	/* Deleted while its token keeps coming: refused within cache_ttl. */
+	/*
+	 * Deleted while its token keeps coming: refused within the feed's
+	 * bound.
+	 */
+	t0 = now_ms();
 	call(&r, RT_DELETE, u, NULL);
 	ok = expect_ok("delete", &r, RT_DELETE) != NULL;
 	resp_free(&r);
 	if (!ok)
 		goto done;
-	for (t0 = now_ms(); (n = now_ms()) < t0 + ttl + 1500;
-	    sleep_ms(20))
+	for (; (n = now_ms()) < t0 + ttl + 1500; sleep_ms(20))
 		if (gw_row(API, h, 1, 200) == 1)
 			last = n;
-	CHECK(last < t0 + ttl, "deleted: its token passed %lld ms later, "
-	    "want under %lld (cache_ttl)", last - t0, ttl);
+	CHECK(last < t0 + feed_bound_ms(), "deleted: its token passed %lld "
+	    "ms later, want under %ld (the feed's bound)", last - t0,
+	    feed_bound_ms());
 	expect_everywhere("deleted, cache_ttl later", API, h, 401, NULL);
 	expect_everywhere("expired", API, sh, 401, NULL);
 done:
@@ -3082,6 +3149,189 @@ done:
 	free(old);
 }
 
+/*
+ * The change feed's bound, measured: with cache_ttl 60 s, only the
+ * feed can tell the workers of a change in time.  NCHANGE changes of
+ * four kinds (a credential revoked, a group taken away, a consumer
+ * deleted, a secret rotated without grace), each while its token keeps
+ * coming through the web server, its pass cached in the workers and in
+ * nginx: the time from the change asked for to the first refusal, and
+ * none passes after it.  p50, p99 and max are printed; the max must be
+ * 1 s at most.
+ */
+#define NCHANGE	 52
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long	 x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One change of kind (0 to 3) to a new consumer: the time it took, ms. */
+static long long
+feed_change(int kind)
+{
+	static const char *const what[] = { "credential revoked",
+	    "group taken", "consumer deleted", "secret rotated" };
+	struct tok	 t = { .signer = CR_HS256 };
+	struct gcred	 c;
+	struct resp	 r, g;
+	char		 u[NAMESZ], *tok = NULL, *h = NULL;
+	long long	 t0, n, took = -1;
+	long		 want = kind == 1 ? 403 : 401, st = 0;
+	int		 ok = 0;
+
+	if (consumer_as("feedb", "{\"groups\":[\"contentAdmin\"]}", u, &t,
+	    &c, &tok) == -1 || (h = bearer(tok)) == NULL)
+		goto done;
+	/* Cached by the workers that answer, then by nginx (twice seen). */
+	if (!CHECK(gw_row(API, h, 4, 200) == 4, "%s: no pass before",
+	    what[kind]))
+		goto done;
+	t0 = now_ms();
+	switch (kind) {
+	case 0:
+		api(&r, url, RT_CRED_REVOKE, u, c.key, NULL);
+		ok = r.status == 200;
+		break;
+	case 1:
+		call(&r, RT_REVOKE, u, "{\"groups\":[\"contentAdmin\"]}");
+		ok = r.status == 200;
+		break;
+	case 2:
+		call(&r, RT_DELETE, u, NULL);
+		ok = r.status == 200;
+		break;
+	default:
+		ok = rotate(&r, u, c.key, "{\"grace_seconds\":0}",
+		    "rotate") != NULL;
+		break;
+	}
+	st = r.status;
+	resp_free(&r);
+	if (!CHECK(ok, "%s: HTTP %ld", what[kind], st))
+		goto done;
+	while ((n = now_ms()) < t0 + 5000) {
+		gw_get(&g, gw_url, API, (const char *const *)&h, 1);
+		st = g.status;
+		resp_free(&g);
+		if (st != 200) {
+			took = n - t0;
+			break;
+		}
+		sleep_ms(5);
+	}
+	if (CHECK(took >= 0 && st == want, "%s: answered %ld, want %ld, "
+	    "%lld ms after", what[kind], st, want, now_ms() - t0))
+		CHECK(gw_row(API, h, 8, want) == 8, "%s: a pass after the "
+		    "first refusal", what[kind]);
+done:
+	free(h);
+	free(tok);
+	return took;
+}
+
+/*
+ * The text of the instance's configuration into *old (a new string),
+ * and the file rewritten with its line of key (which it must have) set
+ * to value, then reloaded.  0, or -1 after a failed check.
+ */
+static int
+conf_swap(const char *key, const char *value, char **old)
+{
+	FILE		*f;
+	char		*line, *p;
+	size_t		 klen = strlen(key);
+	long		 len;
+	int		 found = 0;
+
+	*old = NULL;
+	if (!CHECK((f = fopen(conf_path, "r")) != NULL, "%s: %s", conf_path,
+	    strerror(errno)))
+		return -1;
+	if ((p = *old = calloc(1, 65536)) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	(void)fread(p, 1, 65535, f);
+	fclose(f);
+	if (!CHECK((f = fopen(conf_path, "w")) != NULL, "%s: %s", conf_path,
+	    strerror(errno)))
+		return -1;
+	if ((p = strdup(*old)) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	for (line = strtok(p, "\n"); line != NULL; line = strtok(NULL, "\n"))
+		if (strncmp(line, key, klen) == 0 && (line[klen] == ' ' ||
+		    line[klen] == '=')) {
+			fprintf(f, "%s = %s\n", key, value);
+			found = 1;
+		} else
+			fprintf(f, "%s\n", line);
+	free(p);
+	fclose(f);
+	if (!CHECK(found, "%s: no line of %s", conf_path, key))
+		return -1;
+	return reconfigure("", &len);
+}
+
+/* The configuration text old written back, reloaded, and freed. */
+static void
+conf_unswap(char *old)
+{
+	FILE	*f;
+	long	 len;
+
+	if (old == NULL)
+		return;
+	if (CHECK((f = fopen(conf_path, "w")) != NULL, "%s: %s", conf_path,
+	    strerror(errno))) {
+		fputs(old, f);
+		fclose(f);
+		(void)reconfigure("", &len);
+	}
+	free(old);
+}
+
+static void
+test_gw_feed_bound(void)
+{
+	long long	 ms[NCHANGE], p50, p99;
+	char		*old = NULL;
+	size_t		 i, n = 0;
+
+	if (gw_setup() == -1 || conf_swap("cache_ttl", "60", &old) == -1) {
+		conf_unswap(old);
+		return;
+	}
+	/* The new follower's first poll. */
+	sleep_ms(1000);
+	/*
+	 * Each change at another moment of the feed's polls and of nginx's
+	 * seconds: a step of 397 ms spreads 52 over the whole second.
+	 */
+	for (i = 0; i < NCHANGE; i++) {
+		sleep_ms((long)(i * 397 % 1000));
+		if ((ms[n] = feed_change((int)(i % 4))) >= 0)
+			n++;
+	}
+	conf_unswap(old);
+	if (!CHECK(n == NCHANGE, "%zu of %d changes measured", n, NCHANGE))
+		return;
+	qsort(ms, n, sizeof(ms[0]), cmp_ll);
+	p50 = ms[n / 2];
+	p99 = ms[(n * 99 + 99) / 100 - 1];
+	printf("\n    feed: %zu changes (cache_ttl 60 s, feed_interval %ld ms, "
+	    "pass_keep %ld ms): to the first refusal p50 %lld ms, p99 %lld "
+	    "ms, max %lld ms\n", n, conf_num("feed_interval", 250),
+	    conf_num("pass_keep", 1000), p50, p99, ms[n - 1]);
+	CHECK(ms[n - 1] <= 1000, "a change took %lld ms to be honoured, "
+	    "want 1000 at most", ms[n - 1]);
+}
+
 /* A rotate that is refused with HTTP status and err. */
 static void
 rotate_refused(const char *user, const char *key, const char *request,
@@ -3264,11 +3514,11 @@ done:
 const struct e2e_test gateway_tests[] = {
 	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
-	{ "gateway: grant and revoke reach every worker in cache_ttl",
+	{ "gateway: grant and revoke reach every worker in the feed's bound",
 	    test_gw_grant_everywhere, FULL },
 	{ "gateway: 41 groups, and the most a grant may hold: the API sees "
 	    "them all; more is refused", test_gw_many_groups, FULL },
-	{ "gateway: nginx keeps passes only, and within cache_ttl",
+	{ "gateway: nginx keeps passes only, and within pass_keep",
 	    test_gw_pass_cache, FULL },
 	{ "gateway: its own pool: no wait behind an admin storm on a lock",
 	    test_gw_isolation, FULL },
@@ -3295,6 +3545,8 @@ const struct e2e_test gateway_tests[] = {
 	    test_gw_register, FULL },
 	{ "gateway: rotation: the old secret until its grace, the new one",
 	    test_gw_rotate, FULL },
+	{ "gateway: the feed honours 52 changes within 1 s, cache_ttl 60 s",
+	    test_gw_feed_bound, FULL },
 	{ "gateway: a rotation a worker's cache does not show yet: no pass "
 	    "of the old secret outlives its grace", test_gw_rotate_edge,
 	    FULL },

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
+#include "build.h"
+
+#include <sys/select.h>
+
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/feed.h"
+#include "core/log.h"
+#include "proc/feed.h"
+#include "proc/sandbox.h"
+#include "proc/worker.h"
+#include "store/feed.h"
+#include "store/store.h"
+
+#define ROWS_MAX	 256	/* audit rows read by one statement */
+/*
+ * How long an audit id that is not there, with a higher one read, is
+ * waited for.  Ids are dense (store/feed.h): a missing one is a change
+ * the database has not shown yet, and after this a hole in the trail,
+ * which every worker answers by forgetting everything.
+ */
+#define GAP_WAIT_MS	 2000
+#define BACKOFF_MAX_MS	 5000	/* between failed polls, at most */
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+struct follower {
+	const struct config	*cfg;
+	struct store		*store;
+	long long		 position;	/* -1: not known yet */
+	long long		 gap_since;	/* ms, monotonic; 0: none */
+	size_t			 rows;		/* read by this statement */
+	int			 wait;		/* a gap: stop, read again */
+	int			 failing;	/* the last poll failed */
+};
+
+/* The consumers a revoked access request took groups from. */
+static int
+tell_taken(json_object *change)
+{
+	json_object	*taken, *users, *u;
+	size_t		 i, n;
+
+	if (!json_object_object_get_ex(change, "taken", &taken) ||
+	    !json_object_object_get_ex(taken, "consumers", &users) ||
+	    !json_object_is_type(users, json_type_array))
+		return -1;
+	n = json_object_array_length(users);
+	for (i = 0; i < n; i++)
+		if (!json_object_is_type((u = json_object_array_get_idx(users,
+		    i)), json_type_string))
+			return -1;
+	for (i = 0; i < n; i++) {
+		u = json_object_array_get_idx(users, i);
+		feed_publish(FEED_CONSUMER, json_object_get_string(u),
+		    (size_t)json_object_get_string_len(u));
+	}
+	return 0;
+}
+
+void
+feed_tell(const struct feed_row *r)
+{
+	json_object	*change;
+	int		 known;
+
+	if (r->klen > 0)
+		feed_publish(FEED_KEY, r->key, r->klen);
+	/* Its groups, or its other credentials, may have changed too. */
+	if (r->clen > 0)
+		feed_publish(FEED_CONSUMER, r->consumer, r->clen);
+	if (r->klen > 0 || r->clen > 0)
+		return;
+	change = r->change != NULL ? json_tokener_parse(r->change) : NULL;
+	if (!json_object_is_type(change, json_type_object))
+		known = 0;
+	else if (json_object_object_get_ex(change, "taken", NULL))
+		known = tell_taken(change) == 0;
+	else
+		/* An access request's own state, or secrets sealed anew. */
+		known = json_object_object_get_ex(change, "state_after",
+		    NULL) || json_object_object_get_ex(change, "sealed", NULL);
+	if (!known)
+		feed_publish(FEED_ALL, NULL, 0);
+	json_object_put(change);
+}
+
+static int
+row(void *arg, const struct feed_row *r)
+{
+	struct follower	*f = arg;
+	long long	 t;
+
+	f->rows++;
+	if (r->id != f->position + 1) {
+		t = clock_mono_ms();
+		if (f->gap_since == 0)
+			f->gap_since = t;
+		if (t - f->gap_since < GAP_WAIT_MS) {
+			f->wait = 1;
+			return 1;
+		}
+		log_warn("feed: audit ids %lld to %lld never came: every "
+		    "worker forgets what it keeps", f->position + 1,
+		    r->id - 1);
+		feed_publish(FEED_ALL, NULL, 0);
+	}
+	f->gap_since = 0;
+	feed_tell(r);
+	f->position = r->id;
+	return 0;
+}
+
+/*
+ * One poll: the trail from the position on, ROWS_MAX rows a statement.
+ * A follower that starts takes the last id as its position and tells
+ * every worker to forget what it keeps: what changed while none was
+ * following is not known.
+ */
+static int
+poll_once(struct follower *f)
+{
+	long long	 last;
+
+	if (f->position < 0) {
+		if (store_feed_last(f->store, &last) != ST_OK || last < 0)
+			return -1;
+		f->position = last;
+		feed_publish(FEED_ALL, NULL, 0);
+		feed_set_position(f->position);
+	}
+	do {
+		f->rows = 0;
+		f->wait = 0;
+		if (store_feed_rows(f->store, f->position, ROWS_MAX, row, f) !=
+		    ST_OK)
+			return -1;
+		feed_set_position(f->position);
+	} while (f->rows == ROWS_MAX && !f->wait && !stopping);
+	return 0;
+}
+
+/* Sleeps until t (ms, monotonic), or a TERM. */
+static void
+nap_until(long long t)
+{
+	struct timespec	 ts;
+	sigset_t	 none;
+	long long	 ms = t - clock_mono_ms();
+
+	if (ms <= 0 || stopping)
+		return;
+	sigemptyset(&none);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	pselect(0, NULL, NULL, NULL, &ts, &none);
+}
+
+void
+feed_run(const struct config *cfg, pid_t master)
+{
+	struct follower	 f;
+	char		 err[256];
+	long long	 t0, wall, wait = cfg->feed_interval;
+	int		 ok;
+
+	child_start(master, on_term);
+	memset(&f, 0, sizeof(f));
+	f.cfg = cfg;
+	f.position = -1;
+	if ((f.store = store_new(cfg)) == NULL) {
+		log_error("the feed cannot start");
+		_exit(WORKER_EXIT_FATAL);
+	}
+	if (sandbox_enter(cfg->sandbox, SANDBOX_WORKER, err, sizeof(err)) ==
+	    -1) {
+		log_error("%s", err);
+		_exit(WORKER_EXIT_FATAL);
+	}
+	log_debug("feed ready");
+	while (!stopping) {
+		child_logs();
+		t0 = clock_mono_ms();
+		wall = clock_wall_ms();
+		ok = poll_once(&f) == 0;
+		/* A poll covers what committed before it began. */
+		feed_poll_done(ok, wall);
+		if (ok && f.failing)
+			log_info("feed: following the audit trail again, from "
+			    "id %lld", f.position);
+		else if (!ok && !f.failing)
+			log_warn("feed: cannot read the audit trail: workers "
+			    "keep what they read %d s at most meanwhile",
+			    FEED_BLIND_TTL_S);
+		f.failing = !ok;
+		/*
+		 * Failing, the polls back off (to BACKOFF_MAX_MS): each
+		 * logs its failed connect, and the workers, blind, keep
+		 * what they read FEED_BLIND_TTL_S at most meanwhile.
+		 */
+		wait = ok ? cfg->feed_interval : wait * 2;
+		if (wait > BACKOFF_MAX_MS)
+			wait = BACKOFF_MAX_MS;
+		nap_until(t0 + wait);
+	}
+	store_free(f.store);
+	_exit(0);
+}

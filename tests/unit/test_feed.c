@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
+/*
+ * The change feed: its ring in shared memory (core/feed.c), and what a
+ * worker's check does with it (gateway/credcache.c): a change by key,
+ * by consumer or of everything evicts exactly that, a memo of a token
+ * does not outlive its credential, a worker that fell behind the ring
+ * forgets everything, and a blind feed shortens what is kept.  The
+ * store is a few credentials in memory: this file defines
+ * store_auth_lookup() and store_auth_record_free() (see test_check.c).
+ */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/feed.h"
+#include "crypto/jwt.h"
+#include "gateway/auth.h"
+#include "store/credential.h"
+#include "store/store.h"
+#include "unit.h"
+
+#define NOW	 1700000000000LL		/* epoch ms */
+
+/* The store in memory; a test changes it as an admin would. */
+static struct fake_cred {
+	const char	*key, *secret, *user;
+	char		 groups[64];
+	int		 active;
+} creds[] = {
+	{ "k1", "secret-one", "alice", "contentAdmin", 1 },
+	{ "k4", "secret-four", "alice", "contentAdmin", 1 },
+	{ "k2", "secret-two", "bob", "contentAdmin", 1 },
+	{ "k9", "secret-nine", "dave", "contentAdmin", 0 },
+};
+#define NCREDS	 (sizeof(creds) / sizeof(creds[0]))
+
+static int	 lookups;
+
+enum store_rc
+store_auth_lookup(struct store *s, const char *key, size_t len,
+    long long now_ms, struct auth_record *out)
+{
+	const struct fake_cred	*c = NULL;
+	size_t			 i;
+
+	(void)s;
+	(void)now_ms;
+	lookups++;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < NCREDS; i++)
+		if (creds[i].active && strlen(creds[i].key) == len &&
+		    memcmp(creds[i].key, key, len) == 0)
+			c = &creds[i];
+	if (c == NULL)
+		return ST_NOT_FOUND;
+	snprintf(out->algorithm, sizeof(out->algorithm), "HS256");
+	snprintf(out->secret, sizeof(out->secret), "%s", c->secret);
+	if ((out->username = strdup(c->user)) == NULL ||
+	    strlist_add(&out->groups, c->groups, strlen(c->groups)) == -1)
+		return ST_ERR;
+	return ST_OK;
+}
+
+void
+store_auth_record_free(struct auth_record *r)
+{
+	free(r->username);
+	free(r->public_key);
+	free(r->prev_public_key);
+	strlist_free(&r->groups);
+	explicit_bzero(r, sizeof(*r));
+}
+
+static struct config	 cfg;
+static struct auth	*a;
+static char		*bearer[NCREDS];
+
+static struct fake_cred *
+cred(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < NCREDS; i++)
+		if (strcmp(creds[i].key, key) == 0)
+			return &creds[i];
+	return NULL;
+}
+
+/* The verdict on key's token (its own secret) for contentAdmin at now. */
+static enum auth_verdict
+check(const char *key, long long now, struct auth_result *v)
+{
+	struct auth_request	 q;
+	size_t			 i = (size_t)(cred(key) - creds);
+
+	memset(&q, 0, sizeof(q));
+	q.authorization = bearer[i];
+	q.nauthorization = 1;
+	q.method = "GET";
+	q.uri = "/content/v1/flag/accept";
+	q.allow_groups = "contentAdmin";
+	auth_check(a, &q, now, v);
+	return v->verdict;
+}
+
+static int
+setup(void)
+{
+	char	 err[256], *t;
+	size_t	 i;
+
+	config_defaults(&cfg);
+	cfg.cache_ttl = 60;
+	for (i = 0; i < NCREDS; i++) {
+		snprintf(creds[i].groups, sizeof(creds[i].groups),
+		    "contentAdmin");
+		creds[i].active = strcmp(creds[i].key, "k9") != 0;
+		t = jwt_sign_hs256(creds[i].key, creds[i].secret,
+		    strlen(creds[i].secret), NOW / 1000);
+		if (t == NULL || asprintf(&bearer[i], "Bearer %s", t) == -1)
+			return -1;
+		free(t);
+	}
+	lookups = 0;
+	/* The feed saw the trail a moment ago: not blind. */
+	feed_poll_done(1, NOW);
+	if ((a = auth_new(&cfg, (struct store *)&cfg, err, sizeof(err))) ==
+	    NULL)
+		return -1;
+	return 0;
+}
+
+static void
+teardown(void)
+{
+	size_t	 i;
+
+	auth_free(a);
+	a = NULL;
+	for (i = 0; i < NCREDS; i++) {
+		free(bearer[i]);
+		bearer[i] = NULL;
+	}
+}
+
+/* The ring: in order, once each; a name too long is "everything". */
+static void
+test_ring(void)
+{
+	struct feed_change	 c;
+	uint64_t		 seen = feed_head();
+	char			 longname[FEED_NAME_MAX + 2];
+
+	CU_ASSERT_EQUAL(feed_next(&seen, &c), 0);
+	feed_publish(FEED_KEY, "k1", 2);
+	feed_publish(FEED_CONSUMER, "alice", 5);
+	CU_ASSERT_EQUAL_FATAL(feed_next(&seen, &c), 1);
+	CU_ASSERT_EQUAL(c.kind, FEED_KEY);
+	UNIT_STREQ(c.name, "k1", "the first change's name");
+	CU_ASSERT_EQUAL_FATAL(feed_next(&seen, &c), 1);
+	CU_ASSERT_EQUAL(c.kind, FEED_CONSUMER);
+	UNIT_STREQ(c.name, "alice", "the second change's name");
+	CU_ASSERT_EQUAL(c.len, 5);
+	CU_ASSERT_EQUAL(feed_next(&seen, &c), 0);
+	CU_ASSERT_EQUAL(seen, feed_head());
+	memset(longname, 'x', sizeof(longname));
+	feed_publish(FEED_KEY, longname, sizeof(longname));
+	CU_ASSERT_EQUAL_FATAL(feed_next(&seen, &c), 1);
+	CU_ASSERT_EQUAL(c.kind, FEED_ALL);
+}
+
+/* A reader the ring went round past is told so, and moved to the head. */
+static void
+test_ring_behind(void)
+{
+	struct feed_change	 c;
+	uint64_t		 seen = feed_head();
+	size_t			 i;
+
+	for (i = 0; i < FEED_RING + 1; i++)
+		feed_publish(FEED_KEY, "kx", 2);
+	CU_ASSERT_EQUAL(feed_next(&seen, &c), -1);
+	CU_ASSERT_EQUAL(seen, feed_head());
+	CU_ASSERT_EQUAL(feed_next(&seen, &c), 0);
+	/* Exactly a ring behind is not behind. */
+	for (i = 0; i < FEED_RING; i++)
+		feed_publish(FEED_KEY, "ky", 2);
+	for (i = 0; i < FEED_RING; i++)
+		if (feed_next(&seen, &c) != 1)
+			break;
+	CU_ASSERT_EQUAL(i, FEED_RING);
+}
+
+/*
+ * By key: the credential is read again at once (cache_ttl 60 s), a
+ * revoked one refused; the others stay cached.
+ */
+static void
+test_evict_key(void)
+{
+	struct auth_result	 v;
+
+	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k2", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 2);
+	UNIT_CHECK(v.known_ms == NOW, "known_ms %lld, want the feed's poll "
+	    "%lld", v.known_ms, NOW);
+	cred("k1")->active = 0;		/* revoked, not told yet */
+	CU_ASSERT_EQUAL(check("k1", NOW + 100, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 2);
+	feed_publish(FEED_KEY, "k1", 2);
+	CU_ASSERT_EQUAL(check("k1", NOW + 200, &v), AUTH_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(check("k2", NOW + 200, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 3);
+}
+
+/*
+ * An unknown key is cached as such; a change naming it (a new
+ * credential, a rotation) evicts that too.
+ */
+static void
+test_evict_negative(void)
+{
+	struct auth_result	 v;
+
+	CU_ASSERT_EQUAL(check("k9", NOW, &v), AUTH_UNAUTHORIZED);
+	cred("k9")->active = 1;
+	CU_ASSERT_EQUAL(check("k9", NOW + 100, &v), AUTH_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(lookups, 1);
+	feed_publish(FEED_KEY, "k9", 2);
+	CU_ASSERT_EQUAL(check("k9", NOW + 200, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 2);
+}
+
+/*
+ * By consumer: every credential of alice is read again (her groups
+ * changed), bob's is not; the memo of a token that verified does not
+ * pass with the groups of before.
+ */
+static void
+test_evict_consumer(void)
+{
+	struct auth_result	 v;
+
+	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);	/* memo */
+	CU_ASSERT_EQUAL(check("k4", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k2", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 3);
+	snprintf(cred("k1")->groups, sizeof(creds[0].groups), "contentUser");
+	snprintf(cred("k4")->groups, sizeof(creds[0].groups), "contentUser");
+	CU_ASSERT_EQUAL(check("k1", NOW + 100, &v), AUTH_PASS);
+	feed_publish(FEED_CONSUMER, "alice", 5);
+	CU_ASSERT_EQUAL(check("k1", NOW + 200, &v), AUTH_FORBIDDEN);
+	CU_ASSERT_EQUAL(check("k4", NOW + 200, &v), AUTH_FORBIDDEN);
+	CU_ASSERT_EQUAL(check("k2", NOW + 200, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 5);
+}
+
+/* Everything, and a worker behind the ring: all read again. */
+static void
+test_evict_all(void)
+{
+	struct auth_result	 v;
+	size_t			 i;
+
+	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k2", NOW, &v), AUTH_PASS);
+	feed_publish(FEED_ALL, NULL, 0);
+	CU_ASSERT_EQUAL(check("k1", NOW + 100, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k2", NOW + 100, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 4);
+	for (i = 0; i < FEED_RING + 1; i++)
+		feed_publish(FEED_KEY, "nobody", 6);
+	CU_ASSERT_EQUAL(check("k1", NOW + 200, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k2", NOW + 200, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 6);
+}
+
+/*
+ * Blind (no good poll for 2 * feed_interval + 1 s): what was kept is
+ * read again, kept FEED_BLIND_TTL_S at most, and the pass is marked so
+ * that nginx keeps none.
+ */
+static void
+test_blind(void)
+{
+	struct auth_result	 v;
+	long long		 t = NOW + 2 * 250 + 1001;
+
+	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 1);
+	CU_ASSERT_EQUAL(check("k1", t, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 2);
+	UNIT_CHECK(v.known_ms == -1, "blind: known_ms %lld, want -1",
+	    v.known_ms);
+	UNIT_CHECK(v.until_ms <= t + FEED_BLIND_TTL_S * 1000, "blind: a "
+	    "pass until %lld, want %lld at most", v.until_ms,
+	    t + FEED_BLIND_TTL_S * 1000);
+	CU_ASSERT_EQUAL(check("k1", t + FEED_BLIND_TTL_S * 1000, &v),
+	    AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 3);
+}
+
+#define CASE(f)	 static void f##_fresh(void) { \
+	CU_ASSERT_FATAL(setup() == 0); f(); teardown(); }
+CASE(test_evict_key)
+CASE(test_evict_negative)
+CASE(test_evict_consumer)
+CASE(test_evict_all)
+CASE(test_blind)
+
+static const CU_TestInfo tests[] = {
+	{ "the ring: in order, once, a long name is everything", test_ring },
+	{ "the ring: a reader left behind is told", test_ring_behind },
+	{ "a change by key: that credential read again",
+	    test_evict_key_fresh },
+	{ "a change by key: an unknown key's entry too",
+	    test_evict_negative_fresh },
+	{ "a change by consumer: its credentials, not the memo's",
+	    test_evict_consumer_fresh },
+	{ "everything, and a worker behind the ring", test_evict_all_fresh },
+	{ "a blind feed: read again, kept 5 s, not kept by nginx",
+	    test_blind_fresh },
+	CU_TEST_INFO_NULL
+};
+
+/* The region, as a master maps it before its children start. */
+static int
+map_feed(void)
+{
+	return feed_init();
+}
+
+int
+main(void)
+{
+	return unit_main("feed", tests, map_feed, NULL);
+}
