@@ -100,6 +100,7 @@ static const struct ckey keys[] = {
 	K("cache_size",		CT_INT,	   N(cache_size),	16, 10000000),
 	K("feed_interval",	CT_INT,	   N(feed_interval),	20, 5000),
 	K("pass_keep",		CT_INT,	   N(pass_keep),	0, 3600000),
+	K("key_filter_max",	CT_INT,	   N(key_filter_max),	0, 1 << 26),
 };
 
 #undef S
@@ -145,6 +146,7 @@ config_defaults(struct config *c)
 	c->cache_size = 100000;
 	c->feed_interval = 250;
 	c->pass_keep = 1000;
+	c->key_filter_max = 1 << 20;
 	c->secret_readback = 1;
 	c->portal_max_credentials = 10;
 	c->portal_generations_per_hour = 10;

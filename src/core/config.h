@@ -81,6 +81,7 @@ struct config {
 	int	 cache_size;			/* entries per worker */
 	int	 feed_interval;			/* ms between the feed's polls */
 	int	 pass_keep;			/* ms nginx may keep a pass */
+	int	 key_filter_max;		/* keys the filter holds, 0 off */
 };
 
 /*

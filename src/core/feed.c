@@ -24,7 +24,7 @@ struct region {
 	uint64_t	 head;		/* the last seq published */
 	int64_t		 position;
 	int64_t		 last_ok_ms;
-	uint64_t	 polls, failures;
+	uint64_t	 polls, failures, statements;
 	int32_t		 running;
 	struct slot	 ring[FEED_RING];
 };
@@ -86,6 +86,13 @@ feed_set_position(long long id)
 }
 
 void
+feed_statement(void)
+{
+	if (feed != NULL)
+		STORE(&feed->statements, LOAD(&feed->statements) + 1);
+}
+
+void
 feed_poll_done(int ok, long long now_ms)
 {
 	if (feed == NULL)
@@ -118,6 +125,7 @@ feed_status(struct feed_status *st)
 	st->last_ok_ms = LOAD(&feed->last_ok_ms);
 	st->polls = LOAD(&feed->polls);
 	st->failures = LOAD(&feed->failures);
+	st->statements = LOAD(&feed->statements);
 	return 0;
 }
 

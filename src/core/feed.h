@@ -51,6 +51,7 @@ struct feed_status {
 	long long	 position;	/* the last audit id read */
 	long long	 last_ok_ms;	/* wall clock of the last good poll */
 	unsigned long long polls, failures;
+	unsigned long long statements;	/* the follower ran */
 };
 
 /* Master: maps the region.  0, or -1 (then the feed is off). */
@@ -60,8 +61,9 @@ int	feed_on(void);
 
 /* Follower: publishes one change (name ignored for FEED_ALL). */
 void	feed_publish(enum feed_kind, const char *name, size_t len);
-/* Follower: where it is and how its polls go. */
+/* Follower: where it is and how its polls go; a statement it ran. */
 void	feed_set_position(long long id);
+void	feed_statement(void);
 void	feed_poll_done(int ok, long long now_ms);
 
 /*

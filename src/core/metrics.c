@@ -193,9 +193,13 @@ render_feed(FILE *f)
 	    "adminutil_feed_polls_total %llu\n"
 	    "# HELP adminutil_feed_poll_failures_total Polls that failed.\n"
 	    "# TYPE adminutil_feed_poll_failures_total counter\n"
-	    "adminutil_feed_poll_failures_total %llu\n", st.position,
+	    "adminutil_feed_poll_failures_total %llu\n"
+	    "# HELP adminutil_feed_statements_total Database statements the "
+	    "feed ran (its polls, and the key filter's builds).\n"
+	    "# TYPE adminutil_feed_statements_total counter\n"
+	    "adminutil_feed_statements_total %llu\n", st.position,
 	    st.last_ok_ms == 0 ? -1.0 : (clock_wall_ms() - st.last_ok_ms) /
-	    1000.0, st.polls, st.failures);
+	    1000.0, st.polls, st.failures, st.statements);
 }
 
 char *

@@ -10,6 +10,7 @@
 #include "core/cache.h"
 #include "core/config.h"
 #include "core/feed.h"
+#include "core/keyfilter.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "gateway/credcache.h"
@@ -190,6 +191,18 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 		return ST_OK;
 	}
 	metrics_cache(0);
+	/*
+	 * A key no credential of this host's filter has: unknown without
+	 * asking, and not cached (keys an attacker makes up would push out
+	 * those that are asked for).
+	 */
+	if (keyfilter_on()) {
+		if (!keyfilter_maybe(key, len)) {
+			metrics_filter(1);
+			return ST_OK;
+		}
+		metrics_filter(0);
+	}
 	rc = store_auth_lookup(cc->store, key, len, now, &rec);
 	if (rc == ST_OK) {
 		c = cred_make(cc, key, len, &rec);

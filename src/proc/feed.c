@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/feed.h"
+#include "core/keyfilter.h"
 #include "core/log.h"
 #include "proc/feed.h"
 #include "proc/sandbox.h"
@@ -31,8 +32,17 @@
  */
 #define GAP_WAIT_MS	 2000
 #define BACKOFF_MAX_MS	 5000	/* between failed polls, at most */
+/*
+ * The key filter is built KEYS_CHUNK keys a poll (a large table does
+ * not hold the feed up), and built again every REBUILD_MS, to shed the
+ * keys revoked since, and after a change the feed could not read.
+ */
+#define KEYS_CHUNK	 5000
+#define REBUILD_MS	 (15 * 60 * 1000)
 
 static volatile sig_atomic_t	 stopping;
+/* A change told as "everything": the key filter may miss a key too. */
+static int			 rebuild_wanted;
 
 static void
 on_term(int sig)
@@ -49,7 +59,19 @@ struct follower {
 	size_t			 rows;		/* read by this statement */
 	int			 wait;		/* a gap: stop, read again */
 	int			 failing;	/* the last poll failed */
+	int			 building;	/* the key filter */
+	long long		 keys_after;	/* its last credential id read */
+	long long		 rebuild_at;	/* ms, monotonic */
+	int			 full_told;	/* logged once */
 };
+
+/* Everything, and the key filter built again. */
+static void
+tell_all(void)
+{
+	feed_publish(FEED_ALL, NULL, 0);
+	rebuild_wanted = 1;
+}
 
 /* The consumers a revoked access request took groups from. */
 static int
@@ -81,8 +103,14 @@ feed_tell(const struct feed_row *r)
 	json_object	*change;
 	int		 known;
 
-	if (r->klen > 0)
+	/*
+	 * A key a row names may be a new credential's: the key filter has
+	 * it from now on (a revoked one's too, until the next rebuild).
+	 */
+	if (r->klen > 0) {
 		feed_publish(FEED_KEY, r->key, r->klen);
+		keyfilter_add(r->key, r->klen);
+	}
 	/* Its groups, or its other credentials, may have changed too. */
 	if (r->clen > 0)
 		feed_publish(FEED_CONSUMER, r->consumer, r->clen);
@@ -98,7 +126,7 @@ feed_tell(const struct feed_row *r)
 		known = json_object_object_get_ex(change, "state_after",
 		    NULL) || json_object_object_get_ex(change, "sealed", NULL);
 	if (!known)
-		feed_publish(FEED_ALL, NULL, 0);
+		tell_all();
 	json_object_put(change);
 }
 
@@ -120,7 +148,7 @@ row(void *arg, const struct feed_row *r)
 		log_warn("feed: audit ids %lld to %lld never came: every "
 		    "worker forgets what it keeps", f->position + 1,
 		    r->id - 1);
-		feed_publish(FEED_ALL, NULL, 0);
+		tell_all();
 	}
 	f->gap_since = 0;
 	feed_tell(r);
@@ -140,20 +168,67 @@ poll_once(struct follower *f)
 	long long	 last;
 
 	if (f->position < 0) {
+		feed_statement();
 		if (store_feed_last(f->store, &last) != ST_OK || last < 0)
 			return -1;
 		f->position = last;
-		feed_publish(FEED_ALL, NULL, 0);
+		tell_all();
 		feed_set_position(f->position);
 	}
 	do {
 		f->rows = 0;
 		f->wait = 0;
+		feed_statement();
 		if (store_feed_rows(f->store, f->position, ROWS_MAX, row, f) !=
 		    ST_OK)
 			return -1;
 		feed_set_position(f->position);
 	} while (f->rows == ROWS_MAX && !f->wait && !stopping);
+	return 0;
+}
+
+static void
+key_found(void *arg, const char *key, size_t len)
+{
+	(void)arg;
+	keyfilter_rebuild_add(key, len);
+}
+
+/*
+ * One step of the key filter's build: begun when wanted (at the start,
+ * after a change read as "everything", every REBUILD_MS), KEYS_CHUNK
+ * keys a step, then put in use.  The feed's position is taken before
+ * the first step: a key committed after it is added by the feed (to
+ * both tables) if the build's reads miss it.
+ */
+static int
+keys_step(struct follower *f)
+{
+	long long	 n, t = clock_mono_ms();
+
+	if (!keyfilter_on() || f->position < 0)
+		return 0;
+	if (rebuild_wanted || (!f->building && t >= f->rebuild_at)) {
+		rebuild_wanted = 0;
+		keyfilter_rebuild_begin();
+		f->building = 1;
+		f->keys_after = 0;
+	}
+	if (!f->building)
+		return 0;
+	feed_statement();
+	if (store_feed_keys(f->store, &f->keys_after, KEYS_CHUNK, key_found,
+	    NULL, &n) != ST_OK)
+		return -1;
+	if (n == KEYS_CHUNK)
+		return 0;
+	f->building = 0;
+	f->rebuild_at = t + REBUILD_MS;
+	if (keyfilter_rebuild_end() == -1 && !f->full_told) {
+		log_warn("the key filter is full (key_filter_max %d): tokens "
+		    "naming any key go to the database", f->cfg->key_filter_max);
+		f->full_told = 1;
+	}
 	return 0;
 }
 
@@ -199,7 +274,7 @@ feed_run(const struct config *cfg, pid_t master)
 		child_logs();
 		t0 = clock_mono_ms();
 		wall = clock_wall_ms();
-		ok = poll_once(&f) == 0;
+		ok = poll_once(&f) == 0 && keys_step(&f) == 0;
 		/* A poll covers what committed before it began. */
 		feed_poll_done(ok, wall);
 		if (ok && f.failing)

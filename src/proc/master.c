@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/feed.h"
+#include "core/keyfilter.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/validate.h"
@@ -588,6 +589,9 @@ master_start(struct master *m, struct config *cfg, const char *cfgpath,
 	if (feed_init() == -1)
 		log_warn("no shared memory for the change feed: a change is "
 		    "seen within cache_ttl");
+	else if (keyfilter_init((size_t)cfg->key_filter_max) == -1)
+		log_warn("no shared memory for the key filter of %d keys: every "
+		    "unknown key goes to the database", cfg->key_filter_max);
 	if (store_outbox_bell_open() == -1) {
 		log_error("pipe: %s", strerror(errno));
 		return -1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/keyfilter.h"
 #include "core/strlist.h"
 #include "store/consumer.h"
 #include "store/store_int.h"
@@ -111,8 +112,12 @@ store_consumer_create(struct store *s, const struct actor *act,
     const char *user, size_t ulen, const char *group, struct credential *out)
 {
 	struct create_ctx	 x = { act, user, group, ulen, out };
+	enum store_rc		 rc;
 
-	return tx(s, create_body, &x);
+	/* This host's key filter knows the key before its holder does. */
+	if ((rc = tx(s, create_body, &x)) == ST_OK)
+		keyfilter_add(out->key, strlen(out->key));
+	return rc;
 }
 
 /* groups */

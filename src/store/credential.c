@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/keyfilter.h"
 #include "crypto/jwt.h"
 #include "crypto/seal.h"
 #include "crypto/secret.h"
@@ -225,9 +226,14 @@ store_credential_register(struct store *s, const struct actor *act,
 	struct register_ctx	 x = { act, user, key, ulen, klen, algorithm,
 	    pem, out };
 
+	enum store_rc		 rc;
+
 	if (klen > STORE_KEY_MAX)
 		return ST_ERR;
-	return tx(s, register_body, &x);
+	/* This host's key filter knows the key before its holder does. */
+	if ((rc = tx(s, register_body, &x)) == ST_OK)
+		keyfilter_add(key, klen);
+	return rc;
 }
 
 struct rotate_ctx {

@@ -22,7 +22,9 @@ const char *const store_feed_sql[Q__MAX] = {
 	    "SELECT id, COALESCE(consumer, ''), COALESCE(`key`, ''), "
 	    "IF(consumer IS NULL AND `key` IS NULL, `change`, NULL) "
 	    "FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
-	[Q_FEED_KEYS] = "SELECT `key` FROM credentials WHERE revoked_at IS NULL",
+	[Q_FEED_KEYS] =
+	    "SELECT id, `key` FROM credentials WHERE revoked_at IS NULL "
+	    "AND id > ? ORDER BY id LIMIT ?",
 };
 const size_t store_feed_sql_n = Q__MAX;
 
@@ -68,8 +70,10 @@ store_feed_rows(struct store *s, long long after, long long limit,
 }
 
 struct keys_ctx {
-	void	(*fn)(void *, const char *, size_t);
-	void	*arg;
+	void		(*fn)(void *, const char *, size_t);
+	void		*arg;
+	long long	*last;
+	long long	 n;
 };
 
 static int
@@ -78,15 +82,21 @@ row_key(void *arg, const struct db_col *c, unsigned n)
 	struct keys_ctx	*x = arg;
 
 	(void)n;
-	x->fn(x->arg, c[0].s, c[0].len);
+	*x->last = db_col_int(&c[0]);
+	x->n++;
+	x->fn(x->arg, c[1].s, c[1].len);
 	return 0;
 }
 
 enum store_rc
-store_feed_keys(struct store *s, void (*fn)(void *, const char *, size_t),
-    void *arg)
+store_feed_keys(struct store *s, long long *after, long long limit,
+    void (*fn)(void *, const char *, size_t), void *arg, long long *n)
 {
-	struct keys_ctx	 x = { fn, arg };
+	struct keys_ctx	 x = { fn, arg, after, 0 };
+	struct db_arg	 a[2] = { DB_INT(*after), DB_INT(limit) };
+	enum store_rc	 rc;
 
-	return map(run(s, Q_FEED_KEYS, NULL, 0, row_key, &x, NULL));
+	rc = map(run(s, Q_FEED_KEYS, a, 2, row_key, &x, NULL));
+	*n = x.n;
+	return rc;
 }

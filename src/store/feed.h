@@ -38,8 +38,13 @@ enum store_rc	 store_feed_rows(struct store *, long long after,
 		    long long limit, int (*fn)(void *, const struct feed_row *),
 		    void *arg);
 
-/* The key of every active (unrevoked) credential: fn per key. */
-enum store_rc	 store_feed_keys(struct store *, void (*fn)(void *,
-		    const char *, size_t), void *arg);
+/*
+ * The keys of the active (unrevoked) credentials whose row id is over
+ * *after, in id order, at most limit: fn per key; *after moves to the
+ * last row's id, *n gets how many.
+ */
+enum store_rc	 store_feed_keys(struct store *, long long *after,
+		    long long limit, void (*fn)(void *, const char *, size_t),
+		    void *arg, long long *n);
 
 #endif
