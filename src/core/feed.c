@@ -72,7 +72,8 @@ feed_publish(enum feed_kind kind, const char *name, size_t len)
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	s->kind = kind;
 	s->len = (uint32_t)len;
-	memcpy(s->name, name, len);
+	if (len > 0)
+		memcpy(s->name, name, len);
 	s->name[len] = '\0';
 	__atomic_store_n(&s->seq, seq, __ATOMIC_RELEASE);
 	__atomic_store_n(&feed->head, seq, __ATOMIC_RELEASE);

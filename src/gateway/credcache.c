@@ -185,7 +185,14 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 		ttl = FEED_BLIND_TTL_S * 1000;
 
 	*out = NULL;
-	if (ttl > 0 && cache_get(cc->creds, key, len, now, &v)) {
+	/*
+	 * Blind, a credential read over FEED_BLIND_TTL_S ago is read again:
+	 * a change since may not have been told.  (An unknown key's entry
+	 * is kept: it refuses.)
+	 */
+	if (ttl > 0 && cache_get(cc->creds, key, len, now, &v) &&
+	    (!cc->blind || v == NULL || now - ((struct cred *)v)->read_at <
+	    FEED_BLIND_TTL_S * 1000)) {
 		metrics_cache(1);
 		*out = v;
 		return ST_OK;
@@ -216,8 +223,10 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	 * while the feed is blind): no pass nginx keeps outlives it.
 	 */
 	expires = ttl > 0 ? (now + ttl) / 1000 * 1000 : now + 1000;
-	if (c != NULL)
+	if (c != NULL) {
 		c->fresh_until = expires;
+		c->read_at = now;
+	}
 	if (ttl > 0) {
 		if (cache_put(cc->creds, key, len, c, expires) == -1)
 			return ST_ERR;
@@ -262,17 +271,14 @@ credcache_sync(struct credcache *cc, long long now)
 	 */
 	cc->known = feed_last_ok();
 	/*
-	 * Blind, what is kept may be older than the feed tells: read again,
-	 * and kept FEED_BLIND_TTL_S at most until the feed sees again.
+	 * Blind, what is kept may be older than the feed tells: kept
+	 * FEED_BLIND_TTL_S from its reading at most (credcache_find) until
+	 * the feed sees again, as before there was a feed.
 	 */
 	blind = cc->known == 0 || now - cc->known > 2LL *
 	    cc->cfg->feed_interval + 1000;
 	if (blind)
 		cc->known = -1;
-	if (blind && !cc->blind) {
-		forget_all(cc);
-		metrics_evict(FEED_ALL);
-	}
 	cc->blind = blind;
 	if (feed_head() == cc->seen)
 		return;

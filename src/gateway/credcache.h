@@ -28,6 +28,7 @@ struct cred {
 	long long	  grace_until;	/* epoch ms */
 	long long	  fresh_until;	/* epoch ms: believed until then; a
 					   change may be unseen till then */
+	long long	  read_at;	/* epoch ms: read from the store */
 	char		 *keyname;	/* the credential's key */
 	char		 *username;
 	char		 *joined;	/* groups, comma-joined */

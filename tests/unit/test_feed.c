@@ -284,8 +284,8 @@ test_evict_all(void)
 
 /*
  * Blind (no good poll for 2 * feed_interval + 1 s): what was kept is
- * read again, kept FEED_BLIND_TTL_S at most, and the pass is marked so
- * that nginx keeps none.
+ * kept FEED_BLIND_TTL_S from its reading at most (cache_ttl is 60 s),
+ * and the pass is marked so that nginx keeps none.
  */
 static void
 test_blind(void)
@@ -294,16 +294,22 @@ test_blind(void)
 	long long		 t = NOW + 2 * 250 + 1001;
 
 	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);
-	CU_ASSERT_EQUAL(lookups, 1);
+	CU_ASSERT_EQUAL(check("k2", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 2);
 	CU_ASSERT_EQUAL(check("k1", t, &v), AUTH_PASS);
 	CU_ASSERT_EQUAL(lookups, 2);
 	UNIT_CHECK(v.known_ms == -1, "blind: known_ms %lld, want -1",
 	    v.known_ms);
+	/* Read 5 s ago: read again; its pass ends 5 s after at most. */
+	t = NOW + FEED_BLIND_TTL_S * 1000;
+	CU_ASSERT_EQUAL(check("k1", t, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 3);
 	UNIT_CHECK(v.until_ms <= t + FEED_BLIND_TTL_S * 1000, "blind: a "
 	    "pass until %lld, want %lld at most", v.until_ms,
 	    t + FEED_BLIND_TTL_S * 1000);
-	CU_ASSERT_EQUAL(check("k1", t + FEED_BLIND_TTL_S * 1000, &v),
-	    AUTH_PASS);
+	/* Seeing again: kept its cache_ttl (k2 read at NOW). */
+	feed_poll_done(1, t + 10);
+	CU_ASSERT_EQUAL(check("k2", t + 20, &v), AUTH_PASS);
 	CU_ASSERT_EQUAL(lookups, 3);
 }
 
@@ -325,7 +331,7 @@ static const CU_TestInfo tests[] = {
 	{ "a change by consumer: its credentials, not the memo's",
 	    test_evict_consumer_fresh },
 	{ "everything, and a worker behind the ring", test_evict_all_fresh },
-	{ "a blind feed: read again, kept 5 s, not kept by nginx",
+	{ "a blind feed: kept 5 s from its reading, not kept by nginx",
 	    test_blind_fresh },
 	CU_TEST_INFO_NULL
 };
