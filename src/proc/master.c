@@ -120,14 +120,30 @@ static const int	 master_sigs[] = {
 /* The master whose flags master_signal sets. */
 static struct master	*running;
 
-/* 1 if pool p should have children now. */
+/* 1 if a follower of an older generation still runs. */
+static int
+old_follower(const struct master *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nkids; i++)
+		if (m->kids[i].pool == POOL_FEED && m->kids[i].gen != m->gen)
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 if pool p should have children now.  The feed has one writer: a
+ * reload's follower starts once the one it replaces is gone (reaped),
+ * never beside it.
+ */
 static int
 pool_on(const struct master *m, int p)
 {
 	if (p == POOL_SENDER)
 		return sender_wanted(m->cfg);
 	if (p == POOL_FEED)
-		return feed_on();
+		return feed_on() && !old_follower(m);
 	return m->pools[p].fd != -1;
 }
 
