@@ -26,6 +26,7 @@ struct region {
 	int64_t		 last_ok_ms;
 	uint64_t	 polls, failures, statements;
 	int32_t		 running;
+	int32_t		 positioned;	/* position was set */
 	struct slot	 ring[FEED_RING];
 };
 
@@ -82,8 +83,17 @@ feed_publish(enum feed_kind kind, const char *name, size_t len)
 void
 feed_set_position(long long id)
 {
-	if (feed != NULL)
-		STORE(&feed->position, id);
+	if (feed == NULL)
+		return;
+	STORE(&feed->position, id);
+	STORE(&feed->positioned, 1);
+}
+
+long long
+feed_position(void)
+{
+	return feed != NULL && LOAD(&feed->positioned) ?
+	    LOAD(&feed->position) : -1;
 }
 
 void

@@ -61,8 +61,13 @@ int	feed_on(void);
 
 /* Follower: publishes one change (name ignored for FEED_ALL). */
 void	feed_publish(enum feed_kind, const char *name, size_t len);
-/* Follower: where it is and how its polls go; a statement it ran. */
+/*
+ * Follower: where it is and how its polls go; a statement it ran.
+ * feed_position() is where the last follower was (it outlives one: a
+ * new follower goes on from there), -1 before any was.
+ */
 void	feed_set_position(long long id);
+long long feed_position(void);
 void	feed_statement(void);
 void	feed_poll_done(int ok, long long now_ms);
 

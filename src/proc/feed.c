@@ -158,15 +158,19 @@ row(void *arg, const struct feed_row *r)
 
 /*
  * One poll: the trail from the position on, ROWS_MAX rows a statement.
- * A follower that starts takes the last id as its position and tells
- * every worker to forget what it keeps: what changed while none was
- * following is not known.
+ * A follower that starts goes on from where the one before it was
+ * (the shared memory outlives it): what changed meanwhile is read, the
+ * key filter misses no key made meanwhile.  The first of a master takes
+ * the last id as its position and tells every worker to forget what it
+ * keeps (there is nothing yet; the filter says "maybe" until built).
  */
 static int
 poll_once(struct follower *f)
 {
 	long long	 last;
 
+	if (f->position < 0 && (last = feed_position()) >= 0)
+		f->position = last;
 	if (f->position < 0) {
 		feed_statement();
 		if (store_feed_last(f->store, &last) != ST_OK || last < 0)
