@@ -201,9 +201,10 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	/*
 	 * A key no credential of this host's filter has: unknown without
 	 * asking, and not cached (keys an attacker makes up would push out
-	 * those that are asked for).
+	 * those that are asked for).  Not while the feed is blind: keys
+	 * made on other hosts meanwhile are not in it.
 	 */
-	if (keyfilter_on()) {
+	if (keyfilter_on() && !cc->blind) {
 		if (!keyfilter_maybe(key, len)) {
 			metrics_filter(1);
 			return ST_OK;

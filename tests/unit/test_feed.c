@@ -18,6 +18,7 @@
 
 #include "core/config.h"
 #include "core/feed.h"
+#include "core/keyfilter.h"
 #include "crypto/jwt.h"
 #include "gateway/auth.h"
 #include "store/credential.h"
@@ -313,6 +314,35 @@ test_blind(void)
 	CU_ASSERT_EQUAL(lookups, 3);
 }
 
+/*
+ * The key filter in the check: a key it does not hold is refused
+ * without a lookup; one the feed adds passes; while the feed is blind
+ * the filter is not asked.  (Built here, it stays built: the last test.)
+ */
+static void
+test_filter(void)
+{
+	struct auth_result	 v;
+	long long		 t = NOW + 2 * 250 + 1001;
+
+	keyfilter_rebuild_begin();
+	keyfilter_rebuild_add("k1", 2);
+	keyfilter_rebuild_add("k2", 2);
+	CU_ASSERT_EQUAL_FATAL(keyfilter_rebuild_end(), 0);
+	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k9", NOW, &v), AUTH_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(lookups, 1);
+	/* Made on another host: the feed adds its key, tells its name. */
+	cred("k9")->active = 1;
+	keyfilter_add("k9", 2);
+	feed_publish(FEED_KEY, "k9", 2);
+	CU_ASSERT_EQUAL(check("k9", NOW + 100, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 2);
+	/* Blind: k4 is not in the filter, the store is asked. */
+	CU_ASSERT_EQUAL(check("k4", t, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 3);
+}
+
 #define CASE(f)	 static void f##_fresh(void) { \
 	CU_ASSERT_FATAL(setup() == 0); f(); teardown(); }
 CASE(test_evict_key)
@@ -320,6 +350,7 @@ CASE(test_evict_negative)
 CASE(test_evict_consumer)
 CASE(test_evict_all)
 CASE(test_blind)
+CASE(test_filter)
 
 static const CU_TestInfo tests[] = {
 	{ "the ring: in order, once, a long name is everything", test_ring },
@@ -333,6 +364,8 @@ static const CU_TestInfo tests[] = {
 	{ "everything, and a worker behind the ring", test_evict_all_fresh },
 	{ "a blind feed: kept 5 s from its reading, not kept by nginx",
 	    test_blind_fresh },
+	{ "the key filter: no lookup for a key it lacks, unless blind",
+	    test_filter_fresh },
 	CU_TEST_INFO_NULL
 };
 
@@ -340,7 +373,7 @@ static const CU_TestInfo tests[] = {
 static int
 map_feed(void)
 {
-	return feed_init();
+	return feed_init() == 0 && keyfilter_init(64) == 0 ? 0 : -1;
 }
 
 int
