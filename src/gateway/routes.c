@@ -62,9 +62,9 @@ reply_refused(struct response *res, const struct route *rt, struct request *r,
 /*
  * The S of "@S" for a pass, or -1 for "0".  The pass ends at the first
  * of: pass_keep from now, the token's exp + clock_skew, a rotated-out
- * secret's grace, and the worker's cached life of the credentials it
- * was checked against (until_ms), so a change the worker has not been
- * told yet is kept in nginx no longer than pass_keep after the check.
+ * secret's grace, the worker's cached life of the credentials it was
+ * checked against (until_ms), and pass_keep after the feed's last read
+ * the worker knew (known_ms).
  */
 static long long
 pass_until(const struct config *cfg, const struct auth_result *v,
