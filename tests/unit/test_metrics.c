@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
+#include "core/feed.h"
 #include "core/metrics.h"
 #include "unit.h"
 
@@ -98,6 +100,19 @@ test_counts(void)
 	has_line("adminutil_cache_hits_total 2\n");
 	has_line("adminutil_cache_misses_total 1\n");
 	has_line("adminutil_db_errors_total 1\n");
+	/* The feed's evictions by cause and the key filter's answers. */
+	metrics_evict(FEED_KEY);
+	metrics_evict(FEED_KEY);
+	metrics_evict(FEED_CONSUMER);
+	metrics_evict(FEED_ALL);
+	metrics_filter(1);
+	metrics_filter(1);
+	metrics_filter(0);
+	has_line("adminutil_feed_evictions_total{cause=\"key\"} 2\n");
+	has_line("adminutil_feed_evictions_total{cause=\"consumer\"} 1\n");
+	has_line("adminutil_feed_evictions_total{cause=\"all\"} 1\n");
+	has_line("adminutil_key_filter_hits_total 2\n");
+	has_line("adminutil_key_filter_passes_total 1\n");
 
 	/* The worker goes; a new one in its slot adds to the totals. */
 	metrics_release(201);
@@ -108,10 +123,28 @@ test_counts(void)
 	has_line("adminutil_workers 1\n");
 }
 
+/* The feed's state, once its memory is mapped. */
+static void
+test_feed(void)
+{
+	CU_ASSERT_EQUAL_FATAL(feed_init(), 0);
+	has_line("adminutil_feed_lag_seconds -1.000\n");
+	feed_set_position(42);
+	feed_statement();
+	feed_poll_done(0, 0);
+	feed_poll_done(1, clock_wall_ms());
+	has_line("adminutil_feed_position 42\n");
+	has_line("adminutil_feed_polls_total 2\n");
+	has_line("adminutil_feed_poll_failures_total 1\n");
+	has_line("adminutil_feed_statements_total 1\n");
+	has_line("adminutil_feed_lag_seconds 0.0");
+}
+
 static const CU_TestInfo tests[] = {
 	{ "render before init", test_render_before_init },
 	{ "slots claimed, bound, released", test_slots },
 	{ "counts and totals", test_counts },
+	{ "the feed's state", test_feed },
 	CU_TEST_INFO_NULL
 };
 
