@@ -32,6 +32,12 @@ void	metrics_attach(int slot);
 void	metrics_request(unsigned route, int status, long us);
 void	metrics_cache(int hit);
 void	metrics_db_error(void);
+/*
+ * Worker: its database connection moved to another node of db_hosts;
+ * the index of the node in use now (-1: none).
+ */
+void	metrics_db_failover(void);
+void	metrics_db_node(int index);
 
 /*
  * The Prometheus text of all slots; names[i] labels route i.  A new
