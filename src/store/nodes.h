@@ -34,7 +34,7 @@
  * one connect timeout per that long, not per statement.
  */
 #define NODES_PROBE_MS	 2000
-#define NODES_PROBE_MAX_MS 16000
+#define NODES_PROBE_MAX_MS 8000
 
 struct node {
 	char		 host[NODES_HOST_MAX + 1];
