@@ -739,8 +739,14 @@ db_node(struct db *db, struct db_node_info *out)
 	    &db->wsrep_state, db->wsrep_comment,
 	    sizeof(db->wsrep_comment))) {
 		(void)nodes_failed(&db->nodes, i, 0, clock_mono_ms());
-		log_warn("database node %zu is no longer Synced (state %d, "
-		    "%s): leaving it", i, db->wsrep_state, db->wsrep_comment);
+		if (mysql_errno(db->my) != 0)
+			log_warn("database node %zu: its state unread (%u %s): "
+			    "leaving it", i, mysql_errno(db->my),
+			    mysql_error(db->my));
+		else
+			log_warn("database node %zu is no longer Synced (state "
+			    "%d, %s): leaving it", i, db->wsrep_state,
+			    db->wsrep_comment);
 		out->state = db->wsrep_state;
 		db_disconnect(db);
 		return DB_DOWN;
