@@ -172,8 +172,8 @@ render_nodes(FILE *f)
 	    (unsigned long long)moves);
 	for (k = 1; k <= NNODES; k++)
 		if (on[k] > 0)
-			fprintf(f, "adminutil_db_node_workers{node=\"%u\"} %u\n",
-			    k - 1, on[k]);
+			fprintf(f, "adminutil_db_node_workers{node=\"%u\"} "
+			    "%u\n", k - 1, on[k]);
 }
 
 char *

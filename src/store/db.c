@@ -49,9 +49,9 @@ struct db {
 	MYSQL_STMT		**stmts;	/* prepared lazily, per connection */
 	int			 in_tx;
 	unsigned long long	 insert_id;
-	struct nodes		 nodes;		/* the list, and which is used */
+	struct nodes		 nodes;		/* the list, the one used */
 	int			 reads;		/* a gateway's: reads only */
-	int			 wsrep;		/* the node in use is Galera's */
+	int			 wsrep;		/* the node is Galera's */
 	int			 wsrep_state;	/* its wsrep_local_state */
 	char			 wsrep_comment[32];
 	/* Result buffers, grown as needed and kept across statements. */
@@ -214,9 +214,9 @@ static int
 node_state(MYSQL *my, int *wsrep, int *state, char *comment, size_t csz)
 {
 	static const char	 on[] = "SELECT @@GLOBAL.wsrep_on";
-	static const char	 st[] = "SHOW GLOBAL STATUS WHERE Variable_name "
-	    "IN ('wsrep_local_state', 'wsrep_local_state_comment', "
-	    "'wsrep_ready')";
+	static const char	 st[] = "SHOW GLOBAL STATUS WHERE "
+	    "Variable_name IN ('wsrep_local_state', "
+	    "'wsrep_local_state_comment', 'wsrep_ready')";
 	MYSQL_RES		*res;
 	MYSQL_ROW		 row;
 	int			 ready = 0;

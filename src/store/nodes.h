@@ -41,7 +41,7 @@ struct node {
 	unsigned	 port;		/* 0: the socket of the configuration */
 	long long	 hold_until;	/* not asked before (ms, monotonic) */
 	long long	 hold_ms;	/* the last stall's hold */
-	int		 failed;	/* the last attempt failed (logged once) */
+	int		 failed;	/* the last attempt failed (logged) */
 };
 
 struct nodes {
