@@ -59,7 +59,8 @@ mariadb_user() {
 }
 
 # mariadb_start DIR [SOCKET]: a private MariaDB with its data in
-# DIR/data, its socket SOCKET (default DIR/mysql.sock), no TCP, run as
+# DIR/data, its socket SOCKET (default DIR/mysql.sock), no TCP (with
+# MARIADB_PORT set: that port of 127.0.0.1 too), run as
 # mariadb_user.  DIR, and every path above it, must be open to that
 # user.  Initialises DIR on first use.  Sets MARIADB_SOCK and
 # MARIADB_PID.  Its temporary files go to DIR/tmp: a starting server
@@ -86,6 +87,9 @@ mariadb_start() {
 		    return 1
 	fi
 	MARIADB_SOCK=${2:-$_d/mysql.sock}
+	_net=--skip-networking
+	[ -z "${MARIADB_PORT:-}" ] ||
+	    _net="--port=$MARIADB_PORT --bind-address=127.0.0.1"
 	if [ ! -d "$_d/data/mysql" ]; then
 		mariadb-install-db --no-defaults --user="$_user" \
 		    --datadir="$_d/data" --auth-root-authentication-method=socket \
@@ -95,7 +99,8 @@ mariadb_start() {
 		}
 	fi
 	mariadbd --no-defaults --user="$_user" --datadir="$_d/data" \
-	    --socket="$MARIADB_SOCK" --skip-networking --tmpdir="$_d/tmp" \
+	    --socket="$MARIADB_SOCK" --tmpdir="$_d/tmp" \
+	    $_net \
 	    --pid-file="$_d/mariadb.pid" --log-error="$_d/mariadb.err" \
 	    --innodb-buffer-pool-size=64M --innodb-log-file-size=32M \
 	    --innodb-flush-log-at-trx-commit=2 --max-connections=500 \

@@ -60,6 +60,8 @@ static const struct ckey keys[] = {
 	K("db_host",		CT_STR,	   S(db_host),		0, 0),
 	K("db_port",		CT_INT,	   N(db_port),		0, 65535),
 	K("db_socket",		CT_STR,	   S(db_socket),	0, 0),
+	K("db_hosts",		CT_STR,	   S(db_hosts),		0, 0),
+	K("db_read_hosts",	CT_STR,	   S(db_read_hosts),	0, 0),
 	K("db_user",		CT_STR,	   S(db_user),		0, 0),
 	{ "db_password",	CT_STR,	   S(db_password),	0, 0, 1, NULL },
 	K("db_password_file",	CT_STR,	   S(db_password_file),	0, 0),

@@ -39,6 +39,8 @@ struct config {
 	char	 db_host[256];
 	int	 db_port;
 	char	 db_socket[CONFIG_STR_MAX];
+	char	 db_hosts[CONFIG_STR_MAX];	/* host:port list, "" none */
+	char	 db_read_hosts[CONFIG_STR_MAX];	/* the gateway's; "" db_hosts */
 	char	 db_user[128];
 	char	 db_password[256];		/* never logged */
 	char	 db_password_file[CONFIG_STR_MAX];

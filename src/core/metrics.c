@@ -34,7 +34,12 @@ struct slot {
 	uint64_t	 db_errors;
 	uint64_t	 evictions[3];	/* by FEED_KEY, FEED_CONSUMER, FEED_ALL */
 	uint64_t	 filter_hits, filter_passes;
+	uint64_t	 db_failovers;
+	uint32_t	 db_node;	/* the node in use + 1; 0: none */
 };
+
+/* The node indexes /metrics tells apart (db_hosts has at most 8). */
+#define NNODES	 8
 
 static struct slot	*slots;		/* the shared region */
 static size_t		 nslots;
@@ -202,6 +207,50 @@ render_feed(FILE *f)
 	    1000.0, st.polls, st.failures, st.statements);
 }
 
+void
+metrics_db_failover(void)
+{
+	if (mine != NULL)
+		BUMP(&mine->db_failovers, 1);
+}
+
+void
+metrics_db_node(int index)
+{
+	if (mine != NULL)
+		__atomic_store_n(&mine->db_node, (uint32_t)(index < 0 ? 0 :
+		    index + 1), __ATOMIC_RELAXED);
+}
+
+/* The failovers, and how many live workers are on each node. */
+static void
+render_nodes(FILE *f)
+{
+	uint64_t	 moves = 0;
+	unsigned	 on[NNODES + 1] = { 0 }, k;
+	size_t		 i;
+
+	for (i = 0; i < nslots; i++) {
+		moves += READ(&slots[i].db_failovers);
+		if (READ(&slots[i].pid) == 0)
+			continue;
+		k = READ(&slots[i].db_node);
+		on[k > NNODES ? NNODES : k]++;
+	}
+	fprintf(f, "# HELP adminutil_db_failovers_total Moves of a worker's "
+	    "database connection to another node of db_hosts.\n"
+	    "# TYPE adminutil_db_failovers_total counter\n"
+	    "adminutil_db_failovers_total %llu\n"
+	    "# HELP adminutil_db_node_workers Workers connected to each node "
+	    "of the list, by its index (0: the first).\n"
+	    "# TYPE adminutil_db_node_workers gauge\n",
+	    (unsigned long long)moves);
+	for (k = 1; k <= NNODES; k++)
+		if (on[k] > 0)
+			fprintf(f, "adminutil_db_node_workers{node=\"%u\"} "
+			    "%u\n", k - 1, on[k]);
+}
+
 char *
 metrics_render(const char *const *names, size_t nnames, size_t *len)
 {
@@ -274,6 +323,7 @@ metrics_render(const char *const *names, size_t nnames, size_t *len)
 	    "adminutil_workers %u\n", (unsigned long long)hits,
 	    (unsigned long long)misses, (unsigned long long)dberr, alive);
 	render_feed(f);
+	render_nodes(f);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -36,6 +36,12 @@ void	metrics_db_error(void);
 void	metrics_evict(int kind);
 /* Worker: the key filter refused a key (1) or let it through (0). */
 void	metrics_filter(int refused);
+/*
+ * Worker: its database connection moved to another node of db_hosts;
+ * the index of the node in use now (-1: none).
+ */
+void	metrics_db_failover(void);
+void	metrics_db_node(int index);
 
 /*
  * The Prometheus text of all slots; names[i] labels route i.  A new

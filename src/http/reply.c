@@ -65,6 +65,11 @@ reply_store_err(struct response *res, const struct route *rt,
 	if (rc == ST_DOWN)
 		reply_err(res, rt, r, ERR_UNAVAILABLE,
 		    "DATABASE IS UNREACHABLE, NOTHING WAS CHANGED");
+	else if (rc == ST_UNSURE)
+		reply_err(res, rt, r, ERR_UNAVAILABLE, "UNABLE TO %s: THE "
+		    "DATABASE CONNECTION WAS LOST DURING COMMIT, THE CHANGE MAY "
+		    "OR MAY NOT HAVE BEEN MADE: READ IT BACK BEFORE TRYING "
+		    "AGAIN", action);
 	else if (rc == ST_LAST_ADMIN)
 		reply_err(res, rt, r, ERR_LAST_ADMIN, "UNABLE TO %s: IT WOULD "
 		    "LEAVE NO ADMIN WITH AN ACTIVE CREDENTIAL, NOTHING WAS "

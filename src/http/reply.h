@@ -37,8 +37,9 @@ void	reply_err(struct response *, const struct route *, struct request *,
 	    enum err, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 /*
- * The failure for a store error: ST_DOWN and ST_BUSY (with Retry-After)
- * are SERVICE_UNAVAILABLE, ST_LAST_ADMIN is LAST_ADMIN (409), the rest
+ * The failure for a store error: ST_DOWN, ST_UNSURE (a change that may
+ * or may not have been made) and ST_BUSY (with Retry-After) are
+ * SERVICE_UNAVAILABLE, ST_LAST_ADMIN is LAST_ADMIN (409), the rest
  * INTERNAL_ERROR "UNABLE TO <action> DUE TO INTERNAL ERROR".
  */
 void	reply_store_err(struct response *, const struct route *,

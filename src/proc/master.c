@@ -39,6 +39,7 @@
 #include "proc/master.h"
 #include "proc/sender.h"
 #include "proc/worker.h"
+#include "store/nodes.h"
 #include "store/outbox.h"
 
 #define MAX_CHILDREN	 512	/* two generations of the most workers */
@@ -318,6 +319,15 @@ seal_files_readable(const char *list, char *err, size_t errsz)
 	return 1;
 }
 
+/* 1 if list (the value of key) is empty or a list of host:port. */
+static int
+nodes_ok(const char *list, const char *key, char *err, size_t errsz)
+{
+	struct nodes	 ns;
+
+	return list[0] == '\0' || nodes_parse(&ns, list, key, err, errsz) == 0;
+}
+
 int
 master_config_check(const struct config *cfg, char *err, size_t errsz)
 {
@@ -330,7 +340,9 @@ master_config_check(const struct config *cfg, char *err, size_t errsz)
 	    !listen_addr_ok(cfg->auth_listen, err, errsz, "auth_listen") ||
 	    !readable(cfg->acl_file, "acl_file", err, errsz) ||
 	    !seal_files_readable(cfg->seal_key_file, err, errsz) ||
-	    !readable(cfg->smtp_auth_file, "smtp_auth_file", err, errsz))
+	    !readable(cfg->smtp_auth_file, "smtp_auth_file", err, errsz) ||
+	    !nodes_ok(cfg->db_hosts, "db_hosts", err, errsz) ||
+	    !nodes_ok(cfg->db_read_hosts, "db_read_hosts", err, errsz))
 		return -1;
 	if (cfg->user[0] != '\0' && getpwnam(cfg->user) == NULL) {
 		snprintf(err, errsz, "user: no such user \"%s\"", cfg->user);

@@ -19,23 +19,26 @@
 #include "core/metrics.h"
 #include "core/validate.h"
 #include "store/db.h"
+#include "store/nodes.h"
 
 #define DB_MAX_ARGS	 16
 #define DB_MAX_COLS	 16
 #define DB_COL_INIT	 256
 
 /*
- * A server that lets an attempt wait DB_STALL_MS or more and then fails
- * it is stalled (stopped, swamped, or across a cut network), not gone:
- * it is not asked again for a hold of DB_HOLD_MIN_MS, doubling to
- * DB_HOLD_MAX_MS while it stays so, and every call meanwhile is DB_DOWN
- * at once.  A worker then loses one timeout per hold, not one per call:
- * the gateway goes on passing what it has cached.  A server that
- * refuses at once (stopped) is asked again at once.
+ * The stall hold (nodes.h) is per node: a stalled node is not asked
+ * again for 1 to 4 s, and a worker meanwhile goes to the next node of
+ * the list at once, rather than calling the whole database down while
+ * another node answers; only when every node is held is every call
+ * DB_DOWN at once.  A worker then loses one timeout per hold, not one
+ * per call: the gateway goes on passing what it has cached.
  */
-#define DB_STALL_MS	 900
-#define DB_HOLD_MIN_MS	 1000
-#define DB_HOLD_MAX_MS	 4000
+
+/* A probe of an earlier node waits this long at most (seconds). */
+#define DB_PROBE_TIMEOUT 1
+
+/* wsrep_local_state 4: Synced, the only state a node is used in. */
+#define DB_WSREP_SYNCED	 4
 
 struct db {
 	const struct config	*cfg;
@@ -46,11 +49,44 @@ struct db {
 	MYSQL_STMT		**stmts;	/* prepared lazily, per connection */
 	int			 in_tx;
 	unsigned long long	 insert_id;
-	long long		 hold_until, hold_ms;	/* a stall's hold */
+	struct nodes		 nodes;		/* the list, the one used */
+	int			 reads;		/* a gateway's: reads only */
+	int			 wsrep;		/* the node is Galera's */
+	int			 wsrep_state;	/* its wsrep_local_state */
+	char			 wsrep_comment[32];
 	/* Result buffers, grown as needed and kept across statements. */
 	char			*colbuf[DB_MAX_COLS];
 	unsigned long		 colcap[DB_MAX_COLS];
 };
+
+/*
+ * The nodes of cfg: db_read_hosts (else db_hosts) for a process that
+ * serves no admin routes (the gateway's pool), db_hosts for the others,
+ * else the one server of db_host, db_port or db_socket.
+ */
+static int
+db_nodes_of(const struct config *cfg, struct nodes *ns, int *reads)
+{
+	const char	*list = cfg->db_hosts;
+	char		 err[512];
+
+	*reads = !(cfg->routes & ROUTES_ADMIN);
+	if (*reads && cfg->db_read_hosts[0] != '\0')
+		list = cfg->db_read_hosts;
+	if (list[0] == '\0') {
+		if (cfg->db_socket[0] != '\0')
+			nodes_one(ns, cfg->db_socket, 0);
+		else
+			nodes_one(ns, cfg->db_host, (unsigned)cfg->db_port);
+		return 0;
+	}
+	if (nodes_parse(ns, list, list == cfg->db_hosts ? "db_hosts" :
+	    "db_read_hosts", err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
 
 struct db *
 db_new(const struct config *cfg, const char *const *sql, size_t nsql,
@@ -69,6 +105,11 @@ db_new(const struct config *cfg, const char *const *sql, size_t nsql,
 	db->sql = sql;
 	db->nsql = nsql;
 	db->multi = multi;
+	if (db_nodes_of(cfg, &db->nodes, &db->reads) == -1) {
+		free(db->stmts);
+		free(db);
+		return NULL;
+	}
 	return db;
 }
 
@@ -87,6 +128,8 @@ db_disconnect(struct db *db)
 		db->my = NULL;
 	}
 	db->in_tx = 0;
+	nodes_lost(&db->nodes);
+	metrics_db_node(-1);
 }
 
 void
@@ -109,7 +152,10 @@ lost(unsigned e)
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
 	    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
 	    e == CR_SERVER_LOST_EXTENDED || e == ER_CONNECTION_KILLED ||
-	    e == CR_COMMANDS_OUT_OF_SYNC;
+	    e == CR_COMMANDS_OUT_OF_SYNC ||
+	    /* A Galera node that left the primary component: WSREP has
+	     * not yet prepared node for application use. */
+	    e == ER_UNKNOWN_COM_ERROR;
 }
 
 /* Classifies a MySQL error number; disconnects on a lost connection. */
@@ -133,36 +179,99 @@ db_fail(struct db *db, unsigned e, const char *what, const char *msg)
 	return DB_ERR;
 }
 
+/* Node i let an attempt wait, then failed it: held, once a hold. */
+static void
+db_stalled(const struct db *db, size_t i, long long waited)
+{
+	log_warn("the database stalled (node %zu, %lld ms, then no answer): "
+	    "not asked for %lld ms", i, waited, db->nodes.node[i].hold_ms);
+}
+
 /*
- * After an attempt begun at t0 that ended rc: an answer ends a hold, a
- * stall starts or doubles one.  1 when it did.
+ * After a statement on node i begun at t0 that ended rc: a connection
+ * that stalled and then failed holds the node (nodes.h).  One lost at
+ * once (a server restarted, an idle connection closed) does not: the
+ * next connect asks the list from its first node again.
  */
-static int
-db_after(struct db *db, enum db_rc rc, long long t0)
+static void
+db_after(struct db *db, size_t i, enum db_rc rc, long long t0)
 {
 	long long	 waited = clock_mono_ms() - t0;
 
-	if (rc != DB_DOWN) {
-		db->hold_ms = 0;
-		return 0;
-	}
-	if (waited < DB_STALL_MS)
-		return 0;
-	db->hold_ms = db->hold_ms == 0 ? DB_HOLD_MIN_MS :
-	    db->hold_ms * 2 > DB_HOLD_MAX_MS ? DB_HOLD_MAX_MS : db->hold_ms * 2;
-	db->hold_until = clock_mono_ms() + db->hold_ms;
-	log_warn("the database stalled (%lld ms, then no answer): not asked "
-	    "for %lld ms", waited, db->hold_ms);
-	return 1;
+	if (rc != DB_DOWN || waited < NODES_STALL_MS || i >= db->nodes.n)
+		return;
+	(void)nodes_failed(&db->nodes, i, waited, clock_mono_ms());
+	db_stalled(db, i, waited);
 }
 
+/*
+ * The wsrep state of the connection my: *wsrep 0 on a server without
+ * Galera (no wsrep_on, or off), else 1 with wsrep_local_state in *state
+ * and its comment.  1 when the node may be used: no Galera, or Synced
+ * and ready.  0 when not, or on an error (1047 among them).
+ */
+static int
+node_state(MYSQL *my, int *wsrep, int *state, char *comment, size_t csz)
+{
+	static const char	 on[] = "SELECT @@GLOBAL.wsrep_on";
+	static const char	 st[] = "SHOW GLOBAL STATUS WHERE "
+	    "Variable_name IN ('wsrep_local_state', "
+	    "'wsrep_local_state_comment', 'wsrep_ready')";
+	MYSQL_RES		*res;
+	MYSQL_ROW		 row;
+	int			 ready = 0;
+	long long		 v;
+
+	*wsrep = 0;
+	*state = -1;
+	snprintf(comment, csz, "none");
+	if (mysql_real_query(my, on, sizeof(on) - 1) != 0)
+		/* A server built without wsrep does not know the name. */
+		return mysql_errno(my) == ER_UNKNOWN_SYSTEM_VARIABLE;
+	if ((res = mysql_store_result(my)) == NULL)
+		return 0;
+	row = mysql_fetch_row(res);
+	*wsrep = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
+	mysql_free_result(res);
+	if (!*wsrep)
+		return 1;
+	if (mysql_real_query(my, st, sizeof(st) - 1) != 0 ||
+	    (res = mysql_store_result(my)) == NULL)
+		return 0;
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (row[0] == NULL || row[1] == NULL)
+			continue;
+		if (strcmp(row[0], "wsrep_local_state") == 0 &&
+		    validate_number(row[1], 10, 0, 99, &v) == 0)
+			*state = (int)v;
+		else if (strcmp(row[0], "wsrep_local_state_comment") == 0)
+			snprintf(comment, csz, "%s", row[1]);
+		else if (strcmp(row[0], "wsrep_ready") == 0)
+			ready = strcmp(row[1], "ON") == 0;
+	}
+	mysql_free_result(res);
+	return ready && *state == DB_WSREP_SYNCED;
+}
+
+/*
+ * A connection to node i of the list, connect timeout in seconds: into
+ * *out, when the node answered and may be used (node_state), with the
+ * session's settings made.  Else the node is held (nodes_failed), its
+ * failure logged when it is a change, and DB_DOWN.
+ */
 static enum db_rc
-db_connect(struct db *db)
+node_open(struct db *db, size_t i, unsigned timeout, MYSQL **out)
 {
 	const struct config	*c = db->cfg;
-	unsigned		 timeout;
+	const struct node	*nd = &db->nodes.node[i];
+	MYSQL			*my;
+	unsigned		 rw;
 	unsigned long		 flags = CLIENT_FOUND_ROWS;
 	my_bool			 off = 0;
+	long long		 t0 = clock_mono_ms(), waited;
+	int			 wsrep, state, usable;
+	char			 comment[32], why[160];
+	char			 where[NODES_HOST_MAX + 16];
 	/*
 	 * READ COMMITTED: a create that waited for another's lock on the
 	 * same username then sees the credential that one committed.
@@ -171,27 +280,31 @@ db_connect(struct db *db)
 	    "ISOLATION LEVEL READ COMMITTED";
 	static const char	 concat[] = "SET SESSION group_concat_max_len "
 	    "= 1048576";
+	/*
+	 * The gateway's reads take what the node has (a cluster's reads
+	 * would otherwise wait for it to catch up, up to seconds while a
+	 * node is evicted); everyone else's read what was written
+	 * anywhere before them, also on a node just returned to.
+	 */
+	static const char	 sync0[] = "SET SESSION wsrep_sync_wait = 0";
+	static const char	 sync1[] = "SET SESSION wsrep_sync_wait = 1";
 	char			 lockwait[64], mdlwait[64];
 
-	if (db->my != NULL)
-		return DB_OK;
-	if (db->hold_until != 0 && clock_mono_ms() < db->hold_until)
-		return DB_DOWN;
-	if ((db->my = mysql_init(NULL)) == NULL)
+	*out = NULL;
+	if ((my = mysql_init(NULL)) == NULL)
 		return DB_ERR;
-	timeout = (unsigned)c->db_connect_timeout;
-	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	timeout = (unsigned)c->db_rw_timeout;
-	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &timeout);
-	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
-	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
-	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(db->my, MYSQL_INIT_COMMAND, isolation);
-	mysql_options(db->my, MYSQL_INIT_COMMAND, concat);
+	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	rw = (unsigned)c->db_rw_timeout;
+	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(my, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(my, MYSQL_INIT_COMMAND, isolation);
+	mysql_options(my, MYSQL_INIT_COMMAND, concat);
 	/* A change waits that long for a row another change holds. */
 	snprintf(lockwait, sizeof(lockwait), "SET SESSION "
 	    "innodb_lock_wait_timeout = %d", c->db_lock_wait_timeout);
-	mysql_options(db->my, MYSQL_INIT_COMMAND, lockwait);
+	mysql_options(my, MYSQL_INIT_COMMAND, lockwait);
 	/*
 	 * And any statement that long for a table another session holds
 	 * (LOCK TABLES, an ALTER TABLE waiting for its turn): the server's
@@ -201,22 +314,116 @@ db_connect(struct db *db)
 	if (!db->multi) {
 		snprintf(mdlwait, sizeof(mdlwait), "SET SESSION "
 		    "lock_wait_timeout = %d", c->db_lock_wait_timeout);
-		mysql_options(db->my, MYSQL_INIT_COMMAND, mdlwait);
+		mysql_options(my, MYSQL_INIT_COMMAND, mdlwait);
 	}
 	if (db->multi)
 		flags |= CLIENT_MULTI_STATEMENTS;
-	if (mysql_real_connect(db->my,
-	    c->db_socket[0] != '\0' ? NULL : c->db_host, c->db_user,
-	    c->db_password, c->db_name, (unsigned)c->db_port,
-	    c->db_socket[0] != '\0' ? c->db_socket : NULL, flags) == NULL) {
-		metrics_db_error();
-		log_warn("cannot connect to the database: %u %s",
-		    mysql_errno(db->my), mysql_error(db->my));
-		mysql_close(db->my);
-		db->my = NULL;
-		return DB_DOWN;
+	if (mysql_real_connect(my, nd->port == 0 ? NULL : nd->host,
+	    c->db_user, c->db_password, c->db_name, nd->port,
+	    nd->port == 0 ? nd->host : NULL, flags) == NULL) {
+		snprintf(why, sizeof(why), "cannot connect: %u %s",
+		    mysql_errno(my), mysql_error(my));
+		goto fail;
 	}
+	usable = node_state(my, &wsrep, &state, comment, sizeof(comment));
+	if (!usable) {
+		if (mysql_errno(my) != 0)
+			snprintf(why, sizeof(why), "its state unread: %u %s",
+			    mysql_errno(my), mysql_error(my));
+		else
+			snprintf(why, sizeof(why), "not Synced (state %d, %s)",
+			    state, comment);
+		goto fail;
+	}
+	if (wsrep && mysql_real_query(my, db->reads ? sync0 : sync1,
+	    sizeof(sync0) - 1) != 0) {
+		snprintf(why, sizeof(why), "wsrep_sync_wait: %u %s",
+		    mysql_errno(my), mysql_error(my));
+		goto fail;
+	}
+	db->wsrep = wsrep;
+	db->wsrep_state = state;
+	snprintf(db->wsrep_comment, sizeof(db->wsrep_comment), "%s", comment);
+	*out = my;
 	return DB_OK;
+fail:
+	mysql_close(my);
+	metrics_db_error();
+	waited = clock_mono_ms() - t0;
+	if (nodes_failed(&db->nodes, i, waited, clock_mono_ms())) {
+		nodes_where(nd, where, sizeof(where));
+		log_warn("database node %zu (%s) unusable, %s", i, where, why);
+	}
+	if (waited >= NODES_STALL_MS)
+		db_stalled(db, i, waited);
+	return DB_DOWN;
+}
+
+/* From now on node i, whose connection is my, is the one in use. */
+static void
+db_take(struct db *db, size_t i, MYSQL *my)
+{
+	size_t		 was = db->nodes.last;
+	char		 where[NODES_HOST_MAX + 16];
+
+	db->my = my;
+	if (nodes_use(&db->nodes, i, clock_mono_ms())) {
+		metrics_db_failover();
+		nodes_where(&db->nodes.node[i], where, sizeof(where));
+		log_warn("database: now on node %zu (%s), was on node %zu%s",
+		    i, where, was, i == 0 ? ", the first" : "");
+	}
+	metrics_db_node((int)i);
+}
+
+static enum db_rc
+db_connect(struct db *db)
+{
+	struct nodes	*ns = &db->nodes;
+	MYSQL		*my;
+	size_t		 i;
+
+	if (db->my != NULL)
+		return DB_OK;
+	for (i = nodes_next(ns, 0, clock_mono_ms()); i < ns->n;
+	    i = nodes_next(ns, i + 1, clock_mono_ms()))
+		if (node_open(db, i, (unsigned)db->cfg->db_connect_timeout,
+		    &my) == DB_OK) {
+			db_take(db, i, my);
+			return DB_OK;
+		}
+	return DB_DOWN;
+}
+
+/*
+ * Outside a transaction, a worker on a later node asks the earlier ones
+ * again once the probe interval is over (nodes_probe_due): the first
+ * usable one (Synced again) becomes the node in use, and the
+ * connection to the later one is closed.  Each is asked with a short
+ * connect timeout: a node still hung costs the worker that once.
+ */
+static void
+db_probe(struct db *db)
+{
+	struct nodes	*ns = &db->nodes;
+	MYSQL		*my;
+	size_t		 i, cur = ns->cur;
+	unsigned	 timeout = (unsigned)db->cfg->db_connect_timeout;
+	long long	 t0 = clock_mono_ms();
+
+	if (db->my == NULL || db->in_tx || !nodes_probe_due(ns, t0))
+		return;
+	if (timeout > DB_PROBE_TIMEOUT)
+		timeout = DB_PROBE_TIMEOUT;
+	for (i = nodes_next(ns, 0, t0); i < cur;
+	    i = nodes_next(ns, i + 1, clock_mono_ms()))
+		if (node_open(db, i, timeout, &my) == DB_OK) {
+			db_disconnect(db);
+			db_take(db, i, my);
+			return;
+		}
+	nodes_probe_failed(ns, clock_mono_ms() - t0 >= NODES_STALL_MS,
+	    clock_mono_ms());
 }
 
 static enum db_rc
@@ -375,17 +582,21 @@ db_exec(struct db *db, unsigned n, const struct db_arg *args, size_t nargs,
 	enum db_rc	 rc;
 	int		 tries = db->in_tx ? 1 : 2;
 	long long	 t0;
+	size_t		 node;
 
 	if (n >= db->nsql)
 		return DB_ERR;
+	db_probe(db);
 	do {
 		t0 = clock_mono_ms();
-		if ((rc = db_connect(db)) == DB_OK)
+		if ((rc = db_connect(db)) == DB_OK) {
+			node = db->nodes.cur;
 			rc = db_exec_once(db, n, args, nargs, fn, arg,
 			    affected);
-		else
-			tries = 1;	/* no connection: no second try */
-	} while (!db_after(db, rc, t0) && rc == DB_DOWN && --tries > 0);
+			db_after(db, node, rc, t0);
+		} else
+			tries = 1;	/* no node: no second try */
+	} while (rc == DB_DOWN && --tries > 0);
 	return rc;
 }
 
@@ -406,41 +617,63 @@ db_simple(struct db *db, const char *sql, const char *what)
 	return DB_OK;
 }
 
+/*
+ * START TRANSACTION, connected first.  A connection lost while idle
+ * gets one fresh try: on the first usable node, which is another one
+ * when this one stalled (db_after held it).
+ */
 static enum db_rc
 begin_once(struct db *db)
 {
 	enum db_rc	 rc;
+	long long	 t0;
+	size_t		 node;
+	int		 tries = 2;
 
-	if ((rc = db_connect(db)) != DB_OK)
-		return rc;
-	if ((rc = db_simple(db, "START TRANSACTION", "begin")) == DB_DOWN) {
-		/* A connection lost while idle: one fresh try. */
+	do {
 		if ((rc = db_connect(db)) != DB_OK)
 			return rc;
+		t0 = clock_mono_ms();
+		node = db->nodes.cur;
 		rc = db_simple(db, "START TRANSACTION", "begin");
-	}
+		db_after(db, node, rc, t0);
+	} while (rc == DB_DOWN && --tries > 0);
 	return rc;
 }
 
 enum db_rc
 db_begin(struct db *db)
 {
-	long long	 t0 = clock_mono_ms();
-	enum db_rc	 rc = begin_once(db);
+	enum db_rc	 rc;
 
-	(void)db_after(db, rc, t0);
-	if (rc == DB_OK)
+	db_probe(db);
+	if ((rc = begin_once(db)) == DB_OK)
 		db->in_tx = 1;
 	return rc;
 }
 
+/*
+ * A connection lost during COMMIT leaves the change done or not, and
+ * nothing here can tell which: DB_UNSURE, never DB_DOWN, so that the
+ * caller neither runs it again (twice done) nor says it was not done.
+ */
 enum db_rc
 db_commit(struct db *db)
 {
-	enum db_rc	 rc;
+	static const char	 commit[] = "COMMIT";
+	unsigned		 e;
+	enum db_rc		 rc;
 
-	rc = db_simple(db, "COMMIT", "commit");
 	db->in_tx = 0;
+	if (db->my == NULL)
+		return DB_DOWN;
+	if (mysql_real_query(db->my, commit, sizeof(commit) - 1) == 0)
+		return DB_OK;
+	e = mysql_errno(db->my);
+	/* 1047 is an answer: a node out of the cluster did not commit. */
+	if ((rc = db_fail(db, e, "commit", mysql_error(db->my))) == DB_DOWN &&
+	    e != ER_UNKNOWN_COM_ERROR)
+		return DB_UNSURE;
 	return rc;
 }
 
@@ -482,4 +715,46 @@ db_col_int(const struct db_col *c)
 	if (c->null || validate_number(c->s, 10, 0, LLONG_MAX, &v) == -1)
 		return -1;
 	return v;
+}
+
+size_t
+db_nodes(const struct db *db)
+{
+	return db->nodes.n;
+}
+
+enum db_rc
+db_node(struct db *db, struct db_node_info *out)
+{
+	size_t	 i = db->nodes.cur;
+	int	 wsrep;
+
+	memset(out, 0, sizeof(*out));
+	out->index = -1;
+	out->state = -1;
+	snprintf(out->comment, sizeof(out->comment), "none");
+	if (db->my == NULL || i >= db->nodes.n)
+		return DB_DOWN;
+	if (db->wsrep && !db->in_tx && !node_state(db->my, &wsrep,
+	    &db->wsrep_state, db->wsrep_comment,
+	    sizeof(db->wsrep_comment))) {
+		(void)nodes_failed(&db->nodes, i, 0, clock_mono_ms());
+		if (mysql_errno(db->my) != 0)
+			log_warn("database node %zu: its state unread (%u %s): "
+			    "leaving it", i, mysql_errno(db->my),
+			    mysql_error(db->my));
+		else
+			log_warn("database node %zu is no longer Synced (state "
+			    "%d, %s): leaving it", i, db->wsrep_state,
+			    db->wsrep_comment);
+		out->state = db->wsrep_state;
+		db_disconnect(db);
+		return DB_DOWN;
+	}
+	nodes_where(&db->nodes.node[i], out->where, sizeof(out->where));
+	out->index = (int)i;
+	out->wsrep = db->wsrep;
+	out->state = db->wsrep_state;
+	snprintf(out->comment, sizeof(out->comment), "%s", db->wsrep_comment);
+	return DB_OK;
 }

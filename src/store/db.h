@@ -22,6 +22,7 @@ enum db_rc {
 	DB_RETRY,	/* deadlock: run the tx again */
 	DB_BUSY,	/* a lock waited for longer than db_lock_wait_timeout */
 	DB_DOWN,	/* the server cannot be reached (connection lost) */
+	DB_UNSURE,	/* the connection was lost during COMMIT: done or not */
 	DB_ERR		/* anything else; logged */
 };
 
@@ -70,9 +71,34 @@ enum db_rc	 db_exec(struct db *, unsigned stmt, const struct db_arg *args,
 /* The id made by the last insert of this connection. */
 unsigned long long db_insert_id(struct db *);
 
+/*
+ * A transaction.  db_begin connects, and a worker on a later node of
+ * db_hosts may go back to an earlier one first (never in the middle of
+ * a transaction).  db_commit is DB_UNSURE when the connection was lost
+ * while the server committed, or not.
+ */
 enum db_rc	 db_begin(struct db *);
 enum db_rc	 db_commit(struct db *);
 void		 db_rollback(struct db *);
+
+/* How many nodes the list has: 1 for the one server of db_host. */
+size_t		 db_nodes(const struct db *);
+
+/* The node in use, as /health tells it. */
+struct db_node_info {
+	char		 where[272];	/* host:port as configured, or socket */
+	int		 index;		/* in the list; -1: none in use */
+	int		 wsrep;		/* 0: a server without Galera */
+	int		 state;		/* its wsrep_local_state */
+	char		 comment[32];	/* wsrep_local_state_comment */
+};
+
+/*
+ * Fills out with the node in use, asking a Galera node its state again
+ * (a node no longer Synced is left: the next statement walks the list).
+ * DB_OK, or DB_DOWN with out->index -1 when none is in use.
+ */
+enum db_rc	 db_node(struct db *, struct db_node_info *out);
 
 /* Runs trusted SQL text (several statements if multi), for migrations. */
 enum db_rc	 db_run(struct db *, const char *sql, size_t len);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -17,7 +18,21 @@
 #include "store/db.h"
 #include "store/store_int.h"
 
-#define TX_TRIES	 3
+/*
+ * A transaction is run again from BEGIN after a deadlock (1213, also a
+ * Galera certification failure), a duplicate key raced in by another
+ * writer, or a connection lost mid-way: at once the first time, then
+ * after a pause of TX_PAUSE_MIN_MS doubling to TX_PAUSE_MAX_MS, while
+ * TX_BUDGET_MS is not over.  8 s outlasts a cluster's failover, which
+ * stops writes everywhere for 5-6 s until the lost node is evicted.  A
+ * duplicate key is raced in once, not for seconds: TX_DUP_TRIES.  On
+ * one server, a lost connection is tried once again, as there is no
+ * other node to go to.
+ */
+#define TX_BUDGET_MS	 8000
+#define TX_PAUSE_MIN_MS	 50
+#define TX_PAUSE_MAX_MS	 1000
+#define TX_DUP_TRIES	 3
 
 enum stmt {
 	Q_CONSUMER_LOCK,
@@ -152,6 +167,8 @@ map(enum db_rc rc)
 		return ST_DOWN;
 	case DB_BUSY:
 		return ST_BUSY;
+	case DB_UNSURE:
+		return ST_UNSURE;
 	default:
 		return ST_ERR;
 	}
@@ -164,13 +181,53 @@ store_ping(struct store *s)
 }
 
 enum store_rc
+store_node(struct store *s, struct db_node_info *out)
+{
+	return map(db_node(s->db, out));
+}
+
+/* 1 when a transaction that ended rc on try i (from 0) may run again. */
+static int
+tx_again(const struct store *s, enum db_rc rc, int i)
+{
+	switch (rc) {
+	case DB_RETRY:
+		return 1;
+	case DB_DUP:
+		return i + 1 < TX_DUP_TRIES;
+	case DB_DOWN:
+		return i == 0 || db_nodes(s->db) > 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+tx_pause(long long ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+enum store_rc
 tx(struct store *s, tx_fn body, void *arg)
 {
 	enum store_rc	 out = ST_ERR;
 	enum db_rc	 rc = DB_ERR;
+	long long	 end = clock_mono_ms() + TX_BUDGET_MS;
+	long long	 pause = 0;
 	int		 i;
 
-	for (i = 0; i < TX_TRIES; i++) {
+	/*
+	 * Each run is from BEGIN: a body writes only to the database and
+	 * to its own context, which it fills again each run (the outbox's
+	 * bell rings after tx() returns, once committed).
+	 */
+	for (i = 0;; i++) {
 		out = ST_OK;
 		if ((rc = db_begin(s->db)) == DB_OK) {
 			rc = body(s, arg, &out);
@@ -179,10 +236,12 @@ tx(struct store *s, tx_fn body, void *arg)
 			else
 				db_rollback(s->db);
 		}
-		if (rc != DB_RETRY && rc != DB_DUP && rc != DB_DOWN)
+		if (!tx_again(s, rc, i) || clock_mono_ms() + pause > end)
 			break;
-		if (rc == DB_DOWN && i > 0)
-			break;
+		if (pause > 0)
+			tx_pause(pause);
+		pause = pause == 0 ? TX_PAUSE_MIN_MS : pause * 2 >
+		    TX_PAUSE_MAX_MS ? TX_PAUSE_MAX_MS : pause * 2;
 	}
 	/* Deadlocks each time: as busy as a lock waited for too long. */
 	if (rc == DB_RETRY)

@@ -33,6 +33,7 @@ enum store_rc {
 	ST_FORBIDDEN,	/* not the caller's to do */
 	ST_LIMIT,	/* a cap on what one may hold is reached */
 	ST_RATE,	/* a cap on how often one may do it is reached */
+	ST_UNSURE,	/* the connection was lost during COMMIT: done or not */
 	ST_ERR		/* anything else (already logged) */
 };
 
@@ -100,6 +101,10 @@ struct store	*store_new(const struct config *);
 void		 store_free(struct store *);
 
 enum store_rc	 store_ping(struct store *);
+
+/* The database node in use (db.h), for /health. */
+struct db_node_info;
+enum store_rc	 store_node(struct store *, struct db_node_info *);
 
 /* One row of the audit trail; change is its JSON text. */
 struct audit_row {

@@ -76,12 +76,15 @@ enum db_rc	 store_run(struct store *, enum store_domain d, unsigned q,
 enum store_rc	 map(enum db_rc);
 
 /*
- * Runs body inside a transaction, again from the start (TX_TRIES in all)
- * on a deadlock, a duplicate key raced in by another writer, or a
- * connection lost mid-way; not after a lock wait timeout.  Busy (ST_BUSY)
- * after a lock wait timeout or a deadlock each time.  body returns a
+ * Runs body inside a transaction, again from the start (store.c says
+ * how often: for up to 8 s) on a deadlock, a duplicate key raced in by
+ * another writer, or a connection lost mid-way (then on the next node
+ * of db_hosts); not after a lock wait timeout.  Busy (ST_BUSY) after a
+ * lock wait timeout or a deadlock each time; ST_UNSURE, never run
+ * again, when the connection was lost during COMMIT.  body returns a
  * db_rc and leaves its domain outcome in *out; the transaction commits
- * only when both are OK.
+ * only when both are OK.  It may run several times: it has no effect
+ * outside the database and its own context.
  */
 typedef enum db_rc (*tx_fn)(struct store *, void *, enum store_rc *);
 

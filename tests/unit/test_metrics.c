@@ -140,11 +140,63 @@ test_feed(void)
 	has_line("adminutil_feed_lag_seconds 0.0");
 }
 
+/* The rendered text, checked not to hold line. */
+static void
+lacks_line(const char *line)
+{
+	char	*text;
+	size_t	 len;
+
+	text = metrics_render(names, 3, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	UNIT_CHECK(strstr(text, line) == NULL, "a line \"%s\" in:\n%s",
+	    line, text);
+	free(text);
+}
+
+/* Failovers add up; each live worker counts on the node it uses. */
+static void
+test_db_nodes(void)
+{
+	int	 a, b;
+
+	/* A region of its own: no slot of the tests above. */
+	CU_ASSERT_EQUAL_FATAL(metrics_init(2), 0);
+	a = metrics_claim();
+	b = metrics_claim();
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	metrics_bind(a, 301);
+	metrics_bind(b, 302);
+	lacks_line("adminutil_db_node_workers{node=");
+	metrics_attach(a);
+	metrics_db_node(0);
+	metrics_attach(b);
+	metrics_db_node(0);
+	has_line("adminutil_db_failovers_total 0\n");
+	has_line("adminutil_db_node_workers{node=\"0\"} 2\n");
+	metrics_db_failover();
+	metrics_db_node(2);
+	has_line("adminutil_db_failovers_total 1\n");
+	has_line("adminutil_db_node_workers{node=\"0\"} 1\n");
+	has_line("adminutil_db_node_workers{node=\"2\"} 1\n");
+	/* Not connected: on no node. */
+	metrics_db_node(-1);
+	lacks_line("adminutil_db_node_workers{node=\"2\"}");
+	metrics_db_failover();
+	metrics_db_node(0);
+	has_line("adminutil_db_failovers_total 2\n");
+	/* A worker gone counts on no node; its failovers stay. */
+	metrics_release(302);
+	has_line("adminutil_db_node_workers{node=\"0\"} 1\n");
+	has_line("adminutil_db_failovers_total 2\n");
+}
+
 static const CU_TestInfo tests[] = {
 	{ "render before init", test_render_before_init },
 	{ "slots claimed, bound, released", test_slots },
 	{ "counts and totals", test_counts },
 	{ "the feed's state", test_feed },
+	{ "database nodes and failovers", test_db_nodes },
 	CU_TEST_INFO_NULL
 };
 
