@@ -27,6 +27,7 @@ CL_NETNS=
 CL_NODES="1 2 3"
 CL_HOSTS="A B"
 CL_FAILED=0
+CL_GAPS=0
 CL_FIGURES=
 # The galera library Debian's galera-4 installs.
 CL_GALERA=${CL_GALERA:-/usr/lib/galera/libgalera_smm.so}
@@ -57,6 +58,19 @@ cl_check() {
 	else
 		echo "FAIL - $1${3:+ ($3)}"
 		CL_FAILED=$((CL_FAILED + 1))
+	fi
+}
+
+# cl_gap NAME OK WHY [DETAIL]: an assertion adminutil does not meet yet,
+# for WHY (whether it fails in a run depends on the timing): a failure
+# is reported, and counted in the summary, without failing the stage.
+# Once WHY is mended, it becomes a cl_check.
+cl_gap() {
+	if [ "$2" -eq 1 ]; then
+		echo "ok   - $1${4:+ ($4)} (a known gap, not hit this time)"
+	else
+		echo "gap  - $1${4:+ ($4)}: $3"
+		CL_GAPS=$((CL_GAPS + 1))
 	fi
 }
 
@@ -456,6 +470,8 @@ cache_ttl = 2
 seal_key_file = $CL_TMP/seal.key
 admin_read_groups = adminutilReader
 portal_approvers = approver
+portal_max_credentials = 2
+portal_generations_per_hour = 100000
 notify_approvers = approvals@example.test
 mail_dir = $_d/mail
 sandbox = kill
@@ -676,9 +692,9 @@ cl_known() {
 	    WHERE \\\`key\\\` = '$2'\")\" = 1 ]" 5
 }
 
-# cl_together CMD1 CMD2 BODY: runs the two shell commands, each a
-# request whose body it reads from its stdin (cl_post), and sends both
-# BODY at the same moment, once both have connected and sent their
+# cl_together CMD1 CMD2 BODY [BODY2]: runs the two shell commands, each
+# a request whose body it reads from its stdin (cl_post), and sends them
+# BODY (CMD2 BODY2, if given) at the same moment, once both have connected and sent their
 # headers: the two requests reach adminutil within a millisecond or
 # so.  Their output in $CL_TMP/together.1 and .2.
 cl_together() {
@@ -694,7 +710,7 @@ cl_together() {
 	_p2=$!
 	sleep 0.15
 	printf '%s' "$3" >&7
-	printf '%s' "$3" >&8
+	printf '%s' "${4:-$3}" >&8
 	exec 7>&- 8>&-
 	wait "$_p1" "$_p2"
 }
@@ -720,12 +736,45 @@ cl_conflicts() {
 	echo "$_c"
 }
 
+# cl_whole_after T FILE: in a loop's lines "ms code ...", how long after
+# T the answers were 200 again for good (the first 200 after the last
+# other answer), in ms; "-" when none was other than 200.
+cl_whole_after() {
+	awk -v t="$1" '$1 > t && $2 != 200 { last = $1; back = "" }
+	    $1 > t && $2 == 200 && last != "" && back == "" { back = $1 - t }
+	    END { print (last == "" ? "-" : (back == "" ? "never" : back)) }' "$2"
+}
+
+# cl_portal HOST USER PATH [curl options]: a portal call as USER through
+# HOST's portal server; the answer's body, its status on the last line.
+cl_portal() {
+	_h=$1
+	_u=$2
+	_p=$3
+	shift 3
+	cl_curl "$_h" portal "$_p" -X POST -w '\n%{http_code}' \
+	    -u "$_u:$(awk -v u="$_u" '$1 == u { print $2 }' \
+	    "$CL_TMP/portal.passwords")" \
+	    -H 'Content-Type: application/json' "$@"
+}
+
+# cl_portal_post HOST USER PATH: cl_post's portal twin, the body from
+# stdin; its HTTP status on stdout.
+cl_portal_post() {
+	cl_curl "$1" portal "$3" -X POST -T - -o /dev/null -w '%{http_code}' \
+	    -u "$2:$(awk -v u="$2" '$1 == u { print $2 }' \
+	    "$CL_TMP/portal.passwords")" \
+	    -H 'Expect:' -H 'Content-Type: application/json'
+}
+
 # cl_summary: the figures measured, then the verdict; exit 1 when a
 # check failed.
 cl_summary() {
 	echo
 	echo "cluster: figures ($CL_MODE mode)"
 	printf '%s' "$CL_FIGURES"
+	[ "$CL_GAPS" -eq 0 ] ||
+	    echo "cluster: $CL_GAPS known gap(s) hit (gap lines above)"
 	if [ "$CL_FAILED" -ne 0 ]; then
 		echo "cluster: $CL_FAILED check(s) FAILED"
 		exit 1
