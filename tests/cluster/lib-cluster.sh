@@ -8,8 +8,9 @@
 # Every node and every host runs in a network namespace of its own, on
 # one bridge (10.77.0.0/24, addresses that exist only inside these
 # namespaces), so a node killed, frozen or cut off is a host of its own
-# that goes away.  Where namespaces cannot be made (no root, no ip), it
-# all runs on 127.0.0.1 with distinct ports; CL_MODE says which ran.
+# that goes away.  Where namespaces cannot be made (no ip, or the kernel
+# refuses), or CL_MODE=loopback asks for it, it all runs on 127.0.0.1
+# with distinct ports; CL_MODE says which ran.
 #
 # Sourced by scripts/cluster; defines functions and the tree's paths.
 # top_srcdir and top_builddir as in tests/e2e/lib-e2e.sh.  Nothing is
