@@ -96,7 +96,6 @@ for h in A B; do
 	kl_pids="$kl_pids $!"
 done
 sleep 3
-kl_seq=$(cl_status 2 wsrep_last_committed)
 kl_t=$(cl_ms)
 cl_node_kill 1 || cl_fail "cannot kill n1"
 cl_log "n1 killed (kill -9)"
@@ -125,13 +124,13 @@ done
 
 cl_figure "kill -9 n1: n1 evicted (cluster of 2) after" "$kl_evict ms"
 cl_figure "kill -9 n1: B's admin writes whole again after" \
-    "$(cl_whole_after "$kl_t" "$CL_TMP/kill.write.B") ms"
+    "$(cl_whole_after "$kl_t" "$CL_TMP/kill.write.B")"
 cl_figure "kill -9 n1: B's longest admin write" \
     "$(awk '$4 > m { m = $4 } END { print m + 0 }' "$CL_TMP/kill.write.B") ms"
 cl_figure "kill -9 n1: restarted after the kill, Synced after" \
     "$((kl_r - kl_t)) ms, $kl_back ms ($kl_joined)"
 cl_figure "kill -9 n1: A's admin writes whole again after the kill" \
-    "$(cl_whole_after "$kl_t" "$CL_TMP/kill.write.A") ms"
+    "$(cl_whole_after "$kl_t" "$CL_TMP/kill.write.A")"
 for h in A B; do
 	read -r ok unauth other errs <<EOF2
 $(awk '$1 == "counts" { print $2, $3, $4, $5; f = 1 }

@@ -739,11 +739,12 @@ cl_conflicts() {
 
 # cl_whole_after T FILE: in a loop's lines "ms code ...", how long after
 # T the answers were 200 again for good (the first 200 after the last
-# other answer), in ms; "-" when none was other than 200.
+# other answer): "N ms", "none refused" or "not again".
 cl_whole_after() {
 	awk -v t="$1" '$1 > t && $2 != 200 { last = $1; back = "" }
 	    $1 > t && $2 == 200 && last != "" && back == "" { back = $1 - t }
-	    END { print (last == "" ? "-" : (back == "" ? "never" : back)) }' "$2"
+	    END { print (last == "" ? "none refused" :
+	    (back == "" ? "not again" : back " ms")) }' "$2"
 }
 
 # cl_portal HOST USER PATH [curl options]: a portal call as USER through
@@ -771,6 +772,16 @@ cl_portal_post() {
 # cl_summary: the figures measured, then the verdict; exit 1 when a
 # check failed.
 cl_summary() {
+	# A sanitizer's report in a host's log is a failure, even when every
+	# request got its answer (a build of scripts/test --sanitize).
+	for _h in $CL_HOSTS; do
+		if grep -qsE 'Sanitizer|runtime error:' \
+		    "$CL_TMP/$_h/adminutil.log"; then
+			cl_check "no sanitizer report in host $_h's log" 0
+		else
+			cl_check "no sanitizer report in host $_h's log" 1
+		fi
+	done
 	echo
 	echo "cluster: figures ($CL_MODE mode)"
 	printf '%s' "$CL_FIGURES"
