@@ -81,6 +81,9 @@ withdraw_taken(struct store *s, long long id, const struct strlist *before,
 	*w = NULL;
 	if ((rc = owner_of(s, id, owner)) != DB_OK || owner[0] == '\0')
 		return rc;
+	/* What the owner is entitled to may change: its generations wait. */
+	if ((rc = owner_turn(s, owner)) != DB_OK)
+		return rc;
 	for (i = 0; i < before->n; i++)
 		if ((after == NULL || !strlist_has(after, before->v[i],
 		    before->len[i])) && strlist_add(&taken, before->v[i],
@@ -529,6 +532,12 @@ access_decide_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_FORBIDDEN;	/* nobody decides their own request */
 		goto out;
 	}
+	/*
+	 * What the requester is entitled to changes: its generations, on
+	 * any node, are before or after this, not beside it.
+	 */
+	if ((rc = owner_turn(s, b.row.requester)) != DB_OK)
+		goto out;
 	if (revoke) {
 		if ((rc = revoke_approval(s, x, &b, &taken)) != DB_OK)
 			goto out;

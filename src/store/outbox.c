@@ -34,7 +34,17 @@ const char *const store_outbox_sql[Q__MAX] = {
 	    "SELECT id, rcpt, subject, body, message_id, attempts FROM outbox "
 	    "WHERE sent_at IS NULL AND next_at <= ? AND (claimed_until IS NULL "
 	    "OR claimed_until < ?) ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED",
-	[Q_OUTBOX_CLAIM] = "UPDATE outbox SET claimed_until = ? WHERE id = ?",
+	/*
+	 * The claim is the write, and holds only while the mail is still
+	 * free: on a Galera cluster the locking read above locks on its
+	 * own node only, so two senders on two nodes may both read a mail
+	 * due; both then write its row, and the one certified second gets
+	 * a deadlock (1213) and reads again.  A mail no longer free is not
+	 * this sender's (0 rows).
+	 */
+	[Q_OUTBOX_CLAIM] =
+	    "UPDATE outbox SET claimed_until = ? WHERE id = ? AND "
+	    "sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)",
 	[Q_OUTBOX_SENT] =
 	    "UPDATE outbox SET sent_at = ?, claimed_until = NULL, "
 	    "attempts = attempts + 1, last_error = NULL WHERE id = ?",
@@ -146,9 +156,10 @@ static enum db_rc
 claim_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct claim_ctx	*x = arg;
-	struct db_arg		 a[2];
+	struct db_arg		 a[3];
+	unsigned long long	 claimed;
 	enum db_rc		 rc;
-	size_t			 i;
+	size_t			 i, j, kept;
 
 	claim_free(x);
 	a[0] = a[1] = DB_INT(x->now);
@@ -160,12 +171,27 @@ claim_body(struct store *s, void *arg, enum store_rc *out)
 		return DB_OK;
 	}
 	a[0] = DB_INT(x->now + x->lease);
-	for (i = 0; i < x->n; i++) {
+	a[2] = DB_INT(x->now);
+	for (i = 0, kept = 0; i < x->n; i++) {
 		a[1] = DB_INT(x->rows[i].id);
-		if ((rc = run(s, Q_OUTBOX_CLAIM, a, 2, NULL, NULL,
-		    NULL)) != DB_OK)
+		if ((rc = run(s, Q_OUTBOX_CLAIM, a, 3, NULL, NULL,
+		    &claimed)) != DB_OK)
 			return rc;
+		if (claimed == 0) {
+			for (j = 0; j < 4; j++) {
+				free(x->text[i][j]);
+				x->text[i][j] = NULL;
+			}
+			continue;
+		}
+		if (kept != i) {
+			x->rows[kept] = x->rows[i];
+			memcpy(x->text[kept], x->text[i], sizeof(x->text[i]));
+			memset(x->text[i], 0, sizeof(x->text[i]));
+		}
+		kept++;
 	}
+	x->n = kept;
 	return DB_OK;
 }
 

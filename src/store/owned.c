@@ -20,7 +20,6 @@ enum stmt {
 	Q_OWNED_CREDS,
 	Q_OWNED_CRED_LOCK,
 	Q_CRED_REVOKE_ID,
-	Q_PORTAL_OWNER_LOCK,
 	Q_OWNER_COUNTS,
 	Q__MAX
 };
@@ -48,8 +47,6 @@ const char *const store_owned_sql[Q__MAX] = {
 	[Q_CRED_REVOKE_ID] =
 	    "UPDATE credentials SET revoked_at = COALESCE(revoked_at, "
 	    "CURRENT_TIMESTAMP(3)) WHERE id = ?",
-	[Q_PORTAL_OWNER_LOCK] =
-	    "SELECT owner FROM portal_owners WHERE owner = ? FOR UPDATE",
 	/*
 	 * The owner's live credentials, those made in the last hour, and
 	 * in how many seconds the oldest of those is an hour old.
@@ -113,7 +110,8 @@ row_counts(void *arg, const struct db_col *c, unsigned n)
 
 /*
  * The owner's generations one after the other (its row, made with its
- * first request, locked; without one it is entitled to nothing), each
+ * first request, written: a lock on one server, a conflict between two
+ * nodes of a cluster; without one it is entitled to nothing), each
  * within the caps: no more than caps->live live credentials, nor
  * caps->per_hour made in the last hour (revoked or not).
  */
@@ -125,9 +123,9 @@ generate_allowed(struct store *s, struct generate_ctx *x,
 	struct db_arg		 a = DB_CSTR(x->owner);
 	enum db_rc		 rc;
 
-	if ((rc = run(s, Q_PORTAL_OWNER_LOCK, &a, 1, NULL, NULL,
-	    NULL)) != DB_OK || (rc = run(s, Q_OWNER_COUNTS, &a, 1,
-	    row_counts, &k, NULL)) != DB_OK)
+	if ((rc = owner_turn(s, x->owner)) != DB_OK ||
+	    (rc = run(s, Q_OWNER_COUNTS, &a, 1, row_counts, &k, NULL)) !=
+	    DB_OK)
 		return rc;
 	if (k.live >= x->caps->live)
 		*out = ST_LIMIT;

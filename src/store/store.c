@@ -42,7 +42,9 @@ enum stmt {
 	Q_GROUPS_SYNC,
 	Q_GROUPS_OF_ID,
 	Q_PING,
+	Q_ADMIN_GUARD,
 	Q_ADMIN_LEFT,
+	Q_OWNER_TURN,
 	Q_AUDIT_SEQ,
 	Q_AUDIT_INSERT,
 	Q__MAX
@@ -69,15 +71,34 @@ static const char *const sql[Q__MAX] = {
 	    "ORDER BY position",
 	[Q_PING] = "SELECT 1",
 	/*
-	 * Is an admin left, one who can still sign?  A locking read: two
-	 * changes that each take one of the last two admins away cannot
-	 * both see the other's admin still there.
+	 * The row every change that may take an admin away writes
+	 * (schema/010): on a Galera cluster, where the locking read below
+	 * locks on its own node only, two such changes on two nodes
+	 * conflict, and the one certified second runs again.  Made here
+	 * should the migration's row be gone.
+	 */
+	[Q_ADMIN_GUARD] =
+	    "INSERT INTO guards (name, turn) VALUES ('admins', 1) "
+	    "ON DUPLICATE KEY UPDATE turn = turn + 1",
+	/*
+	 * Is an admin left, one who can still sign?  A locking read: it
+	 * reads the last committed rows, and on one server two changes
+	 * that each take one of the last two admins away cannot both see
+	 * the other's admin still there.
 	 */
 	[Q_ADMIN_LEFT] =
 	    "SELECT 1 FROM consumer_groups g JOIN credentials r "
 	    "ON r.consumer_id = g.consumer_id AND r.revoked_at IS NULL "
 	    "WHERE g.group_name IN (?, ?, ?, ?, ?, ?, ?, ?) "
 	    "LIMIT 1 LOCK IN SHARE MODE",
+	/*
+	 * The owner's row, written by each change of its generations' caps
+	 * or of what it is entitled to, so that two on two nodes conflict
+	 * (schema/010).  No row: it made no request, and is entitled to
+	 * nothing.
+	 */
+	[Q_OWNER_TURN] =
+	    "UPDATE portal_owners SET turn = turn + 1 WHERE owner = ?",
 	/* The audit id: the last lock a change takes (schema/004). */
 	[Q_AUDIT_SEQ] =
 	    "UPDATE audit_seq SET id = LAST_INSERT_ID(id + 1) WHERE one = 1",
@@ -460,11 +481,21 @@ admin_left(struct store *s, enum store_rc *out)
 
 	if (strcmp(s->cfg->admin_auth, "jwt") != 0 || admin_names(s, a) == 0)
 		return DB_OK;
+	if ((rc = run(s, Q_ADMIN_GUARD, NULL, 0, NULL, NULL, NULL)) != DB_OK)
+		return rc;
 	rc = run(s, Q_ADMIN_LEFT, a, STORE_ADMIN_GROUPS, row_id,
 	    &found, NULL);
 	if (rc == DB_OK && found < 0)
 		*out = ST_LAST_ADMIN;
 	return rc;
+}
+
+enum db_rc
+owner_turn(struct store *s, const char *owner)
+{
+	struct db_arg	 a = DB_CSTR(owner);
+
+	return run(s, Q_OWNER_TURN, &a, 1, NULL, NULL, NULL);
 }
 
 /* secrets at rest */

@@ -149,9 +149,17 @@ int		 admin_in(const struct store *, const struct strlist *list);
 /*
  * With admin_auth = jwt, a change must leave some admin (a consumer of
  * admin_groups) with an active credential: nobody locks the operators
- * out.  *out = ST_LAST_ADMIN when none is left.
+ * out.  *out = ST_LAST_ADMIN when none is left.  Writes the guards' row
+ * 'admins' first: the check holds on a Galera cluster too.
  */
 enum db_rc	 admin_left(struct store *, enum store_rc *out);
+
+/*
+ * Writes the portal owner's row: any two changes that call it for one
+ * owner are one after the other, on one server (its lock) and on a
+ * Galera cluster (their conflict).  None when the owner has no row.
+ */
+enum db_rc	 owner_turn(struct store *, const char *owner);
 
 /*
  * The secret of a row of credential key: opened when the row names the
