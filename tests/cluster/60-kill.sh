@@ -18,7 +18,7 @@ kl_revoked=$(cl_token ${kv% *} ${kv#* })
 a=$(cl_admin B "/v1/consumer/kill-revoked/credential/${kv% *}/revoke" \
     '{"request":{}}')
 [ "$(cl_code "$a")" = 200 ] || cl_fail "cannot revoke a credential"
-# The revoked one out of every cache (cache_ttl = 2).
+# The revoked one out of every cache (the change feed: 1 s at most).
 sleep 3
 for h in A B; do
 	[ "$(cl_gw "$h" "$kl_good")" = 200 ] ||

@@ -8,6 +8,9 @@ fz_secs=${CL_FREEZE_SECS:-2}
 kv=$(cl_consumer A freeze-good contentAdmin) || cl_fail "cannot make a consumer"
 fz_tok=$(cl_token ${kv% *} ${kv#* })
 cl_known 2 "${kv% *}"
+# Made on A, it passes on B once B's feed has read its audit row (B's
+# key filter learns the key from it).
+wait_for "[ \"\$(cl_gw B $fz_tok)\" = 200 ]" 5
 cl_node_freeze 3 || cl_fail "cannot freeze n3"
 fz_t=$(cl_ms)
 # Thawed in the background while the write waits.

@@ -12,7 +12,10 @@ qg=$(cl_token ${kv% *} ${kv#* })
 kv=$(cl_consumer A quorum-unseen contentAdmin) || cl_fail "cannot make a consumer"
 qu=$(cl_token ${kv% *} ${kv#* })
 cl_known 2 "${kv% *}" || cl_fail "n2 does not have the new credential"
-[ "$(cl_gw B "$qg")" = 200 ] || cl_fail "the good token does not pass B"
+# Made on A, it passes on B once B's feed has read its audit row (B's
+# key filter learns the key from it): within feed_interval and a read.
+wait_for "[ \"\$(cl_gw B $qg)\" = 200 ]" 5 ||
+    cl_fail "the good token does not pass B"
 
 qseq=$(cl_status 2 wsrep_last_committed)
 qrows=$(cl_sql 2 "SELECT (SELECT COUNT(*) FROM $CL_DB.consumers) +
