@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: ISC
-# An admin write through host A (n1) is read through host B (n2), and a
-# credential made there passes B's gateway.
+# An admin write through host A is read through host B, and a
+# credential made there passes B's gateway, which reads n2.
 
+cl_spread off
 t=$(cl_ms)
 kv=$(cl_consumer A repl-one contentAdmin)
 CL_KEY=${kv% *}

@@ -7,6 +7,8 @@
 # on a cluster only if the two changes write one row in common.  Never
 # may both commit.  CL_LAST_ADMIN_TRIALS trials (50).
 
+# The two hosts write to two nodes: A to n1, B to n2.
+cl_spread on
 la_trials=${CL_LAST_ADMIN_TRIALS:-50}
 la_both=0
 la_one=0

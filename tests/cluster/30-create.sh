@@ -6,6 +6,8 @@
 # Then two registrations of one key on two consumers at once: one of
 # them has it.  CL_CREATE_TRIALS trials (30).
 
+# The two hosts write to two nodes: A to n1, B to n2.
+cl_spread on
 cr_trials=${CL_CREATE_TRIALS:-30}
 cr_bad=0
 cr_codes=

@@ -5,6 +5,8 @@
 # sends that request's mail and sleeps until the queued ones are due:
 # both wake at the same moment and claim.
 
+# The two hosts write to two nodes: A to n1, B to n2.
+cl_spread on
 ob_n=${CL_OUTBOX_MAILS:-60}
 ob_due=$(( $(cl_ms) + 3000 ))
 ob_before=$(cl_sql 1 "SELECT COALESCE(MAX(id), 0) FROM $CL_DB.outbox")

@@ -3,6 +3,8 @@
 # portal_max_credentials = 2, it generates one through A and one through
 # B at the same moment: never more than 2 live.  CL_CAPS_TRIALS (20).
 
+# The two hosts write to two nodes: A to n1, B to n2.
+cl_spread on
 pc_trials=${CL_CAPS_TRIALS:-20}
 a=$(cl_portal A developer2 /v1/portal/access/request \
     -d '{"request":{"groups":["contentAdmin"]}}')

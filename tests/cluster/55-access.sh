@@ -6,6 +6,8 @@
 # one after the other (the owner's row), so no consumer of the
 # requester keeps a group no approval gives.  CL_ACCESS_TRIALS (10).
 
+# The two hosts write to two nodes: A to n1, B to n2.
+cl_spread on
 ac_trials=${CL_ACCESS_TRIALS:-10}
 ac_bad=0
 ac_codes=

@@ -4,6 +4,9 @@
 # for it, about as long as it is frozen, and commits once it is thawed;
 # the gateway reads on, on both hosts.
 
+# As shipped: both hosts write to n1.
+cl_spread off
+
 fz_secs=${CL_FREEZE_SECS:-2}
 kv=$(cl_consumer A freeze-good contentAdmin) || cl_fail "cannot make a consumer"
 fz_tok=$(cl_token ${kv% *} ${kv#* })

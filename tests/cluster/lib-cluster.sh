@@ -30,6 +30,9 @@ CL_HOSTS="A B"
 CL_FAILED=0
 CL_GAPS=0
 CL_FIGURES=
+CL_SPREAD=off
+# on: both hosts use n0, one server without Galera (cl_single).
+CL_ON_SINGLE=off
 # The galera library Debian's galera-4 installs.
 CL_GALERA=${CL_GALERA:-/usr/lib/galera/libgalera_smm.so}
 
@@ -127,7 +130,7 @@ cl_cleanup() {
 		cl_stop "$(cat "$CL_TMP/$_h/nginx.pid" 2>/dev/null)" 10
 		cl_stop "$(cat "$CL_TMP/$_h/launch.pid" 2>/dev/null)" 15
 	done
-	for _i in $CL_NODES; do
+	for _i in $CL_NODES 0; do
 		cl_stop "$(cat "$CL_TMP/n$_i/launch.pid" 2>/dev/null)" 30
 	done
 	for _c in /proc/[0-9]*/cmdline; do
@@ -240,7 +243,7 @@ cl_netns() {
 	ip -n "$CL_TAG-br" link add br0 type bridge &&
 	ip -n "$CL_TAG-br" link set br0 up || return 1
 	CL_MODE=netns
-	for _n in n1 n2 n3 A B; do
+	for _n in n1 n2 n3 ${CL_SINGLE_NS:+n0} A B; do
 		ip netns add "$CL_TAG-$_n" || return 1
 		CL_NETNS="$CL_NETNS $CL_TAG-$_n"
 		ip -n "$CL_TAG-$_n" link set lo up &&
@@ -374,15 +377,37 @@ cl_cluster() {
 	    cl_fail "the cluster is not 3 nodes"
 }
 
-# cl_provision: the database and adminutil's user (from anywhere: the
-# hosts are elsewhere), replicated to the nodes that join.
+# cl_provision [I]: the database and adminutil's user on node I (n1;
+# from anywhere: the hosts are elsewhere), replicated to the nodes that
+# join.  One password for all (db.pass).
 cl_provision() {
-	(umask 077; openssl rand -hex 16 >"$CL_TMP/db.pass") ||
+	[ -s "$CL_TMP/db.pass" ] ||
+	    (umask 077; openssl rand -hex 16 >"$CL_TMP/db.pass") ||
 	    cl_fail "openssl rand"
 	_pw=$(cat "$CL_TMP/db.pass")
-	cl_sql 1 "CREATE DATABASE $CL_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+	cl_sql "${1:-1}" "CREATE DATABASE $CL_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 CREATE USER 'adminutil'@'%' IDENTIFIED BY '$_pw';
 GRANT ALL ON $CL_DB.* TO 'adminutil'@'%';" || cl_fail "cannot provision"
+}
+
+# cl_single: n0, one MariaDB server without Galera, set up as the nodes
+# are but for wsrep (bench/cluster's figures beside the cluster's), its
+# database and user made.  Its namespace is made by cl_init when
+# CL_SINGLE_NS is set.
+cl_single() {
+	cl_node_conf 0
+	sed -i '/^wsrep/d' "$CL_TMP/n0/my.cnf"
+	chown -R mysql: "$CL_TMP/n0"
+	chmod 750 "$CL_TMP/n0"
+	mariadb-install-db --no-defaults --user=mysql \
+	    --datadir="$CL_TMP/n0/data" --skip-test-db \
+	    --auth-root-authentication-method=socket \
+	    >"$CL_TMP/n0/install.log" 2>&1 ||
+	    { cat "$CL_TMP/n0/install.log" >&2; cl_fail "mariadb-install-db"; }
+	cl_node_launch 0
+	wait_for "cl_sql 0 'SELECT 1' >/dev/null 2>&1" 60 ||
+	    cl_fail "n0 did not start"
+	cl_provision 0
 }
 
 # cl_node_kill I: SIGKILL to node I.  cl_node_freeze, cl_node_thaw:
@@ -434,14 +459,32 @@ cl_node_restart() {
 # ---- the hosts -----------------------------------------------------------
 
 # cl_db_conf HOST: the database settings of HOST, the one place that
-# says which nodes a host uses: A uses n1, B n2.
+# says which nodes a host uses.  Both list the nodes in one order, n1
+# n2 n3 (db_hosts), so both write to n1 while it is up; the gateway's
+# reads go to the nearest node first (db_read_hosts): A's n1, B's n2.
+# With CL_SPREAD=on (cl_spread), B lists n2 first for its writes too.
 cl_db_conf() {
+	_w="1 2 3"
+	if [ "$CL_ON_SINGLE" = on ]; then
+		echo "db_hosts = $(cl_node_list 0)"
+		echo "db_read_hosts = $(cl_node_list 0)"
+		return
+	fi
 	case $1 in
-	A) _n=1 ;;
-	B) _n=2 ;;
+	A) _r="1 2 3" ;;
+	B) _r="2 1 3"; [ "$CL_SPREAD" = on ] && _w="2 1 3" ;;
 	esac
-	echo "db_host = $(cl_addr "n$_n")"
-	echo "db_port = $(cat "$CL_TMP/n$_n/port")"
+	echo "db_hosts = $(cl_node_list $_w)"
+	echo "db_read_hosts = $(cl_node_list $_r)"
+}
+
+# cl_node_list I...: "address:port" of each node I, comma-separated.
+cl_node_list() {
+	_l=
+	for _li in "$@"; do
+		_l="$_l${_l:+,}$(cl_addr "n$_li"):$(cat "$CL_TMP/n$_li/port")"
+	done
+	echo "$_l"
 }
 
 # cl_host_conf HOST: HOST's adminutil configuration.
@@ -566,6 +609,41 @@ cl_host_stop() {
 	cl_stop "$(cat "$CL_TMP/$1/launch.pid" 2>/dev/null)" 15
 }
 
+# cl_health_node HOST: the node HOST's /health names (its "host",
+# address:port as configured; empty when none).
+cl_health_node() {
+	cl_curl "$1" admin /health | sed -n \
+	    's/.*"node": *{ *"host": *"\([^"]*\)".*/\1/p'
+}
+
+# cl_spread on|off: on, host B writes to n2 first (its db_hosts n2 n1
+# n3) while A writes to n1: the races of two admin changes then meet on
+# two nodes, where certification decides them, and not in one node's
+# locks.  off: both write to n1, as shipped.  B's configuration is
+# written again and its master reloaded (SIGHUP: new workers); waits
+# until eight /health answers in a row name the node B now writes to.
+cl_spread() {
+	[ "$CL_SPREAD" != "$1" ] || return 0
+	CL_SPREAD=$1
+	cl_host_conf B
+	cl_signal HUP "$(cat "$CL_TMP/B/launch.pid")" ||
+	    cl_fail "cannot reload host B"
+	_w=$(cl_node_list 1)
+	[ "$1" = off ] || _w=$(cl_node_list 2)
+	wait_for "cl_same_node B $_w 8" 20 ||
+	    cl_fail "host B does not write to $_w after its reload"
+	cl_log "host B writes to $_w (spread $1)"
+}
+
+# cl_same_node HOST NODE N: N /health answers of HOST in a row name NODE.
+cl_same_node() {
+	_k=0
+	while [ "$_k" -lt "$3" ]; do
+		[ "$(cl_health_node "$1")" = "$2" ] || return 1
+		_k=$((_k + 1))
+	done
+}
+
 # cl_hosts: both hosts, the schema applied once (through A), the admin
 # the tests act as bootstrapped, its token in admin.token.
 cl_hosts() {
@@ -589,6 +667,17 @@ cl_hosts() {
 		cl_ports "$_h"
 		cl_nginx_conf "$_h"
 	done
+	cl_admin_new
+	for _h in $CL_HOSTS; do
+		cl_host_start "$_h"
+	done
+	cl_log "hosts A and B answer (both write to n1; A reads n1, B n2)"
+}
+
+# cl_admin_new: the schema applied (through A) to the database A's
+# configuration names, the admin the tests act as bootstrapped there,
+# its token in admin.token.
+cl_admin_new() {
 	cl_in A "$CL_BIN" -c "$CL_TMP/A/adminutil.conf" --migrate \
 	    >>"$CL_TMP/A/adminutil.log" 2>&1 ||
 	    cl_fail "adminutil --migrate failed"
@@ -600,10 +689,26 @@ cl_hosts() {
 	cl_in A "$CL_BIN" -c "$CL_TMP/A/adminutil.conf" --mint-token "$_key" \
 	    --ttl 14400 >"$CL_TMP/admin.token" 2>>"$CL_TMP/A/adminutil.log") ||
 	    cl_fail "cannot bootstrap the admin or mint its token"
+}
+
+# cl_to_single: both hosts moved to n0 (cl_single), its schema and
+# admin made (a new admin.token), both masters reloaded; waits until
+# eight /health answers in a row of each name n0.
+cl_to_single() {
+	CL_ON_SINGLE=on
 	for _h in $CL_HOSTS; do
-		cl_host_start "$_h"
+		cl_host_conf "$_h"
 	done
-	cl_log "hosts A (n1) and B (n2) answer"
+	cl_admin_new
+	for _h in $CL_HOSTS; do
+		cl_signal HUP "$(cat "$CL_TMP/$_h/launch.pid")" ||
+		    cl_fail "cannot reload host $_h"
+	done
+	for _h in $CL_HOSTS; do
+		wait_for "cl_same_node $_h $(cl_node_list 0) 8" 20 ||
+		    cl_fail "host $_h does not use n0 after its reload"
+	done
+	cl_log "hosts A and B on n0, one server"
 }
 
 # ---- what the tests use --------------------------------------------------
@@ -737,14 +842,197 @@ cl_conflicts() {
 	echo "$_c"
 }
 
-# cl_whole_after T FILE: in a loop's lines "ms code ...", how long after
-# T the answers were 200 again for good (the first 200 after the last
-# other answer): "N ms", "none refused" or "not again".
+# cl_whole_after T FILE [MS]: in a loop's lines "ms code name took",
+# how long after T the answers were 200 again for good (the first 200
+# after the last other answer, or, given MS, the last that took longer
+# than MS): "N ms", "none refused" or "not again".
 cl_whole_after() {
-	awk -v t="$1" '$1 > t && $2 != 200 { last = $1; back = "" }
+	awk -v t="$1" -v slow="${3:-0}" '
+	    $1 > t && ($2 != 200 || (slow > 0 && $4 > slow)) {
+		last = $1; back = ""; next }
 	    $1 > t && $2 == 200 && last != "" && back == "" { back = $1 - t }
 	    END { print (last == "" ? "none refused" :
 	    (back == "" ? "not again" : back " ms")) }' "$2"
+}
+
+# cl_metric HOST NAME: the value of NAME on HOST's /metrics (a name
+# with its labels, as printed: adminutil_db_node_workers{node="1"});
+# 0 when it is not there.
+cl_metric() {
+	cl_curl "$1" admin /metrics | awk -v n="$2" '$1 == n { v = $2 }
+	    END { print v + 0 }'
+}
+
+# cl_later_workers HOST: HOST's workers connected to a node that is not
+# the first of their list.
+cl_later_workers() {
+	cl_curl "$1" admin /metrics | awk '
+	    /^adminutil_db_node_workers\{/ && !/node="0"/ { n += $2 }
+	    END { print n + 0 }'
+}
+
+# cl_poll_lua: $CL_TMP/poll.lua, wrk's script for cl_poll_start.  Once
+# a poll answers 200 it writes FILE.ok, at the first other answer after
+# that FILE.no (wall clock in ms, read with clock_gettime through
+# LuaJIT's FFI); it waits 10 ms between an answer and the next request.
+# At the end it prints "poll FIRST_OK FIRST_REFUSED OK_AFTER POLLS
+# MAXGAP": 200s after the first refusal, and the longest time in ms
+# between two answers.
+cl_poll_lua() {
+	[ -f "$CL_TMP/poll.lua" ] && return 0
+	cat >"$CL_TMP/poll.lua" <<'LUA'
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long sec; long nsec; } cl_ts;
+int clock_gettime(int, cl_ts *);
+]]
+local ts = ffi.new("cl_ts")
+local function now()
+	ffi.C.clock_gettime(0, ts)
+	return tonumber(ts.sec) * 1000 + math.floor(tonumber(ts.nsec) / 1e6)
+end
+local threads = {}
+function setup(thread)
+	table.insert(threads, thread)
+end
+function init(args)
+	file = args[1]
+	ok, no, after, polls, last, gap = 0, 0, 0, 0, 0, 0
+end
+function delay()
+	return 10
+end
+local function mark(suffix, t)
+	local f = io.open(file .. suffix, "w")
+	if f then
+		f:write(t, "\n")
+		f:close()
+	end
+end
+function response(status)
+	local t = now()
+	polls = polls + 1
+	if last > 0 and t - last > gap then
+		gap = t - last
+	end
+	last = t
+	if status == 200 then
+		if ok == 0 then
+			ok = t
+			mark(".ok", t)
+		elseif no > 0 then
+			after = after + 1
+		end
+	elseif ok > 0 and no == 0 then
+		no = t
+		mark(".no", t)
+	end
+end
+function done()
+	for _, t in ipairs(threads) do
+		io.write(string.format("poll %d %d %d %d %d\n", t:get("ok"),
+		    t:get("no"), t:get("after"), t:get("polls"), t:get("gap")))
+	end
+end
+LUA
+}
+
+# cl_poll_start HOST TOKEN NAME: polls HOST's gateway with TOKEN (the
+# demo API, one URI: nginx's pass cache as shipped) in the background,
+# by wrk and cl_poll_lua, files $CL_TMP/poll.NAME.*; its pid in
+# CL_POLL_PID.
+cl_poll_start() {
+	cl_poll_lua
+	rm -f "$CL_TMP/poll.$3".*
+	$(cl_nsx "$1") wrk -t1 -c1 -d600s --timeout 5s -s "$CL_TMP/poll.lua" \
+	    -H "Authorization: Bearer $2" \
+	    "http://127.0.0.1:$(cl_port "$1" gw)/content/v1/flag/accept" \
+	    -- "$CL_TMP/poll.$3" >"$CL_TMP/poll.$3.out" 2>&1 &
+	CL_POLL_PID=$!
+	cl_launched "$CL_POLL_PID"
+}
+
+# cl_poll_stop PID NAME: stops the poller; its "poll ..." line (above)
+# without the word, or "0 0 0 0 0".
+cl_poll_stop() {
+	cl_signal INT "$1"
+	wait "$1"
+	awk '$1 == "poll" { print $2, $3, $4, $5, $6; f = 1 }
+	    END { if (!f) print "0 0 0 0 0" }' "$CL_TMP/poll.$2.out"
+}
+
+# cl_change HOST KIND NAME KEY: a change through HOST that must stop
+# KEY's token (of NAME, granted contentAdmin) from passing: revoke (the
+# credential), groups (contentAdmin taken away: 403), delete, rotate
+# (a new secret, no grace).  Its HTTP status on stdout.
+cl_change() {
+	case $2 in
+	revoke) _p=/v1/consumer/$3/credential/$4/revoke _b='{"request":{}}' ;;
+	groups) _p=/v1/consumer/$3/revoke
+		_b='{"request":{"groups":["contentAdmin"]}}' ;;
+	delete) _p=/v1/consumer/$3/delete _b='{"request":{}}' ;;
+	rotate) _p=/v1/consumer/$3/credential/$4/rotate
+		_b='{"request":{"grace_seconds":0}}' ;;
+	esac
+	cl_code "$(cl_admin "$1" "$_p" "$_b")"
+}
+
+# cl_bound FROM TO N TAG: N changes (revoke, groups, delete, rotate in
+# turn) of N consumers made through host FROM, each observed through
+# host TO's gateway by a poller that saw the token pass first.  A line
+# per change in $CL_TMP/bound.TAG: "kind ms ok_after polls maxgap",
+# ms from the moment the change's request was sent to the first
+# refusal (-1: none within 5 s), ok_after the 200s in the 300 ms of
+# polls after it.  False if a consumer cannot be made or a change is
+# not answered 200.
+cl_bound() {
+	: >"$CL_TMP/bound.$4"
+	_bi=0
+	while [ "$_bi" -lt "$3" ]; do
+		_bi=$((_bi + 1))
+		_bkv=$(cl_consumer "$1" "bound-$4-$_bi" contentAdmin) || return 1
+		echo "$_bkv" >"$CL_TMP/bound.$4.$_bi"
+	done
+	_bi=0
+	while [ "$_bi" -lt "$3" ]; do
+		_bi=$((_bi + 1))
+		_bkv=$(cat "$CL_TMP/bound.$4.$_bi")
+		case $((_bi % 4)) in
+		1) _bk=revoke ;;
+		2) _bk=groups ;;
+		3) _bk=delete ;;
+		0) _bk=rotate ;;
+		esac
+		cl_poll_start "$2" "$(cl_token ${_bkv% *} ${_bkv#* })" "b$_bi"
+		_bp=$CL_POLL_PID
+		wait_for "[ -e '$CL_TMP/poll.b$_bi.ok' ]" 10 || {
+			cl_poll_stop "$_bp" "b$_bi" >/dev/null
+			return 1
+		}
+		_bt=$(cl_ms)
+		_bc=$(cl_change "$1" "$_bk" "bound-$4-$_bi" "${_bkv% *}")
+		[ "$_bc" = 200 ] || {
+			cl_poll_stop "$_bp" "b$_bi" >/dev/null
+			return 1
+		}
+		wait_for "[ -e '$CL_TMP/poll.b$_bi.no' ]" 5
+		sleep 0.3
+		read -r _bok _bno _bafter _bpolls _bgap <<EOF
+$(cl_poll_stop "$_bp" "b$_bi")
+EOF
+		echo "$_bk $([ "$_bno" -gt 0 ] && echo $((_bno - _bt)) ||
+		    echo -1) $_bafter $_bpolls $_bgap" >>"$CL_TMP/bound.$4"
+	done
+}
+
+# cl_bound_stats FILE: "p50 p99 max" of the ms column of cl_bound's
+# lines (nearest rank); a change never seen (-1) counts as 999999.
+cl_bound_stats() {
+	awk '{ print ($2 < 0 ? 999999 : $2) }' "$1" | sort -n |
+	    awk '{ v[NR] = $1 }
+	    END { if (NR == 0) { print "0 0 0"; exit }
+	    i50 = int(NR * 0.5 + 0.999); i99 = int(NR * 0.99 + 0.999)
+	    print v[i50], v[i99], v[NR] }'
 }
 
 # cl_portal HOST USER PATH [curl options]: a portal call as USER through
