@@ -952,13 +952,17 @@ cl_poll_start() {
 	cl_launched "$CL_POLL_PID"
 }
 
-# cl_poll_stop PID NAME: stops the poller; its "poll ..." line (above)
-# without the word, or "0 0 0 0 0".
+# cl_poll_stop PID: stops a poller (in this shell: its parent waits).
 cl_poll_stop() {
 	cl_signal INT "$1"
 	wait "$1"
+}
+
+# cl_poll_result NAME: a stopped poller's "poll ..." line (above)
+# without the word, or "0 0 0 0 0".
+cl_poll_result() {
 	awk '$1 == "poll" { print $2, $3, $4, $5, $6; f = 1 }
-	    END { if (!f) print "0 0 0 0 0" }' "$CL_TMP/poll.$2.out"
+	    END { if (!f) print "0 0 0 0 0" }' "$CL_TMP/poll.$1.out"
 }
 
 # cl_change HOST KIND NAME KEY: a change through HOST that must stop
@@ -1006,19 +1010,20 @@ cl_bound() {
 		cl_poll_start "$2" "$(cl_token ${_bkv% *} ${_bkv#* })" "b$_bi"
 		_bp=$CL_POLL_PID
 		wait_for "[ -e '$CL_TMP/poll.b$_bi.ok' ]" 10 || {
-			cl_poll_stop "$_bp" "b$_bi" >/dev/null
+			cl_poll_stop "$_bp"
 			return 1
 		}
 		_bt=$(cl_ms)
 		_bc=$(cl_change "$1" "$_bk" "bound-$4-$_bi" "${_bkv% *}")
 		[ "$_bc" = 200 ] || {
-			cl_poll_stop "$_bp" "b$_bi" >/dev/null
+			cl_poll_stop "$_bp"
 			return 1
 		}
 		wait_for "[ -e '$CL_TMP/poll.b$_bi.no' ]" 5
 		sleep 0.3
+		cl_poll_stop "$_bp"
 		read -r _bok _bno _bafter _bpolls _bgap <<EOF
-$(cl_poll_stop "$_bp" "b$_bi")
+$(cl_poll_result "b$_bi")
 EOF
 		echo "$_bk $([ "$_bno" -gt 0 ] && echo $((_bno - _bt)) ||
 		    echo -1) $_bafter $_bpolls $_bgap" >>"$CL_TMP/bound.$4"
