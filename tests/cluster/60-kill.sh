@@ -12,6 +12,9 @@
 #     every uncached check 200 within 1 s) within CL_KILL_WHOLE_MS
 #     (10 s) of the kill, before n1 is started again: the cluster's
 #     eviction of n1 (5-6 s) and a rerun's pause;
+#   - a credential revoked through B while n1 is down (once the write
+#     has committed on n2) is refused by A's and B's gateways within
+#     1000 ms of the answer, and never passes again (polled to the end);
 #   - n1 rejoins by IST (the cluster pauses writes a moment for it: the
 #     longest write then is printed), and once it is Synced both hosts'
 #     admin workers are back on it (/health) within CL_KILL_RETURN_MS
@@ -32,6 +35,9 @@ kl_revoked=$(cl_token ${kv% *} ${kv#* })
 a=$(cl_admin B "/v1/consumer/kill-revoked/credential/${kv% *}/revoke" \
     '{"request":{}}')
 [ "$(cl_code "$a")" = 200 ] || cl_fail "cannot revoke a credential"
+kv=$(cl_consumer B kill-late contentAdmin) || cl_fail "cannot make a consumer"
+kl_late_key=${kv% *}
+kl_late=$(cl_token ${kv% *} ${kv#* })
 # The revoked one out of every cache (the change feed: 1 s at most).
 sleep 3
 for h in A B; do
@@ -143,6 +149,22 @@ for h in A B; do
 	wait_for "awk -v t=$kl_t '\$1 > t && \$2 == 200 { f = 1 }
 	    END { exit !f }' '$CL_TMP/kill.write.$h'" 20
 done
+# n1 down, writes going on: a credential revoked through B, polled on
+# both gateways from before the revoke to the end.
+kl_polls=
+for h in A B; do
+	cl_poll_start "$h" "$kl_late" "late$h"
+	kl_polls="$kl_polls $CL_POLL_PID"
+done
+for h in A B; do
+	wait_for "[ -e '$CL_TMP/poll.late$h.ok' ]" 10 ||
+	    cl_fail "kill-late's token does not pass $h with n1 down"
+done
+kl_ls=$(cl_ms)
+kl_lc=$(cl_code "$(cl_admin B \
+    "/v1/consumer/kill-late/credential/$kl_late_key/revoke" '{"request":{}}' \
+    --max-time 30)")
+kl_la=$(cl_ms)
 # Seconds of whole service before n1 comes back.
 sleep 4
 # Where each host's admin workers are now.
@@ -182,6 +204,9 @@ for p in $kl_wrks; do
 done
 for p in $kl_pids $kl_wrks; do
 	wait "$p"
+done
+for p in $kl_polls; do
+	cl_poll_stop "$p"
 done
 
 cl_figure "kill -9 n1: n1 evicted (cluster of 2) after" "$kl_evict ms"
@@ -246,6 +271,21 @@ EOF2
 	f0=$(eval "echo \$kl_fail0_$h")
 	f=$(( $(cl_metric "$h" adminutil_db_failovers_total) - f0 ))
 	cl_figure "kill -9 n1: host $h's failovers (away and back)" "$f"
+done
+cl_figure "kill -9 n1: a revoke through B with n1 down took" \
+    "$((kl_la - kl_ls)) ms (HTTP $kl_lc)"
+for h in A B; do
+	read -r ok no after polls gap <<EOF2
+$(cl_poll_result "late$h")
+EOF2
+	ms=$([ "$no" -gt 0 ] && echo $((no - kl_la)) || echo -1)
+	cl_figure "kill -9 n1: that revoke refused by $h's gateway after" \
+	    "$ms ms from its answer ($polls polls, at most $gap ms apart)"
+	cl_check "n1 down: a revoke through B refused by $h within 1000 ms" \
+	    "$([ "$kl_lc" = 200 ] && [ "$no" -gt 0 ] && [ "$ms" -le 1000 ] &&
+	    echo 1 || echo 0)" "$ms ms"
+	cl_check "n1 down: never a 200 on $h after that refusal" \
+	    "$([ "$after" -eq 0 ] && echo 1 || echo 0)" "$after"
 done
 cl_check "n1 down: both hosts' admin workers on n2" \
     "$([ "$kl_on2" -eq 2 ] && echo 1 || echo 0)" "$kl_on2 of 2"
