@@ -43,8 +43,9 @@ usage(int status)
 	    "       adminutil [-c config] --bootstrap-admin username\n"
 	    "       adminutil [-c config] --mint-token key [--ttl seconds]\n"
 	    "       adminutil --seal-keygen file\n"
-	    "  -c file     configuration (default: none; ADMINUTIL_* "
-	    "variables apply)\n"
+	    "  -c file     configuration (default: $ADMINUTIL_CONFIG, else "
+	    CONFIG_PATH ";\n"
+	    "              ADMINUTIL_* variables apply over it)\n"
 	    "  -t          check the configuration and exit\n"
 	    "  --migrate   apply missing schema migrations, seal plaintext "
 	    "secrets, exit\n"
@@ -231,8 +232,15 @@ main(int argc, char *argv[])
 		else
 			usage(1);
 	}
+	/*
+	 * The installed file by default, as nginx's: an operator command
+	 * run without -c acts on the service's configuration.  A missing
+	 * one is an error; -c /dev/null runs on the environment alone.
+	 */
 	if (path == NULL)
 		path = getenv("ADMINUTIL_CONFIG");
+	if (path == NULL)
+		path = CONFIG_PATH;
 	std_fds(1);
 	if (config_load(&cfg, path, err, sizeof(err)) == -1 ||
 	    master_config_check(&cfg, err, sizeof(err)) == -1)

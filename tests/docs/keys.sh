@@ -12,9 +12,9 @@ keys=$(sed -n 's/^	[KW](\("[a-z_]*"\).*/\1/p; s/^	{ \("[a-z_]*"\).*/\1/p' \
 n=0 bad=0
 for k in $keys; do
 	n=$((n + 1))
-	grep -qE "^#?$k *=" "$top_srcdir/conf/adminutil.conf" ||
+	grep -qE "^#?$k *=" "$top_srcdir/conf/adminutil.conf.in" ||
 	    { echo "conf/adminutil.conf lacks $k"; bad=1; }
-	grep -qx "\.It Cm $k" "$top_srcdir/man/adminutil.conf.5" ||
+	grep -qx "\.It Cm $k" "$top_srcdir/man/adminutil.conf.5.in" ||
 	    { echo "man/adminutil.conf.5 lacks $k"; bad=1; }
 	grep -q "^| \`$k\` |" "$top_srcdir/docs/configuration.md" ||
 	    { echo "docs/configuration.md's table lacks $k"; bad=1; }

@@ -263,15 +263,15 @@ e2e_mails() {
 # gateway and its demo API at E2E_GW_PORT and E2E_DEMO_PORT, the portal
 # at E2E_PORTAL_PORT with the pages of portal/ and its users' file.
 e2e_nginx_edit() {
-	sed -e "s|server unix:/run/adminutil/auth\.sock;|server unix:${1%.sock}-auth.sock;|" \
-	    -e "s|server unix:/run/adminutil/adminutil\.sock;|server unix:$1;|" \
+	sed -e "s|server unix:@runstatedir@/adminutil/auth\.sock;|server unix:${1%.sock}-auth.sock;|" \
+	    -e "s|server unix:@runstatedir@/adminutil/adminutil\.sock;|server unix:$1;|" \
 	    -e "s|listen 127\.0\.0\.1:4000;|listen 127.0.0.1:$2;|" \
 	    -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$E2E_GW_PORT;|" \
 	    -e "s|listen 127\.0\.0\.1:8081;|listen 127.0.0.1:$E2E_DEMO_PORT;|" \
 	    -e "s|server 127\.0\.0\.1:8081;|server 127.0.0.1:$E2E_DEMO_PORT;|" \
 	    -e "s|listen 127\.0\.0\.1:4080;|listen 127.0.0.1:$E2E_PORTAL_PORT;|" \
-	    -e "s|root /usr/local/share/adminutil/portal;|root $E2E_TMP/portal;|" \
-	    -e "s|auth_basic_user_file /etc/adminutil/portal.htpasswd;|auth_basic_user_file $E2E_TMP/portal.htpasswd;|"
+	    -e "s|root @pkgdatadir@/portal;|root $E2E_TMP/portal;|" \
+	    -e "s|auth_basic_user_file @sysconfdir@/adminutil/portal.htpasswd;|auth_basic_user_file $E2E_TMP/portal.htpasswd;|"
 }
 
 # e2e_portal_users: the portal's people, "user password" lines in
@@ -298,7 +298,7 @@ e2e_portal_users() {
 # inserted before the closing brace of http.  As root, the workers run
 # as E2E_WEB_USER.
 e2e_nginx_conf() {
-	_src=$top_srcdir/conf/nginx.conf
+	_src=$top_srcdir/conf/nginx.conf.in
 	_out=$E2E_TMP/nginx/nginx.conf
 	[ "$(tail -n 1 "$_src")" = "}" ] || return 1
 	E2E_GW_PORT=$(free_port) && E2E_DEMO_PORT=$(free_port) &&

@@ -17,7 +17,7 @@ lighttpd_var() {
 # fastcgi.server block again, for the instance without a database, on a
 # second socket at DOWN_PORT.
 lighttpd_conf() {
-	_src=$top_srcdir/conf/lighttpd.conf
+	_src=$top_srcdir/conf/lighttpd.conf.in
 	_dir=$E2E_TMP/lighttpd
 	_out=$_dir/lighttpd.conf
 	E2E_GW_PORT=$(free_port) || return 1
