@@ -67,6 +67,20 @@ usage(int status)
 	exit(status);
 }
 
+/* The options that take a value: named when it is missing. */
+static int
+takes_value(const char *opt)
+{
+	static const char *const opts[] = { "-c", "--bootstrap-admin",
+			    "--mint-token", "--ttl", "--seal-keygen" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (strcmp(opt, opts[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 fatal(const char *msg)
 {
@@ -195,6 +209,7 @@ main(int argc, char *argv[])
 	char		 kid[SEAL_KID_LEN + 1];
 	int		 version;
 	int		 i, test = 0, migrate = 0, reseal = 0, fd, afd = -1, rc;
+	int		 operator;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
@@ -229,8 +244,12 @@ main(int argc, char *argv[])
 		} else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0)
 			usage(0);
-		else
+		else {
+			fprintf(stderr, "adminutil: %s: %s\n", argv[i],
+			    takes_value(argv[i]) ? "needs a value" :
+			    "unknown option");
 			usage(1);
+		}
 	}
 	/*
 	 * The installed file by default, as nginx's: an operator command
@@ -242,18 +261,29 @@ main(int argc, char *argv[])
 	if (path == NULL)
 		path = CONFIG_PATH;
 	std_fds(1);
+	log_init();
+	/*
+	 * An operator's command answers on the terminal whatever
+	 * log_target says: results on stdout, what went wrong on stderr.
+	 */
+	operator = test || migrate || reseal || admin != NULL || mint != NULL;
+	log_terminal(operator);
 	if (config_load(&cfg, path, err, sizeof(err)) == -1 ||
 	    master_config_check(&cfg, err, sizeof(err)) == -1)
 		fatal(err);
-	if (!test && log_open(cfg.log_target, err, sizeof(err)) == -1)
-		fatal(err);
+	if (!test && log_open(cfg.log_target, err, sizeof(err)) == -1) {
+		if (!operator)
+			fatal(err);
+		/* Another user than the service's: the terminal is enough. */
+		log_warn("%s (this command logs on the terminal only)", err);
+	}
 	/* Read once, as the user that starts: workers inherit the ring. */
 	if (seal_load(cfg.seal_key_file, err, sizeof(err)) == -1)
 		fatal(err);
 	if (test) {
 		if (geteuid() == 0 && cfg.user[0] == '\0')
-			fprintf(stderr, "warning: started as root, it would "
-			    "refuse to serve: user is not set\n");
+			log_warn("started as root, it would refuse to serve: "
+			    "user is not set");
 		printf("configuration ok\n");
 		return 0;
 	}

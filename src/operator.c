@@ -134,8 +134,10 @@ operator_mint(const struct config *cfg, const char *key, long long ttl)
 		log_error("--mint-token: no active credential has that key");
 		return 1;
 	}
-	if (rc != ST_OK)
+	if (rc != ST_OK) {
+		log_error("--mint-token: the database did not answer");
 		return 1;
+	}
 	alg = jwt_alg_parse(rec.algorithm, strlen(rec.algorithm));
 	if (!jwt_alg_is_hmac(alg) || rec.secret[0] == '\0') {
 		log_error("--mint-token: a %s credential: its holder signs "

@@ -3,6 +3,8 @@
 
 #include "build.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -23,6 +25,32 @@ static const int	 syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO,
 static int		 log_fd = STDERR_FILENO;
 static int		 log_syslog;
 static char		 log_path[512];
+static int		 log_term;	/* operator: the terminal too */
+static int		 log_nowhere;	/* fd 2 is /dev/null or the like */
+static int		 log_opened;	/* openlog() done */
+
+void
+log_init(void)
+{
+	struct stat	 st;
+
+	log_nowhere = fstat(STDERR_FILENO, &st) == -1 ||
+	    (S_ISCHR(st.st_mode) && !isatty(STDERR_FILENO));
+}
+
+void
+log_terminal(int on)
+{
+	log_term = on;
+}
+
+static void
+log_openlog(void)
+{
+	if (!log_opened)
+		openlog("adminutil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_opened = 1;
+}
 
 int
 log_target_ok(const char *t)
@@ -66,7 +94,7 @@ log_open(const char *t, char *err, size_t errsz)
 	log_fd = STDERR_FILENO;
 	log_path[0] = '\0';
 	if ((log_syslog = strcmp(t, "syslog") == 0))
-		openlog("adminutil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		log_openlog();
 	return 0;
 }
 
@@ -107,20 +135,47 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
+/* The plain line of an operator's command on fd 2. */
+static void
+log_term_line(enum log_level l, const char *msg)
+{
+	static const char *const prefix[] = { "error: ", "warning: ", "",
+			    "" };
+
+	dprintf(STDERR_FILENO, "adminutil: %s%s\n", prefix[l], msg);
+}
+
 static void
 log_emit(enum log_level l, const char *fmt, va_list ap)
 {
 	char		 line[2048];
 	struct timespec	 ts;
 	struct tm	 tm;
+	va_list		 aq;
 	int		 n, m;
 
 	if (l > log_max)
 		return;
+	if (log_term && l <= LOG_LVL_INFO) {
+		va_copy(aq, ap);
+		vsnprintf(line, sizeof(line), fmt, aq);
+		va_end(aq);
+		log_term_line(l, line);
+		/* The target is that terminal: once is enough. */
+		if (!log_syslog && log_fd == STDERR_FILENO)
+			return;
+	}
 	if (log_syslog) {
 		vsnprintf(line, sizeof(line), fmt, ap);
 		syslog(syslog_prio[l], "%s", line);
 		return;
+	}
+	if (l == LOG_LVL_ERROR && log_nowhere && log_fd == STDERR_FILENO) {
+		va_copy(aq, ap);
+		vsnprintf(line, sizeof(line), fmt, aq);
+		va_end(aq);
+		log_openlog();
+		syslog(syslog_prio[l], "%s", line);
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);

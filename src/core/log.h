@@ -28,6 +28,18 @@ void	log_set_level(enum log_level);
  * handler.
  */
 int	log_target_ok(const char *target);
+/*
+ * Looks at fd 2 once, at start: when it goes nowhere (/dev/null, as
+ * spawn-fcgi or an init script may leave it) an error line written
+ * there is sent to syslog too, so that a refused start is seen.
+ */
+void	log_init(void);
+/*
+ * An operator's command: its error, warning and info lines go to the
+ * terminal (fd 2, plain "adminutil: error: ..." lines) whatever the
+ * target, and to the target too when it is a file or syslog.
+ */
+void	log_terminal(int on);
 int	log_open(const char *target, char *err, size_t errsz);
 void	log_reopen(void);
 /* 1 if lines of level l are written: for work done only to log them. */

@@ -884,6 +884,120 @@ test_operator_commands(void)
 	rmdir(dir);
 }
 
+/*
+ * The operator commands answer on the terminal whatever log_target is:
+ * the result alone on stdout, what went wrong on stderr (and in the log
+ * file too); an unknown option is named; -t refuses a configuration
+ * file that is not there, the compiled-in one included.
+ */
+static void
+test_operator_terminal(void)
+{
+	char		 dir[] = "/tmp/e2e-opt.XXXXXX", out[64], err[64];
+	char		 logf[64], target[100], cfgenv[100], none[64];
+	char		 u[NAMESZ], *o, *e, *l, *p, *def;
+	const char	*file_env[] = { target, NULL };
+	const char	*syslog_env[] = { "ADMINUTIL_LOG_TARGET=syslog", NULL };
+	const char	*none_env[] = { cfgenv, NULL };
+	int		 rc;
+
+	if (!CHECK(mkdtemp(dir) != NULL, "mkdtemp failed"))
+		return;
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(err, sizeof(err), "%s/err", dir);
+	snprintf(logf, sizeof(logf), "%s/au.log", dir);
+	snprintf(none, sizeof(none), "%s/none.conf", dir);
+	snprintf(target, sizeof(target), "ADMINUTIL_LOG_TARGET=file:%s", logf);
+	snprintf(cfgenv, sizeof(cfgenv), "ADMINUTIL_CONFIG=%s", none);
+
+	/* A key nobody has, log_target a file: said on stderr and logged. */
+	rc = run_adminutil_split(conf_path, ARGS("--mint-token",
+	    fresh(u, sizeof(u), "nokey")), file_env, out, err);
+	o = slurp_file(out);
+	e = slurp_file(err);
+	l = slurp_file(logf);
+	CHECK(rc == 1 && o[0] == '\0' && strstr(e, "adminutil: error: "
+	    "--mint-token: no active credential") != NULL &&
+	    strstr(l, "no active credential") != NULL, "--mint-token of no "
+	    "key, log_target = file: exit %d, stdout \"%.100s\", stderr "
+	    "\"%.200s\", log \"%.200s\"", rc, o, e, l);
+	free(o);
+	free(e);
+	free(l);
+
+	/* The same with syslog: stderr still says it. */
+	rc = run_adminutil_split(conf_path, ARGS("--mint-token", u),
+	    syslog_env, out, err);
+	e = slurp_file(err);
+	CHECK(rc == 1 && strstr(e, "no active credential") != NULL,
+	    "--mint-token of no key, log_target = syslog: exit %d, stderr "
+	    "\"%.200s\"", rc, e);
+	free(e);
+
+	/* A token: on stdout alone, nothing else there. */
+	rc = run_adminutil_split(conf_path, ARGS("--mint-token", admin_key,
+	    "--ttl", "60"), file_env, out, err);
+	o = slurp_file(out);
+	CHECK(rc == 0 && strncmp(o, "eyJ", 3) == 0 && strchr(o, '\n') ==
+	    o + strlen(o) - 1, "--mint-token, log_target = file: exit %d, "
+	    "stdout is not one token line", rc);
+	free(o);
+
+	/* An unknown option and a missing value are named. */
+	rc = run_adminutil_split(conf_path, ARGS("--frobnicate"), NULL, out,
+	    err);
+	e = slurp_file(err);
+	CHECK(rc == 1 && strstr(e, "--frobnicate: unknown option") != NULL,
+	    "an unknown option: exit %d, said \"%.200s\"", rc, e);
+	free(e);
+	rc = run_adminutil_split(conf_path, ARGS("--ttl"), NULL, out, err);
+	e = slurp_file(err);
+	CHECK(rc == 1 && strstr(e, "--ttl: needs a value") != NULL,
+	    "--ttl without a value: exit %d, said \"%.200s\"", rc, e);
+	free(e);
+
+	/* -t with no configuration file: refused, naming it. */
+	rc = run_adminutil_split(NULL, ARGS("-t"), none_env, out, err);
+	o = slurp_file(out);
+	e = slurp_file(err);
+	CHECK(rc == 1 && strstr(o, "configuration ok") == NULL &&
+	    strstr(e, none) != NULL, "-t with ADMINUTIL_CONFIG naming no "
+	    "file: exit %d, said \"%.200s\"", rc, e);
+	free(o);
+	free(e);
+
+	/* Without -c nor ADMINUTIL_CONFIG: the compiled-in file, which
+	 * --help names. */
+	unsetenv("ADMINUTIL_CONFIG");
+	run_adminutil_split(NULL, ARGS("--help"), NULL, out, err);
+	o = slurp_file(out);
+	def = NULL;
+	if ((p = strstr(o, "else ")) != NULL) {
+		p += 5;
+		def = strndup(p, strcspn(p, ";\n"));
+	}
+	if (CHECK(def != NULL && def[0] == '/', "--help names no default "
+	    "configuration file: \"%.300s\"", o)) {
+		rc = run_adminutil_split(NULL, ARGS("-t"), NULL, out, err);
+		e = slurp_file(err);
+		if (access(def, F_OK) == -1)
+			CHECK(rc == 1 && strstr(e, def) != NULL, "-t without "
+			    "-c, %s not there: exit %d, said \"%.200s\"", def,
+			    rc, e);
+		else
+			CHECK(strstr(e, "No such file") == NULL, "-t without "
+			    "-c, %s there: said \"%.200s\"", def, e);
+		free(e);
+	}
+	free(def);
+	free(o);
+
+	unlink(out);
+	unlink(err);
+	unlink(logf);
+	rmdir(dir);
+}
+
 /* buf is "<the directory of E2E_CONF>/name": the run's directory. */
 static char *
 run_path(char *buf, size_t sz, const char *name)
@@ -1612,6 +1726,9 @@ const struct e2e_test admin_tests[] = {
 	    test_admin_none, FULL },
 	{ "operator commands: --bootstrap-admin, --mint-token --ttl",
 	    test_operator_commands, FULL },
+	{ "operator commands: the result on stdout, errors on stderr "
+	    "whatever log_target, an unknown option named, -t without a "
+	    "file refused", test_operator_terminal, FULL },
 	{ "logs: an access line per admin call, log_target = file, SIGUSR1",
 	    test_admin_logs, FULL },
 	{ "systemd: the passed socket served, READY, RELOADING, STOPPING",

@@ -2420,14 +2420,23 @@ int
 run_adminutil(const char *const *args, const char *const *env,
     const char *out)
 {
+	return run_adminutil_split(conf_path, args, env, out, out);
+}
+
+int
+run_adminutil_split(const char *conf, const char *const *args,
+    const char *const *env, const char *out, const char *errout)
+{
 	const char	*argv[16];
 	pid_t		 pid;
 	int		 st, fd, i, n = 0;
 	char		 v[2048], *eq;
 
 	argv[n++] = bin;
-	argv[n++] = "-c";
-	argv[n++] = conf_path;
+	if (conf != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = conf;
+	}
 	for (i = 0; args != NULL && args[i] != NULL && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
@@ -2436,10 +2445,13 @@ run_adminutil(const char *const *args, const char *const *env,
 		return -1;
 	if (pid == 0) {
 		if ((fd = open(out != NULL ? out : "/dev/null", O_WRONLY |
-		    O_CREAT | O_TRUNC, 0600)) != -1) {
+		    O_CREAT | O_TRUNC, 0600)) != -1)
 			dup2(fd, STDOUT_FILENO);
+		if (errout != NULL && out != NULL && strcmp(errout, out) == 0)
+			dup2(STDOUT_FILENO, STDERR_FILENO);
+		else if ((fd = open(errout != NULL ? errout : "/dev/null",
+		    O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1)
 			dup2(fd, STDERR_FILENO);
-		}
 		for (i = 0; env != NULL && env[i] != NULL; i++) {
 			snprintf(v, sizeof(v), "%s", env[i]);
 			if ((eq = strchr(v, '=')) == NULL)

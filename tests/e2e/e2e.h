@@ -229,6 +229,12 @@ int		 reconfigure(const char *, long *);
  */
 int		 run_adminutil(const char *const *, const char *const *,
 		    const char *);
+/*
+ * The same with the file conf (NULL: no -c), stdout into out and
+ * stderr into errout (the same name: one file; NULL: dropped).
+ */
+int		 run_adminutil_split(const char *, const char *const *,
+		    const char *const *, const char *, const char *);
 /* The text of the adminutil log (au.log, next to E2E_CONF); NULL. */
 char		*au_log(void);
 /* A new root connection to the database under test, or NULL. */
