@@ -38,7 +38,8 @@
 static void
 usage(int status)
 {
-	fprintf(status == 0 ? stdout : stderr, "usage: adminutil [-c config] [-t | --migrate | "
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: adminutil [-c config] [-t [--db] | --migrate | "
 	    "--reseal]\n"
 	    "       adminutil [-c config] --bootstrap-admin username\n"
 	    "       adminutil [-c config] --mint-token key [--ttl seconds]\n"
@@ -47,6 +48,8 @@ usage(int status)
 	    CONFIG_PATH ";\n"
 	    "              ADMINUTIL_* variables apply over it)\n"
 	    "  -t          check the configuration and exit\n"
+	    "  --db        with -t: and the database (schema, sealed "
+	    "secrets)\n"
 	    "  --migrate   apply missing schema migrations, seal plaintext "
 	    "secrets, exit\n"
 	    "  --reseal    seal every secret under the first key of "
@@ -209,13 +212,15 @@ main(int argc, char *argv[])
 	char		 kid[SEAL_KID_LEN + 1];
 	int		 version;
 	int		 i, test = 0, migrate = 0, reseal = 0, fd, afd = -1, rc;
-	int		 operator;
+	int		 operator, dbcheck = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			path = argv[++i];
 		else if (strcmp(argv[i], "-t") == 0)
 			test = 1;
+		else if (strcmp(argv[i], "--db") == 0)
+			dbcheck = 1;
 		else if (strcmp(argv[i], "--migrate") == 0)
 			migrate = 1;
 		else if (strcmp(argv[i], "--reseal") == 0)
@@ -260,6 +265,10 @@ main(int argc, char *argv[])
 		path = getenv("ADMINUTIL_CONFIG");
 	if (path == NULL)
 		path = CONFIG_PATH;
+	if (dbcheck && !test) {
+		fprintf(stderr, "adminutil: --db: only with -t\n");
+		usage(1);
+	}
 	std_fds(1);
 	log_init();
 	/*
@@ -284,6 +293,8 @@ main(int argc, char *argv[])
 		if (geteuid() == 0 && cfg.user[0] == '\0')
 			log_warn("started as root, it would refuse to serve: "
 			    "user is not set");
+		if (dbcheck && operator_check_db(&cfg) != 0)
+			return 1;
 		printf("configuration ok\n");
 		return 0;
 	}

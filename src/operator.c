@@ -18,6 +18,7 @@
 #include "operator.h"
 #include "store/consumer.h"
 #include "store/credential.h"
+#include "store/migrate.h"
 #include "store/secrets.h"
 #include "store/store.h"
 
@@ -156,4 +157,43 @@ operator_mint(const struct config *cfg, const char *key, long long ttl)
 	explicit_bzero(tok, strlen(tok));
 	free(tok);
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int
+operator_check_db(const struct config *cfg)
+{
+	struct store		*s;
+	struct seal_verdict	 v;
+	int			 version, newest, rc;
+	enum store_rc		 src;
+
+	if (migrate_check(cfg, &version, &newest) == -1) {
+		log_error("--db: the schema is not this adminutil's");
+		return 1;
+	}
+	if ((s = store_new(cfg)) == NULL) {
+		log_error("--db: out of memory");
+		return 1;
+	}
+	src = store_seal_verify(s, &v);
+	store_free(s);
+	if (src != ST_OK) {
+		log_error("--db: cannot read the credentials (the database "
+		    "said why above)");
+		return 1;
+	}
+	rc = 0;
+	if (v.bad > 0) {
+		log_error("--db: %lld of %lld credentials have a secret "
+		    "that seal_key_file cannot open, the first of key %s",
+		    v.bad, v.rows, v.bad_key);
+		rc = 1;
+	}
+	if (v.plain > 0 && seal_active())
+		log_warn("--db: %lld credentials keep their secret in "
+		    "plaintext: adminutil --migrate seals them", v.plain);
+	if (rc == 0)
+		printf("database ok: schema version %d, %lld secrets open\n",
+		    version, v.rows - v.plain);
+	return rc;
 }

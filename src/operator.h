@@ -37,4 +37,12 @@ int	operator_bootstrap(const struct config *, const char *username);
  */
 int	operator_mint(const struct config *, const char *key, long long ttl);
 
+/*
+ * -t --db: connects as the service does, checks that every migration
+ * of schema_dir is applied and none newer, and that the ring opens the
+ * secret of every credential (none is shown); prints "database ok: ..."
+ * or says what is wrong.
+ */
+int	operator_check_db(const struct config *);
+
 #endif

@@ -173,3 +173,53 @@ out:
 	db_free(db);
 	return rc;
 }
+
+int
+migrate_check(const struct config *cfg, int *version, int *newest)
+{
+	struct db	*db;
+	struct dirent	**ents = NULL;
+	unsigned char	 applied[MIGRATE_MAX + 1];
+	int		 n, i, v, rc = 0;
+
+	*version = *newest = 0;
+	memset(applied, 0, sizeof(applied));
+	if ((db = db_new(cfg, sql, M__MAX, 1)) == NULL)
+		return -1;
+	if (db_exec(db, M_APPLIED, NULL, 0, row_applied, applied, NULL) !=
+	    DB_OK) {
+		log_error("cannot read schema_version (the database said "
+		    "why above; a new database: adminutil --migrate)");
+		db_free(db);
+		return -1;
+	}
+	db_free(db);
+	for (v = MIGRATE_MAX; v > 0 && !applied[v]; v--)
+		;
+	*version = v;
+	if ((n = scandir(cfg->schema_dir, &ents, NULL, alphasort)) < 0) {
+		log_error("schema_dir %s: %s", cfg->schema_dir,
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((v = file_version(ents[i]->d_name)) >= 0) {
+			if (v > *newest)
+				*newest = v;
+			if (!applied[v]) {
+				log_error("migration %s is not applied: "
+				    "adminutil --migrate", ents[i]->d_name);
+				rc = -1;
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (*version > *newest) {
+		log_error("the database is at schema version %d, newer than "
+		    "this adminutil knows (%d): a newer adminutil migrated it",
+		    *version, *newest);
+		rc = -1;
+	}
+	return rc;
+}

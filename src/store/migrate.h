@@ -17,4 +17,12 @@ struct config;
  */
 int	migrate_run(const struct config *cfg, int *version);
 
+/*
+ * Applies nothing: 0 when every file of schema_dir is applied and the
+ * database has no version newer than the newest of them, else -1 with
+ * each reason logged.  The highest version applied into *version, the
+ * newest file's into *newest.
+ */
+int	migrate_check(const struct config *cfg, int *version, int *newest);
+
 #endif

@@ -15,6 +15,7 @@ enum stmt {
 	Q_SEAL_KEYS,
 	Q_SEAL_BATCH,
 	Q_SEAL_UPDATE,
+	Q_SEAL_ALL,
 	Q__MAX
 };
 
@@ -39,6 +40,12 @@ const char *const store_secrets_sql[Q__MAX] = {
 	    "UPDATE credentials SET secret = NULLIF(?, ''), "
 	    "seal_key = NULLIF(?, ''), prev_secret = NULLIF(?, ''), "
 	    "prev_seal_key = NULLIF(?, '') WHERE id = ?",
+	/* Every row with a secret after id ?, for the operator's check. */
+	[Q_SEAL_ALL] =
+	    "SELECT id, `key`, secret, seal_key, prev_secret, prev_seal_key "
+	    "FROM credentials WHERE id > ? AND "
+	    "(secret IS NOT NULL OR prev_secret IS NOT NULL) "
+	    "ORDER BY id LIMIT 500",
 };
 const size_t store_secrets_sql_n = Q__MAX;
 
@@ -175,4 +182,57 @@ store_seal_rows(struct store *s, const struct actor *act, int all,
 	explicit_bzero(x, sizeof(*x));
 	free(x);
 	return rc;
+}
+
+/* One batch of store_seal_verify: the rows after last. */
+struct verify_ctx {
+	struct seal_verdict	*v;
+	long long		 last;
+	size_t			 n;
+};
+
+static int
+row_verify(void *arg, const struct db_col *c, unsigned n)
+{
+	struct verify_ctx	*x = arg;
+	struct seal_verdict	*v = x->v;
+	char			 key[STORE_KEY_MAX + 1];
+	char			 secret[STORE_SECRET_MAX + 1];
+	int			 ok;
+
+	(void)n;
+	x->last = db_col_int(&c[0]);
+	x->n++;
+	v->rows++;
+	snprintf(key, sizeof(key), "%s", c[1].s);
+	/* Opened to know that it opens; wiped at once, never shown. */
+	ok = secret_from_row(key, &c[2], &c[3], secret, sizeof(secret)) ==
+	    0 && secret_from_row(key, &c[4], &c[5], secret,
+	    sizeof(secret)) == 0;
+	explicit_bzero(secret, sizeof(secret));
+	if (!ok && v->bad++ == 0)
+		snprintf(v->bad_key, sizeof(v->bad_key), "%s", key);
+	if ((!c[2].null && c[3].null) || (!c[4].null && c[5].null))
+		v->plain++;
+	return 0;
+}
+
+enum store_rc
+store_seal_verify(struct store *s, struct seal_verdict *v)
+{
+	struct verify_ctx	 x;
+	struct db_arg		 a[1];
+	enum store_rc		 rc;
+
+	memset(v, 0, sizeof(*v));
+	memset(&x, 0, sizeof(x));
+	x.v = v;
+	do {
+		x.n = 0;
+		a[0] = DB_INT(x.last);
+		if ((rc = map(run(s, Q_SEAL_ALL, a, 1, row_verify, &x,
+		    NULL))) != ST_OK)
+			return rc;
+	} while (x.n == 500);
+	return ST_OK;
 }

@@ -23,4 +23,16 @@ enum store_rc	 store_seal_check(struct store *, char missing[9]);
 enum store_rc	 store_seal_rows(struct store *, const struct actor *, int all,
 		    long long *done);
 
+/*
+ * store_seal_verify(): opens every secret of every row with the ring,
+ * 500 rows a statement, to know that it opens (nothing is kept): the
+ * rows read, those with a secret in plaintext, those that do not open
+ * and the key of the first of them.
+ */
+struct seal_verdict {
+	long long	 rows, plain, bad;
+	char		 bad_key[STORE_KEY_MAX + 1];
+};
+enum store_rc	 store_seal_verify(struct store *, struct seal_verdict *);
+
 #endif

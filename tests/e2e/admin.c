@@ -998,6 +998,137 @@ test_operator_terminal(void)
 	rmdir(dir);
 }
 
+/* Writes text into dir/name; 0, or -1. */
+static int
+put_file(const char *dir, const char *name, const char *text, char *path,
+    size_t sz)
+{
+	FILE	*f;
+
+	snprintf(path, sz, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/*
+ * -t --db: passes on the instance, and fails (exit 1, the reason on
+ * stderr, no secret shown) with a wrong database password, a seal ring
+ * that does not open the rows, none at all, a migration not applied
+ * and a database newer than the schema files.
+ */
+static void
+test_check_db(void)
+{
+	char		 dir[] = "/tmp/e2e-tdb.XXXXXX", out[64], err[64];
+	char		 pass[100], key[100], future[64], older[64], junk[100];
+	char		 e_pass[200], e_key[200], e_future[200], e_older[200];
+	char		*o, *e, secret[128], *p;
+	const char	*no_ring[] = { "ADMINUTIL_SEAL_KEY_FILE=", NULL };
+	const char	*bad_pass[] = { e_pass, NULL };
+	const char	*other_ring[] = { e_key, NULL };
+	const char	*ahead[] = { e_future, NULL };
+	const char	*behind[] = { e_older, NULL };
+	int		 rc;
+	size_t		 i;
+	const struct {
+		const char		*what;
+		const char *const	*env;
+		const char		*said;
+	} bad[] = {
+		{ "a wrong database password", bad_pass, "Access denied" },
+		{ "another seal ring", other_ring, "cannot open" },
+		{ "no seal ring", no_ring, "cannot open" },
+		{ "a migration not applied", ahead,
+		    "999_future.sql is not applied" },
+		{ "a database newer than the schema files", behind,
+		    "newer than this adminutil knows" },
+	};
+
+	if (!CHECK(mkdtemp(dir) != NULL, "mkdtemp failed"))
+		return;
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(err, sizeof(err), "%s/err", dir);
+	snprintf(future, sizeof(future), "%s/ahead", dir);
+	snprintf(older, sizeof(older), "%s/behind", dir);
+	snprintf(key, sizeof(key), "%s/other.key", dir);
+	if (!CHECK(put_file(dir, "pass", "not-the-password\n", pass,
+	    sizeof(pass)) == 0 && mkdir(future, 0700) == 0 &&
+	    mkdir(older, 0700) == 0 && put_file(future, "999_future.sql",
+	    "", junk, sizeof(junk)) == 0 && put_file(older,
+	    "001_initial.sql", "", junk, sizeof(junk)) == 0, "cannot make "
+	    "the files of the case"))
+		goto out;
+	rc = run_adminutil(ARGS("--seal-keygen", key), NULL, out);
+	if (!CHECK(rc == 0, "--seal-keygen: exit %d", rc))
+		goto out;
+	/* The admin's secret, which no answer below may show. */
+	rc = run_adminutil_split(conf_path, ARGS("--bootstrap-admin",
+	    admin_user), NULL, out, err);
+	o = slurp_file(out);
+	secret[0] = '\0';
+	if ((p = strstr(o, "secret=")) != NULL)
+		snprintf(secret, sizeof(secret), "%.*s",
+		    (int)strcspn(p + 7, "\n"), p + 7);
+	free(o);
+	if (!CHECK(rc == 0 && strlen(secret) >= 16, "--bootstrap-admin did "
+	    "not show the admin's secret (exit %d)", rc))
+		goto out;
+	snprintf(e_pass, sizeof(e_pass), "ADMINUTIL_DB_PASSWORD_FILE=%s",
+	    pass);
+	snprintf(e_key, sizeof(e_key), "ADMINUTIL_SEAL_KEY_FILE=%s", key);
+	snprintf(e_future, sizeof(e_future), "ADMINUTIL_SCHEMA_DIR=%s",
+	    future);
+	snprintf(e_older, sizeof(e_older), "ADMINUTIL_SCHEMA_DIR=%s", older);
+
+	/* Without --db -t passes them all: it does not read the database. */
+	rc = run_adminutil_split(conf_path, ARGS("-t"), bad_pass, out, err);
+	CHECK(rc == 0, "-t with a wrong password (no --db): exit %d", rc);
+
+	rc = run_adminutil_split(conf_path, ARGS("-t", "--db"), NULL, out,
+	    err);
+	o = slurp_file(out);
+	e = slurp_file(err);
+	CHECK(rc == 0 && strstr(o, "database ok: schema version 10") != NULL &&
+	    strstr(o, "configuration ok") != NULL, "-t --db on the instance: "
+	    "exit %d, stdout \"%.200s\", stderr \"%.300s\"", rc, o, e);
+	free(o);
+	free(e);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rc = run_adminutil_split(conf_path, ARGS("-t", "--db"),
+		    bad[i].env, out, err);
+		o = slurp_file(out);
+		e = slurp_file(err);
+		CHECK(rc == 1 && strstr(o, "ok") == NULL && strstr(e,
+		    bad[i].said) != NULL && strstr(e, secret) == NULL,
+		    "-t --db with %s: exit %d, stdout \"%.100s\", stderr "
+		    "\"%.300s\", want it to say %s", bad[i].what, rc, o, e,
+		    bad[i].said);
+		free(o);
+		free(e);
+	}
+
+	rc = run_adminutil_split(conf_path, ARGS("--db"), NULL, out, err);
+	e = slurp_file(err);
+	CHECK(rc == 1 && strstr(e, "only with -t") != NULL, "--db alone: "
+	    "exit %d, said \"%.200s\"", rc, e);
+	free(e);
+out:
+	unlink(out);
+	unlink(err);
+	unlink(pass);
+	unlink(key);
+	snprintf(junk, sizeof(junk), "%s/999_future.sql", future);
+	unlink(junk);
+	snprintf(junk, sizeof(junk), "%s/001_initial.sql", older);
+	unlink(junk);
+	rmdir(future);
+	rmdir(older);
+	rmdir(dir);
+}
+
 /* buf is "<the directory of E2E_CONF>/name": the run's directory. */
 static char *
 run_path(char *buf, size_t sz, const char *name)
@@ -1729,6 +1860,8 @@ const struct e2e_test admin_tests[] = {
 	{ "operator commands: the result on stdout, errors on stderr "
 	    "whatever log_target, an unknown option named, -t without a "
 	    "file refused", test_operator_terminal, FULL },
+	{ "-t --db: the database's schema and every sealed secret checked, "
+	    "each failure said", test_check_db, FULL },
 	{ "logs: an access line per admin call, log_target = file, SIGUSR1",
 	    test_admin_logs, FULL },
 	{ "systemd: the passed socket served, READY, RELOADING, STOPPING",
