@@ -542,7 +542,6 @@ cl_port() {
 cl_nginx_conf() {
 	_d=$CL_TMP/$1
 	{
-		echo "user www-data www-data;"
 		sed -e "s|server unix:@runstatedir@/adminutil/auth\.sock;|server unix:$_d/auth.sock;|" \
 		    -e "s|server unix:@runstatedir@/adminutil/adminutil\.sock;|server unix:$_d/adminutil.sock;|" \
 		    -e "s|listen 127\.0\.0\.1:4000;|listen 127.0.0.1:$(cl_port "$1" admin);|" \
@@ -551,10 +550,10 @@ cl_nginx_conf() {
 		    -e "s|server 127\.0\.0\.1:8081;|server 127.0.0.1:$(cl_port "$1" demo);|" \
 		    -e "s|listen 127\.0\.0\.1:4080;|listen 127.0.0.1:$(cl_port "$1" portal);|" \
 		    -e "s|root @pkgdatadir@/portal;|root $CL_TMP/portal;|" \
-		    -e "s|auth_basic_user_file @sysconfdir@/adminutil/portal.htpasswd;|auth_basic_user_file $CL_TMP/portal.htpasswd;|" \
+		    -e "s|auth_basic_user_file @sysconfdir@/nginx/adminutil-portal.htpasswd;|auth_basic_user_file $CL_TMP/portal.htpasswd;|" \
 		    "$top_srcdir/conf/nginx.conf.in"
 	} >"$_d/nginx/nginx.conf"
-	for _want in "server unix:$_d/auth.sock;" \
+	for _want in "user www-data;" "server unix:$_d/auth.sock;" \
 	    "server unix:$_d/adminutil.sock;" \
 	    "listen 127.0.0.1:$(cl_port "$1" gw);" \
 	    "listen 127.0.0.1:$(cl_port "$1" portal);" \

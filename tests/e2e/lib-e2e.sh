@@ -271,7 +271,7 @@ e2e_nginx_edit() {
 	    -e "s|server 127\.0\.0\.1:8081;|server 127.0.0.1:$E2E_DEMO_PORT;|" \
 	    -e "s|listen 127\.0\.0\.1:4080;|listen 127.0.0.1:$E2E_PORTAL_PORT;|" \
 	    -e "s|root @pkgdatadir@/portal;|root $E2E_TMP/portal;|" \
-	    -e "s|auth_basic_user_file @sysconfdir@/adminutil/portal.htpasswd;|auth_basic_user_file $E2E_TMP/portal.htpasswd;|"
+	    -e "s|auth_basic_user_file @sysconfdir@/nginx/adminutil-portal.htpasswd;|auth_basic_user_file $E2E_TMP/portal.htpasswd;|"
 }
 
 # e2e_portal_users: the portal's people, "user password" lines in
@@ -306,10 +306,19 @@ e2e_nginx_conf() {
 	E2E_GW_URL=http://127.0.0.1:$E2E_GW_PORT
 	E2E_PORTAL_URL=http://127.0.0.1:$E2E_PORTAL_PORT
 	e2e_portal_users || return 1
+	# The workers' user: E2E_WEB_USER as root; not root, there is none.
+	if [ -n "$E2E_WEB_USER" ]; then
+		_user="s|^user www-data;\$|user $E2E_WEB_USER $E2E_WEB_USER;|"
+	else
+		_user='/^user www-data;$/d'
+	fi
+	grep -qx 'user www-data;' "$_src" || {
+		echo "e2e: conf/nginx.conf changed: no \"user www-data;\"" >&2
+		return 1
+	}
 	{
-		[ -z "$E2E_WEB_USER" ] ||
-		    echo "user $E2E_WEB_USER $E2E_WEB_USER;"
-		sed '$d' "$_src" | e2e_nginx_edit "$E2E_TMP/au.sock" "$1"
+		sed -e '$d' -e "$_user" "$_src" |
+		    e2e_nginx_edit "$E2E_TMP/au.sock" "$1"
 		echo
 		echo "    # e2e: the admin server for the instance without a database"
 		sed -n '/^ *upstream adminutil {/,/^ *# The gateway/p' "$_src" |
@@ -347,6 +356,70 @@ e2e_nginx() {
 	e2e_web e2e_nginx_conf nginx -p "$E2E_TMP/nginx/" \
 	    -c "$E2E_TMP/nginx/nginx.conf" -e "$E2E_TMP/nginx/logs/error.log" \
 	    -g "daemon off;"
+}
+
+# e2e_nginx_pieces: the pieces for the nginx of the system
+# (conf/nginx-site.conf.in, conf/nginx-snippet-gateway.conf) in an nginx
+# of their own, as Debian's nginx.conf would include them: nginx -t
+# passes, and a call without a token through a server that includes the
+# snippet is refused by adminutil with its envelope (401).
+e2e_nginx_pieces() {
+	_d=$E2E_TMP/nginx-pieces
+	mkdir -p "$_d/logs" "$_d/tmp" && [ -z "$E2E_WEB_USER" ] ||
+	    chown "$E2E_WEB_USER" "$_d/tmp" ||
+	    e2e_fail "cannot make the prefix of the pieces' nginx"
+	_gw=$(free_port) && _adm=$(free_port) && _ptl=$(free_port) ||
+	    e2e_fail "no free TCP port"
+	E2E_PORTAL_PORT=$_ptl e2e_nginx_edit "$E2E_TMP/au.sock" "$_adm" \
+	    <"$top_srcdir/conf/nginx-site.conf.in" |
+	    sed -e "s|@localstatedir@/cache/adminutil-nginx-auth|$_d/tmp/auth-cache|" \
+	    >"$_d/site.conf" &&
+	    cp "$top_srcdir/conf/nginx-snippet-gateway.conf" \
+	    "$_d/snippet.conf" || e2e_fail "cannot copy the nginx pieces"
+	if grep -n '@[a-z]*dir@' "$_d/site.conf"; then
+		e2e_fail "conf/nginx-site.conf.in changed: a path left unedited"
+	fi
+	{
+		[ -z "$E2E_WEB_USER" ] ||
+		    echo "user $E2E_WEB_USER $E2E_WEB_USER;"
+		cat <<PIECES
+pid logs/nginx.pid;
+events { worker_connections 64; }
+http {
+    client_body_temp_path tmp/body;
+    fastcgi_temp_path tmp/fastcgi;
+    proxy_temp_path tmp/proxy;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+    include $_d/site.conf;
+    server {
+        listen 127.0.0.1:$_gw;
+        server_name localhost;
+        include $_d/snippet.conf;
+        location / { empty_gif; }
+    }
+}
+PIECES
+	} >"$_d/nginx.conf"
+	nginx -t -p "$_d/" -c "$_d/nginx.conf" -e "$_d/logs/error.log" \
+	    >"$_d/test.out" 2>&1 || {
+		cat "$_d/test.out" >&2
+		e2e_fail "nginx -t refuses the pieces for the nginx of the system"
+	}
+	nginx -p "$_d/" -c "$_d/nginx.conf" -e "$_d/logs/error.log" \
+	    -g "daemon off;" >"$_d/nginx.out" 2>&1 &
+	_pid=$!
+	e2e_answers "http://127.0.0.1:$_gw/user/v1/tnc/accept" 401 "$_pid" ||
+	    { cat "$_d/nginx.out" "$_d/logs/error.log" >&2
+	    stop_pid "$_pid" 10
+	    e2e_fail "the snippet's server does not refuse a call without a token (401)"; }
+	_body=$(curl -sS "http://127.0.0.1:$_gw/user/v1/tnc/accept")
+	stop_pid "$_pid" 10
+	case $_body in
+	*'"err":"UNAUTHORIZED"'*) ;;
+	*) e2e_fail "the snippet's 401 is not adminutil's envelope: $_body" ;;
+	esac
+	echo "e2e: the nginx pieces (site and gateway snippet): nginx -t, 401 with the envelope"
 }
 
 # e2e_no_root: lists MariaDB, both adminutil instances and the web

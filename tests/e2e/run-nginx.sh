@@ -10,6 +10,7 @@
 e2e_init nginx
 e2e_backend
 e2e_nginx
+e2e_nginx_pieces
 e2e_no_root
 e2e_run full || exit
 e2e_mails 4
