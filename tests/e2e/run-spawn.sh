@@ -49,6 +49,11 @@ cleanup() {
 }
 trap cleanup EXIT
 chmod 755 "$T"
+# The binary where the service's user may run it: a build directory can
+# be behind a directory only root enters (mktemp -d makes them 0700), and
+# spawn-fcgi -u would then fail the exec (13), not adminutil its reading.
+install -m 0755 "$BIN" "$T/adminutil" || exit 99
+BIN=$T/adminutil
 install -d -m 0750 -o root -g "$GROUP" "$T/etc" ||
     fail "cannot make the configuration's directory"
 {
