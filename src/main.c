@@ -151,7 +151,8 @@ seal_check(const struct config *cfg)
 }
 
 /*
- * The sockets systemd holds for us (adminutil.socket), passed at start:
+ * The sockets systemd holds for us (adminutil.socket and
+ * adminutil-auth.socket, one name each), passed at start:
  * the one named "auth" is the gateway's pool's, the other the admin
  * pool's.  Then the configuration's addresses are not ours to open,
  * nor to remove at the end.  1 if there were some.
