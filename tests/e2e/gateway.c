@@ -2542,12 +2542,17 @@ test_gw_pass_cache(void)
 	n = lookups();
 	ok = gw_row(API_OTHER, h, NBURST, 403);
 	n = lookups() - n;
-	CHECK(ok == NBURST && n == NBURST, "a 403, %d times: %zu answered "
+	/*
+	 * At least all: the counters are the whole instance's, and a lookup
+	 * not of this burst may fall between the two readings (21 for 20
+	 * was seen once on the sanitized build).
+	 */
+	CHECK(ok == NBURST && n >= NBURST, "a 403, %d times: %zu answered "
 	    "403, %lld reached adminutil, want all", NBURST, ok, n);
 	n = lookups();
 	ok = gw_row(API, bh, NBURST, 401);
 	n = lookups() - n;
-	CHECK(ok == NBURST && n == NBURST, "a bad signature, %d times: %zu "
+	CHECK(ok == NBURST && n >= NBURST, "a bad signature, %d times: %zu "
 	    "answered 401, %lld reached adminutil, want all", NBURST, ok, n);
 	/*
 	 * Valid for 1 to 2 s more (exp + clock_skew): kept no longer.  It
