@@ -19,6 +19,7 @@
 #include "core/metrics.h"
 #include "core/validate.h"
 #include "store/db.h"
+#include "store/dbnode.h"
 #include "store/nodes.h"
 
 #define DB_MAX_ARGS	 16
@@ -36,9 +37,6 @@
 
 /* A probe of an earlier node waits this long at most (seconds). */
 #define DB_PROBE_TIMEOUT 1
-
-/* wsrep_local_state 4: Synced, the only state a node is used in. */
-#define DB_WSREP_SYNCED	 4
 
 struct db {
 	const struct config	*cfg;
@@ -210,144 +208,28 @@ db_after(struct db *db, size_t i, enum db_rc rc, long long t0)
  * and its comment.  1 when the node may be used: no Galera, or Synced
  * and ready.  0 when not, or on an error (1047 among them).
  */
-static int
-node_state(MYSQL *my, int *wsrep, int *state, char *comment, size_t csz)
-{
-	static const char	 on[] = "SELECT @@GLOBAL.wsrep_on";
-	static const char	 st[] = "SHOW GLOBAL STATUS WHERE "
-	    "Variable_name IN ('wsrep_local_state', "
-	    "'wsrep_local_state_comment', 'wsrep_ready')";
-	MYSQL_RES		*res;
-	MYSQL_ROW		 row;
-	int			 ready = 0;
-	long long		 v;
-
-	*wsrep = 0;
-	*state = -1;
-	snprintf(comment, csz, "none");
-	if (mysql_real_query(my, on, sizeof(on) - 1) != 0)
-		/* A server built without wsrep does not know the name. */
-		return mysql_errno(my) == ER_UNKNOWN_SYSTEM_VARIABLE;
-	if ((res = mysql_store_result(my)) == NULL)
-		return 0;
-	row = mysql_fetch_row(res);
-	*wsrep = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
-	mysql_free_result(res);
-	if (!*wsrep)
-		return 1;
-	if (mysql_real_query(my, st, sizeof(st) - 1) != 0 ||
-	    (res = mysql_store_result(my)) == NULL)
-		return 0;
-	while ((row = mysql_fetch_row(res)) != NULL) {
-		if (row[0] == NULL || row[1] == NULL)
-			continue;
-		if (strcmp(row[0], "wsrep_local_state") == 0 &&
-		    validate_number(row[1], 10, 0, 99, &v) == 0)
-			*state = (int)v;
-		else if (strcmp(row[0], "wsrep_local_state_comment") == 0)
-			snprintf(comment, csz, "%s", row[1]);
-		else if (strcmp(row[0], "wsrep_ready") == 0)
-			ready = strcmp(row[1], "ON") == 0;
-	}
-	mysql_free_result(res);
-	return ready && *state == DB_WSREP_SYNCED;
-}
-
 /*
  * A connection to node i of the list, connect timeout in seconds: into
- * *out, when the node answered and may be used (node_state), with the
- * session's settings made.  Else the node is held (nodes_failed), its
- * failure logged when it is a change, and DB_DOWN.
+ * *out, when the node answered and may be used (dbnode_open).  Else the
+ * node is held (nodes_failed), its failure logged when it is a change,
+ * and DB_DOWN.
  */
 static enum db_rc
 node_open(struct db *db, size_t i, unsigned timeout, MYSQL **out)
 {
-	const struct config	*c = db->cfg;
 	const struct node	*nd = &db->nodes.node[i];
-	MYSQL			*my;
-	unsigned		 rw;
-	unsigned long		 flags = CLIENT_FOUND_ROWS;
-	my_bool			 off = 0;
+	struct dbnode_seen	 seen;
 	long long		 t0 = clock_mono_ms(), waited;
-	int			 wsrep, state, usable;
-	char			 comment[32], why[160];
-	char			 where[NODES_HOST_MAX + 16];
-	/*
-	 * READ COMMITTED: a create that waited for another's lock on the
-	 * same username then sees the credential that one committed.
-	 */
-	static const char	 isolation[] = "SET SESSION TRANSACTION "
-	    "ISOLATION LEVEL READ COMMITTED";
-	static const char	 concat[] = "SET SESSION group_concat_max_len "
-	    "= 1048576";
-	/*
-	 * The gateway's reads take what the node has (a cluster's reads
-	 * would otherwise wait for it to catch up, up to seconds while a
-	 * node is evicted); everyone else's read what was written
-	 * anywhere before them, also on a node just returned to.
-	 */
-	static const char	 sync0[] = "SET SESSION wsrep_sync_wait = 0";
-	static const char	 sync1[] = "SET SESSION wsrep_sync_wait = 1";
-	char			 lockwait[64], mdlwait[64];
+	char			 why[160], where[NODES_HOST_MAX + 16];
 
-	*out = NULL;
-	if ((my = mysql_init(NULL)) == NULL)
-		return DB_ERR;
-	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	rw = (unsigned)c->db_rw_timeout;
-	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rw);
-	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &rw);
-	mysql_options(my, MYSQL_OPT_RECONNECT, &off);
-	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(my, MYSQL_INIT_COMMAND, isolation);
-	mysql_options(my, MYSQL_INIT_COMMAND, concat);
-	/* A change waits that long for a row another change holds. */
-	snprintf(lockwait, sizeof(lockwait), "SET SESSION "
-	    "innodb_lock_wait_timeout = %d", c->db_lock_wait_timeout);
-	mysql_options(my, MYSQL_INIT_COMMAND, lockwait);
-	/*
-	 * And any statement that long for a table another session holds
-	 * (LOCK TABLES, an ALTER TABLE waiting for its turn): the server's
-	 * default is a year, and a worker waited db_rw_timeout twice.  Not
-	 * the migrations (multi): their ALTER waits for its turn.
-	 */
-	if (!db->multi) {
-		snprintf(mdlwait, sizeof(mdlwait), "SET SESSION "
-		    "lock_wait_timeout = %d", c->db_lock_wait_timeout);
-		mysql_options(my, MYSQL_INIT_COMMAND, mdlwait);
+	if ((*out = dbnode_open(db->cfg, nd, timeout, db->multi, db->reads,
+	    &seen, why, sizeof(why))) != NULL) {
+		db->wsrep = seen.wsrep;
+		db->wsrep_state = seen.state;
+		snprintf(db->wsrep_comment, sizeof(db->wsrep_comment), "%s",
+		    seen.comment);
+		return DB_OK;
 	}
-	if (db->multi)
-		flags |= CLIENT_MULTI_STATEMENTS;
-	if (mysql_real_connect(my, nd->port == 0 ? NULL : nd->host,
-	    c->db_user, c->db_password, c->db_name, nd->port,
-	    nd->port == 0 ? nd->host : NULL, flags) == NULL) {
-		snprintf(why, sizeof(why), "cannot connect: %u %s",
-		    mysql_errno(my), mysql_error(my));
-		goto fail;
-	}
-	usable = node_state(my, &wsrep, &state, comment, sizeof(comment));
-	if (!usable) {
-		if (mysql_errno(my) != 0)
-			snprintf(why, sizeof(why), "its state unread: %u %s",
-			    mysql_errno(my), mysql_error(my));
-		else
-			snprintf(why, sizeof(why), "not Synced (state %d, %s)",
-			    state, comment);
-		goto fail;
-	}
-	if (wsrep && mysql_real_query(my, db->reads ? sync0 : sync1,
-	    sizeof(sync0) - 1) != 0) {
-		snprintf(why, sizeof(why), "wsrep_sync_wait: %u %s",
-		    mysql_errno(my), mysql_error(my));
-		goto fail;
-	}
-	db->wsrep = wsrep;
-	db->wsrep_state = state;
-	snprintf(db->wsrep_comment, sizeof(db->wsrep_comment), "%s", comment);
-	*out = my;
-	return DB_OK;
-fail:
-	mysql_close(my);
 	metrics_db_error();
 	waited = clock_mono_ms() - t0;
 	if (nodes_failed(&db->nodes, i, waited, clock_mono_ms())) {
@@ -726,8 +608,8 @@ db_nodes(const struct db *db)
 enum db_rc
 db_node(struct db *db, struct db_node_info *out)
 {
-	size_t	 i = db->nodes.cur;
-	int	 wsrep;
+	size_t			 i = db->nodes.cur;
+	struct dbnode_seen	 seen;
 
 	memset(out, 0, sizeof(*out));
 	out->index = -1;
@@ -735,9 +617,10 @@ db_node(struct db *db, struct db_node_info *out)
 	snprintf(out->comment, sizeof(out->comment), "none");
 	if (db->my == NULL || i >= db->nodes.n)
 		return DB_DOWN;
-	if (db->wsrep && !db->in_tx && !node_state(db->my, &wsrep,
-	    &db->wsrep_state, db->wsrep_comment,
-	    sizeof(db->wsrep_comment))) {
+	if (db->wsrep && !db->in_tx && !dbnode_state(db->my, &seen)) {
+		db->wsrep_state = seen.state;
+		snprintf(db->wsrep_comment, sizeof(db->wsrep_comment), "%s",
+		    seen.comment);
 		(void)nodes_failed(&db->nodes, i, 0, clock_mono_ms());
 		if (mysql_errno(db->my) != 0)
 			log_warn("database node %zu: its state unread (%u %s): "
@@ -750,6 +633,11 @@ db_node(struct db *db, struct db_node_info *out)
 		out->state = db->wsrep_state;
 		db_disconnect(db);
 		return DB_DOWN;
+	}
+	if (db->wsrep && !db->in_tx) {
+		db->wsrep_state = seen.state;
+		snprintf(db->wsrep_comment, sizeof(db->wsrep_comment), "%s",
+		    seen.comment);
 	}
 	nodes_where(&db->nodes.node[i], out->where, sizeof(out->where));
 	out->index = (int)i;

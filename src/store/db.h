@@ -5,8 +5,8 @@
  * The MariaDB connection of one process: connect lazily, reconnect on
  * loss, prepared statements made once per connection from a table of
  * SQL the caller (the store's domains, joined by store.c) owns, and
- * transactions.  Only this file
- * includes mysql.h.
+ * transactions.  Only this file and dbnode.c (one node's connection)
+ * include mysql.h.
  */
 #ifndef ADMINUTIL_DB_H
 #define ADMINUTIL_DB_H
