@@ -19,6 +19,9 @@
 #define ADMINUTIL_ACL_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "core/ratelimit.h"
 
 #define ACL_MAX_LINE	 4096
 #define ACL_PATH_MAX	 4096	/* longer request paths are refused */
@@ -34,6 +37,12 @@ struct acl_rule {
 	enum acl_kind	  kind;
 	char		**groups;
 	size_t		  ngroups;
+	uint64_t	  id;		/* the same for the same method and
+					   prefix in any file: a reload keeps
+					   its counters */
+	uint64_t	  limit[RL_NWINDOWS]; /* passes a window, 0: none */
+	enum rl_by	  by;		/* what the limits count by */
+	int		  limited;	/* some limit[] is set */
 };
 
 struct acl;

@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "core/ratelimit.h"
 #include "crypto/jwt.h"
 #include "store/store.h"
 
@@ -34,6 +35,8 @@ struct cred {
 	char		 *joined;	/* groups, comma-joined */
 	char		**groups;
 	size_t		  ngroups;
+	uint64_t	  own_limit[RL_NWINDOWS]; /* the consumer's own
+					   limits, 0: the rule's */
 };
 
 struct credcache;
