@@ -103,6 +103,7 @@ static const struct ckey keys[] = {
 	K("feed_interval",	CT_INT,	   N(feed_interval),	20, 5000),
 	K("pass_keep",		CT_INT,	   N(pass_keep),	0, 3600000),
 	K("key_filter_max",	CT_INT,	   N(key_filter_max),	0, 1 << 26),
+	K("rate_limit_slots",	CT_INT,	   N(rate_limit_slots),	0, 1 << 26),
 };
 
 #undef S
@@ -149,6 +150,7 @@ config_defaults(struct config *c)
 	c->feed_interval = 250;
 	c->pass_keep = 1000;
 	c->key_filter_max = 1 << 20;
+	c->rate_limit_slots = 1 << 16;
 	c->secret_readback = 1;
 	c->portal_max_credentials = 10;
 	c->portal_generations_per_hour = 10;

@@ -84,6 +84,7 @@ struct config {
 	int	 feed_interval;			/* ms between the feed's polls */
 	int	 pass_keep;			/* ms nginx may keep a pass */
 	int	 key_filter_max;		/* keys the filter holds, 0 off */
+	int	 rate_limit_slots;		/* rate-limit counters, 0 off */
 };
 
 /*

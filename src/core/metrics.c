@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/feed.h"
 #include "core/metrics.h"
+#include "core/ratelimit.h"
 
 static const int statuses[] = {
 	200, 400, 401, 403, 404, 405, 409, 413, 500, 503, 0	/* 0: other */
@@ -251,6 +252,29 @@ render_nodes(FILE *f)
 			    "%u\n", k - 1, on[k]);
 }
 
+/* The rate-limit table's size, use and evictions. */
+static void
+render_ratelimit(FILE *f)
+{
+	struct rl_stats	 st;
+
+	if (!ratelimit_on())
+		return;
+	ratelimit_stats(&st, clock_wall_ms());
+	fprintf(f, "# HELP adminutil_ratelimit_slots Counters the rate-limit "
+	    "table holds.\n# TYPE adminutil_ratelimit_slots gauge\n"
+	    "adminutil_ratelimit_slots %llu\n"
+	    "# HELP adminutil_ratelimit_slots_used Counters of a window not "
+	    "yet ended.\n# TYPE adminutil_ratelimit_slots_used gauge\n"
+	    "adminutil_ratelimit_slots_used %llu\n"
+	    "# HELP adminutil_ratelimit_evicted_total Live counters given up "
+	    "for a newcomer in a full bucket.\n"
+	    "# TYPE adminutil_ratelimit_evicted_total counter\n"
+	    "adminutil_ratelimit_evicted_total %llu\n",
+	    (unsigned long long)st.slots, (unsigned long long)st.used,
+	    (unsigned long long)st.evicted);
+}
+
 char *
 metrics_render(const char *const *names, size_t nnames, size_t *len)
 {
@@ -324,6 +348,7 @@ metrics_render(const char *const *names, size_t nnames, size_t *len)
 	    (unsigned long long)misses, (unsigned long long)dberr, alive);
 	render_feed(f);
 	render_nodes(f);
+	render_ratelimit(f);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

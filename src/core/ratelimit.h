@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum rl_window {
 	RL_SECOND,
@@ -79,12 +80,20 @@ void	ratelimit_key(struct rl_key *, uint64_t rule, enum rl_window,
  */
 int	ratelimit_take(struct rl_take *t, size_t n, long long now_ms);
 
+/*
+ * Master: worker pid is gone; the bucket it held, if it was killed in
+ * one, is free again.
+ */
+void	ratelimit_reap(pid_t pid);
+
 /* What the table did since the master mapped it, for /metrics. */
 struct rl_stats {
 	uint64_t	 slots;
 	uint64_t	 used;		/* slots of a current window */
 	uint64_t	 evicted;	/* live counters given up for a newcomer */
+	uint64_t	 held;		/* buckets a worker holds right now */
 };
-void	ratelimit_stats(struct rl_stats *);
+/* The figures at now_ms (what "current" means for used). */
+void	ratelimit_stats(struct rl_stats *, long long now_ms);
 
 #endif

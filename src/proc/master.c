@@ -29,6 +29,7 @@
 #include "core/config.h"
 #include "core/feed.h"
 #include "core/keyfilter.h"
+#include "core/ratelimit.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/validate.h"
@@ -473,6 +474,7 @@ master_reap(struct master *m)
 				m->backoff = 0;
 		}
 		metrics_release(pid);
+		ratelimit_reap(pid);
 		*k = m->kids[--m->nkids];
 	}
 }
@@ -620,6 +622,9 @@ master_start(struct master *m, struct config *cfg, const char *cfgpath,
 	else if (keyfilter_init((size_t)cfg->key_filter_max) == -1)
 		log_warn("no shared memory for the key filter of %d keys: every "
 		    "unknown key goes to the database", cfg->key_filter_max);
+	if (ratelimit_init((size_t)cfg->rate_limit_slots) == -1)
+		log_warn("no shared memory for %d rate-limit counters: no "
+		    "limit is enforced", cfg->rate_limit_slots);
 	if (store_outbox_bell_open() == -1) {
 		log_error("pipe: %s", strerror(errno));
 		return -1;
