@@ -11,15 +11,9 @@
 
 #include "core/hash.h"
 #include "gateway/acl.h"
+#include "gateway/aclline.h"
 #include "gateway/path.h"
 #include "http/request.h"
-
-enum { M_ANY, M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS,
-    M__MAX };
-
-static const char *const methods[M__MAX] = {
-	"*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
-};
 
 struct acl_entry {
 	char		*prefix;
@@ -167,18 +161,6 @@ acl_count(const struct acl *a)
 }
 
 static int
-method_index(const char *s, size_t len)
-{
-	int	 m;
-
-	for (m = 0; m < M__MAX; m++)
-		if (strlen(methods[m]) == len && memcmp(methods[m], s, len) ==
-		    0)
-			return m;
-	return -1;
-}
-
-static int
 add_group(struct acl_rule *r, const char *g, size_t len)
 {
 	char	**v;
@@ -198,117 +180,56 @@ add_group(struct acl_rule *r, const char *g, size_t len)
 	return 0;
 }
 
-/* Splits the next blank-separated field of [*p, end). */
-static int
-field(const char **p, const char *end, const char **f, size_t *flen)
-{
-	const char	*s = *p;
-
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	*f = s;
-	while (s < end && *s != ' ' && *s != '\t')
-		s++;
-	*flen = (size_t)(s - *f);
-	*p = s;
-	return *flen > 0;
-}
-
-static int
-valid_group(const char *g, size_t len)
-{
-	size_t	 i;
-
-	if (len == 0 || len > 255)
-		return 0;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)g[i] <= 0x20 || g[i] == 0x7f ||
-		    g[i] == ',')
-			return 0;
-	return 1;
-}
-
 /*
- * One rule line (no comment, not blank).  0, or -1 with why set.  The
- * line's grammar in the order it is written (method, prefix, groups),
- * each refusal with its own reason for the operator.
+ * One rule line (no comment, not blank), merged into a's rules.  0, or
+ * -1 with why set.
  */
 static int
 parse_line(struct acl *a, size_t line, const char *s, const char *end,
     const char **why)
 {
-	const char	 *m, *p, *g, *c, *ge;
-	size_t		  mlen, plen, glen;
-	int		  mi, made;
+	const char	 *c, *ge, *gend;
+	struct acl_line	  l;
 	struct acl_entry *e;
 	struct acl_rule	 *r;
-	enum acl_kind	  kind = ACL_GROUPS;
-	char		  norm[ACL_MAX_LINE + 1];
+	int		  made;
 
-	if (!field(&s, end, &m, &mlen) || !field(&s, end, &p, &plen) ||
-	    !field(&s, end, &g, &glen)) {
-		*why = "expected METHOD PREFIX GROUPS";
+	if (acl_line_parse(&l, s, end, why) == -1)
 		return -1;
-	}
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	if (s != end) {
-		*why = "text after the groups";
-		return -1;
-	}
-	if ((mi = method_index(m, mlen)) < 0) {
-		*why = "unknown method";
-		return -1;
-	}
-	if (p[0] != '/' || memchr(p, '?', plen) != NULL ||
-	    memchr(p, '%', plen) != NULL || memchr(p, '#', plen) != NULL) {
-		*why = "the prefix must be an absolute path, no query, no %";
-		return -1;
-	}
-	if (plen > 1 && p[plen - 1] == '/')
-		plen--;			/* "/a/" is the prefix "/a" */
-	/* Paths are matched normalised: a prefix must be so too. */
-	if (plen >= sizeof(norm)) {
-		*why = "prefix too long";
-		return -1;
-	}
-	memcpy(norm, p, plen);
-	norm[plen] = '\0';
-	if (path_normalize(norm) != (long)plen || memcmp(norm, p, plen) != 0) {
-		*why = "the prefix must be a normalised path (no //, . or ..)";
-		return -1;
-	}
-	if (glen == 14 && memcmp(g, "@authenticated", 14) == 0)
-		kind = ACL_AUTHENTICATED;
-	else if (glen == 7 && memcmp(g, "@public", 7) == 0)
-		kind = ACL_PUBLIC;
-	if ((e = entry(&a->exact, p, plen, &made)) == NULL)
+	if ((e = entry(&a->exact, l.prefix, l.plen, &made)) == NULL)
 		goto nomem;
 	if (made)
 		e->line = line;
-	if ((r = e->rule[mi]) == NULL) {
+	if ((r = e->rule[l.method]) == NULL) {
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			goto nomem;
-		r->kind = kind;
-		e->rule[mi] = r;
+		r->kind = l.kind;
+		r->id = l.id;
+		memcpy(r->limit, l.limit, sizeof(r->limit));
+		r->by = l.by;
+		r->limited = l.limited;
+		e->rule[l.method] = r;
 		a->nrules++;
-	} else if (r->kind != kind) {
+	} else if (r->kind != l.kind) {
 		*why = "rules for one method and prefix disagree on the kind";
 		return -1;
+	} else if (memcmp(r->limit, l.limit, sizeof(r->limit)) != 0) {
+		/* Else which line's limit holds would be the file's order. */
+		*why = "rules for one method and prefix disagree on the rates";
+		return -1;
+	} else if (r->limited && r->by != l.by) {
+		*why = "rules for one method and prefix disagree on by=";
+		return -1;
 	}
-	if (kind != ACL_GROUPS)
+	if (l.kind != ACL_GROUPS)
 		return 0;
-	/* Every comma-separated name, the one after a last comma too. */
-	for (c = g;; c = ge + 1) {
-		if ((ge = memchr(c, ',', (size_t)(g + glen - c))) == NULL)
-			ge = g + glen;
-		if (!valid_group(c, (size_t)(ge - c))) {
-			*why = "bad group name";
-			return -1;
-		}
+	gend = l.groups + l.glen;
+	for (c = l.groups;; c = ge + 1) {
+		if ((ge = memchr(c, ',', (size_t)(gend - c))) == NULL)
+			ge = gend;
 		if (add_group(r, c, (size_t)(ge - c)) == -1)
 			goto nomem;
-		if (ge == g + glen)
+		if (ge == gend)
 			return 0;
 	}
 nomem:
@@ -483,7 +404,7 @@ method_of(const char *method)
 {
 	int	 mi;
 
-	if ((mi = method_index(method, strlen(method))) < 0)
+	if ((mi = acl_method_index(method, strlen(method))) < 0)
 		mi = M_ANY;
 	return mi;
 }
@@ -569,7 +490,8 @@ acl_each(const struct acl *a, void (*fn)(void *, const char *,
 			continue;
 		for (m = 0; m < M__MAX; m++)
 			if (a->exact.slots[i].rule[m] != NULL)
-				fn(arg, methods[m], a->exact.slots[i].prefix,
+				fn(arg, acl_methods[m],
+				    a->exact.slots[i].prefix,
 				    a->exact.slots[i].rule[m]);
 	}
 }

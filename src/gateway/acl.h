@@ -14,6 +14,11 @@
  * request's method wins over "*".  Two rules for the same method and
  * prefix are merged (their groups joined).  Two prefixes that differ
  * only in case (path_fold) are refused.
+ *
+ * After GROUPS, optional limits in any order: rates N/s, N/m, N/h, N/d
+ * (1 <= N <= 10^12, one a window) and by=credential|consumer|ip (the
+ * default: credential, ip on @public).  Merged lines must agree on them.
+ * The grammar of a line is aclline.c's.
  */
 #ifndef ADMINUTIL_ACL_H
 #define ADMINUTIL_ACL_H

@@ -9,7 +9,10 @@
  * policy_decide over a fixed ACL and the parsed one.  What comes back
  * is checked: a rule that breaks the grammar, a path left unnormalised,
  * more readings than ACL_READINGS or a public pass for a path that one
- * reading says is protected aborts, as a crash does.
+ * reading says is protected aborts, as a crash does; so does a rule's
+ * limit above 10^12, "limited" without a limit (or a limit not
+ * "limited"), a by out of range, or a second parse of the same input
+ * that gives a rule another id or other limits.
  *
  * Built and run by scripts/fuzz acl; the seeds are in corpus/acl/.
  */
@@ -41,8 +44,19 @@ check_rule(const struct acl_rule *r)
 {
 	size_t	 i, j, len;
 
+	int	 w, any = 0;
+
 	if (r == NULL)
 		return;
+	/* Limits: each 0 (none) to 10^12, limited when some is set. */
+	for (w = 0; w < RL_NWINDOWS; w++) {
+		if (r->limit[w] > 1000000000000ULL)
+			abort();
+		any |= r->limit[w] != 0;
+	}
+	if (r->limited != any || (r->by != RL_BY_CREDENTIAL &&
+	    r->by != RL_BY_CONSUMER && r->by != RL_BY_IP))
+		abort();
 	switch (r->kind) {
 	case ACL_PUBLIC:
 	case ACL_AUTHENTICATED:
@@ -63,6 +77,18 @@ check_rule(const struct acl_rule *r)
 			    r->groups[i][j] == 0x7f || r->groups[i][j] == ',')
 				abort();
 	}
+}
+
+/* Aborts unless x and y, found by one lookup in two parses, agree. */
+static void
+check_same(const struct acl_rule *x, const struct acl_rule *y)
+{
+	if ((x == NULL) != (y == NULL))
+		abort();
+	if (x != NULL && (x->id != y->id || x->by != y->by ||
+	    x->limited != y->limited ||
+	    memcmp(x->limit, y->limit, sizeof(x->limit)) != 0))
+		abort();
 }
 
 /* Aborts unless p[0..n) is absolute, with no "//", "." or ".." left. */
@@ -120,7 +146,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct acl *fixed;
-	struct acl	*a;
+	struct acl	*a, *b;
 	char		 err[256], *text, *path, *again;
 	size_t		 i, j;
 	long		 n;
@@ -143,6 +169,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (j = 0; j < NELEM(paths); j++)
 				check_rule(acl_lookup(a, methods[i], paths[j],
 				    strlen(paths[j])));
+	/* A second parse gives each rule the same id, limits and by. */
+	if (a != NULL && (b = acl_parse(text, size, err, sizeof(err))) !=
+	    NULL) {
+		for (i = 0; i < NELEM(methods); i++)
+			for (j = 0; j < NELEM(paths); j++)
+				check_same(acl_lookup(a, methods[i], paths[j],
+				    strlen(paths[j])), acl_lookup(b, methods[i],
+				    paths[j], strlen(paths[j])));
+		acl_free(b);
+	}
 
 	if ((path = malloc(size + 1)) == NULL)
 		goto done;

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,260 @@ test_parse_errors(void)
 		acl_free(a);
 		UNIT_STREQ(err, want, t[i].name);
 	}
+}
+
+/* The rule of method and prefix in a, which must be there. */
+static const struct acl_rule *
+rule_of(const struct acl *a, const char *method, const char *prefix)
+{
+	const struct acl_rule	*r;
+
+	r = acl_lookup(a, method, prefix, strlen(prefix));
+	UNIT_CHECK(r != NULL, "%s %s: no rule", method, prefix);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	return r;
+}
+
+/* Rates and by= after the groups, each form the grammar accepts. */
+static void
+test_parse_limits(void)
+{
+	static const struct {
+		const char	*text;
+		uint64_t	 limit[RL_NWINDOWS];	/* s, m, h, d */
+		enum rl_by	 by;
+	} t[] = {
+		{ "* /a g", { 0, 0, 0, 0 }, RL_BY_CREDENTIAL },
+		{ "* /a @public", { 0, 0, 0, 0 }, RL_BY_IP },
+		{ "* /a g 5000/h", { 0, 0, 5000, 0 }, RL_BY_CREDENTIAL },
+		{ "* /a g1,g2 5000/h by=consumer", { 0, 0, 5000, 0 },
+		    RL_BY_CONSUMER },
+		{ "* /a g by=ip 10/s", { 10, 0, 0, 0 }, RL_BY_IP },
+		{ "* /a g by=credential 7/m", { 0, 7, 0, 0 },
+		    RL_BY_CREDENTIAL },
+		{ "* /a @public 5000/h", { 0, 0, 5000, 0 }, RL_BY_IP },
+		{ "* /a @public 5000/h by=credential", { 0, 0, 5000, 0 },
+		    RL_BY_CREDENTIAL },
+		{ "* /a @public 5000/h by=consumer", { 0, 0, 5000, 0 },
+		    RL_BY_CONSUMER },
+		{ "* /a @authenticated 1/s 2/m 3/h 4/d", { 1, 2, 3, 4 },
+		    RL_BY_CREDENTIAL },
+		{ "* /a g 4/d 3/h 2/m 1/s", { 1, 2, 3, 4 },
+		    RL_BY_CREDENTIAL },
+		{ "* /a g 1000000000000/d", { 0, 0, 0, 1000000000000ULL },
+		    RL_BY_CREDENTIAL },
+		{ "* /a g 999999999999/s", { 999999999999ULL, 0, 0, 0 },
+		    RL_BY_CREDENTIAL },
+		{ "* /a\tg\t5000/h\t# a comment", { 0, 0, 5000, 0 },
+		    RL_BY_CREDENTIAL },
+		{ "* /a g 5000/h#no blank before", { 0, 0, 5000, 0 },
+		    RL_BY_CREDENTIAL },
+		{ "* /a g 5000/h\t", { 0, 0, 5000, 0 }, RL_BY_CREDENTIAL },
+		{ "* /a g 5000/h by=ip\r", { 0, 0, 5000, 0 }, RL_BY_IP },
+		{ "* /a g 5000/h by=ip#", { 0, 0, 5000, 0 }, RL_BY_IP },
+		/* A group that only starts like a rate is a group. */
+		{ "* /a 2fa-users 1/m", { 0, 1, 0, 0 }, RL_BY_CREDENTIAL },
+	};
+	const struct acl_rule	*r;
+	struct acl		*a;
+	size_t			 i;
+	int			 w, any;
+
+	for (i = 0; i < NELEM(t); i++) {
+		a = parse_ok(t[i].text, strlen(t[i].text));
+		r = rule_of(a, "GET", "/a");
+		for (any = 0, w = 0; w < RL_NWINDOWS; w++) {
+			UNIT_CHECK(r->limit[w] == t[i].limit[w],
+			    "%s: window %d: %llu, not %llu", t[i].text, w,
+			    (unsigned long long)r->limit[w],
+			    (unsigned long long)t[i].limit[w]);
+			any |= t[i].limit[w] != 0;
+		}
+		UNIT_CHECK(r->limited == any, "%s: limited %d", t[i].text,
+		    r->limited);
+		UNIT_CHECK(r->by == t[i].by, "%s: by %d, not %d", t[i].text,
+		    (int)r->by, (int)t[i].by);
+		acl_free(a);
+	}
+	a = parse_ok(LIT("* /a 2fa-users 1/m\n"));
+	CHECK_LOOKUP(a, "GET", "/a", "2fa-users");
+	acl_free(a);
+}
+
+/* Every form the grammar refuses, with its line and reason. */
+static void
+test_parse_limit_errors(void)
+{
+	static const char	 rate[] = "bad rate: N/s, N/m, N/h or N/d, "
+	    "N from 1 to 1000000000000";
+	static const char	 twice[] = "two rates for one window";
+	static const char	 badby[] =
+	    "by= must be credential, consumer or ip";
+	static const char	 by2[] = "by= given twice";
+	static const char	 norate[] = "by= without a rate";
+	static const char	 shape[] = "expected METHOD PREFIX GROUPS";
+	static const char	 after[] = "text after the groups";
+	static const char	 rates[] =
+	    "rules for one method and prefix disagree on the rates";
+	static const char	 by[] =
+	    "rules for one method and prefix disagree on by=";
+	static const struct {
+		const char	*text;
+		int		 line;
+		const char	*why;
+	} t[] = {
+		{ "* /a g 0/h\n", 1, rate },
+		{ "* /a g -1/h\n", 1, rate },
+		{ "* /a g +1/h\n", 1, rate },
+		{ "* /a g 01/h\n", 1, rate },
+		{ "* /a g 00/h\n", 1, rate },
+		{ "* /a g 5000/x\n", 1, rate },
+		{ "* /a g 5000/hour\n", 1, rate },
+		{ "* /a g 5000/H\n", 1, rate },
+		{ "* /a g 5000/h?\n", 1, rate },
+		{ "* /a g 5000\n", 1, rate },
+		{ "* /a g 5000/\n", 1, rate },
+		{ "* /a g /h\n", 1, rate },
+		{ "* /a g 5,000/h\n", 1, rate },
+		{ "* /a g 5000/h/h\n", 1, rate },
+		{ "* /a g 1e3/h\n", 1, rate },
+		{ "* /a g 0x10/h\n", 1, rate },
+		{ "* /a g 1000000000001/h\n", 1, rate },
+		{ "* /a g 9999999999999/h\n", 1, rate },
+		{ "* /a g 10000000000000/h\n", 1, rate },
+		{ "* /a g 18446744073709551617/h\n", 1, rate },
+		{ "* /a g 99999999999999999999999999999/h\n", 1, rate },
+		{ "* /a g 1/h 2/h\n", 1, twice },
+		{ "* /a g 1/h 1/h\n", 1, twice },
+		{ "* /a g 1/s 2/m 3/s\n", 1, twice },
+		{ "* /a g 1/h by=foo\n", 1, badby },
+		{ "* /a g 1/h by=\n", 1, badby },
+		{ "* /a g 1/h by=IP\n", 1, badby },
+		{ "* /a g 1/h by=ip,consumer\n", 1, badby },
+		{ "* /a g 1/h by=ip by=ip\n", 1, by2 },
+		{ "* /a g 1/h by=ip by=consumer\n", 1, by2 },
+		{ "* /a g by=ip\n", 1, norate },
+		{ "* /a @public by=ip\n", 1, norate },
+		{ "* /a 5000/h g\n", 1, shape },
+		{ "* /a 5000/h\n", 1, shape },
+		{ "* /a -1/h g\n", 1, shape },
+		{ "* /a by=ip g 1/h\n", 1, shape },
+		{ "* /a g 1/h x\n", 1, after },
+		{ "* /a g by x\n", 1, after },
+		{ "* /a g 1/h\n* /a g 2/h\n", 2, rates },
+		{ "* /a g 1/h\n* /a/ g2\n", 2, rates },
+		{ "* /a g\n* /a g2 1/h\n", 2, rates },
+		{ "* /a g 1/h 1/m\n* /a g 1/h\n", 2, rates },
+		{ "* /a @public 1/h\n# c\n* /a @public 1/d\n", 3, rates },
+		{ "* /a g 1/h by=ip\n* /a g 1/h\n", 2, by },
+		{ "* /a g 1/h\n* /a g 1/h by=consumer\n", 2, by },
+		{ "* /a @public 1/h\n* /a @public 1/h by=credential\n", 2,
+		    by },
+	};
+	char		 err[256], want[256];
+	struct acl	*a;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		snprintf(want, sizeof(want), "line %d: %s", t[i].line,
+		    t[i].why);
+		snprintf(err, sizeof(err), "(unset)");
+		a = acl_parse(t[i].text, strlen(t[i].text), err, sizeof(err));
+		UNIT_CHECK(a == NULL, "%s: parsed", t[i].text);
+		acl_free(a);
+		UNIT_STREQ(err, want, t[i].text);
+	}
+}
+
+/* Lines that agree on the limits merge; by= as given or its default. */
+static void
+test_parse_limit_merge(void)
+{
+	const struct acl_rule	*r;
+	struct acl		*a;
+
+	a = parse_ok(LIT("* /a g1 5/h by=credential 2/m\n"
+	    "* /a/ g2 2/m 5/h\n"
+	    "GET /p @public 9/s\n"
+	    "GET /p @public 9/s by=ip\n"
+	    "POST /n g1\n"
+	    "POST /n g2\n"));
+	CU_ASSERT_EQUAL(acl_count(a), 3);
+	CHECK_LOOKUP(a, "PUT", "/a", "g1,g2");
+	r = rule_of(a, "PUT", "/a");
+	CU_ASSERT(r->limited && r->limit[RL_HOUR] == 5 &&
+	    r->limit[RL_MINUTE] == 2 && r->limit[RL_SECOND] == 0 &&
+	    r->limit[RL_DAY] == 0 && r->by == RL_BY_CREDENTIAL);
+	r = rule_of(a, "GET", "/p");
+	CU_ASSERT(r->limited && r->limit[RL_SECOND] == 9 &&
+	    r->by == RL_BY_IP);
+	r = rule_of(a, "POST", "/n");
+	CU_ASSERT(!r->limited && r->by == RL_BY_CREDENTIAL);
+	acl_free(a);
+}
+
+/*
+ * A rule's id depends on its method and prefix only: equal for merged
+ * lines, in two parses and in two files with other groups and limits;
+ * different for another method or prefix.  The folded reading finds
+ * the same rule.
+ */
+static void
+test_rule_ids(void)
+{
+	static const char	 one[] =
+	    "GET /a g1 5/h\nGET /a/ g2 5/h\n* /a g3\nPOST /a g4\n"
+	    "GET /a/b g5\nGET /b g6\nGET /A/c g7\n* /ab @public 1/s\n";
+	static const char	 two[] =
+	    "# Other groups and limits, another order.\n"
+	    "* /ab @public\nGET /b x 1/d by=ip\nGET /a y 7/m by=consumer\n"
+	    "* /a z\n";
+	static const char *const keys[][2] = {
+		{ "GET", "/a" }, { "PUT", "/a" }, { "POST", "/a" },
+		{ "GET", "/a/b" }, { "GET", "/b" }, { "GET", "/A/c" },
+		{ "GET", "/ab" },
+	};
+	const struct acl_rule	*r[NELEM(keys)], *x, *out[ACL_READINGS];
+	struct acl		*a, *b, *c;
+	const char		*why;
+	size_t			 i, j;
+	int			 n;
+
+	a = parse_ok(LIT(one));
+	b = parse_ok(LIT(one));
+	c = parse_ok(LIT(two));
+	for (i = 0; i < NELEM(keys); i++) {
+		r[i] = rule_of(a, keys[i][0], keys[i][1]);
+		x = rule_of(b, keys[i][0], keys[i][1]);
+		UNIT_CHECK(r[i]->id == x->id, "%s %s: another id in a second "
+		    "parse", keys[i][0], keys[i][1]);
+		/* The rules that two also has: GET /a, * /a, GET /b, * /ab. */
+		x = acl_lookup(c, keys[i][0], keys[i][1], strlen(keys[i][1]));
+		if (i == 0 || i == 1 || i == 4 || i == 6)
+			UNIT_CHECK(x != NULL && r[i]->id == x->id,
+			    "%s %s: another id in another file", keys[i][0],
+			    keys[i][1]);
+		else
+			UNIT_CHECK(x == NULL || r[i]->id != x->id,
+			    "%s %s: the id of another rule", keys[i][0],
+			    keys[i][1]);
+		for (j = 0; j < i; j++)
+			UNIT_CHECK(r[i] == r[j] || r[i]->id != r[j]->id,
+			    "%s %s and %s %s: one id", keys[i][0], keys[i][1],
+			    keys[j][0], keys[j][1]);
+	}
+	/* GET /a and PUT /a (the "*" rule) differ; "/a/" merged in. */
+	CU_ASSERT(r[0] != r[1] && r[0]->id != r[1]->id);
+	CU_ASSERT_EQUAL(rule_of(a, "GET", "/a/")->id, r[0]->id);
+	/* Every reading, folded ones too, reaches rules with these ids. */
+	n = acl_reach(a, "GET", "/a/C", out, &why);
+	CU_ASSERT_FATAL(n > 0);
+	for (i = 0; i < (size_t)n; i++)
+		CU_ASSERT(out[i] != NULL && (out[i]->id == r[0]->id ||
+		    out[i]->id == r[5]->id));
+	acl_free(a);
+	acl_free(b);
+	acl_free(c);
 }
 
 /* Group names: 1 to 255 bytes of printable non-blank ASCII or UTF-8. */
@@ -811,6 +1066,11 @@ static const CU_TestInfo tests[] = {
 	{ "acl_parse errors with line numbers", test_parse_errors },
 	{ "acl_parse group names up to 255 bytes", test_parse_group_names },
 	{ "acl_parse line length bound", test_parse_long_line },
+	{ "acl_parse rates and by=", test_parse_limits },
+	{ "acl_parse refuses bad rates and by=", test_parse_limit_errors },
+	{ "acl_parse merges lines that agree on limits",
+	    test_parse_limit_merge },
+	{ "a rule's id: its method and prefix", test_rule_ids },
 	{ "acl_lookup longest prefix, method over *", test_lookup },
 	{ "acl_lookup 1000 prefixes", test_lookup_many },
 	{ "path_normalize table", test_normalize },
