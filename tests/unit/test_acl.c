@@ -949,6 +949,29 @@ test_load(void)
 	}
 }
 
+/* The Sunbird rules, as counted by acl_each. */
+struct tally {
+	size_t	 rules, limited, other;
+	size_t	 by[3];		/* by rl_by */
+};
+
+static void
+tally_rule(void *arg, const char *method, const char *prefix,
+    const struct acl_rule *r)
+{
+	struct tally	*t = arg;
+
+	(void)method;
+	(void)prefix;
+	t->rules++;
+	t->limited += r->limited != 0 && r->limit[RL_HOUR] != 0;
+	if ((size_t)r->by < NELEM(t->by))
+		t->by[r->by]++;
+	if (r->limit[RL_SECOND] != 0 || r->limit[RL_MINUTE] != 0 ||
+	    r->limit[RL_DAY] != 0)
+		t->other++;
+}
+
 /*
  * conf/acl/sunbird.acl, generated from the 471 Kong APIs of a real
  * Sunbird deployment: it loads, every rule in it is found again by its
@@ -982,6 +1005,12 @@ test_sunbird_acl(void)
 	char			 line[ACL_MAX_LINE + 2], method[16];
 	char			 prefix[ACL_MAX_LINE];
 	size_t			 i, j, lines = 0, plen;
+	static const char *const rates[6] = {
+		"1", "100", "5000", "10000", "30000", "100000"
+	};
+	size_t			 by_credential = 0, by_ip = 0, at[6] = { 0 };
+	char			 fields[ACL_MAX_LINE], rate[32];
+	struct tally		 tl;
 	int			 found;
 
 	if ((srcdir = getenv("srcdir")) == NULL)
@@ -1016,6 +1045,21 @@ test_sunbird_acl(void)
 		memcpy(prefix, s, plen);
 		prefix[plen] = '\0';
 		lines++;
+		/* The fields after the groups, up to the comment. */
+		e = s + plen + strspn(s + plen, " \t");
+		e += strcspn(e, " \t#");
+		if ((sp = strchr(e, '#')) != NULL) {
+			snprintf(fields, sizeof(fields), "%.*s",
+			    (int)(sp - e), e);
+			by_credential += strstr(fields, "\tby=credential\t") !=
+			    NULL;
+			by_ip += strstr(fields, "\tby=ip\t") != NULL;
+			for (j = 0; j < NELEM(rates); j++) {
+				snprintf(rate, sizeof(rate), "\t%s/h\t",
+				    rates[j]);
+				at[j] += strstr(fields, rate) != NULL;
+			}
+		}
 		r = acl_lookup(a, method, prefix, plen);
 		UNIT_CHECK(r != NULL, "%s %s: no rule", method, prefix);
 		/* And the groups listed there are in it. */
@@ -1038,6 +1082,38 @@ test_sunbird_acl(void)
 	fclose(f);
 	UNIT_CHECK(lines >= acl_count(a), "%zu lines, %zu rules", lines,
 	    acl_count(a));
+
+	/*
+	 * Kong's rate-limiting of every API, as the file writes it: 438 at
+	 * 5000/h, 16 at 100/h, 12 at 10000/h, 2 at 30000/h, 2 at 100000/h
+	 * and one at 1/h (a slip in the source, kept); limit_by credential
+	 * on 454 APIs and ip on 16, none on one.  Two APIs share a prefix
+	 * (and their limits): 470 rules, all limited by the hour, the one
+	 * without by= by credential (the default).
+	 */
+	UNIT_CHECK(lines == 471 && by_credential == 454 && by_ip == 16,
+	    "%zu lines, %zu by=credential, %zu by=ip", lines, by_credential,
+	    by_ip);
+	UNIT_CHECK(at[0] == 1 && at[1] == 16 && at[2] == 438 &&
+	    at[3] == 12 && at[4] == 2 && at[5] == 2,
+	    "at 1, 100, 5000, 10000, 30000, 100000 an hour: %zu %zu %zu %zu "
+	    "%zu %zu", at[0], at[1], at[2], at[3], at[4], at[5]);
+	memset(&tl, 0, sizeof(tl));
+	acl_each(a, tally_rule, &tl);
+	UNIT_CHECK(tl.rules == 470 && tl.limited == 470 && tl.other == 0,
+	    "%zu rules, %zu limited by the hour, %zu with other windows",
+	    tl.rules, tl.limited, tl.other);
+	UNIT_CHECK(tl.by[RL_BY_CREDENTIAL] == 454 && tl.by[RL_BY_IP] == 16 &&
+	    tl.by[RL_BY_CONSUMER] == 0, "by credential %zu, ip %zu, "
+	    "consumer %zu", tl.by[RL_BY_CREDENTIAL], tl.by[RL_BY_IP],
+	    tl.by[RL_BY_CONSUMER]);
+	r = rule_of(a, "GET", "/app/v1/read");
+	CU_ASSERT(r->limit[RL_HOUR] == 1 && r->by == RL_BY_CREDENTIAL);
+	r = rule_of(a, "GET", "/data/v1/page/assemble");
+	CU_ASSERT(r->kind == ACL_PUBLIC && r->limit[RL_HOUR] == 5000 &&
+	    r->by == RL_BY_IP);
+	r = rule_of(a, "POST", "/notification/v2/send");
+	CU_ASSERT(r->limit[RL_HOUR] == 5000 && r->by == RL_BY_CREDENTIAL);
 
 	for (i = 0; i < NELEM(t); i++) {
 		r = acl_lookup(a, t[i].method, t[i].path, strlen(t[i].path));
