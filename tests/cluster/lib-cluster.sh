@@ -648,8 +648,14 @@ cl_same_node() {
 cl_hosts() {
 	"$CL_BIN" --seal-keygen "$CL_TMP/seal.key" >/dev/null ||
 	    cl_fail "adminutil --seal-keygen failed"
-	cp "$top_srcdir/conf/acl/sunbird.acl" "$CL_TMP/sunbird.acl" ||
-	    cl_fail "cannot copy the ACL"
+	# Its rates taken out: these tests flood one API for minutes, on
+	# a cluster, and its 5000/h is not what they test.
+	sed -E 's#(\t([0-9]+/[smhd]|by=[a-z]+))+##' \
+	    "$top_srcdir/conf/acl/sunbird.acl" >"$CL_TMP/sunbird.acl" &&
+	    awk -F '\t' '{ for (i = 3; i <= NF; i++)
+		if ($i ~ /^([0-9]+\/[smhd]|by=)/) exit 1 }' \
+	    "$CL_TMP/sunbird.acl" ||
+	    cl_fail "cannot copy the ACL without its rates"
 	chgrp "$(id -gn nobody)" "$CL_TMP/db.pass" "$CL_TMP/seal.key" &&
 	    chmod 640 "$CL_TMP/db.pass" "$CL_TMP/seal.key" ||
 	    cl_fail "cannot share the secrets' files"
