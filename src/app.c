@@ -31,6 +31,11 @@ static const struct rfield r_consumer_key[] = {
 	{ NULL, RF_STR } };
 static const struct rfield r_groups[] = {
 	{ "username", RF_STR }, { "groups", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_read[] = {
+	{ "username", RF_STR }, { "groups", RF_ARRAY },
+	{ "limits", RF_OBJECT }, { NULL, RF_STR } };
+static const struct rfield r_limits[] = {
+	{ "username", RF_STR }, { "limits", RF_OBJECT }, { NULL, RF_STR } };
 static const struct rfield r_username[] = {
 	{ "username", RF_STR }, { NULL, RF_STR } };
 static const struct rfield r_list[] = {
@@ -81,11 +86,13 @@ static const struct route routes[] = {
 	ADMIN(POST, "/v1/consumer/{}/grant", consumer_grant, "consumer.grant",
 	    r_groups, BODY_REQUEST, ACCESS_WRITE),
 	ADMIN(POST, "/v1/consumer/{}/read", consumer_read, "consumer.read",
-	    r_groups, BODY_NONE, ACCESS_READ),
+	    r_read, BODY_NONE, ACCESS_READ),
 	ADMIN(POST, "/v1/consumer/{}/revoke", consumer_revoke,
 	    "consumer.revoke", r_groups, BODY_REQUEST, ACCESS_WRITE),
 	ADMIN(POST, "/v1/consumer/{}/delete", consumer_delete,
 	    "consumer.delete", r_username, BODY_NONE, ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/{}/limits", consumer_limits,
+	    "consumer.limits", r_limits, BODY_REQUEST, ACCESS_WRITE),
 	ADMIN(POST, "/v1/consumer/{}/credential/register",
 	    credential_register, "credential.register", r_cred, BODY_REQUEST,
 	    ACCESS_WRITE),

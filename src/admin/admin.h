@@ -20,6 +20,8 @@ void	consumer_read(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	consumer_delete(struct app *, const struct route *, struct request *,
 	    struct response *);
+void	consumer_limits(struct app *, const struct route *, struct request *,
+	    struct response *);
 void	consumer_list(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	credential_register(struct app *, const struct route *,

@@ -2,7 +2,8 @@
 /* Copyright (c) 2026 The adminutil authors */
 
 /*
- * The consumer routes: create, grant, revoke, read, delete, list.
+ * The consumer routes: create, grant, revoke, read, delete, list, and a
+ * consumer's own rate limits.
  */
 #include "build.h"
 
@@ -27,6 +28,19 @@ groups_result(const char *user, size_t ulen, const struct strlist *groups)
 	json_object_object_add(o, "username",
 	    json_object_new_string_len(user, (int)ulen));
 	json_object_object_add(o, "groups", strlist_json(groups));
+	return o;
+}
+
+/* A consumer as read and listed: its groups and its own limits. */
+static json_object *
+read_result(const char *user, size_t ulen, const struct strlist *groups,
+    const uint64_t limits[RL_NWINDOWS])
+{
+	json_object	*o;
+
+	if ((o = groups_result(user, ulen, groups)) != NULL)
+		json_object_object_add(o, "limits",
+		    validate_limits_json(limits));
 	return o;
 }
 
@@ -154,13 +168,14 @@ consumer_read(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
 {
 	struct strlist	 out = { 0 };
+	uint64_t	 limits[RL_NWINDOWS];
 	const char	*user;
 	size_t		 ulen;
 	enum store_rc	 rc;
 
 	if (path_user(res, rt, r, &user, &ulen) == -1)
 		return;
-	rc = store_groups_get(a->store, user, ulen, &out);
+	rc = store_consumer_get(a->store, user, ulen, &out, limits);
 	if (rc == ST_NOT_FOUND)
 		reply_err(res, rt, r, ERR_GROUP_FETCH,
 		    "ERROR WHEN FETCHING GROUPS OF CONSUMER, USERNAME: %s. "
@@ -168,7 +183,7 @@ consumer_read(struct app *a, const struct route *rt, struct request *r,
 	else if (rc != ST_OK)
 		reply_store_err(res, rt, r, rc, "READ CONSUMER");
 	else
-		reply_ok(res, rt, r, groups_result(user, ulen, &out));
+		reply_ok(res, rt, r, read_result(user, ulen, &out, limits));
 	strlist_free(&out);
 }
 
@@ -195,13 +210,60 @@ consumer_delete(struct app *a, const struct route *rt, struct request *r,
 		    (char *)NULL));
 }
 
+/*
+ * Replaces the consumer's own limits with request.limits ({} clears
+ * them).  A body that names a member twice is refused: json-c keeps the
+ * last of two "hour"s, where the caller may have meant the first.
+ */
+void
+consumer_limits(struct app *a, const struct route *rt, struct request *r,
+    struct response *res)
+{
+	json_object	*v = NULL, *o;
+	uint64_t	 want[RL_NWINDOWS], got[RL_NWINDOWS];
+	struct actor	 act;
+	const char	*user, *msg;
+	size_t		 ulen;
+	enum store_rc	 rc;
+
+	if (path_user(res, rt, r, &user, &ulen) == -1)
+		return;
+	if (r->body != NULL && r->json != NULL &&
+	    !validate_json_exact(r->body, r->bodylen, r->json)) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "REQUEST BODY NAMES A "
+		    "MEMBER TWICE OR HOLDS A NUL");
+		return;
+	}
+	json_object_object_get_ex(r->req, "limits", &v);
+	if ((msg = validate_limits(v, want)) != NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
+		return;
+	}
+	app_actor(rt, r, &act);
+	rc = store_limits_set(a->store, &act, user, ulen, want, got);
+	if (rc == ST_NOT_FOUND)
+		reply_err(res, rt, r, ERR_CONSUMER_NOT_FOUND,
+		    "CONSUMER DOES NOT EXIST, USERNAME: %s", user);
+	else if (rc != ST_OK)
+		reply_store_err(res, rt, r, rc, "SET LIMITS");
+	else {
+		if ((o = json_object_new_object()) != NULL) {
+			json_object_object_add(o, "username",
+			    json_object_new_string_len(user, (int)ulen));
+			json_object_object_add(o, "limits",
+			    validate_limits_json(got));
+		}
+		reply_ok(res, rt, r, o);
+	}
+}
+
 static void
 list_row(void *arg, const struct consumer_row *row)
 {
 	json_object	*arr = arg;
 
-	json_object_array_add(arr, groups_result(row->username, row->ulen,
-	    row->groups));
+	json_object_array_add(arr, read_result(row->username, row->ulen,
+	    row->groups, row->limits));
 }
 
 void

@@ -357,3 +357,110 @@ validate_number(const char *s, int base, long long min, long long max,
 	*out = v;
 	return 0;
 }
+
+/* The windows' names as a request spells them, by enum rl_window. */
+static const char *const window_names[RL_NWINDOWS] = {
+	[RL_SECOND] = "second",
+	[RL_MINUTE] = "minute",
+	[RL_HOUR] = "hour",
+	[RL_DAY] = "day",
+};
+
+const char *
+validate_limits(json_object *v, uint64_t out[RL_NWINDOWS])
+{
+	uint64_t	 lim[RL_NWINDOWS] = { 0 };
+	int64_t		 n;
+	size_t		 w;
+
+	if (v == NULL)
+		return "LIMITS ARE MANDATORY";
+	if (!json_object_is_type(v, json_type_object))
+		return "LIMITS MUST BE AN OBJECT";
+	json_object_object_foreach(v, name, val) {
+		for (w = 0; w < RL_NWINDOWS; w++)
+			if (strcmp(name, window_names[w]) == 0)
+				break;
+		if (w == RL_NWINDOWS)
+			return "LIMITS: A WINDOW IS second, minute, hour OR day";
+		/*
+		 * An integer only: json-c reads 1.0 and 1e3 as doubles, and
+		 * a number past int64 as the largest one, over the bound.
+		 */
+		if (!json_object_is_type(val, json_type_int) ||
+		    (n = json_object_get_int64(val)) < 1 ||
+		    n > VALIDATE_MAX_RATE)
+			return "A LIMIT MUST BE AN INTEGER FROM 1 TO "
+			    "1000000000000";
+		lim[w] = (uint64_t)n;
+	}
+	memcpy(out, lim, sizeof(lim));
+	return NULL;
+}
+
+json_object *
+validate_limits_json(const uint64_t limits[RL_NWINDOWS])
+{
+	json_object	*o, *n;
+	size_t		 w;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	for (w = 0; w < RL_NWINDOWS; w++) {
+		if (limits[w] == 0)
+			continue;
+		if ((n = json_object_new_int64((int64_t)limits[w])) == NULL ||
+		    json_object_object_add(o, window_names[w], n) != 0) {
+			json_object_put(n);
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* Members in the objects of o and of everything in it. */
+static size_t
+members(json_object *o)
+{
+	size_t	 n = 0, i, len;
+
+	if (json_object_is_type(o, json_type_array)) {
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += members(json_object_array_get_idx(o, i));
+	} else if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, name, v) {
+			(void)name;
+			n += 1 + members(v);
+		}
+	}
+	return n;
+}
+
+/*
+ * No NUL, escaped or not, anywhere; and as many members in o as ':'
+ * outside strings in s (s is JSON already: every '\' in it starts a
+ * two-character escape inside a string).
+ */
+int
+validate_json_exact(const char *s, size_t len, json_object *o)
+{
+	size_t	 i, colons = 0;
+	int	 in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			return 0;
+		if (s[i] == '"')
+			in = !in;
+		else if (s[i] == ':' && !in)
+			colons++;
+		else if (s[i] == '\\') {
+			if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+				return 0;
+			i++;
+		}
+	}
+	return colons == members(o);
+}

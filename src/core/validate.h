@@ -24,8 +24,11 @@
 #define ADMINUTIL_VALIDATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
+
+#include "core/ratelimit.h"
 
 #define VALIDATE_MAX_LEN	 255
 #define VALIDATE_MAX_GROUPS	 256
@@ -47,6 +50,32 @@ const char	*validate_key_str(const char *s, size_t len);
 const char	*validate_group_str(const char *s, size_t len);
 /* The groups array: mandatory, array of strings, each a good group. */
 const char	*validate_groups(json_object *v);
+
+/*
+ * A consumer's own rate limits: an object whose members are windows
+ * ("second", "minute", "hour", "day") and whose values are integers
+ * from 1 to VALIDATE_MAX_RATE, into out[RL_NWINDOWS] (0 for a window it
+ * does not name; out is set only when the object is good).  {} is good:
+ * no limits of its own.  The rules, in order:
+ *   absent                 -> LIMITS ARE MANDATORY
+ *   not an object          -> LIMITS MUST BE AN OBJECT
+ *   another member name    -> LIMITS: A WINDOW IS second, minute, hour
+ *                             OR day
+ *   not such an integer    -> A LIMIT MUST BE AN INTEGER FROM 1 TO
+ *                             1000000000000
+ */
+#define VALIDATE_MAX_RATE	 1000000000000LL
+const char	*validate_limits(json_object *v, uint64_t out[RL_NWINDOWS]);
+/* limits as validate_limits() reads them (0: left out); NULL on no memory. */
+json_object	*validate_limits_json(const uint64_t limits[RL_NWINDOWS]);
+
+/*
+ * 1 if o, parsed from the JSON text s[0..len), holds exactly what s
+ * says: json-c keeps the last of two members of one name (another
+ * parser the first) and cuts a name at a NUL, so a text with either is
+ * read two ways, and is refused.
+ */
+int		 validate_json_exact(const char *s, size_t len, json_object *o);
 
 /* 1 if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 int		 validate_utf8(const char *s, size_t len);

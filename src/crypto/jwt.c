@@ -16,6 +16,7 @@
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 
+#include "core/validate.h"
 #include "crypto/jwt.h"
 
 #define JSON_PART_MAX	 (JWT_MAX_LEN / 4 * 3 + 3)
@@ -127,56 +128,6 @@ jwt_b64url_decode(unsigned char *out, const char *in, size_t len)
 
 /* parsing */
 
-/* Members in the objects of o and of everything in it. */
-static size_t
-members(json_object *o)
-{
-	size_t	 n = 0, i, len;
-
-	if (json_object_is_type(o, json_type_array)) {
-		len = json_object_array_length(o);
-		for (i = 0; i < len; i++)
-			n += members(json_object_array_get_idx(o, i));
-	} else if (json_object_is_type(o, json_type_object)) {
-		json_object_object_foreach(o, name, v) {
-			(void)name;
-			n += 1 + members(v);
-		}
-	}
-	return n;
-}
-
-/*
- * 1 if o, parsed from the JSON text s, holds exactly what s says.
- * json-c cuts member names at a NUL ("iss\u0000x" is "iss") and keeps
- * the last of two equal names, where another parser may keep the
- * first: a name read twice is read two ways.  So no NUL, escaped or
- * not, anywhere; and as many members in o as ':' outside strings in
- * s (the tokener already checked s is JSON: every '\' in it starts a
- * two-character escape inside a string).
- */
-static int
-json_exact(const char *s, size_t len, json_object *o)
-{
-	size_t	 i, colons = 0;
-	int	 in = 0;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\0')
-			return 0;
-		if (s[i] == '"')
-			in = !in;
-		else if (s[i] == ':' && !in)
-			colons++;
-		else if (s[i] == '\\') {
-			if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
-				return 0;
-			i++;
-		}
-	}
-	return colons == members(o);
-}
-
 /*
  * The JSON object in base64url s.  One tokener serves the whole process
  * (a worker checks one token at a time): made once, reset per part.
@@ -203,7 +154,8 @@ json_part(const char *s, size_t len, int *twofold)
 	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) != (size_t)n ||
 	    !json_object_is_type(o, json_type_object) ||
-	    (*twofold = !json_exact((const char *)dec, (size_t)n, o)))) {
+	    (*twofold = !validate_json_exact((const char *)dec,
+	    (size_t)n, o)))) {
 		json_object_put(o);
 		o = NULL;
 	}

@@ -154,6 +154,7 @@ cred_make(struct credcache *cc, const char *keyname, size_t klen,
 	    (rec->groups.n > 0 && (c->groups = calloc(rec->groups.n,
 	    sizeof(*c->groups))) == NULL))
 		goto fail;
+	memcpy(c->own_limit, rec->limits, sizeof(c->own_limit));
 	for (i = 0, len = 0; i < rec->groups.n; i++) {
 		if ((c->groups[i] = strdup(rec->groups.v[i])) == NULL)
 			goto fail;

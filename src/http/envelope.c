@@ -69,6 +69,9 @@ envelope_empty_result(const struct rfield *f)
 		case RF_BOOL:
 			v = json_object_new_boolean(0);
 			break;
+		case RF_OBJECT:
+			v = json_object_new_object();
+			break;
 		}
 		json_object_object_add(o, f->name, v);
 	}

@@ -43,7 +43,7 @@ int		 err_status(enum err e);
  * Field kinds of an empty result, for failure envelopes: the contract
  * wants a failed route's result with its fields present and empty.
  */
-enum rfield_type { RF_STR, RF_ARRAY, RF_NUM, RF_BOOL };
+enum rfield_type { RF_STR, RF_ARRAY, RF_NUM, RF_BOOL, RF_OBJECT };
 
 struct rfield {
 	const char		*name;

@@ -5,7 +5,8 @@
  * The follower of the change feed: one child of the master, beside the
  * workers, that reads the audit trail every feed_interval ms from where
  * it was and tells the workers what changed (core/feed.h), so that a
- * revoke, a group change, a delete or a rotation is honoured by every
+ * revoke, a group change, a consumer's own limits, a delete or a
+ * rotation is honoured by every
  * worker of this host within feed_interval and one poll, whatever
  * cache_ttl is.
  */

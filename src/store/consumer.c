@@ -8,10 +8,14 @@
 
 #include "core/keyfilter.h"
 #include "core/strlist.h"
+#include "core/validate.h"
 #include "store/consumer.h"
 #include "store/store_int.h"
 
 #define LIKE_MAX	 (2 * STORE_KEY_MAX + 2)
+/* A consumer's own limits, by enum rl_window (schema/011). */
+#define LIMIT_COLS	 "c.limit_second, c.limit_minute, c.limit_hour, " \
+			 "c.limit_day"
 
 enum stmt {
 	Q_CONSUMER_UPSERT,
@@ -22,6 +26,8 @@ enum stmt {
 	Q_CONSUMER_COUNT,
 	Q_CONSUMER_PAGE,
 	Q_CONSUMER_KEYS,
+	Q_LIMITS_OF_ID,
+	Q_LIMITS_SET,
 	Q__MAX
 };
 
@@ -37,24 +43,43 @@ const char *const store_consumer_sql[Q__MAX] = {
 	[Q_GROUP_DELETE_ALL] =
 	    "DELETE FROM consumer_groups WHERE consumer_id = ?",
 	[Q_GROUPS_OF_USER] =
-	    "SELECT c.id, g.group_name FROM consumers c "
+	    "SELECT c.id, g.group_name, " LIMIT_COLS " FROM consumers c "
 	    "LEFT JOIN consumer_groups g ON g.consumer_id = c.id "
 	    "WHERE c.username = ? ORDER BY g.position",
 	[Q_CONSUMER_COUNT] =
 	    "SELECT COUNT(*) FROM consumers WHERE username LIKE ?",
 	[Q_CONSUMER_PAGE] =
 	    "SELECT c.username, GROUP_CONCAT(g.group_name ORDER BY g.position "
-	    "SEPARATOR ',') FROM consumers c "
+	    "SEPARATOR ','), " LIMIT_COLS " FROM consumers c "
 	    "LEFT JOIN consumer_groups g ON g.consumer_id = c.id "
-	    "WHERE c.username LIKE ? GROUP BY c.id, c.username "
+	    "WHERE c.username LIKE ? GROUP BY c.id, c.username, "
+	    LIMIT_COLS " "
 	    "ORDER BY c.username LIMIT ? OFFSET ?",
 	[Q_CONSUMER_KEYS] =
 	    "SELECT `key` FROM credentials WHERE consumer_id = ? ORDER BY id",
+	[Q_LIMITS_OF_ID] =
+	    "SELECT " LIMIT_COLS " FROM consumers c WHERE c.id = ?",
+	/* 0: none of its own (NULL), the rule's limit holds. */
+	[Q_LIMITS_SET] =
+	    "UPDATE consumers SET limit_second = NULLIF(?, 0), "
+	    "limit_minute = NULLIF(?, 0), limit_hour = NULLIF(?, 0), "
+	    "limit_day = NULLIF(?, 0) WHERE id = ?",
 };
 const size_t store_consumer_sql_n = Q__MAX;
 
 #define run(s, q, a, n, fn, arg, aff) \
 	store_run((s), SD_CONSUMER, (q), (a), (n), (fn), (arg), (aff))
+
+/* The limits of LIMIT_COLS from c[0] on into out (NULL: 0). */
+static void
+limits_of_cols(const struct db_col *c, uint64_t out[RL_NWINDOWS])
+{
+	long long	 v;
+	size_t		 w;
+
+	for (w = 0; w < RL_NWINDOWS; w++)
+		out[w] = (v = db_col_int(&c[w])) > 0 ? (uint64_t)v : 0;
+}
 
 /* create */
 
@@ -207,6 +232,7 @@ store_groups_remove(struct store *s, const struct actor *act,
 
 struct read_ctx {
 	struct strlist	*out;
+	uint64_t	*limits;	/* NULL: not wanted */
 	int		 found;
 	int		 nomem;
 };
@@ -218,6 +244,8 @@ row_user_group(void *arg, const struct db_col *c, unsigned n)
 
 	(void)n;
 	x->found = 1;
+	if (x->limits != NULL)
+		limits_of_cols(&c[2], x->limits);
 	if (!c[1].null && strlist_add(x->out, c[1].s, c[1].len) == -1) {
 		x->nomem = 1;
 		return 1;
@@ -229,7 +257,14 @@ enum store_rc
 store_groups_get(struct store *s, const char *user, size_t ulen,
     struct strlist *out)
 {
-	struct read_ctx	 x = { out, 0, 0 };
+	return store_consumer_get(s, user, ulen, out, NULL);
+}
+
+enum store_rc
+store_consumer_get(struct store *s, const char *user, size_t ulen,
+    struct strlist *out, uint64_t limits[RL_NWINDOWS])
+{
+	struct read_ctx	 x = { out, limits, 0, 0 };
 	struct db_arg	 a = DB_STR(user, ulen);
 	enum db_rc	 rc;
 
@@ -296,6 +331,71 @@ store_consumer_delete(struct store *s, const struct actor *act,
 	return tx(s, delete_body, &x);
 }
 
+/* limits */
+
+struct limits_ctx {
+	const struct actor	*act;
+	const char		*user;
+	size_t			 ulen;
+	const uint64_t		*limits;
+	uint64_t		*out;
+};
+
+static int
+row_limits(void *arg, const struct db_col *c, unsigned n)
+{
+	(void)n;
+	limits_of_cols(c, arg);
+	return 1;
+}
+
+static enum db_rc
+limits_body(struct store *s, void *arg, enum store_rc *out)
+{
+	struct limits_ctx	*x = arg;
+	uint64_t		 before[RL_NWINDOWS] = { 0 };
+	struct db_arg		 a[RL_NWINDOWS + 1];
+	enum db_rc		 rc;
+	long long		 id;
+	size_t			 w;
+
+	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+		return rc;
+	if (id < 0) {
+		*out = ST_NOT_FOUND;
+		return DB_OK;
+	}
+	a[0] = DB_INT(id);
+	if ((rc = run(s, Q_LIMITS_OF_ID, a, 1, row_limits, before,
+	    NULL)) != DB_OK)
+		return rc;
+	for (w = 0; w < RL_NWINDOWS; w++)
+		a[w] = DB_INT((long long)x->limits[w]);
+	a[RL_NWINDOWS] = DB_INT(id);
+	if ((rc = run(s, Q_LIMITS_SET, a, RL_NWINDOWS + 1, NULL, NULL,
+	    NULL)) != DB_OK || (rc = run(s, Q_LIMITS_OF_ID, a + RL_NWINDOWS,
+	    1, row_limits, x->out, NULL)) != DB_OK)
+		return rc;
+	/*
+	 * The row names the consumer: the change feed tells every host to
+	 * read its credentials again, with these limits (proc/feed.c).
+	 */
+	return audit(s, x->act, x->user, x->ulen, NULL, 0,
+	    change_of("limits_before", validate_limits_json(before),
+	    "limits_after", validate_limits_json(x->out), (char *)NULL));
+}
+
+enum store_rc
+store_limits_set(struct store *s, const struct actor *act, const char *user,
+    size_t ulen, const uint64_t limits[RL_NWINDOWS],
+    uint64_t out[RL_NWINDOWS])
+{
+	struct limits_ctx	 x = { act, user, ulen, limits, out };
+
+	memset(out, 0, RL_NWINDOWS * sizeof(*out));
+	return tx(s, limits_body, &x);
+}
+
 /* list */
 
 struct list_ctx {
@@ -310,6 +410,7 @@ row_consumer(void *arg, const struct db_col *c, unsigned n)
 	struct list_ctx		*x = arg;
 	struct strlist		 groups = { 0 };
 	struct consumer_row	 row;
+	uint64_t		 limits[RL_NWINDOWS];
 	const char		*p, *e, *end;
 
 	(void)n;
@@ -328,6 +429,8 @@ row_consumer(void *arg, const struct db_col *c, unsigned n)
 	row.username = c[0].s;
 	row.ulen = c[0].len;
 	row.groups = &groups;
+	limits_of_cols(&c[2], limits);
+	row.limits = limits;
 	x->fn(x->arg, &row);
 	strlist_free(&groups);
 	return 0;

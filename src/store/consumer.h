@@ -9,7 +9,9 @@
 #define ADMINUTIL_STORE_CONSUMER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "core/ratelimit.h"
 #include "core/strlist.h"
 #include "store/store.h"
 
@@ -33,6 +35,19 @@ enum store_rc	 store_groups_remove(struct store *, const struct actor *,
 /* The groups in granted order. */
 enum store_rc	 store_groups_get(struct store *, const char *user,
 		    size_t ulen, struct strlist *out);
+/* The groups in granted order, and the consumer's own limits (0: none). */
+enum store_rc	 store_consumer_get(struct store *, const char *user,
+		    size_t ulen, struct strlist *out,
+		    uint64_t limits[RL_NWINDOWS]);
+
+/*
+ * Sets the consumer's own limits to exactly limits (0: none for that
+ * window; all 0 clears them), audited; out gets them as stored.
+ */
+enum store_rc	 store_limits_set(struct store *, const struct actor *,
+		    const char *user, size_t ulen,
+		    const uint64_t limits[RL_NWINDOWS],
+		    uint64_t out[RL_NWINDOWS]);
 
 enum store_rc	 store_consumer_delete(struct store *, const struct actor *,
 		    const char *user, size_t ulen);

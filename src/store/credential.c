@@ -54,7 +54,8 @@ const char *const store_credential_sql[Q__MAX] = {
 	    "SELECT c.username, r.algorithm, r.secret, r.public_key, "
 	    "c.group_list, r.seal_key, IF(r.grace_until > ?, r.prev_secret, "
 	    "NULL), r.prev_seal_key, IF(r.grace_until > ?, "
-	    "r.prev_public_key, NULL), COALESCE(r.grace_until, 0) "
+	    "r.prev_public_key, NULL), COALESCE(r.grace_until, 0), "
+	    "c.limit_second, c.limit_minute, c.limit_hour, c.limit_day "
 	    "FROM credentials r JOIN consumers c ON c.id = r.consumer_id "
 	    "WHERE r.`key` = ? AND r.revoked_at IS NULL",
 	[Q_CRED_ROTATE] =
@@ -438,6 +439,8 @@ row_auth(void *arg, const struct db_col *c, unsigned n)
 	struct auth_ctx		*x = arg;
 	struct auth_record	*r = x->rec;
 	const char		*p, *end, *comma;
+	long long		 v;
+	size_t			 w;
 
 	(void)n;
 	x->found = 1;
@@ -455,6 +458,10 @@ row_auth(void *arg, const struct db_col *c, unsigned n)
 	if (!c[8].null && (r->prev_public_key = strdup(c[8].s)) == NULL)
 		goto nomem;
 	r->grace_until_ms = db_col_int(&c[9]);
+	/* The consumer's own limits, by enum rl_window (NULL: 0, none). */
+	for (w = 0; w < RL_NWINDOWS; w++)
+		r->limits[w] = (v = db_col_int(&c[10 + w])) > 0 ?
+		    (uint64_t)v : 0;
 	/* group_list: comma-joined, in granted order, "" for none. */
 	for (p = c[4].s, end = p + c[4].len; p < end; p = comma + 1) {
 		if ((comma = memchr(p, ',', end - p)) == NULL)

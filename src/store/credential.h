@@ -30,7 +30,7 @@ void	store_auth_record_free(struct auth_record *);
 
 /*
  * The active credential with key, its consumer and the consumer's
- * groups, at now_ms (epoch ms: a previous secret or key in its grace
+ * groups and own limits (one statement, no other round trip), at now_ms (epoch ms: a previous secret or key in its grace
  * comes too).  ST_NOT_FOUND when there is none (or it is revoked).
  */
 enum store_rc	 store_auth_lookup(struct store *, const char *key,

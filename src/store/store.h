@@ -17,7 +17,9 @@
 #define ADMINUTIL_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "core/ratelimit.h"
 #include "core/strlist.h"
 
 struct config;
@@ -80,6 +82,7 @@ struct auth_record {
 	long long	 grace_until_ms; /* when the previous one stops */
 	char		*username;
 	struct strlist	 groups;	/* in granted order */
+	uint64_t	 limits[RL_NWINDOWS]; /* the consumer's own, 0: none */
 };
 
 /* One consumer of a listing. */
@@ -87,6 +90,7 @@ struct consumer_row {
 	const char		*username;
 	size_t			 ulen;
 	const struct strlist	*groups;
+	const uint64_t		*limits;	/* [RL_NWINDOWS], 0: none */
 };
 
 /* One credential of a listing; created_ms is epoch milliseconds. */

@@ -100,6 +100,7 @@ static const struct arow arows[] = {
 	{ RT_CRED_REVOKE, 1, NULL, 1 },
 	{ RT_LIST, 0, "{\"limit\":1}", 0 },
 	{ RT_AUDIT, 0, "{\"limit\":1}", 0 },
+	{ RT_LIMITS, 1, "{\"limits\":{\"hour\":10}}", 0 },
 	{ RT_DELETE, 1, NULL, 0 },
 };
 
@@ -173,6 +174,9 @@ test_admin_roles(void)
 	    "consumer");
 	CHECK(sql_num("SELECT COUNT(*) FROM credentials WHERE `key` = '%s'",
 	    key) == 0, "a refused register made the credential");
+	CHECK(sql_num("SELECT COUNT(*) FROM consumers WHERE username = '%s' "
+	    "AND limit_hour IS NULL", target) == 1, "a refused limits call "
+	    "set the consumer's limits");
 	expect_groups("groups after the refused calls", RT_READ, target, NULL,
 	    GROUPS("contentUser"));
 	/* The admin: every route, in an order in which each can succeed. */
@@ -1090,7 +1094,7 @@ test_check_db(void)
 	    err);
 	o = slurp_file(out);
 	e = slurp_file(err);
-	CHECK(rc == 0 && strstr(o, "database ok: schema version 10") != NULL &&
+	CHECK(rc == 0 && strstr(o, "database ok: schema version 11") != NULL &&
 	    strstr(o, "configuration ok") != NULL, "-t --db on the instance: "
 	    "exit %d, stdout \"%.200s\", stderr \"%.300s\"", rc, o, e);
 	free(o);
@@ -1841,6 +1845,217 @@ test_silent_peers(void)
 	    "changed: %zu before, %zu after, %zu the same", nb, na, same);
 }
 
+/* Whether o is the JSON of text want. */
+static int
+json_is(json_object *o, const char *want)
+{
+	json_object	*w = json_tokener_parse(want);
+	int		 eq;
+
+	eq = w != NULL && json_object_equal(o, w);
+	json_object_put(w);
+	return eq;
+}
+
+/* The consumer.limits audit rows of user. */
+static long long
+limits_rows(const char *user)
+{
+	return sql_num("SELECT COUNT(*) FROM audit_log WHERE consumer = '%s' "
+	    "AND action = '%s'", user, ID("consumer.limits"));
+}
+
+/* user's limits as stored: "second,minute,hour,day", NULL as "-". */
+static int
+stored_limits(const char *user, const char *want)
+{
+	return sql_num("SELECT COUNT(*) FROM consumers WHERE username = '%s' "
+	    "AND CONCAT_WS(',', COALESCE(limit_second, '-'), "
+	    "COALESCE(limit_minute, '-'), COALESCE(limit_hour, '-'), "
+	    "COALESCE(limit_day, '-')) = '%s'", user, want) == 1;
+}
+
+/* The newest audit row of user: its action and change's limits. */
+static void
+check_limits_audit(const char *what, const char *user, const char *before,
+    const char *after)
+{
+	struct resp	 r;
+	json_object	*res, *e;
+	char		 req[NAMESZ + 64];
+
+	snprintf(req, sizeof(req), "{\"consumer\":\"%s\",\"limit\":1}", user);
+	if ((res = audit_list(&r, req)) != NULL &&
+	    CHECK(json_object_array_length(jget(res, "entries")) == 1,
+	    "%s: no audit row", what)) {
+		e = json_object_array_get_idx(jget(res, "entries"), 0);
+		CHECK(streq(jstr(e, "action"), ID("consumer.limits")),
+		    "%s: the newest row is %s", what, str(jstr(e, "action")));
+		CHECK(json_is(jget(e, "change.limits_before"), before) &&
+		    json_is(jget(e, "change.limits_after"), after), "%s: "
+		    "change %s, want limits %s then %s", what,
+		    jtext(jget(e, "change")), before, after);
+	}
+	resp_free(&r);
+}
+
+/*
+ * A consumer's own limits: set, read back (read, list), replaced,
+ * cleared, each an audit row naming the consumer with the limits before
+ * and after; every bad body a 400 with the envelope that changes
+ * nothing; an unknown consumer 404.  The gateway's lookup reads them in
+ * its one statement: a credential of a consumer with limits verifies.
+ */
+static void
+test_consumer_limits(void)
+{
+	static const struct {
+		const char	*what, *body;
+	} bad[] = {
+		{ "no request", "{}" },
+		{ "no limits", "{\"request\":{}}" },
+		{ "limits null", "{\"request\":{\"limits\":null}}" },
+		{ "limits an array", "{\"request\":{\"limits\":[]}}" },
+		{ "limits a string", "{\"request\":{\"limits\":\"5000/h\"}}" },
+		{ "an unknown window", "{\"request\":{\"limits\":{\"week\":1}}}" },
+		{ "a window in capitals",
+		    "{\"request\":{\"limits\":{\"Hour\":1}}}" },
+		{ "a float", "{\"request\":{\"limits\":{\"hour\":1.5}}}" },
+		{ "a whole float", "{\"request\":{\"limits\":{\"hour\":5.0}}}" },
+		{ "an exponent", "{\"request\":{\"limits\":{\"hour\":1e3}}}" },
+		{ "a string", "{\"request\":{\"limits\":{\"hour\":\"5\"}}}" },
+		{ "a boolean", "{\"request\":{\"limits\":{\"hour\":true}}}" },
+		{ "a null", "{\"request\":{\"limits\":{\"hour\":null}}}" },
+		{ "zero", "{\"request\":{\"limits\":{\"hour\":0}}}" },
+		{ "negative", "{\"request\":{\"limits\":{\"hour\":-1}}}" },
+		{ "over 10^12",
+		    "{\"request\":{\"limits\":{\"hour\":1000000000001}}}" },
+		{ "a window twice",
+		    "{\"request\":{\"limits\":{\"hour\":1,\"hour\":50000}}}" },
+		{ "limits twice", "{\"request\":{\"limits\":{\"hour\":1},"
+		    "\"limits\":{}}}" },
+		{ "a good window and a bad one",
+		    "{\"request\":{\"limits\":{\"day\":5,\"month\":1}}}" },
+	};
+	char		 u[NAMESZ], v[NAMESZ], ghost[NAMESZ], path[NAMESZ + 64];
+	char		 what[256], req[NAMESZ + 64], *tok = NULL, *reader = NULL;
+	const char	*set = "{\"hour\":50000,\"minute\":1000}";
+	struct resp	 r;
+	json_object	*res;
+	long long	 n;
+	size_t		 i;
+
+	if (create(fresh(u, sizeof(u), "limits"), NULL, NULL) == -1)
+		return;
+	call_as(&r, RT_READ, u, NULL, NULL, admin_auth);
+	if ((res = expect_ok("read, none set", &r, RT_READ)) != NULL)
+		CHECK(json_is(jget(res, "limits"), "{}"), "read, none set: "
+		    "limits %s, want {}", jtext(jget(res, "limits")));
+	resp_free(&r);
+
+	/* Set. */
+	n = limits_rows(u);
+	snprintf(req, sizeof(req), "{\"limits\":%s}", set);
+	call_as(&r, RT_LIMITS, u, NULL, req, admin_auth);
+	if ((res = expect_ok("set", &r, RT_LIMITS)) != NULL) {
+		check_keys("set", "result", res,
+		    (const char *const []){ "username", "limits", NULL });
+		CHECK(streq(jstr(res, "username"), u) &&
+		    json_is(jget(res, "limits"), set), "set: result %s",
+		    jtext(res));
+	}
+	resp_free(&r);
+	CHECK(stored_limits(u, "-,1000,50000,-"), "set: not stored as asked");
+	CHECK(limits_rows(u) == n + 1, "set: %lld audit rows, want 1",
+	    limits_rows(u) - n);
+	check_limits_audit("set", u, "{}", set);
+
+	/* Read back, and listed. */
+	call_as(&r, RT_READ, u, NULL, NULL, admin_auth);
+	if ((res = expect_ok("read", &r, RT_READ)) != NULL)
+		CHECK(json_is(jget(res, "limits"), set), "read: limits %s, "
+		    "want %s", jtext(jget(res, "limits")), set);
+	resp_free(&r);
+	snprintf(req, sizeof(req), "{\"prefix\":\"%s\"}", u);
+	call_as(&r, RT_LIST, NULL, NULL, req, admin_auth);
+	if ((res = expect_ok("list", &r, RT_LIST)) != NULL)
+		CHECK(json_object_array_length(jget(res, "consumers")) == 1 &&
+		    json_is(jget(json_object_array_get_idx(jget(res,
+		    "consumers"), 0), "limits"), set), "list: %s, want the "
+		    "consumer with limits %s", jtext(res), set);
+	resp_free(&r);
+
+	/* Each bad body: 400, the envelope, nothing changed or audited. */
+	n = limits_rows(u);
+	snprintf(path, sizeof(path), "/v1/consumer/%s/limits", u);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(what, sizeof(what), "limits, %s", bad[i].what);
+		post_auth(&r, path, bad[i].body, admin_auth);
+		expect_err(what, &r, RT_LIMITS, 400, "BAD_REQUEST", NULL);
+		resp_free(&r);
+		CHECK(stored_limits(u, "-,1000,50000,-"), "%s: the stored "
+		    "limits changed", what);
+	}
+	CHECK(limits_rows(u) == n, "bad bodies wrote %lld audit rows",
+	    limits_rows(u) - n);
+
+	/* Replaced whole; an unknown member of request is let by. */
+	post_auth(&r, path, "{\"request\":{\"limits\":{\"second\":7,"
+	    "\"day\":9},\"note\":\"premium plan\"}}", admin_auth);
+	if ((res = expect_ok("replace", &r, RT_LIMITS)) != NULL)
+		CHECK(json_is(jget(res, "limits"), "{\"second\":7,\"day\":9}"),
+		    "replace: limits %s", jtext(jget(res, "limits")));
+	resp_free(&r);
+	CHECK(stored_limits(u, "7,-,-,9"), "replace: the set is not the new "
+	    "one alone");
+	check_limits_audit("replace", u, set, "{\"second\":7,\"day\":9}");
+
+	/* An unknown consumer: 404, nothing made or audited. */
+	fresh(ghost, sizeof(ghost), "limitsghost");
+	call_as(&r, RT_LIMITS, ghost, NULL, "{\"limits\":{\"hour\":5}}",
+	    admin_auth);
+	expect_err("an unknown consumer", &r, RT_LIMITS, 404,
+	    "CONSUMER_NOT_FOUND", NULL);
+	resp_free(&r);
+	CHECK(rows("consumers", ghost) == 0 && limits_rows(ghost) == 0,
+	    "an unknown consumer: made or audited");
+
+	/*
+	 * The lookup that verifies a token reads the limits with the
+	 * credential: a reader whose consumer has limits is let in (its
+	 * credential read again after the change, the feed told).
+	 */
+	if (consumer("limitsreader", "{\"groups\":[\"adminutilReader\"]}", v,
+	    &tok) == 0 && (reader = bearer(tok)) != NULL) {
+		call_as(&r, RT_LIMITS, v, NULL,
+		    "{\"limits\":{\"second\":3,\"minute\":4,\"hour\":5,"
+		    "\"day\":1000000000000}}", admin_auth);
+		expect_ok("a reader's limits", &r, RT_LIMITS);
+		resp_free(&r);
+		CHECK(stored_limits(v, "3,4,5,1000000000000"), "a reader's "
+		    "limits: not stored");
+		call_as(&r, RT_READ, u, NULL, NULL, reader);
+		expect_ok("read as a reader with limits", &r, RT_READ);
+		resp_free(&r);
+	}
+
+	/* Cleared. */
+	call_as(&r, RT_LIMITS, u, NULL, "{\"limits\":{}}", admin_auth);
+	if ((res = expect_ok("clear", &r, RT_LIMITS)) != NULL)
+		CHECK(json_is(jget(res, "limits"), "{}"), "clear: limits %s",
+		    jtext(jget(res, "limits")));
+	resp_free(&r);
+	CHECK(stored_limits(u, "-,-,-,-"), "clear: limits left");
+	check_limits_audit("clear", u, "{\"second\":7,\"day\":9}", "{}");
+	call_as(&r, RT_READ, u, NULL, NULL, admin_auth);
+	if ((res = expect_ok("read, cleared", &r, RT_READ)) != NULL)
+		CHECK(json_is(jget(res, "limits"), "{}"), "read, cleared: "
+		    "limits %s", jtext(jget(res, "limits")));
+	resp_free(&r);
+	free(tok);
+	free(reader);
+}
+
 const struct e2e_test admin_tests[] = {
 	{ "admin plane: 401 without a token, 403 without the group or on a "
 	    "write for a reader, 200 as the admin", test_admin_roles,
@@ -1853,6 +2068,9 @@ const struct e2e_test admin_tests[] = {
 	    test_audit_trail, FULL },
 	{ "audit: a failed change writes none, a change without its row is "
 	    "not made", test_audit_failed, FULL },
+	{ "limits: a consumer's own set, read, listed, cleared, audited; a "
+	    "bad body 400 and nothing changed; 404", test_consumer_limits,
+	    FULL },
 	{ "admin_auth = none: no token, anonymous actor, a warning",
 	    test_admin_none, FULL },
 	{ "operator commands: --bootstrap-admin, --mint-token --ttl",

@@ -55,6 +55,7 @@ static const struct {
 	{ "/v1/consumer/cat-user/revoke", ID("consumer.revoke") },
 	{ "/v1/consumer/cat-user/read", ID("consumer.read") },
 	{ "/v1/consumer/cat-user/delete", ID("consumer.delete") },
+	{ "/v1/consumer/cat-user/limits", ID("consumer.limits") },
 	{ "/v1/consumer/list", ID("consumer.list") },
 	{ "/v1/consumer/cat-user/credential/register",
 	    ID("credential.register") },

@@ -82,7 +82,7 @@ const struct e2e_route routes[] = {
 	[RT_GRANT] = { "/v1/consumer/%s/grant", "POST", ID("consumer.grant"),
 	    EMPTY_GROUPS },
 	[RT_READ] = { "/v1/consumer/%s/read", "POST", ID("consumer.read"),
-	    EMPTY_GROUPS },
+	    "{\"username\":\"\",\"groups\":[],\"limits\":{}}" },
 	[RT_REVOKE] = { "/v1/consumer/%s/revoke", "POST",
 	    ID("consumer.revoke"), EMPTY_GROUPS },
 	[RT_DELETE] = { "/v1/consumer/%s/delete", "POST",
@@ -102,6 +102,8 @@ const struct e2e_route routes[] = {
 	    ID("token.introspect"), "{}" },
 	[RT_AUDIT] = { "/v1/audit/list", "POST", ID("audit.list"),
 	    "{\"count\":0,\"entries\":[]}" },
+	[RT_LIMITS] = { "/v1/consumer/%s/limits", "POST", ID("consumer.limits"),
+	    "{\"username\":\"\",\"limits\":{}}" },
 	[RT_NONE] = { "", "POST", NULL, "{}" },
 };
 
@@ -755,15 +757,28 @@ check_credential(const char *what, json_object *res, const char *third,
 	return ok;
 }
 
-/* The result {username, groups} with groups want (NULL-ended). */
+/*
+ * The result {username, groups} of a grant or revoke, or {username,
+ * groups, limits} of a read or a listing, with groups want (NULL-ended)
+ * and limits {}: these tests' consumers have none of their own.
+ */
 static int
 check_groups(const char *what, json_object *res, const char *user,
     const char *const *want)
 {
 	static const char *const keys[] = { "username", "groups", NULL };
+	static const char *const rkeys[] = { "username", "groups", "limits",
+	    NULL };
+	json_object	*lim = NULL;
 	int		 ok;
 
-	ok = check_keys(what, "result", res, keys);
+	if (json_object_object_get_ex(res, "limits", &lim)) {
+		ok = check_keys(what, "result", res, rkeys);
+		ok &= CHECK(json_object_is_type(lim, json_type_object) &&
+		    json_object_object_length(lim) == 0, "%s: limits %s, "
+		    "want {}", what, jtext(lim));
+	} else
+		ok = check_keys(what, "result", res, keys);
 	ok &= CHECK(streq(jstr(res, "username"), user), "%s: username %s, "
 	    "want %s", what, str(jstr(res, "username")), user);
 	return ok & check_strings(what, "groups", jget(res, "groups"), want);
@@ -846,8 +861,10 @@ expect_groups(const char *what, enum rt rt, const char *user,
 	json_object	*res;
 
 	call(&r, rt, user, request);
-	if ((res = expect_ok(what, &r, rt)) != NULL &&
-	    check_groups(what, res, user, want))
+	if ((res = expect_ok(what, &r, rt)) != NULL && rt == RT_READ)
+		CHECK(jget(res, "limits") != NULL, "%s: a read without limits",
+		    what);
+	if (res != NULL && check_groups(what, res, user, want))
 		check_group_list(what, user, want);
 	resp_free(&r);
 }
@@ -1290,8 +1307,11 @@ test_grant_replaces(void)
 	if (expect_ok("grant b a b c", &g, RT_GRANT) != NULL &&
 	    check_groups("grant b a b c", jget(g.json, "result"), u,
 	    GROUPS("b", "a", "c")) && expect_ok("read", &rd, RT_READ) != NULL)
-		CHECK(json_object_equal(jget(g.json, "result"),
-		    jget(rd.json, "result")), "grant answered %s, read %s",
+		/* A read shows the consumer's limits too. */
+		CHECK(json_object_equal(jget(g.json, "result.groups"),
+		    jget(rd.json, "result.groups")) && streq(jstr(g.json,
+		    "result.username"), jstr(rd.json, "result.username")),
+		    "grant answered %s, read %s",
 		    jtext(jget(g.json, "result")),
 		    jtext(jget(rd.json, "result")));
 	CHECK(rows("consumer_groups", u) == 3, "%lld group rows, want 3",

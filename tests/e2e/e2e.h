@@ -86,6 +86,7 @@ enum rt {
 	RT_AUTH,
 	RT_INTROSPECT,
 	RT_AUDIT,
+	RT_LIMITS,
 	RT_NONE			/* no route matched */
 };
 

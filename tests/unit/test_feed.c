@@ -21,6 +21,7 @@
 #include "core/keyfilter.h"
 #include "crypto/jwt.h"
 #include "gateway/auth.h"
+#include "gateway/credcache.h"
 #include "store/credential.h"
 #include "store/store.h"
 #include "unit.h"
@@ -32,11 +33,12 @@ static struct fake_cred {
 	const char	*key, *secret, *user;
 	char		 groups[64];
 	int		 active;
+	uint64_t	 limits[RL_NWINDOWS];	/* its consumer's own */
 } creds[] = {
-	{ "k1", "secret-one", "alice", "contentAdmin", 1 },
-	{ "k4", "secret-four", "alice", "contentAdmin", 1 },
-	{ "k2", "secret-two", "bob", "contentAdmin", 1 },
-	{ "k9", "secret-nine", "dave", "contentAdmin", 0 },
+	{ "k1", "secret-one", "alice", "contentAdmin", 1, { 0 } },
+	{ "k4", "secret-four", "alice", "contentAdmin", 1, { 0 } },
+	{ "k2", "secret-two", "bob", "contentAdmin", 1, { 0 } },
+	{ "k9", "secret-nine", "dave", "contentAdmin", 0, { 0 } },
 };
 #define NCREDS	 (sizeof(creds) / sizeof(creds[0]))
 
@@ -61,6 +63,7 @@ store_auth_lookup(struct store *s, const char *key, size_t len,
 		return ST_NOT_FOUND;
 	snprintf(out->algorithm, sizeof(out->algorithm), "HS256");
 	snprintf(out->secret, sizeof(out->secret), "%s", c->secret);
+	memcpy(out->limits, c->limits, sizeof(out->limits));
 	if ((out->username = strdup(c->user)) == NULL ||
 	    strlist_add(&out->groups, c->groups, strlen(c->groups)) == -1)
 		return ST_ERR;
@@ -343,6 +346,47 @@ test_filter(void)
 	CU_ASSERT_EQUAL(lookups, 3);
 }
 
+/*
+ * A consumer's own limits come with its credential (0 where it has
+ * none), and a change of them, told by consumer, is read again at once.
+ */
+static void
+test_own_limits(void)
+{
+	struct credcache	*cc;
+	struct cred		*c = NULL;
+	static const uint64_t	 none[RL_NWINDOWS];
+
+	CU_ASSERT_FATAL((cc = credcache_new(&cfg, (struct store *)&cfg)) !=
+	    NULL);
+	cred("k1")->limits[RL_HOUR] = cred("k4")->limits[RL_HOUR] = 50000;
+	credcache_sync(cc, NOW);
+	CU_ASSERT_EQUAL(credcache_find(cc, "k1", 2, NOW, &c), ST_OK);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT(c->own_limit[RL_HOUR] == 50000 &&
+	    c->own_limit[RL_SECOND] == 0 && c->own_limit[RL_MINUTE] == 0 &&
+	    c->own_limit[RL_DAY] == 0);
+	CU_ASSERT_EQUAL(credcache_find(cc, "k2", 2, NOW, &c), ST_OK);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT(memcmp(c->own_limit, none, sizeof(none)) == 0);
+	CU_ASSERT_EQUAL(lookups, 2);
+	/* Set by an admin: kept as read until the feed tells. */
+	cred("k1")->limits[RL_HOUR] = cred("k4")->limits[RL_HOUR] = 0;
+	cred("k1")->limits[RL_MINUTE] = cred("k4")->limits[RL_MINUTE] = 1000;
+	credcache_sync(cc, NOW + 100);
+	CU_ASSERT_EQUAL(credcache_find(cc, "k1", 2, NOW + 100, &c), ST_OK);
+	CU_ASSERT(c != NULL && c->own_limit[RL_HOUR] == 50000);
+	feed_publish(FEED_CONSUMER, "alice", 5);
+	credcache_sync(cc, NOW + 200);
+	CU_ASSERT_EQUAL(credcache_find(cc, "k1", 2, NOW + 200, &c), ST_OK);
+	CU_ASSERT(c != NULL && c->own_limit[RL_HOUR] == 0 &&
+	    c->own_limit[RL_MINUTE] == 1000);
+	CU_ASSERT_EQUAL(lookups, 3);
+	memset(cred("k1")->limits, 0, sizeof(creds[0].limits));
+	memset(cred("k4")->limits, 0, sizeof(creds[0].limits));
+	credcache_free(cc);
+}
+
 #define CASE(f)	 static void f##_fresh(void) { \
 	CU_ASSERT_FATAL(setup() == 0); f(); teardown(); }
 CASE(test_evict_key)
@@ -350,6 +394,7 @@ CASE(test_evict_negative)
 CASE(test_evict_consumer)
 CASE(test_evict_all)
 CASE(test_blind)
+CASE(test_own_limits)
 CASE(test_filter)
 
 static const CU_TestInfo tests[] = {
@@ -364,6 +409,8 @@ static const CU_TestInfo tests[] = {
 	{ "everything, and a worker behind the ring", test_evict_all_fresh },
 	{ "a blind feed: kept 5 s from its reading, not kept by nginx",
 	    test_blind_fresh },
+	{ "a consumer's own limits: read with its credential, again when "
+	    "the feed names it", test_own_limits_fresh },
 	{ "the key filter: no lookup for a key it lacks, unless blind",
 	    test_filter_fresh },
 	CU_TEST_INFO_NULL

@@ -28,8 +28,9 @@ told(const struct feed_row *row, struct feed_change *out, size_t n)
 }
 
 /*
- * What an audit row tells: its key and its consumer; for one that names
- * neither, the consumers an access revoke took groups from, nothing for
+ * What an audit row tells: its key and its consumer (a grant, a
+ * consumer's own limits: every credential of that consumer); for one
+ * that names neither, the consumers an access revoke took groups from, nothing for
  * an access request's own change or a sealing, everything otherwise.
  */
 static void
@@ -47,6 +48,19 @@ test_tell(void)
 	CU_ASSERT(c[0].kind == FEED_KEY && strcmp(c[0].name, "k1") == 0);
 	CU_ASSERT(c[1].kind == FEED_CONSUMER &&
 	    strcmp(c[1].name, "alice") == 0);
+
+	/*
+	 * A consumer's own limits set (consumer.limits): its row names the
+	 * consumer and no key, and every credential of its is read again.
+	 */
+	memset(&r, 0, sizeof(r));
+	r.key = "";
+	r.consumer = "partner";
+	r.clen = 7;
+	r.change = NULL;
+	CU_ASSERT_EQUAL_FATAL(told(&r, c, 4), 1);
+	CU_ASSERT(c[0].kind == FEED_CONSUMER && c[0].len == 7 &&
+	    strcmp(c[0].name, "partner") == 0);
 
 	memset(&r, 0, sizeof(r));
 	r.key = r.consumer = "";

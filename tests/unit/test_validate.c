@@ -796,6 +796,78 @@ test_number(void)
 	}
 }
 
+/*
+ * A consumer's limits: the windows it names into their places, the
+ * bounds 1 and 10^12, and out left alone when it is refused.
+ */
+static void
+test_limits(void)
+{
+	static const struct {
+		const char	*json;
+		int		 ok;
+		uint64_t	 want[RL_NWINDOWS];
+	} t[] = {
+		{ "{}", 1, { 0, 0, 0, 0 } },
+		{ "{\"day\":9,\"second\":1}", 1, { 1, 0, 0, 9 } },
+		{ "{\"minute\":1000,\"hour\":1000000000000}", 1,
+		    { 0, 1000, 1000000000000ULL, 0 } },
+		{ "{\"hour\":1000000000001}", 0, { 0 } },
+		{ "{\"hour\":0}", 0, { 0 } },
+		{ "{\"hour\":-1}", 0, { 0 } },
+		{ "{\"hour\":2.0}", 0, { 0 } },
+		{ "{\"hour\":\"2\"}", 0, { 0 } },
+		{ "{\"hours\":2}", 0, { 0 } },
+		{ "{\"\":2}", 0, { 0 } },
+		{ "[]", 0, { 0 } },
+	};
+	uint64_t	 out[RL_NWINDOWS];
+	json_object	*o;
+	size_t		 i;
+
+	CU_ASSERT_STRING_EQUAL(validate_limits(NULL, out),
+	    "LIMITS ARE MANDATORY");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(out, 0xaa, sizeof(out));
+		o = json_tokener_parse(t[i].json);
+		if (t[i].ok)
+			UNIT_CHECK(validate_limits(o, out) == NULL &&
+			    memcmp(out, t[i].want, sizeof(out)) == 0,
+			    "%s: refused, or not read into place", t[i].json);
+		else
+			UNIT_CHECK(validate_limits(o, out) != NULL &&
+			    out[0] == 0xaaaaaaaaaaaaaaaaULL, "%s: let in, or "
+			    "out changed", t[i].json);
+		json_object_put(o);
+	}
+}
+
+/* Two members of one name, or a NUL, are two readings: refused. */
+static void
+test_json_exact(void)
+{
+	static const struct {
+		const char	*json;
+		int		 exact;
+	} t[] = {
+		{ "{\"a\":1,\"b\":{\"c\":[{\"d\":2}]}}", 1 },
+		{ "{\"a\":\"x:y\\\":z\"}", 1 },
+		{ "{\"a\":1,\"a\":2}", 0 },
+		{ "{\"b\":{\"a\":1,\"a\":1}}", 0 },
+		{ "{\"a\\u0000b\":1}", 0 },
+	};
+	json_object	*o;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		o = json_tokener_parse(t[i].json);
+		UNIT_CHECK(o != NULL && validate_json_exact(t[i].json,
+		    strlen(t[i].json), o) == t[i].exact, "%s: exact %d, want "
+		    "%d", t[i].json, !t[i].exact, t[i].exact);
+		json_object_put(o);
+	}
+}
+
 static const CU_TestInfo tests[] = {
 	{ "groups joined fit the gateway's answer: 8192 bytes",
 	    test_groups_joined },
@@ -818,6 +890,10 @@ static const CU_TestInfo tests[] = {
 	{ "validate_is_uuid", test_is_uuid },
 	{ "validate_number: digits only, no sign, blank or overflow",
 	    test_number },
+	{ "validate_limits: windows, 1 to 10^12, integers only",
+	    test_limits },
+	{ "validate_json_exact: a name twice or a NUL refused",
+	    test_json_exact },
 	CU_TEST_INFO_NULL
 };
 
