@@ -232,7 +232,7 @@ store_groups_remove(struct store *s, const struct actor *act,
 
 struct read_ctx {
 	struct strlist	*out;
-	uint64_t	*limits;	/* NULL: not wanted */
+	uint64_t	*limits;
 	int		 found;
 	int		 nomem;
 };
@@ -244,20 +244,12 @@ row_user_group(void *arg, const struct db_col *c, unsigned n)
 
 	(void)n;
 	x->found = 1;
-	if (x->limits != NULL)
-		limits_of_cols(&c[2], x->limits);
+	limits_of_cols(&c[2], x->limits);
 	if (!c[1].null && strlist_add(x->out, c[1].s, c[1].len) == -1) {
 		x->nomem = 1;
 		return 1;
 	}
 	return 0;
-}
-
-enum store_rc
-store_groups_get(struct store *s, const char *user, size_t ulen,
-    struct strlist *out)
-{
-	return store_consumer_get(s, user, ulen, out, NULL);
 }
 
 enum store_rc

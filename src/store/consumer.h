@@ -32,9 +32,6 @@ enum store_rc	 store_groups_set(struct store *, const struct actor *,
 enum store_rc	 store_groups_remove(struct store *, const struct actor *,
 		    const char *user, size_t ulen, const struct strlist *list,
 		    struct strlist *out);
-/* The groups in granted order. */
-enum store_rc	 store_groups_get(struct store *, const char *user,
-		    size_t ulen, struct strlist *out);
 /* The groups in granted order, and the consumer's own limits (0: none). */
 enum store_rc	 store_consumer_get(struct store *, const char *user,
 		    size_t ulen, struct strlist *out,

@@ -61,8 +61,8 @@ store_groups_set(struct store *s, const struct actor *act, const char *user,
 }
 
 enum store_rc
-store_groups_get(struct store *s, const char *user, size_t ulen,
-    struct strlist *out)
+store_consumer_get(struct store *s, const char *user, size_t ulen,
+    struct strlist *out, uint64_t limits[RL_NWINDOWS])
 {
 	size_t	 i;
 
@@ -75,18 +75,8 @@ store_groups_get(struct store *s, const char *user, size_t ulen,
 	for (i = 0; i < alice.n; i++)
 		if (strlist_add(out, alice.v[i], alice.len[i]) == -1)
 			return ST_ERR;
+	memcpy(limits, alice_limits, sizeof(alice_limits));
 	return ST_OK;
-}
-
-enum store_rc
-store_consumer_get(struct store *s, const char *user, size_t ulen,
-    struct strlist *out, uint64_t limits[RL_NWINDOWS])
-{
-	enum store_rc	 rc;
-
-	if ((rc = store_groups_get(s, user, ulen, out)) == ST_OK)
-		memcpy(limits, alice_limits, sizeof(alice_limits));
-	return rc;
 }
 
 enum store_rc
