@@ -358,14 +358,6 @@ validate_number(const char *s, int base, long long min, long long max,
 	return 0;
 }
 
-/* The windows' names as a request spells them, by enum rl_window. */
-static const char *const window_names[RL_NWINDOWS] = {
-	[RL_SECOND] = "second",
-	[RL_MINUTE] = "minute",
-	[RL_HOUR] = "hour",
-	[RL_DAY] = "day",
-};
-
 const char *
 validate_limits(json_object *v, uint64_t out[RL_NWINDOWS])
 {
@@ -379,7 +371,7 @@ validate_limits(json_object *v, uint64_t out[RL_NWINDOWS])
 		return "LIMITS MUST BE AN OBJECT";
 	json_object_object_foreach(v, name, val) {
 		for (w = 0; w < RL_NWINDOWS; w++)
-			if (strcmp(name, window_names[w]) == 0)
+			if (strcmp(name, rl_window_name(w)) == 0)
 				break;
 		if (w == RL_NWINDOWS)
 			return "LIMITS: A WINDOW IS second, minute, hour OR day";
@@ -410,7 +402,7 @@ validate_limits_json(const uint64_t limits[RL_NWINDOWS])
 		if (limits[w] == 0)
 			continue;
 		if ((n = json_object_new_int64((int64_t)limits[w])) == NULL ||
-		    json_object_object_add(o, window_names[w], n) != 0) {
+		    json_object_object_add(o, rl_window_name(w), n) != 0) {
 			json_object_put(n);
 			json_object_put(o);
 			return NULL;
