@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# Every relative link of README.md and docs/*.md, `](path)`,
+# Every relative link of README.md, CHANGELOG.md and docs/*.md, `](path)`,
 # `](path#anchor)` or `](#anchor)`, leads somewhere: the file exists and
 # the anchor is a heading of it (as GitHub spells a heading's anchor:
 # lower case, punctuation dropped, spaces as hyphens).  Code blocks are
@@ -64,10 +64,12 @@ check "$tmp/b.md" > /dev/null && { echo "a link to no file passes the check"; ex
 check "$tmp/c.md" > /dev/null && { echo "a link to no heading passes the check"; exit 99; }
 
 n=0
-for f in "$top_srcdir"/README.md "$top_srcdir"/docs/*.md; do
+for f in "$top_srcdir"/README.md "$top_srcdir"/CHANGELOG.md \
+    "$top_srcdir"/docs/*.md; do
 	n=$((n + $(targets "$f" | grep -cv '^https*:')))
 done
-check "$top_srcdir"/README.md "$top_srcdir"/docs/*.md
+check "$top_srcdir"/README.md "$top_srcdir"/CHANGELOG.md \
+    "$top_srcdir"/docs/*.md
 rc=$?
 echo "$n links checked"
 exit $rc
