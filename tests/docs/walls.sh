@@ -9,7 +9,9 @@
 #
 # Layers, lowest first: core, crypto, store, http, gateway, then admin
 # and portal side by side, then app (src/app.[ch]), proc, and the entry
-# points (src/main.c, src/operator.[ch]).
+# points (src/main.c, src/operator.[ch]).  Beside them all, ctl (the
+# adminutil-ctl client) includes only core and itself, and nothing
+# includes it.
 
 top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
 src=$top_srcdir/src
@@ -29,6 +31,7 @@ rank() {
 	app.c|app.h) echo 6 ;;
 	proc/*) echo 7 ;;
 	main.c|operator.c|operator.h) echo 8 ;;
+	ctl/*) echo 9 ;;
 	build.h) echo -1 ;;		# configure's, below everything
 	*) echo "?" ;;
 	esac
@@ -55,6 +58,10 @@ for f in $(cd "$src" && find . -name '*.[ch]' | sed 's|^\./||' | sort); do
 		# Side by side, never each other.
 		case $f:$h in
 		admin/*:portal/*|portal/*:admin/*) climbs=1 ;;
+		# The client links none of the service: core/ (and
+		# configure's build.h) at most.
+		ctl/*:core/*|ctl/*:ctl/*|ctl/*:build.h) ;;
+		ctl/*:*) climbs=1 ;;
 		esac
 		[ $climbs -eq 1 ] || continue
 		echo "$f -> $h" >>"$found"
@@ -85,6 +92,14 @@ if WALLS_SELF=1 top_srcdir=$copy sh "$0" >"$copy/out" 2>&1 ||
 	bad=1
 fi
 cp "$src/core/log.c" "$copy/src/core/log.c" || exit 99
+# The client reaching into the service.
+echo '#include "store/store.h"' >>"$copy/src/ctl/conf.c"
+if WALLS_SELF=1 top_srcdir=$copy sh "$0" >"$copy/out" 2>&1 ||
+    ! grep -q 'ctl/conf.c includes store/store.h' "$copy/out"; then
+	echo "walls: the client including the store passed:"; cat "$copy/out"
+	bad=1
+fi
+cp "$src/ctl/conf.c" "$copy/src/ctl/conf.c" || exit 99
 if WALLS_SELF=1 WALLS_DEBTS='http/health.c -> app.h' top_srcdir=$copy \
     sh "$0" >"$copy/out" 2>&1 ||
     ! grep -q 'http/health.c -> app.h" is gone' "$copy/out"; then

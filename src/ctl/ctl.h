@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: ISC */
+/* Copyright (c) 2026 The adminutil authors */
+
+/*
+ * adminutil-ctl: the admin plane from a terminal.  A client of the
+ * HTTP admin plane only: it links libcurl and json-c, never the
+ * daemon's store, sandbox or configuration, so it runs on any host
+ * that reaches the admin server (docs/ctl.md).
+ */
+
+#ifndef CTL_CTL_H
+#define CTL_CTL_H
+
+#include <json-c/json.h>
+
+/* The exit codes, as adminutil-ctl(1) lists them. */
+enum ctl_exit {
+	CTL_OK = 0,		/* done */
+	CTL_REFUSED = 1,	/* the server refused it (4xx but 404) */
+	CTL_USAGE = 2,		/* bad command line or configuration */
+	CTL_UNREACHABLE = 3,	/* no answer, not adminutil's, or 5xx */
+	CTL_NOT_FOUND = 4,	/* 404: no such consumer, key, request */
+	CTL_UNSAVED = 5		/* done, but its secret file not written */
+};
+
+enum ctl_output {
+	OUT_TABLE,
+	OUT_JSON
+};
+
+/* Where the admin plane is and how to call it. */
+struct ctl {
+	char		*url;		/* without a trailing "/" */
+	char		*token;		/* NULL: no Authorization header */
+	enum ctl_output	 output;
+	long		 timeout;	/* seconds, for the whole call */
+};
+
+/* What conf_load was given from the command line (NULL: not given). */
+struct ctl_flags {
+	const char	*config;
+	const char	*url;
+	const char	*token_file;
+	const char	*output;
+	const char	*timeout;
+};
+
+/*
+ * Fills c from the flags, then the environment, then the configuration
+ * file (flags win).  Returns CTL_OK, or CTL_USAGE after saying on
+ * standard error which flag, variable or line is wrong.  A token is
+ * never read from a file that others may read.
+ */
+int	conf_load(struct ctl *c, const struct ctl_flags *f);
+void	conf_free(struct ctl *c);
+
+/* Reads the first line of path (a token) into a new string, or NULL
+ * after saying why; what names the source in the message. */
+char	*conf_read_secret_file(const char *path, const char *what);
+
+/*
+ * POSTs request (taken; NULL for {}) in the envelope to path, or, when
+ * form is not NULL, that form body (introspection).  On CTL_OK *result
+ * is the answer's result (the caller's to put); otherwise the server's
+ * err and errmsg, or why there was no answer, are on standard error.
+ */
+int	call(const struct ctl *c, const char *route, const char *path,
+	    struct json_object *request, const char *form,
+	    struct json_object **result);
+/* s percent-encoded for one path segment or form value (free it). */
+char	*call_escape(const char *s);
+void	call_global_init(void);
+void	call_global_cleanup(void);
+
+/* Prints result as c->output says, on standard output. */
+void	print_result(const struct ctl *c, struct json_object *result);
+
+#endif
