@@ -134,6 +134,25 @@ has out "adminutil-ctl "
 ctl 0 --help
 has out "consumer create USERNAME"
 
+echo "ctl: bash completion offers every command of --help"
+# complete NOUN...: what the completion offers after the words given.
+complete_after() {
+	bash -c '. "$1"; shift; COMP_WORDS=(adminutil-ctl "$@" "")
+	    COMP_CWORD=$(($# + 1)); _adminutil_ctl; echo "${COMPREPLY[*]}"' \
+	    sh "$top_srcdir/completion/adminutil-ctl" "$@"
+}
+[ "$(complete_after)" = "consumer credential audit access token" ] &&
+    pass || fail "the completion's nouns: $(complete_after)"
+"$CTL" --help | sed -n 's/^  \([a-z][a-z]*\) \([a-z][a-z]*\).*/\1 \2/p' >"$T/cmds"
+[ "$(wc -l <"$T/cmds")" -eq 17 ] && pass ||
+    fail "--help lists $(wc -l <"$T/cmds") commands, not 17"
+while read -r _n _v; do
+	case " $(complete_after "$_n") " in
+	*" $_v "*) pass ;;
+	*) fail "the completion lacks $_n $_v" ;;
+	esac
+done <"$T/cmds"
+
 echo "ctl: consumers"
 # The secret of a new consumer, to a new file of mode 0600 only.
 ctl 0 consumer create ctl-a --secret-file "$T/a.secret"
