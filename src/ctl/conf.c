@@ -299,7 +299,7 @@ conf_load(struct ctl *c, const struct ctl_flags *f)
 	while (len > 0 && c->url[len - 1] == '/')
 		c->url[--len] = '\0';
 
-	out = first(f->output, getenv("ADMINUTIL_OUTPUT"), fc.output);
+	out = first(f->output, getenv("ADMINUTIL_CTL_OUTPUT"), fc.output);
 	if (out != NULL) {
 		if (strcmp(out, "table") == 0)
 			c->output = OUT_TABLE;
@@ -312,7 +312,7 @@ conf_load(struct ctl *c, const struct ctl_flags *f)
 		}
 	}
 
-	tmo = first(f->timeout, getenv("ADMINUTIL_TIMEOUT"), fc.timeout);
+	tmo = first(f->timeout, getenv("ADMINUTIL_CTL_TIMEOUT"), fc.timeout);
 	if (tmo != NULL) {
 		errno = 0;
 		n = strtol(tmo, &end, 10);

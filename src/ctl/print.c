@@ -56,6 +56,12 @@ buf_safe(struct buf *b, const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
 			snprintf(x, sizeof(x), "\\x%02x", (unsigned char)*s);
 			buf_add(b, x, 4);
+		} else if ((unsigned char)s[0] == 0xc2 &&
+		    (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) {
+			/* U+0080..U+009F, the C1 controls (CSI among them). */
+			snprintf(x, sizeof(x), "\\x%02x", (unsigned char)s[1]);
+			buf_add(b, x, 4);
+			s++;
 		} else
 			buf_add(b, s, 1);
 	}

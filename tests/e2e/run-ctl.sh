@@ -134,6 +134,18 @@ has out "adminutil-ctl "
 ctl 0 --help
 has out "consumer create USERNAME"
 
+echo "ctl: its variables are no key of the daemon's"
+# The daemon reads ADMINUTIL_<KEY> for its keys: ADMINUTIL_URL and
+# ADMINUTIL_TOKEN(_FILE) of an operator's shell must not be one.
+if grep -nE '\<K\("(url|token|token_file|ctl_[a-z_]*)"' \
+    "$top_srcdir/src/core/config.c"; then
+	fail "the daemon has a key named as a variable of adminutil-ctl"
+else
+	pass
+fi
+grep -qE '\<K\("max_body"' "$top_srcdir/src/core/config.c" && pass ||
+    fail "src/core/config.c's key table is not where this check reads"
+
 echo "ctl: bash completion offers every command of --help"
 # complete NOUN...: what the completion offers after the words given.
 complete_after() {
