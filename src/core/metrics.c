@@ -15,7 +15,8 @@
 #include "core/ratelimit.h"
 
 static const int statuses[] = {
-	200, 400, 401, 403, 404, 405, 409, 413, 500, 503, 0	/* 0: other */
+	200, 400, 401, 403, 404, 405, 409, 413, 429, 500, 503,
+	0	/* 0: other */
 };
 #define NSTATUS	 (sizeof(statuses) / sizeof(statuses[0]))
 
@@ -37,6 +38,7 @@ struct slot {
 	uint64_t	 filter_hits, filter_passes;
 	uint64_t	 db_failovers;
 	uint32_t	 db_node;	/* the node in use + 1; 0: none */
+	uint64_t	 ratelimit[RL_BY_IP + 1][RL_NWINDOWS][2];
 };
 
 /* The node indexes /metrics tells apart (db_hosts has at most 8). */
@@ -153,6 +155,43 @@ metrics_filter(int refused)
 		BUMP(&mine->filter_hits, 1);
 	else
 		BUMP(&mine->filter_passes, 1);
+}
+
+void
+metrics_ratelimit(int by, int window, int limited)
+{
+	if (mine != NULL && by >= 0 && by <= RL_BY_IP && window >= 0 &&
+	    window < RL_NWINDOWS)
+		BUMP(&mine->ratelimit[by][window][limited != 0], 1);
+}
+
+/* The counted requests by class of limit, the classes seen only. */
+static void
+render_counted(FILE *f)
+{
+	uint64_t	 v;
+	size_t		 i;
+	int		 by, w, l;
+
+	fputs("# HELP adminutil_ratelimit_total Requests counted against "
+	    "rate limits, by what the limits count by, their window, and "
+	    "whether the request passed or was refused (429).\n"
+	    "# TYPE adminutil_ratelimit_total counter\n", f);
+	for (by = 0; by <= RL_BY_IP; by++)
+		for (w = 0; w < RL_NWINDOWS; w++)
+			for (l = 0; l < 2; l++) {
+				for (v = 0, i = 0; i < nslots; i++)
+					v += READ(&slots[i].ratelimit[by][w]
+					    [l]);
+				if (v == 0)
+					continue;
+				fprintf(f, "adminutil_ratelimit_total{by=\"%s\","
+				    "window=\"%s\",result=\"%s\"} %llu\n",
+				    rl_by_name((enum rl_by)by),
+				    rl_window_name((enum rl_window)w),
+				    l ? "limited" : "pass",
+				    (unsigned long long)v);
+			}
 }
 
 /* The feed's and the key filter's counters, and the feed's state. */
@@ -349,6 +388,7 @@ metrics_render(const char *const *names, size_t nnames, size_t *len)
 	render_feed(f);
 	render_nodes(f);
 	render_ratelimit(f);
+	render_counted(f);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -37,6 +37,12 @@ void	metrics_evict(int kind);
 /* Worker: the key filter refused a key (1) or let it through (0). */
 void	metrics_filter(int refused);
 /*
+ * Worker: a request counted against limits of class by and window
+ * (enum rl_by, enum rl_window) passed (limited 0), or was refused by
+ * one of them (1).
+ */
+void	metrics_ratelimit(int by, int window, int limited);
+/*
  * Worker: its database connection moved to another node of db_hosts;
  * the index of the node in use now (-1: none).
  */

@@ -254,6 +254,29 @@ auth_caller(struct auth *a, const char *authorization, int nauthorization,
 	}
 }
 
+/*
+ * Counts a request that passed everything else against the limits its
+ * path reaches (c: its credential, NULL when none was needed); over one,
+ * AUTH_LIMITED.  A 401 or 403 never spends a consumer's quota.
+ */
+static void
+count(const struct policy *p, const struct auth_request *q,
+    const struct cred *c, long long now, struct auth_result *res)
+{
+	struct limit_who	 who;
+
+	if (p->nlimited == 0)
+		return;
+	who.key = c != NULL ? c->keyname : NULL;
+	who.username = c != NULL ? c->username : NULL;
+	who.addr = q->remote_addr;
+	who.own = c != NULL ? c->own_limit : NULL;
+	if (!limit_count(p->limited, p->nlimited, &who, now, &res->rate)) {
+		res->verdict = AUTH_LIMITED;
+		res->why = "API rate limit exceeded";
+	}
+}
+
 void
 auth_check(struct auth *a, const struct auth_request *q, long long now,
     struct auth_result *res)
@@ -264,8 +287,10 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 	memset(res, 0, sizeof(*res));
 	policy_decide(&p, a->acl, a->cfg->acl_default, q->allow_groups,
 	    q->method, q->uri);
-	if (p.need == NEED_NOTHING)
-		return;				/* AUTH_PASS, no consumer */
+	if (p.need == NEED_NOTHING) {
+		count(&p, q, NULL, now, res);	/* no consumer */
+		return;
+	}
 	if (p.need == NEED_BROKEN) {
 		log_error("%s", p.why);
 		res->verdict = AUTH_ERROR;
@@ -282,7 +307,8 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 	} else if (!policy_permits(&p, c->groups, c->ngroups)) {
 		res->verdict = AUTH_FORBIDDEN;
 		res->why = "the consumer's groups do not allow this API";
-	}
+	} else
+		count(&p, q, c, now, res);
 }
 
 char *

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "gateway/limit.h"
+
 struct acl;
 struct config;
 struct store;
@@ -23,6 +25,7 @@ enum auth_verdict {
 	AUTH_PASS,		/* allowed */
 	AUTH_UNAUTHORIZED,	/* no valid token */
 	AUTH_FORBIDDEN,		/* a valid token, not for this API */
+	AUTH_LIMITED,		/* allowed, but over a rate limit */
 	AUTH_UNAVAILABLE,	/* the database is needed and down */
 	AUTH_ERROR		/* no memory, a malformed location */
 };
@@ -47,6 +50,9 @@ struct auth_result {
 	long long	 known_ms;	/* the worker knew every change made
 					   before then (the change feed's last
 					   poll); 0: no feed, -1: blind */
+	struct limit_answer rate;	/* the limits it was counted against
+					   (rate.counted), on AUTH_PASS and
+					   AUTH_LIMITED */
 };
 
 /* What the check needs of one request. */
@@ -56,6 +62,7 @@ struct auth_request {
 	const char	*method;	/* of the API asked for */
 	const char	*uri;		/* of the API asked for, raw */
 	const char	*allow_groups;	/* per-location override, or NULL */
+	const char	*remote_addr;	/* the client's, or NULL */
 };
 
 /*

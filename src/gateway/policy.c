@@ -22,6 +22,18 @@ allow_ok(const char *s)
 	return 1;
 }
 
+/* Adds r to set[0..*n) unless it is there (ACL_READINGS at most). */
+static void
+add_rule(const struct acl_rule **set, size_t *n, const struct acl_rule *r)
+{
+	size_t	 j;
+
+	for (j = 0; j < *n && set[j] != r; j++)
+		;
+	if (j == *n)
+		set[(*n)++] = r;
+}
+
 void
 policy_decide(struct policy *p, const struct acl *acl,
     const char *acl_default, const char *allow, const char *method,
@@ -29,7 +41,6 @@ policy_decide(struct policy *p, const struct acl *acl,
 {
 	const struct acl_rule	*reached[ACL_READINGS];
 	int			 n, i, dflt = 0;
-	size_t			 j;
 
 	memset(p, 0, sizeof(*p));
 	p->need = NEED_TOKEN;
@@ -57,16 +68,13 @@ policy_decide(struct policy *p, const struct acl *acl,
 				dflt = 1;
 				continue;
 			}
+			if (reached[i]->limited)
+				add_rule(p->limited, &p->nlimited, reached[i]);
 			if (reached[i]->kind == ACL_PUBLIC)
 				continue;
 			p->need = NEED_TOKEN;
-			if (reached[i]->kind != ACL_GROUPS)
-				continue;
-			for (j = 0; j < p->nrules && p->rules[j] != reached[i];
-			    j++)
-				;
-			if (j == p->nrules)
-				p->rules[p->nrules++] = reached[i];
+			if (reached[i]->kind == ACL_GROUPS)
+				add_rule(p->rules, &p->nrules, reached[i]);
 		}
 	}
 	if (!dflt)

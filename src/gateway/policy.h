@@ -24,12 +24,18 @@ enum policy_need {
 /*
  * What one request needs.  A consumer passes when, for each rule, it is
  * in one of the rule's groups, and, with allow set, in one of those.
+ * What passes is then counted against every rule of limited[]: each
+ * distinct rule with limits that a reading reaches, @public ones too, so
+ * that no reading of the path escapes a limit (a location's own groups
+ * carry none).
  */
 struct policy {
 	enum policy_need	 need;
 	const char		*why;	/* static, for DENIED and BROKEN */
 	const struct acl_rule	*rules[ACL_READINGS];
 	size_t			 nrules;
+	const struct acl_rule	*limited[ACL_READINGS];
+	size_t			 nlimited;
 	const char		*allow;	/* the location's list, or NULL */
 };
 

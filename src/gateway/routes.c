@@ -14,14 +14,15 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/ratelimit.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
 #include "http/request.h"
 
 /*
  * The answer to a verdict other than AUTH_PASS, the one map of them to
- * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 503, 500 (action
- * names what failed).
+ * HTTP: 401 with RFC 6750's WWW-Authenticate, 403, 429, 503, 500
+ * (action names what failed).
  */
 void
 reply_refused(struct response *res, const struct route *rt, struct request *r,
@@ -38,6 +39,9 @@ reply_refused(struct response *res, const struct route *rt, struct request *r,
 		break;
 	case AUTH_FORBIDDEN:
 		reply_err(res, rt, r, ERR_FORBIDDEN, "%s", v->why);
+		break;
+	case AUTH_LIMITED:
+		reply_err(res, rt, r, ERR_RATE, "%s", v->why);
 		break;
 	default:
 		reply_store_err(res, rt, r, v->verdict == AUTH_UNAVAILABLE ?
@@ -104,7 +108,67 @@ pass_until(const struct config *cfg, const struct auth_result *v,
 	return s < now_ms / 1000 ? -1 : s;
 }
 
-/* The headers of a pass: for how long nginx may keep it, who passed. */
+/*
+ * The rate-limit headers of an answer counted against limits, one item
+ * or pair a limited window, of its limit closest to running out: the
+ * IETF draft's (draft-ietf-httpapi-ratelimit-headers-11) RateLimit-Policy
+ * ("hour";q=5000;w=3600) and RateLimit ("hour";r=4999;t=1800), and
+ * Kong's X-RateLimit-Limit-Hour and X-RateLimit-Remaining-Hour, which
+ * clients of the deployments Kong ran read.
+ */
+static int
+rate_headers(struct response *res, const struct limit_answer *ra)
+{
+	const struct limit_window *lw;
+	char		 policy[512], state[512], name[64], num[32];
+	size_t		 pl = 0, nl = 0;
+	int		 w, n, m;
+
+	for (w = 0; w < RL_NWINDOWS; w++) {
+		if ((lw = &ra->w[w])->limit == 0)
+			continue;
+		n = snprintf(policy + pl, sizeof(policy) - pl,
+		    "%s\"%s\";q=%llu;w=%ld", pl > 0 ? ", " : "",
+		    rl_window_name((enum rl_window)w),
+		    (unsigned long long)lw->limit,
+		    rl_window_secs((enum rl_window)w));
+		m = snprintf(state + nl, sizeof(state) - nl,
+		    "%s\"%s\";r=%llu;t=%ld", nl > 0 ? ", " : "",
+		    rl_window_name((enum rl_window)w),
+		    (unsigned long long)lw->remaining, lw->reset);
+		if (n < 0 || (size_t)n >= sizeof(policy) - pl || m < 0 ||
+		    (size_t)m >= sizeof(state) - nl)
+			return -1;
+		pl += (size_t)n;
+		nl += (size_t)m;
+		snprintf(name, sizeof(name), "X-RateLimit-Limit-%s",
+		    rl_window_title((enum rl_window)w));
+		snprintf(num, sizeof(num), "%llu",
+		    (unsigned long long)lw->limit);
+		if (response_header(res, name, num) == -1)
+			return -1;
+		snprintf(name, sizeof(name), "X-RateLimit-Remaining-%s",
+		    rl_window_title((enum rl_window)w));
+		snprintf(num, sizeof(num), "%llu",
+		    (unsigned long long)lw->remaining);
+		if (response_header(res, name, num) == -1)
+			return -1;
+	}
+	if (pl == 0)
+		return 0;
+	if (response_header(res, "RateLimit-Policy", policy) == -1 ||
+	    response_header(res, "RateLimit", state) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * The headers of a pass: for how long nginx may keep it, who passed,
+ * and how its limits stand.  A pass counted against a limit is never
+ * kept: nginx would pass the same token again uncounted.  lighttpd
+ * gives the client none of the answer's headers on a pass (only
+ * Variable-* ones, to the backend): the limits' go to nginx only.
+ */
 static int
 pass(const struct config *cfg, const struct auth_result *v, int authorizer,
     long long now, struct response *res)
@@ -114,7 +178,9 @@ pass(const struct config *cfg, const struct auth_result *v, int authorizer,
 
 	res->status = 200;
 	if (!authorizer) {
-		if ((s = pass_until(cfg, v, now)) < 0)
+		if (v->rate.counted && rate_headers(res, &v->rate) == -1)
+			return -1;
+		if (v->rate.counted || (s = pass_until(cfg, v, now)) < 0)
 			snprintf(keep, sizeof(keep), "0");
 		else
 			snprintf(keep, sizeof(keep), "@%lld", s);
@@ -134,6 +200,28 @@ pass(const struct config *cfg, const struct auth_result *v, int authorizer,
 	return 0;
 }
 
+/*
+ * The headers of a refusal over a limit (its envelope made): when to
+ * try again and the limits.  nginx turns any auth_request answer but
+ * 2xx, 401 and 403 into a 500, so it is told 403 with a marker its
+ * configuration maps to the client's 429 (conf/nginx.conf); lighttpd
+ * passes the 429 itself to the client.
+ */
+static int
+limited(const struct auth_result *v, int authorizer, struct response *res)
+{
+	char	 secs[32];
+
+	snprintf(secs, sizeof(secs), "%ld", v->rate.retry_after);
+	if (response_header(res, "Retry-After", secs) == -1 ||
+	    rate_headers(res, &v->rate) == -1)
+		return -1;
+	if (authorizer)
+		return 0;
+	res->status = 403;
+	return response_header(res, "X-Adminutil-Status", "429");
+}
+
 void
 gateway_auth(struct app *a, const struct route *rt, struct request *r,
     struct response *res)
@@ -147,6 +235,7 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 	q.authorization = r->authorization;
 	q.nauthorization = r->nauthorization;
 	q.allow_groups = r->allow_groups;
+	q.remote_addr = r->remote_addr;
 	if (authorizer) {
 		/* lighttpd asks with the client's own request. */
 		q.method = r->method_name;
@@ -162,7 +251,13 @@ gateway_auth(struct app *a, const struct route *rt, struct request *r,
 		return;
 	}
 	reply_refused(res, rt, r, &v, "CHECK TOKEN");
-	if (v.verdict != AUTH_UNAUTHORIZED && v.verdict != AUTH_FORBIDDEN)
+	if (v.verdict == AUTH_LIMITED && res->status == 429 &&
+	    limited(&v, authorizer, res) == -1) {
+		reply_internal(res, rt, r, "CHECK TOKEN");
+		return;
+	}
+	if (v.verdict != AUTH_UNAUTHORIZED && v.verdict != AUTH_FORBIDDEN &&
+	    v.verdict != AUTH_LIMITED)
 		return;
 	/*
 	 * nginx drops the body of an auth_request answer: the envelope
