@@ -2899,6 +2899,9 @@ main(void)
 	for (i = 0; i < gateway_ntests; i++)
 		if (add_test(s, &gateway_tests[i]) == -1)
 			return EXIT_HARD;
+	for (i = 0; i < limits_ntests; i++)
+		if (add_test(s, &limits_tests[i]) == -1)
+			return EXIT_HARD;
 	for (i = 0; i < admin_ntests; i++)
 		if (add_test(s, &admin_tests[i]) == -1)
 			return EXIT_HARD;

@@ -70,6 +70,8 @@ extern const struct e2e_test	 portal_tests[];
 extern const size_t		 portal_ntests;
 extern const struct e2e_test	 catalogue_tests[];
 extern const size_t		 catalogue_ntests;
+extern const struct e2e_test	 limits_tests[];
+extern const size_t		 limits_ntests;
 
 /* The routes: path (user, then key), method, id, result on failure. */
 enum rt {

@@ -184,9 +184,11 @@ e2e_backend() {
 	# Its reload reads them again, as the user it serves as.  Without
 	# the Sunbird APIs' rates: the gateway's tests call one API with one
 	# credential far more than 5000 times an hour, and rely on nginx's
-	# pass cache, which keeps no pass of a limited API.
-	sed -E 's#(\t([0-9]+/[smhd]|by=[a-z]+))+##' \
-	    "$top_srcdir/conf/acl/sunbird.acl" >"$E2E_TMP/sunbird.acl" ||
+	# pass cache, which keeps no pass of a limited API.  The limits'
+	# tests have rules of their own (tests/e2e/limits.acl, limits.c).
+	{ sed -E 's#(\t([0-9]+/[smhd]|by=[a-z]+))+##' \
+	    "$top_srcdir/conf/acl/sunbird.acl" &&
+	    cat "$top_srcdir/tests/e2e/limits.acl"; } >"$E2E_TMP/sunbird.acl" ||
 	    e2e_fail "cannot copy the ACL"
 	e2e_share "$E2E_TMP/db.pass" "$E2E_TMP/seal.key"
 	e2e_conf au "$MARIADB_SOCK" "${E2E_AU_WORKERS:-4}"

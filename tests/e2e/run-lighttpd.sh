@@ -59,7 +59,8 @@ lighttpd_conf() {
 # through it; each says which API it is.
 gateway_files() {
 	for _api in /content/v1/flag/accept /user/v1/block \
-	    /data/v1/page/assemble; do
+	    /data/v1/page/assemble $(sed -n 's|^\*	\(/rl/[a-z]*\)	.*|\1/x|p' \
+	    "$top_srcdir/tests/e2e/limits.acl"); do
 		mkdir -p "$E2E_TMP/lighttpd/gateway${_api%/*}" &&
 		    printf '{"api":"%s"}\n' "$_api" \
 		    >"$E2E_TMP/lighttpd/gateway$_api" || return 1
