@@ -12,7 +12,8 @@
  * times batches of checks of TOKEN on URI (default
  * /content/v1/flag/accept) and prints the median of the batches.  The
  * cache TTL is raised so that no timed check reaches the database.
- * Every check must pass (200), or it exits 1.
+ * A URI with a rate limit is counted, as in a worker (rate_limit_slots
+ * of CONF).  Every check must pass (200), or it exits 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/ratelimit.h"
 #include "crypto/seal.h"
 #include "gateway/auth.h"
 #include "store/store.h"
@@ -69,6 +71,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "authcheck: %s\n", err);
 		return 1;
 	}
+	/* The rate limits' table, as the master maps it: URI's counted. */
+	if (ratelimit_init((size_t)cfg.rate_limit_slots) == -1) {
+		fprintf(stderr, "authcheck: no rate-limit table\n");
+		return 1;
+	}
 	/* The secrets are sealed: the ring, as the daemon reads it. */
 	if (seal_load(cfg.seal_key_file, err, sizeof(err)) == -1) {
 		fprintf(stderr, "authcheck: %s\n", err);
@@ -112,8 +119,9 @@ main(int argc, char *argv[])
 	}
 	qsort(ns, BATCHES, sizeof(ns[0]), cmp);
 	printf("authcheck: median %.0f ns per check (p10 %.0f, p90 %.0f; "
-	    "%d batches of %d)\n", ns[BATCHES / 2], ns[BATCHES / 10],
-	    ns[BATCHES * 9 / 10], BATCHES, PER);
+	    "%d batches of %d%s)\n", ns[BATCHES / 2], ns[BATCHES / 10],
+	    ns[BATCHES * 9 / 10], BATCHES, PER, res.rate.counted ?
+	    "; each counted against a rate limit" : "");
 	auth_free(auth);
 	store_free(store);
 	free(hdr);
