@@ -185,8 +185,9 @@ render_counted(FILE *f)
 					    [l]);
 				if (v == 0)
 					continue;
-				fprintf(f, "adminutil_ratelimit_total{by=\"%s\","
-				    "window=\"%s\",result=\"%s\"} %llu\n",
+				fprintf(f, "adminutil_ratelimit_total"
+				    "{by=\"%s\",window=\"%s\","
+				    "result=\"%s\"} %llu\n",
 				    rl_by_name((enum rl_by)by),
 				    rl_window_name((enum rl_window)w),
 				    l ? "limited" : "pass",

@@ -13,7 +13,8 @@
 #define MAX_TAKES	 (ACL_READINGS * RL_NWINDOWS)
 /* A class of limits, as /metrics tells them apart: by and window. */
 #define NBY		 (RL_BY_IP + 1)
-#define CLASS(by, w)	 (1u << ((unsigned)(by) * RL_NWINDOWS + (unsigned)(w)))
+#define CLASS(by, w)	 (1u << ((unsigned)(by) * RL_NWINDOWS + \
+			    (unsigned)(w)))
 
 /* Whole seconds from now to end, rounded up: at least 1. */
 static long
@@ -101,8 +102,9 @@ limit_count(const struct acl_rule *const *rules, size_t n,
 			out->window = t[i].window;
 		}
 	}
+	/* (Never so: a limit that refused has remaining 0.) */
 	if (!ok && out->retry_after == 0)
-		out->retry_after = 1;	/* a full limit always has remaining 0 */
+		out->retry_after = 1;
 	for (i = 0; i < NBY * RL_NWINDOWS; i++)
 		if ((ok ? classes : full) & (1u << i))
 			metrics_ratelimit((enum rl_by)(i / RL_NWINDOWS),

@@ -18,14 +18,14 @@
 
 /* One window, as the headers tell it: its limit closest to running out. */
 struct limit_window {
-	uint64_t	 limit;		/* 0: the request had none here */
+	uint64_t	 limit;		/* 0: none in this window */
 	uint64_t	 remaining;	/* after this request */
-	long		 reset;		/* seconds to the window's end, >= 1 */
+	long		 reset;		/* s to the window's end, >= 1 */
 };
 
 struct limit_answer {
 	int			 counted;	/* some limit applied */
-	int			 refused;	/* one had no room: none counted */
+	int			 refused;	/* one was full: none counted */
 	enum rl_window		 window;	/* which one, when refused */
 	long			 retry_after;	/* s, >= 1, when refused */
 	struct limit_window	 w[RL_NWINDOWS];

@@ -33,7 +33,7 @@
 #define BURST_LIMIT	 1000		/* /rl/burst, a minute */
 #define BURST_THREADS	 8
 #define BURST_EACH	 150		/* 1,200 asked, 1,000 pass */
-#define NBAD		 20		/* 401s and 403s before the passes */
+#define NBAD		 20		/* 401s and 403s first */
 #define RATE_MSG	 "API rate limit exceeded"
 #define CONTENT_ADMIN	 "{\"groups\":[\"contentAdmin\"]}"
 
@@ -430,7 +430,7 @@ test_rl_rollover(void)
 	if (rc_new(&c, "rlsec", 1) == -1)
 		goto done;
 	for (try = 0; try < 5; try++) {
-		room(1, 1000);			/* the start of a second */
+		room(1, 1000);		/* the start of a second */
 		t0 = now_ms();
 		for (i = 0; i <= PER_SEC; i++)
 			rl_fetch(&r[i], p, c.auth[0], NULL);

@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include "core/config.h"
+#include "core/ratelimit.h"
 #include "crypto/jwt.h"
 #include "gateway/auth.h"
 #include "store/credential.h"
@@ -74,6 +76,9 @@ store_auth_lookup(struct store *s, const char *key, size_t len,
 	}
 	if ((out->username = strdup(c->user)) == NULL)
 		return ST_ERR;
+	/* carol has limits of her own: 3 a minute. */
+	if (strcmp(c->user, "carol") == 0)
+		out->limits[RL_MINUTE] = 3;
 	for (g = c->groups; *g != '\0'; g = *e != '\0' ? e + 1 : e) {
 		e = g + strcspn(g, ",");
 		if (strlist_add(&out->groups, g, (size_t)(e - g)) == -1)
@@ -367,6 +372,120 @@ test_rotation(void)
 	free(new);
 }
 
+/* The verdict on authorization for uri of the ACL file, from addr. */
+static enum auth_verdict
+check_at(const char *authorization, const char *uri, const char *addr,
+    long long now, struct auth_result *v)
+{
+	struct auth_request	 q;
+
+	memset(&q, 0, sizeof(q));
+	q.authorization = authorization;
+	q.nauthorization = authorization != NULL;
+	q.method = "GET";
+	q.uri = uri;
+	q.remote_addr = addr;
+	auth_check(a, &q, now, v);
+	return v->verdict;
+}
+
+/*
+ * Rate limits through the whole check: a pass is counted, also when the
+ * memo of verified tokens answers it; a 401 or a 403 is not; the limit
+ * over, AUTH_LIMITED with when to come back; a rule by consumer counts
+ * its credentials together; an @public rule counts by address; a
+ * consumer's own limit wins over the rule's.
+ */
+static void
+test_limits(void)
+{
+	static const char acl[] =
+	    "GET\t/lim\tcontentAdmin\t2/m\tby=credential\n"
+	    "GET\t/cons\tcontentAdmin\t2/m\tby=consumer\n"
+	    "GET\t/pub\t@public\t1/m\n";
+	struct auth_result	 v;
+	char			 path[] = "/tmp/test_check.XXXXXX";
+	char			 err[256];
+	char			*k1, *k3, *k4, *bad, *bob;
+	int			 fd, i, n;
+
+	CU_ASSERT_FATAL((fd = mkstemp(path)) != -1);
+	CU_ASSERT_FATAL(write(fd, acl, sizeof(acl) - 1) ==
+	    (ssize_t)(sizeof(acl) - 1));
+	close(fd);
+	config_defaults(&cfg);
+	cfg.cache_ttl = TTL;
+	snprintf(cfg.acl_file, sizeof(cfg.acl_file), "%s", path);
+	a = auth_new(&cfg, (struct store *)&cfg, err, sizeof(err));
+	unlink(path);
+	UNIT_CHECK(a != NULL, "auth_new: %s", err);
+	if (a == NULL)
+		return;
+	k1 = signed_by(JWT_HS256, "k1", "secret-one", 0);
+	k3 = signed_by(JWT_HS256, "k3", "secret-new", 0);
+	k4 = signed_by(JWT_HS256, "k4", "secret-four", 0);
+	bad = signed_by(JWT_HS256, "k1", "not-the-secret", 0);
+	bob = signed_by(JWT_HS384, "k2", "secret-two", 0);
+	CU_ASSERT_FATAL(k1 != NULL && k3 != NULL && k4 != NULL &&
+	    bad != NULL && bob != NULL);
+
+	/* 401s and 403s first: they spend nothing. */
+	for (i = 0; i < 5; i++) {
+		CU_ASSERT_EQUAL(check_at(bad, "/lim", NULL, NOW, &v),
+		    AUTH_UNAUTHORIZED);
+		CU_ASSERT(!v.rate.counted);
+		CU_ASSERT_EQUAL(check_at(bob, "/lim", NULL, NOW, &v),
+		    AUTH_FORBIDDEN);
+		CU_ASSERT(!v.rate.counted);
+	}
+	/* The second pass is the memo's: counted all the same. */
+	n = lookups;
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(check_at(k1, "/lim", NULL, NOW, &v), AUTH_PASS);
+		CU_ASSERT(v.rate.counted && !v.rate.refused);
+		CU_ASSERT_EQUAL(v.rate.w[RL_MINUTE].limit, 2);
+		CU_ASSERT_EQUAL(v.rate.w[RL_MINUTE].remaining,
+		    (uint64_t)(1 - i));
+	}
+	CU_ASSERT(lookups <= n + 1);
+	CU_ASSERT_EQUAL(check_at(k1, "/lim", NULL, NOW + 500, &v),
+	    AUTH_LIMITED);
+	UNIT_STREQ(v.why, "API rate limit exceeded", "limited: why");
+	CU_ASSERT(v.rate.refused && v.rate.window == RL_MINUTE);
+	CU_ASSERT(v.rate.retry_after >= 1 && v.rate.retry_after <= 60);
+	CU_ASSERT_STRING_EQUAL(v.username, "alice");
+	/* alice's other credential, by credential: its own count. */
+	CU_ASSERT_EQUAL(check_at(k4, "/lim", NULL, NOW, &v), AUTH_PASS);
+	/* By consumer: k1 and k4 together. */
+	CU_ASSERT_EQUAL(check_at(k1, "/cons", NULL, NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check_at(k4, "/cons", NULL, NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check_at(k4, "/cons", NULL, NOW, &v), AUTH_LIMITED);
+	CU_ASSERT_EQUAL(check_at(k1, "/cons", NULL, NOW, &v), AUTH_LIMITED);
+	/* @public: by address, no token needed. */
+	CU_ASSERT_EQUAL(check_at(NULL, "/pub", "192.0.2.1", NOW, &v),
+	    AUTH_PASS);
+	CU_ASSERT(v.rate.counted && v.username == NULL);
+	CU_ASSERT_EQUAL(check_at(k1, "/pub", "192.0.2.1", NOW, &v),
+	    AUTH_LIMITED);
+	CU_ASSERT_EQUAL(check_at(NULL, "/pub", "192.0.2.2", NOW, &v),
+	    AUTH_PASS);
+	/* carol's own 3 a minute over the rule's 2. */
+	for (i = 0; i < 3; i++)
+		UNIT_CHECK(check_at(k3, "/lim", NULL, NOW, &v) == AUTH_PASS,
+		    "carol's pass %d: verdict %d", i + 1, (int)v.verdict);
+	CU_ASSERT_EQUAL(v.rate.w[RL_MINUTE].limit, 3);
+	CU_ASSERT_EQUAL(check_at(k3, "/lim", NULL, NOW, &v), AUTH_LIMITED);
+	/* The next minute. */
+	CU_ASSERT_EQUAL(check_at(k1, "/lim", NULL, NOW + 60000, &v),
+	    AUTH_PASS);
+	free(k1);
+	free(k3);
+	free(k4);
+	free(bad);
+	free(bob);
+	teardown();
+}
+
 /* Each test on a checker of its own: caches and counts start empty. */
 #define CASE(f)	 static void f##_fresh(void) { \
 	CU_ASSERT_FATAL(setup() == 0); f(); teardown(); }
@@ -379,11 +498,19 @@ static const CU_TestInfo tests[] = {
 	{ "the cache: one lookup a cache_ttl, passes no longer, fails closed",
 	    test_cache_fresh },
 	{ "rotation: the old secret until its grace", test_rotation_fresh },
+	{ "rate limits: passes counted, memo hits too, refusals not",
+	    test_limits },
 	CU_TEST_INFO_NULL
 };
+
+static int
+init(void)
+{
+	return ratelimit_init(1024);
+}
 
 int
 main(void)
 {
-	return unit_main("check", tests, NULL, NULL);
+	return unit_main("check", tests, init, NULL);
 }

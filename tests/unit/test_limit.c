@@ -57,10 +57,11 @@ static const struct limit_who anon2 = { NULL, NULL, "192.0.2.9", NULL };
 static void
 test_by_credential(void)
 {
-	struct acl_rule		 r = rule(101, ACL_GROUPS, RL_BY_CREDENTIAL);
+	struct acl_rule		 r;
 	struct limit_answer	 a;
 	int			 i;
 
+	r = rule(101, ACL_GROUPS, RL_BY_CREDENTIAL);
 	r.limit[RL_MINUTE] = 3;
 	for (i = 0; i < 3; i++) {
 		UNIT_CHECK(count1(&r, &alice1, T0 + i, &a) == 1,
@@ -91,9 +92,10 @@ test_by_credential(void)
 static void
 test_by_consumer(void)
 {
-	struct acl_rule		 r = rule(102, ACL_GROUPS, RL_BY_CONSUMER);
+	struct acl_rule		 r;
 	struct limit_answer	 a;
 
+	r = rule(102, ACL_GROUPS, RL_BY_CONSUMER);
 	r.limit[RL_HOUR] = 2;
 	CU_ASSERT_EQUAL(count1(&r, &alice1, T0, &a), 1);
 	CU_ASSERT_EQUAL(count1(&r, &alice2, T0, &a), 1);
@@ -109,10 +111,12 @@ test_by_consumer(void)
 static void
 test_by_ip(void)
 {
-	struct acl_rule		 r = rule(103, ACL_GROUPS, RL_BY_IP);
-	struct acl_rule		 p = rule(104, ACL_PUBLIC, RL_BY_CREDENTIAL);
+	struct acl_rule		 r;
+	struct acl_rule		 p;
 	struct limit_answer	 a;
 
+	r = rule(103, ACL_GROUPS, RL_BY_IP);
+	p = rule(104, ACL_PUBLIC, RL_BY_CREDENTIAL);
 	r.limit[RL_SECOND] = 1;
 	CU_ASSERT_EQUAL(count1(&r, &alice1, T0, &a), 1);
 	/* bob comes from alice1's address. */
@@ -132,9 +136,10 @@ test_by_ip(void)
 static void
 test_no_token(void)
 {
-	struct acl_rule		 r = rule(105, ACL_GROUPS, RL_BY_CONSUMER);
+	struct acl_rule		 r;
 	struct limit_answer	 a;
 
+	r = rule(105, ACL_GROUPS, RL_BY_CONSUMER);
 	r.limit[RL_MINUTE] = 1;
 	CU_ASSERT_EQUAL(count1(&r, &anon1, T0, &a), 1);
 	CU_ASSERT_EQUAL(count1(&r, &anon1, T0, &a), 0);
@@ -150,12 +155,14 @@ test_no_token(void)
 static void
 test_all_or_none(void)
 {
-	struct acl_rule		 r1 = rule(106, ACL_GROUPS, RL_BY_CREDENTIAL);
-	struct acl_rule		 r2 = rule(107, ACL_GROUPS, RL_BY_CREDENTIAL);
+	struct acl_rule		 r1;
+	struct acl_rule		 r2;
 	const struct acl_rule	*both[2] = { &r1, &r2 };
 	struct limit_answer	 a;
 	int			 i;
 
+	r1 = rule(106, ACL_GROUPS, RL_BY_CREDENTIAL);
+	r2 = rule(107, ACL_GROUPS, RL_BY_CREDENTIAL);
 	r1.limit[RL_MINUTE] = 10;
 	r1.limit[RL_HOUR] = 100;
 	r2.limit[RL_MINUTE] = 2;
@@ -183,9 +190,10 @@ test_all_or_none(void)
 static void
 test_retry_after_latest(void)
 {
-	struct acl_rule		 r = rule(108, ACL_GROUPS, RL_BY_CREDENTIAL);
+	struct acl_rule		 r;
 	struct limit_answer	 a;
 
+	r = rule(108, ACL_GROUPS, RL_BY_CREDENTIAL);
 	r.limit[RL_SECOND] = 1;
 	r.limit[RL_MINUTE] = 1;
 	CU_ASSERT_EQUAL(count1(&r, &bob, T0 + 200, &a), 1);
@@ -199,12 +207,13 @@ test_retry_after_latest(void)
 static void
 test_own_limit(void)
 {
-	struct acl_rule		 r = rule(109, ACL_GROUPS, RL_BY_CREDENTIAL);
+	struct acl_rule		 r;
 	struct limit_answer	 a;
 	uint64_t		 own[RL_NWINDOWS] = { 0 };
 	struct limit_who	 premium = alice1;
 	int			 i;
 
+	r = rule(109, ACL_GROUPS, RL_BY_CREDENTIAL);
 	premium.own = own;
 	own[RL_MINUTE] = 5;
 	own[RL_DAY] = 1;		/* the rule limits no day: no limit */
@@ -224,9 +233,10 @@ test_own_limit(void)
 static void
 test_nothing_to_count(void)
 {
-	struct acl_rule		 r = rule(110, ACL_GROUPS, RL_BY_CREDENTIAL);
+	struct acl_rule		 r;
 	struct limit_answer	 a;
 
+	r = rule(110, ACL_GROUPS, RL_BY_CREDENTIAL);
 	CU_ASSERT_EQUAL(limit_count(NULL, 0, &alice1, T0, &a), 1);
 	CU_ASSERT(!a.counted);
 	CU_ASSERT_EQUAL(count1(&r, &alice1, T0, &a), 1);
@@ -247,8 +257,8 @@ occurs(const char *text, const char *what)
 static void
 test_metrics(void)
 {
-	struct acl_rule		 r = rule(111, ACL_GROUPS, RL_BY_CONSUMER);
-	struct acl_rule		 p = rule(112, ACL_PUBLIC, RL_BY_CREDENTIAL);
+	struct acl_rule		 r;
+	struct acl_rule		 p;
 	const struct acl_rule	*both[2] = { &r, &p };
 	struct limit_answer	 a;
 	const char		*names[] = { "auth" };
@@ -256,6 +266,8 @@ test_metrics(void)
 	size_t			 len;
 	int			 slot;
 
+	r = rule(111, ACL_GROUPS, RL_BY_CONSUMER);
+	p = rule(112, ACL_PUBLIC, RL_BY_CREDENTIAL);
 	CU_ASSERT_EQUAL_FATAL(metrics_init(1), 0);
 	CU_ASSERT_FATAL((slot = metrics_claim()) >= 0);
 	metrics_bind(slot, 1);
