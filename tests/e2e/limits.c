@@ -28,7 +28,8 @@
 
 #include "e2e.h"
 
-#define LIMIT		 5		/* the /h rules of limits.acl */
+#define LIMIT		 5		/* the other /h rules of limits.acl */
+#define CRED_LIMIT	 100		/* /rl/cred: the 101st is refused */
 #define PER_SEC		 3		/* /rl/sec */
 #define BURST_LIMIT	 1000		/* /rl/burst, a minute */
 #define BURST_THREADS	 8
@@ -271,7 +272,7 @@ limited(const char *what, const char *path, const char *auth,
 }
 
 /*
- * by=credential: the 6th pass within the hour is refused (every call
+ * by=credential: the 101st pass within the hour is refused (every call
  * the same, so nginx's pass cache would have answered them had it kept
  * any); the same consumer's other credential is not; /metrics counts.
  */
@@ -285,14 +286,14 @@ test_rl_credential(void)
 	if (rc_new(&c, "rlcred", 2) == -1)
 		goto done;
 	room(3600, 10000);
-	if (passes("by credential", p, c.auth[0], NULL, LIMIT, LIMIT,
-	    LIMIT - 1) == -1 || limited("by credential, over", p, c.auth[0],
-	    NULL, LIMIT) == -1)
+	if (passes("by credential", p, c.auth[0], NULL, CRED_LIMIT,
+	    CRED_LIMIT, CRED_LIMIT - 1) == -1 || limited("by credential, over",
+	    p, c.auth[0], NULL, CRED_LIMIT) == -1)
 		goto done;
 	if (passes("by credential, its consumer's other credential", p,
-	    c.auth[1], NULL, 1, LIMIT, LIMIT - 1) == -1)
+	    c.auth[1], NULL, 1, CRED_LIMIT, CRED_LIMIT - 1) == -1)
 		goto done;
-	limited("by credential, still over", p, c.auth[0], NULL, LIMIT);
+	limited("by credential, still over", p, c.auth[0], NULL, CRED_LIMIT);
 	get(&r, url, "/metrics");
 	CHECK(r.body.p != NULL && strstr(r.body.p, "adminutil_ratelimit_total"
 	    "{by=\"credential\",window=\"hour\",result=\"limited\"} ") !=
