@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/validate.h"
+#include "crypto/jwk.h"
 #include "crypto/jwt.h"
 #include "store/credential.h"
 
@@ -21,26 +22,47 @@
 #define ROTATE_GRACE_MAX	 604800
 
 /*
- * request.public_key for alg, checked: an asymmetric algorithm needs a
- * PEM key that fits it, an HMAC one takes none.  0, or -1 after
- * replying BAD_REQUEST.
+ * The public key of the request for alg, checked: an asymmetric
+ * algorithm needs a PEM key (public_key) or a JWK (jwk, RFC 7517) that
+ * fits it, never both; an HMAC one takes neither.  *pem is the PEM text
+ * to keep: public_key's own, or a new one read from the JWK (*owned,
+ * which the caller frees), whose RFC 7638 thumbprint goes in thumb ("":
+ * none).  0, or -1 after replying BAD_REQUEST.
  */
 static int
 request_public_key(struct response *res, const struct route *rt,
-    struct request *r, enum jwt_alg alg, const char **pem)
+    struct request *r, enum jwt_alg alg, const char **pem, char **owned,
+    char thumb[JWK_THUMB_LEN + 1])
 {
-	json_object	*k = NULL;
+	json_object	*k = NULL, *jwk = NULL;
 	struct jwt_key	 key;
 	const char	*why;
 
 	*pem = NULL;
+	*owned = NULL;
+	thumb[0] = '\0';
 	json_object_object_get_ex(r->req, "public_key", &k);
+	json_object_object_get_ex(r->req, "jwk", &jwk);
 	if (jwt_alg_is_hmac(alg)) {
-		if (k != NULL) {
-			reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY IS "
-			    "NOT USED BY %s", jwt_alg_name(alg));
+		if (k != NULL || jwk != NULL) {
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "%s IS "
+			    "NOT USED BY %s", k != NULL ? "PUBLIC KEY" : "JWK",
+			    jwt_alg_name(alg));
 			return -1;
 		}
+		return 0;
+	}
+	if (k != NULL && jwk != NULL) {
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY AND JWK: "
+		    "SEND ONE OF THEM, NOT BOTH");
+		return -1;
+	}
+	if (jwk != NULL) {
+		if (jwk_pem(jwk, alg, owned, thumb, &why) == -1) {
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "JWK: %s", why);
+			return -1;
+		}
+		*pem = *owned;
 		return 0;
 	}
 	if (k == NULL || !json_object_is_type(k, json_type_string) ||
@@ -65,14 +87,17 @@ request_public_key(struct response *res, const struct route *rt,
 }
 
 /*
- * request.algorithm (default HS256) and request.public_key, checked.
- * 0, or -1 after replying BAD_REQUEST.
+ * request.algorithm and the public key (request_public_key).  Without
+ * an algorithm: a JWK's own alg member, else HS256, the seeds' (a JWK
+ * then says which algorithm is missing).  0, or -1 after replying
+ * BAD_REQUEST.
  */
 static int
 request_algorithm(struct response *res, const struct route *rt,
-    struct request *r, enum jwt_alg *alg, const char **pem)
+    struct request *r, enum jwt_alg *alg, const char **pem, char **owned,
+    char thumb[JWK_THUMB_LEN + 1])
 {
-	json_object	*v = NULL;
+	json_object	*v = NULL, *jwk = NULL, *ja = NULL;
 
 	*alg = JWT_HS256;
 	if (json_object_object_get_ex(r->req, "algorithm", &v) && v != NULL) {
@@ -85,8 +110,24 @@ request_algorithm(struct response *res, const struct route *rt,
 			    "EdDSA");
 			return -1;
 		}
+	} else if (json_object_object_get_ex(r->req, "jwk", &jwk)) {
+		if (!json_object_is_type(jwk, json_type_object)) {
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "JWK: jwk must "
+			    "be a JSON object");
+			return -1;
+		}
+		if (!json_object_object_get_ex(jwk, "alg", &ja) ||
+		    !json_object_is_type(ja, json_type_string) ||
+		    (*alg = jwt_alg_parse(json_object_get_string(ja),
+		    (size_t)json_object_get_string_len(ja))) ==
+		    JWT_ALG_INVALID || jwt_alg_is_hmac(*alg)) {
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "ALGORITHM IS "
+			    "MANDATORY WITH A JWK THAT HAS NO alg: ONE OF "
+			    "RS256, ES256, EdDSA");
+			return -1;
+		}
 	}
-	return request_public_key(res, rt, r, *alg, pem);
+	return request_public_key(res, rt, r, *alg, pem, owned, thumb);
 }
 
 void
@@ -100,23 +141,33 @@ credential_register(struct app *a, const struct route *rt,
 	struct actor		 act;
 	enum store_rc		 rc;
 	enum jwt_alg		 alg;
-	char			*token = NULL;
+	char			*token = NULL, *owned;
+	char			 thumb[JWK_THUMB_LEN + 1];
 	int			 hidden;
 
 	if (path_user(res, rt, r, &user, &ulen) == -1)
 		return;
-	json_object_object_get_ex(r->req, "key", &v);
-	if ((msg = validate_key(v)) != NULL) {
+	/* A JWK's thumbprint is the key when none is given (RFC 7638). */
+	if (!json_object_object_get_ex(r->req, "key", &v) &&
+	    json_object_object_get_ex(r->req, "jwk", NULL))
+		v = NULL;
+	else if ((msg = validate_key(v)) != NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
 		return;
 	}
-	key = json_object_get_string(v);
-	klen = (size_t)json_object_get_string_len(v);
-	if (request_algorithm(res, rt, r, &alg, &pem) == -1)
+	if (request_algorithm(res, rt, r, &alg, &pem, &owned, thumb) == -1)
 		return;
+	if (v != NULL) {
+		key = json_object_get_string(v);
+		klen = (size_t)json_object_get_string_len(v);
+	} else {
+		key = thumb;
+		klen = strlen(thumb);
+	}
 	app_actor(rt, r, &act);
 	rc = store_credential_register(a->store, &act, user, ulen, key, klen,
 	    jwt_alg_name(alg), pem, &cr);
+	free(owned);
 	if (rc == ST_CONFLICT) {
 		reply_err(res, rt, r, ERR_CRED_EXISTS, "ERROR WHEN CREATING "
 		    "CREDENTIAL FOR CONSUMER. KEY : %s, already exists.", key);
@@ -172,6 +223,11 @@ credlist_row(void *arg, const struct credential_row *row)
 	    json_object_new_int64(row->created_ms));
 	json_object_object_add(o, "revoked",
 	    json_object_new_boolean(row->revoked));
+	/* A public key as a JWK (RFC 7517), what verifiers' tools read. */
+	if (row->public_key != NULL)
+		json_object_object_add(o, "jwk", jwk_of_pem(row->public_key,
+		    strlen(row->public_key), jwt_alg_parse(row->algorithm,
+		    strlen(row->algorithm)), row->key));
 	json_object_array_add(arr, o);
 }
 
@@ -274,7 +330,8 @@ credential_rotate(struct app *a, const struct route *rt, struct request *r,
 	long long		 grace, until = 0;
 	enum store_rc		 rc;
 	enum jwt_alg		 alg;
-	char			*token = NULL;
+	char			*token = NULL, *owned;
+	char			 thumb[JWK_THUMB_LEN + 1];
 
 	if (path_user_key(res, rt, r) == -1)
 		return;
@@ -300,11 +357,12 @@ credential_rotate(struct app *a, const struct route *rt, struct request *r,
 		reply_store_err(res, rt, r, rc, "ROTATE CREDENTIAL");
 		return;
 	}
-	if (request_public_key(res, rt, r, alg, &pem) == -1)
+	if (request_public_key(res, rt, r, alg, &pem, &owned, thumb) == -1)
 		return;
 	app_actor(rt, r, &act);
 	rc = store_credential_rotate(a->store, &act, r->pathv[0],
 	    r->pathlen[0], r->pathv[1], r->pathlen[1], grace, pem, &cr, &until);
+	free(owned);
 	if (rc == ST_NOT_FOUND || rc == ST_CONFLICT) {
 		/* Revoked, deleted or changed since it was read. */
 		no_credential(res, rt, r);

@@ -42,7 +42,7 @@ const char *const store_credential_sql[Q__MAX] = {
 	[Q_CRED_LIST] =
 	    "SELECT c.id, r.`key`, r.algorithm, "
 	    "CAST(UNIX_TIMESTAMP(r.created_at) * 1000 AS UNSIGNED), "
-	    "r.revoked_at IS NOT NULL FROM consumers c "
+	    "r.revoked_at IS NOT NULL, r.public_key FROM consumers c "
 	    "LEFT JOIN credentials r ON r.consumer_id = c.id "
 	    "WHERE c.username = ? ORDER BY r.id",
 	[Q_CRED_REVOKE] =
@@ -355,6 +355,7 @@ row_credlist(void *arg, const struct db_col *c, unsigned n)
 	row.algorithm = c[2].s;
 	row.created_ms = db_col_int(&c[3]);
 	row.revoked = db_col_int(&c[4]) == 1;
+	row.public_key = c[5].null ? NULL : c[5].s;
 	x->fn(x->arg, &row);
 	return 0;
 }

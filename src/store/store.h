@@ -99,6 +99,7 @@ struct credential_row {
 	const char	*algorithm;
 	long long	 created_ms;
 	int		 revoked;
+	const char	*public_key;	/* PEM; NULL for an HMAC one */
 };
 
 struct store	*store_new(const struct config *);
@@ -149,6 +150,7 @@ struct owned_row {
 	const char	*username, *key, *notes;	/* notes: NULL */
 	long long	 created_ms;
 	int		 revoked;
+	const char	*public_key;	/* PEM; NULL for an HMAC one */
 };
 
 /* One notification of a portal user. */

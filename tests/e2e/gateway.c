@@ -2440,7 +2440,10 @@ test_gw_register(void)
 	resp_free(&r);
 	CHECK(rows("credentials", u) == (long long)n + 1, "%lld credentials, "
 	    "want %zu", rows("credentials", u), n + 1);
-	/* The list shows each one's algorithm, never a key. */
+	/*
+	 * The list shows each one's algorithm, a public key as a JWK of
+	 * its public members, never a PEM, a private member or a secret.
+	 */
 	call(&r, RT_CRED_LIST, u, NULL);
 	if (expect_ok("credential/list", &r, RT_CRED_LIST) != NULL) {
 		l = jget(r.json, "result.credentials");
@@ -2453,10 +2456,17 @@ test_gw_register(void)
 			    streq(jstr(c, "algorithm"), g[i].alg),
 			    "credential/list: %s, want key %s algorithm %s",
 			    jtext(c), g[i].key, g[i].alg);
+			CHECK(strncmp(g[i].alg, "HS", 2) == 0 ?
+			    jget(c, "jwk") == NULL :
+			    streq(jstr(c, "jwk.kid"), g[i].key) &&
+			    streq(jstr(c, "jwk.alg"), g[i].alg) &&
+			    jget(c, "jwk.d") == NULL, "credential/list: %s, "
+			    "want a jwk of kid %s, alg %s for a public key, "
+			    "none for HMAC", jtext(c), g[i].key, g[i].alg);
 		}
 		CHECK(strstr(r.body.p, "BEGIN") == NULL &&
 		    strstr(r.body.p, "secret") == NULL, "credential/list "
-		    "shows a key or a secret");
+		    "shows a PEM key or a secret");
 	}
 	resp_free(&r);
 done:
