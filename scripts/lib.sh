@@ -7,7 +7,8 @@ ADMINUTIL_PACKAGES="build-essential autoconf autoconf-archive automake libtool
 pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev libunistring-dev
 libsystemd-dev libseccomp-dev libcunit1-dev libcurl4-openssl-dev mariadb-server
 mariadb-client nginx lighttpd spawn-fcgi curl openssl chromium
-chromium-driver python3-selenium"
+chromium-driver python3-selenium python3-jwcrypto python3-authlib
+python3-requests nodejs node-jose"
 
 # Subsets: what building needs, and what scripts/run adds to run it.
 ADMINUTIL_BUILD_PACKAGES="build-essential autoconf autoconf-archive automake

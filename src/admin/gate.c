@@ -181,6 +181,32 @@ portal_caller(struct app *a, const struct route *rt, struct request *r,
 }
 
 /*
+ * The verdict on introspection's caller by a key and secret: it becomes
+ * the actor, or is refused with RFC 6749 5.2's 401 and a Basic
+ * challenge.  1 if r may go on.
+ */
+static int
+client_passed(const struct route *rt, struct request *r,
+    struct response *res, struct auth_result *v)
+{
+	if (v->verdict == AUTH_PASS) {
+		if ((r->actor = strdup(v->username)) != NULL &&
+		    (r->actor_key = strdup(v->key)) != NULL)
+			return 1;
+		v->verdict = AUTH_ERROR;
+	}
+	if (v->verdict != AUTH_UNAUTHORIZED) {
+		reply_refused(res, rt, r, v, "AUTHENTICATE THE CALLER");
+		return 0;
+	}
+	log_refused(rt, r, 401, v->why);
+	response_header(res, "WWW-Authenticate", "Basic realm=\"adminutil\", "
+	    "charset=\"UTF-8\"");
+	reply_err(res, rt, r, ERR_UNAUTHORIZED, "%s", v->why);
+	return 0;
+}
+
+/*
  * The caller of an admin route: through the portal (portal_caller), or,
  * when admin_auth = jwt, a bearer token verified as the gateway
  * verifies one, of a consumer in the route's groups; it becomes the
@@ -213,6 +239,21 @@ admin_caller(struct app *a, const struct route *rt, struct request *r,
 		snprintf(groups, sizeof(groups), "%s", cfg->introspect_groups);
 	else
 		snprintf(groups, sizeof(groups), "%s", cfg->admin_groups);
+	if (rt->access == ACCESS_INTROSPECT)
+		switch (introspect_client(a, r, groups, &v)) {
+		case CLIENT_BEARER:
+			break;
+		case CLIENT_TWICE:
+			log_refused(rt, r, 400, "more than one client "
+			    "authentication");
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "THE CALLER "
+			    "AUTHENTICATES ONE WAY ONLY (RFC 6749 2.3): A "
+			    "BEARER TOKEN, HTTP BASIC, OR client_id AND "
+			    "client_secret");
+			return 0;
+		default:
+			return client_passed(rt, r, res, &v);
+		}
 	auth_caller(a->auth, r->authorization, r->nauthorization, groups,
 	    clock_wall_ms(), &v);
 	if (v.verdict == AUTH_PASS) {

@@ -361,6 +361,62 @@ verify_hmac(const struct jwt_key *k, const struct jwt *t)
 	return len == t->siglen && CRYPTO_memcmp(mac, t->sig, len) == 0;
 }
 
+/* The message both MACs of jwt_key_is_secret() are made of. */
+static const unsigned char secret_probe[] = "adminutil client secret";
+
+/* HMAC of secret_probe under the key of ctx into mac; its length or 0. */
+static size_t
+probe_mac(EVP_MAC_CTX *ctx, unsigned char mac[EVP_MAX_MD_SIZE])
+{
+	size_t	 len = 0;
+
+	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(ctx, secret_probe, sizeof(secret_probe)) != 1 ||
+	    EVP_MAC_final(ctx, mac, &len, EVP_MAX_MD_SIZE) != 1)
+		return 0;
+	return len;
+}
+
+int
+jwt_key_is_secret(const struct jwt_key *k, enum jwt_alg alg,
+    const void *secret, size_t slen)
+{
+	static struct jwt_key	 dummy[NALGS];
+	static const char	 dummy_secret[] = "no credential has this key";
+	struct jwt_key		 given;
+	const struct jwt_key	*held = k;
+	unsigned char		 a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
+	size_t			 alen, blen;
+	int			 real;
+
+	if (k != NULL && k->mac != NULL && jwt_alg_is_hmac(k->alg))
+		alg = k->alg;
+	if (!jwt_alg_is_hmac(alg))
+		alg = JWT_HS256;
+	real = held != NULL && held->mac != NULL && held->alg == alg;
+	if (!real) {
+		if (dummy[alg].mac == NULL && jwt_key_hmac(&dummy[alg], alg,
+		    dummy_secret, sizeof(dummy_secret) - 1) == -1)
+			return 0;
+		held = &dummy[alg];
+	}
+	/*
+	 * HMAC pads a key shorter than its block with zeros and hashes a
+	 * longer one: two secrets alike under HMAC pass alike here, as
+	 * their tokens do at the gateway.
+	 */
+	if (slen == 0 || jwt_key_hmac(&given, alg, secret, slen) == -1)
+		return 0;
+	alen = probe_mac(given.mac, a);
+	blen = probe_mac(held->mac, b);
+	jwt_key_free(&given);
+	real = real && alen > 0 && alen == blen && CRYPTO_memcmp(a, b,
+	    alen) == 0;
+	OPENSSL_cleanse(a, sizeof(a));
+	OPENSSL_cleanse(b, sizeof(b));
+	return real;
+}
+
 /* ES256 signatures are r || s (RFC 7518 3.4); OpenSSL wants DER. */
 static int
 es256_der(const struct jwt *t, unsigned char **der, int *derlen)

@@ -88,6 +88,16 @@ void		 jwt_key_free(struct jwt_key *);
 int		 jwt_verify(const struct jwt_key *, const struct jwt *);
 
 /*
+ * 1 if secret (slen bytes) is the HMAC key of k, else 0 (also for a k
+ * that is NULL or no HMAC key).  The MACs of one message under both are
+ * compared in constant time, and a k that cannot match costs the same
+ * MACs (against a dummy key of alg): the time taken says neither
+ * whether the secret was right nor whether k exists.
+ */
+int		 jwt_key_is_secret(const struct jwt_key *k, enum jwt_alg alg,
+		    const void *secret, size_t slen);
+
+/*
  * Encodes n bytes of in as unpadded base64url into out, which must hold
  * JWT_B64_LEN(n) bytes (with the NUL).  Returns the length written.
  */

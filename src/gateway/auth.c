@@ -277,6 +277,63 @@ count(const struct policy *p, const struct auth_request *q,
 	}
 }
 
+/* What a client that did not authenticate is told, whatever the reason. */
+#define CLIENT_REFUSED	 "client authentication failed"
+
+void
+auth_client(struct auth *a, const char *key, size_t klen, const char *secret,
+    size_t slen, const char *groups, long long now, struct auth_result *res)
+{
+	struct policy	 p;
+	struct cred	*c = NULL;
+	const char	*why;
+	int		 ok, old;
+
+	memset(res, 0, sizeof(*res));
+	credcache_sync(a->cc, now);
+	res->verdict = named(a, key, klen, now, &c, &why);
+	if (res->verdict == AUTH_UNAVAILABLE || res->verdict == AUTH_ERROR) {
+		res->why = why;
+		return;
+	}
+	/*
+	 * Both secrets of a rotation are tried every time, and a key
+	 * that is unknown or not HMAC against a dummy: the time taken
+	 * says neither which secret it was nor whether the key exists.
+	 */
+	ok = jwt_key_is_secret(c != NULL ? &c->key : NULL, JWT_HS256, secret,
+	    slen);
+	old = jwt_key_is_secret(c != NULL && c->has_prev ? &c->prev : NULL,
+	    JWT_HS256, secret, slen) && now < c->grace_until;
+	res->why = CLIENT_REFUSED;
+	if (c == NULL) {
+		res->verdict = AUTH_UNAUTHORIZED;
+		return;
+	}
+	if (!jwt_alg_is_hmac(c->key.alg)) {
+		res->verdict = refuse(&why, "a client secret for a public-key "
+		    "credential");
+		return;
+	}
+	if (!ok && !old) {
+		res->verdict = refuse(&why, "client secret does not match");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.need = NEED_TOKEN;
+	p.allow = groups;
+	if (!policy_permits(&p, c->groups, c->ngroups)) {
+		res->verdict = refuse(&why, "the client's groups do not allow "
+		    "this route");
+		return;
+	}
+	res->verdict = AUTH_PASS;
+	res->why = NULL;
+	res->username = c->username;
+	res->groups = c->joined;
+	res->key = c->keyname;
+}
+
 void
 auth_check(struct auth *a, const struct auth_request *q, long long now,
     struct auth_result *res)

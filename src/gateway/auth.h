@@ -91,6 +91,21 @@ void		 auth_caller(struct auth *, const char *authorization,
 		    struct auth_result *);
 
 /*
+ * The caller of introspection by a credential's key and secret (RFC
+ * 6749 2.3.1, as RFC 7662 2.1 clients send them): an active HMAC
+ * credential named key whose secret, or previous secret in its grace,
+ * is secret (compared in constant time, the same work for an unknown
+ * key), of a consumer in one of groups.  AUTH_PASS with the consumer in
+ * res; else AUTH_UNAUTHORIZED with one reason for every refusal (an
+ * unknown key, a wrong secret, a public-key credential, a consumer
+ * outside groups: the real one logged at debug), AUTH_UNAVAILABLE or
+ * AUTH_ERROR.
+ */
+void		 auth_client(struct auth *, const char *key, size_t klen,
+		    const char *secret, size_t slen, const char *groups,
+		    long long now_ms, struct auth_result *);
+
+/*
  * RFC 7662: the introspection answer for token (len bytes) as a JSON
  * text the caller frees, {"active":false} for any invalid token.  NULL
  * when the database is needed and down, or on no memory (*down says

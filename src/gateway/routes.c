@@ -17,6 +17,7 @@
 #include "core/ratelimit.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
+#include "gateway/token.h"
 #include "http/request.h"
 
 /*
@@ -279,9 +280,7 @@ static char *
 form_value(const char *body, size_t len, const char *name, size_t *outlen)
 {
 	const char	*p = body, *end = body + len, *amp, *eq;
-	size_t		 nlen = strlen(name), vlen, i;
-	char		*v;
-	long		 n;
+	size_t		 nlen = strlen(name);
 
 	*outlen = 0;
 	for (; p < end; p = amp + 1) {
@@ -291,24 +290,84 @@ form_value(const char *body, size_t len, const char *name, size_t *outlen)
 		if (eq == NULL || (size_t)(eq - p) != nlen ||
 		    memcmp(p, name, nlen) != 0)
 			continue;
-		vlen = (size_t)(amp - eq - 1);
-		if ((v = malloc(vlen + 1)) == NULL)
-			return NULL;
-		/* "+" before "%XX": "%2B" is a "+", not a space. */
-		for (i = 0; i < vlen; i++)
-			v[i] = eq[1 + i] == '+' ? ' ' : eq[1 + i];
-		if ((n = percent_decode(v, v, vlen)) < 0) {
-			explicit_bzero(v, vlen);
-			free(v);
-			errno = EINVAL;
-			return NULL;
-		}
-		v[n] = '\0';
-		*outlen = (size_t)n;
-		return v;
+		return request_form_decode(eq + 1, (size_t)(amp - eq - 1),
+		    outlen);
 	}
 	errno = ENOENT;
 	return NULL;
+}
+
+/* The form member name of r's body, decoded; NULL as form_value says. */
+static char *
+form_member(struct request *r, const char *name, size_t *len)
+{
+	return form_value(r->body != NULL ? r->body : "", r->bodylen, name,
+	    len);
+}
+
+/* Clears and frees s (len bytes). */
+static void
+clear_free(char *s, size_t len)
+{
+	if (s != NULL)
+		explicit_bzero(s, len);
+	free(s);
+}
+
+enum client_way
+introspect_client(struct app *a, struct request *r, const char *groups,
+    struct auth_result *v)
+{
+	char		*id = NULL, *secret = NULL, *fid, *fsecret;
+	size_t		 idlen = 0, slen = 0, fidlen = 0, fslen = 0;
+	const char	*why = NULL;
+	enum client_way	 way;
+	int		 basic, post, e1, e2;
+
+	memset(v, 0, sizeof(*v));
+	fid = form_member(r, "client_id", &fidlen);
+	e1 = fid == NULL ? errno : 0;
+	fsecret = form_member(r, "client_secret", &fslen);
+	e2 = fsecret == NULL ? errno : 0;
+	post = fid != NULL || fsecret != NULL || e1 == EINVAL || e2 == EINVAL;
+	basic = r->nauthorization == 1 ? token_basic(r->authorization, &id,
+	    &idlen, &secret, &slen, &why) : 0;
+	/* The form's members beside Basic or a bearer token: two ways. */
+	if (post && r->authorization != NULL) {
+		way = CLIENT_TWICE;
+		goto done;
+	}
+	if (basic == 0 && !post) {
+		way = CLIENT_BEARER;
+		goto done;
+	}
+	way = basic != 0 ? CLIENT_BASIC : CLIENT_POST;
+	if (basic == -1) {
+		v->verdict = AUTH_UNAUTHORIZED;
+		v->why = why;
+		goto done;
+	}
+	if (basic == 0) {
+		id = fid;
+		idlen = fidlen;
+		secret = fsecret;
+		slen = fslen;
+		fid = fsecret = NULL;
+		if (id == NULL || secret == NULL) {
+			v->verdict = AUTH_UNAUTHORIZED;
+			v->why = "client_id and client_secret are both needed, "
+			    "form-urlencoded";
+			goto done;
+		}
+	}
+	auth_client(a->auth, id, idlen, secret, slen, groups, clock_wall_ms(),
+	    v);
+done:
+	clear_free(fid, fidlen);
+	clear_free(fsecret, fslen);
+	clear_free(id, idlen);
+	clear_free(secret, slen);
+	return way;
 }
 
 void

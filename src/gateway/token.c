@@ -4,13 +4,20 @@
 #include "build.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <json-c/json.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "core/config.h"
 #include "gateway/token.h"
+#include "http/request.h"
+
+/* The longest Basic credentials read, in base64 characters. */
+#define BASIC_MAX	 2048
 
 const char *
 token_bearer(const char *h, size_t *len, const char **why)
@@ -38,6 +45,52 @@ token_bearer(const char *h, size_t *len, const char **why)
 		return NULL;
 	}
 	return t;
+}
+
+int
+token_basic(const char *h, char **id, size_t *idlen, char **secret,
+    size_t *slen, const char **why)
+{
+	unsigned char	 dec[BASIC_MAX / 4 * 3 + 1];
+	const char	*t, *colon;
+	size_t		 len, pad;
+	int		 n, rc = -1;
+
+	*id = *secret = NULL;
+	*idlen = *slen = 0;
+	if (h == NULL || strncasecmp(h, "Basic", 5) != 0 ||
+	    (h[5] != ' ' && h[5] != '\t'))
+		return 0;
+	t = h + 5 + strspn(h + 5, " \t");
+	len = strcspn(t, " \t");
+	*why = "HTTP Basic credentials are not base64 of id:secret";
+	if (len == 0 || len > BASIC_MAX || len % 4 != 0 ||
+	    t[len + strspn(t + len, " \t")] != '\0')
+		return -1;
+	/* EVP_DecodeBlock counts the padding's zero bytes in. */
+	pad = t[len - 1] == '=' ? (t[len - 2] == '=' ? 2 : 1) : 0;
+	if ((n = EVP_DecodeBlock(dec, (const unsigned char *)t, (int)len)) <
+	    0 || (size_t)n < pad)
+		goto done;
+	n -= (int)pad;
+	if ((colon = memchr(dec, ':', (size_t)n)) == NULL ||
+	    memchr(dec, '\0', (size_t)n) != NULL)
+		goto done;
+	*why = "HTTP Basic id or secret is not form-urlencoded (RFC 6749 "
+	    "2.3.1)";
+	if ((*id = request_form_decode((const char *)dec,
+	    (size_t)(colon - (const char *)dec), idlen)) == NULL ||
+	    (*secret = request_form_decode(colon + 1, (size_t)((const char *)
+	    dec + n - colon - 1), slen)) == NULL) {
+		free(*id);
+		*id = NULL;
+		*idlen = 0;
+		goto done;
+	}
+	rc = 1;
+done:
+	OPENSSL_cleanse(dec, sizeof(dec));
+	return rc;
 }
 
 int

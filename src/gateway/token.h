@@ -37,6 +37,19 @@ struct token {
 const char	*token_bearer(const char *h, size_t *len, const char **why);
 
 /*
+ * The client of an HTTP Basic Authorization header value h (RFC 7617)
+ * as RFC 6749 2.3.1 has it: "Basic" (any case), blanks, the base64 of
+ * id ":" secret, nothing after it, id and secret each form-urlencoded
+ * (request_form_decode: "%3A" is a ":" of the id).  1 with *id and
+ * *secret new strings (lengths in *idlen, *slen; the caller clears
+ * secret before it frees it), 0 when h is no Basic header (NULL, or
+ * another scheme), -1 with a static reason in *why when it is one but
+ * cannot be read.
+ */
+int		 token_basic(const char *h, char **id, size_t *idlen,
+		    char **secret, size_t *slen, const char **why);
+
+/*
  * Parses tok (len bytes, which must outlive t) and names its
  * credentials.  0, or -1 with a static reason in *why (t then needs no
  * token_free()).

@@ -152,6 +152,30 @@ request_percent_decode(const char *src, size_t len, size_t *outlen)
 	return out;
 }
 
+char *
+request_form_decode(const char *src, size_t len, size_t *outlen)
+{
+	char	*v;
+	size_t	 i;
+	long	 n;
+
+	*outlen = 0;
+	if ((v = malloc(len + 1)) == NULL)
+		return NULL;
+	/* "+" before "%XX": "%2B" is a "+", not a space. */
+	for (i = 0; i < len; i++)
+		v[i] = src[i] == '+' ? ' ' : src[i];
+	if ((n = percent_decode(v, v, len)) < 0) {
+		explicit_bzero(v, len);
+		free(v);
+		errno = EINVAL;
+		return NULL;
+	}
+	v[n] = '\0';
+	*outlen = (size_t)n;
+	return v;
+}
+
 static int
 only_space(const char *s, size_t len)
 {

@@ -139,6 +139,14 @@ long	percent_decode(char *dst, const char *src, size_t len);
  */
 char	*request_percent_decode(const char *src, size_t len, size_t *outlen);
 
+/*
+ * request_percent_decode() of a value of application/x-www-form-urlencoded
+ * text: each "+" is a space first ("%2B" stays a "+").  The same
+ * returns; a refused value's copy is cleared before it is freed (it
+ * may be a secret).
+ */
+char	*request_form_decode(const char *src, size_t len, size_t *outlen);
+
 /* The UUID of the answer (envelope and audit), made when first asked. */
 const char *request_resmsgid(struct request *r);
 

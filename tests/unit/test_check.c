@@ -4,7 +4,8 @@
 /*
  * The gateway's check end to end, token to verdict, without MariaDB:
  * auth_check() with its real token reading, credential cache, policy
- * and signature checks, over a store of a few credentials in memory.
+ * and signature checks, and auth_client() (introspection's caller by
+ * key and secret), over a store of a few credentials in memory.
  * The seam is the store's lookup: this file defines store_auth_lookup()
  * and store_auth_record_free(), so the linker takes them, not the
  * store's (nothing else of the store is linked in).
@@ -28,6 +29,7 @@
 #include "unit.h"
 
 #define NOW	 1700000000000LL		/* epoch ms */
+#define LIT_KEY(s)	 (s), sizeof(s) - 1
 #define TTL	 5				/* cache_ttl, s */
 
 /* The store in memory: credentials by key, and whether it is up. */
@@ -486,12 +488,68 @@ test_limits(void)
 	teardown();
 }
 
+/* auth_client: key and secret, one 401 for every refusal. */
+static void
+test_client(void)
+{
+	static const struct {
+		const char	*key, *secret, *groups;
+		long long	 at;		/* after NOW */
+		enum auth_verdict want;
+		const char	*user;		/* AUTH_PASS */
+	} rows[] = {
+		{ "k1", "secret-one", "contentAdmin", 0, AUTH_PASS, "alice" },
+		{ "k1", "secret-one", "x contentUser", 0, AUTH_PASS, "alice" },
+		{ "k2", "secret-two", "contentUser", 0, AUTH_PASS, "bob" },
+		{ "k1", "secret-onE", "contentAdmin", 0, AUTH_UNAUTHORIZED,
+		    NULL },
+		{ "k1", "secret-on", "contentAdmin", 0, AUTH_UNAUTHORIZED,
+		    NULL },
+		{ "k1", "secret-two", "contentAdmin", 0, AUTH_UNAUTHORIZED,
+		    NULL },
+		{ "nokey", "secret-one", "contentAdmin", 0, AUTH_UNAUTHORIZED,
+		    NULL },
+		{ "", "secret-one", "contentAdmin", 0, AUTH_UNAUTHORIZED,
+		    NULL },
+		{ "k2", "secret-two", "contentAdmin", 0, AUTH_UNAUTHORIZED,
+		    NULL },
+		/* A rotation: both secrets until the grace ends. */
+		{ "k3", "secret-new", "contentAdmin", 0, AUTH_PASS, "carol" },
+		{ "k3", "secret-old", "contentAdmin", 7999, AUTH_PASS,
+		    "carol" },
+		{ "k3", "secret-old", "contentAdmin", 8000, AUTH_UNAUTHORIZED,
+		    NULL },
+	};
+	struct auth_result	 v;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		auth_client(a, rows[i].key, strlen(rows[i].key),
+		    rows[i].secret, strlen(rows[i].secret), rows[i].groups,
+		    NOW + rows[i].at, &v);
+		UNIT_CHECK(v.verdict == rows[i].want, "row %zu (%s, %s, %s): "
+		    "verdict %d, want %d", i, rows[i].key, rows[i].secret,
+		    rows[i].groups, (int)v.verdict, (int)rows[i].want);
+		if (rows[i].want == AUTH_PASS) {
+			UNIT_STREQ(v.username, rows[i].user, rows[i].key);
+			UNIT_STREQ(v.key, rows[i].key, rows[i].key);
+		} else
+			UNIT_STREQ(v.why, "client authentication failed",
+			    rows[i].key);
+	}
+	store_down = 1;
+	auth_client(a, LIT_KEY("k4"), LIT_KEY("secret-four"), "contentAdmin",
+	    NOW, &v);
+	CU_ASSERT_EQUAL(v.verdict, AUTH_UNAVAILABLE);
+}
+
 /* Each test on a checker of its own: caches and counts start empty. */
 #define CASE(f)	 static void f##_fresh(void) { \
 	CU_ASSERT_FATAL(setup() == 0); f(); teardown(); }
 CASE(test_verdicts)
 CASE(test_cache)
 CASE(test_rotation)
+CASE(test_client)
 
 static const CU_TestInfo tests[] = {
 	{ "auth_check: every verdict, token by token", test_verdicts_fresh },
@@ -500,6 +558,7 @@ static const CU_TestInfo tests[] = {
 	{ "rotation: the old secret until its grace", test_rotation_fresh },
 	{ "rate limits: passes counted, memo hits too, refusals not",
 	    test_limits },
+	{ "auth_client: key and secret, one refusal", test_client_fresh },
 	CU_TEST_INFO_NULL
 };
 

@@ -1819,6 +1819,48 @@ test_key_reuse(void)
 	}
 }
 
+/* jwt_key_is_secret: the right secret only, of an HMAC key only. */
+static void
+test_key_is_secret(void)
+{
+	static const enum jwt_alg algs[] = { JWT_HS256, JWT_HS384, JWT_HS512 };
+	struct jwt_key	 k, pk;
+	const char	*why;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(algs); i++) {
+		if (jwt_key_hmac(&k, algs[i], LIT(SECRET_A)) == -1) {
+			CU_FAIL("jwt_key_hmac");
+			continue;
+		}
+		UNIT_CHECK(jwt_key_is_secret(&k, JWT_HS256, LIT(SECRET_A)) ==
+		    1, "%s: the right secret", jwt_alg_name(algs[i]));
+		UNIT_CHECK(jwt_key_is_secret(&k, JWT_HS256, LIT(SECRET_B)) ==
+		    0, "%s: another secret", jwt_alg_name(algs[i]));
+		UNIT_CHECK(jwt_key_is_secret(&k, JWT_HS256, SECRET_A,
+		    strlen(SECRET_A) - 1) == 0, "%s: the secret less its last "
+		    "byte", jwt_alg_name(algs[i]));
+		UNIT_CHECK(jwt_key_is_secret(&k, JWT_HS256, LIT("")) == 0,
+		    "%s: an empty secret", jwt_alg_name(algs[i]));
+		jwt_key_free(&k);
+	}
+	/* No key, or a public one: 0, even for the dummy's own secret. */
+	UNIT_CHECK(jwt_key_is_secret(NULL, JWT_HS256, LIT(SECRET_A)) == 0,
+	    "no key");
+	UNIT_CHECK(jwt_key_is_secret(NULL, JWT_HS256,
+	    LIT("no credential has this key")) == 0, "no key, the dummy's");
+	UNIT_CHECK(jwt_key_is_secret(NULL, JWT_RS256, LIT(SECRET_A)) == 0,
+	    "no key, RS256");
+	if (jwt_key_pem(&pk, JWT_RS256, keys[K_RSA].pem, keys[K_RSA].pemlen,
+	    &why) == 0) {
+		UNIT_CHECK(jwt_key_is_secret(&pk, JWT_HS256,
+		    keys[K_RSA].pem, keys[K_RSA].pemlen) == 0,
+		    "an RSA key, its PEM as the secret");
+		jwt_key_free(&pk);
+	} else
+		CU_FAIL("jwt_key_pem");
+}
+
 static const CU_TestInfo tests[] = {
 	{ "jwt_b64url_encode known answers", test_b64url_known },
 	{ "jwt_b64url_encode round trip, no padding", test_b64url_roundtrip },
@@ -1846,6 +1888,7 @@ static const CU_TestInfo tests[] = {
 	{ "jwt_key_pem fits key to algorithm", test_key_pem },
 	{ "jwt_key_pem RSA sizes for RS256", test_key_pem_rsa_size },
 	{ "jwt_key_hmac", test_key_hmac },
+	{ "jwt_key_is_secret", test_key_is_secret },
 	{ "one key verifies many tokens", test_key_reuse },
 	CU_TEST_INFO_NULL
 };

@@ -3,7 +3,7 @@
 
 /*
  * Unit tests of token.c: the bearer token of an Authorization header,
- * which credentials a token names (kid, the key claim, both), and the
+ * the client of an HTTP Basic one (RFC 6749 2.3.1), which credentials a token names (kid, the key claim, both), and the
  * contract's time checks at their edges.
  */
 #include "build.h"
@@ -191,8 +191,68 @@ test_times(void)
 	json_object_put(o);
 }
 
+#define BASIC_B64	 "HTTP Basic credentials are not base64 of id:secret"
+#define BASIC_FORM	 "HTTP Basic id or secret is not form-urlencoded " \
+			    "(RFC 6749 2.3.1)"
+
+static void
+test_basic(void)
+{
+	static const struct {
+		const char	*h;
+		int		 rc;
+		const char	*id, *secret;	/* rc 1 */
+		const char	*why;		/* rc -1 */
+	} rows[] = {
+		{ "Basic YWJjOmRlZg==", 1, "abc", "def", NULL },
+		{ "basic\tYWJjOmRlZg==  ", 1, "abc", "def", NULL },
+		{ "BASIC YWI6Yw==", 1, "ab", "c", NULL },
+		/* "a%3Ab:s%2Bx+y": a ":" of the id, "+" a space, "%2B" a "+" */
+		{ "Basic YSUzQWI6cyUyQngreQ==", 1, "a:b", "s+x y", NULL },
+		/* "key:sec:ret": the first ":" ends the id (RFC 7617). */
+		{ "Basic a2V5OnNlYzpyZXQ=", 1, "key", "sec:ret", NULL },
+		{ "Basic OnNlY3JldA==", 1, "", "secret", NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+		{ "Bearer a.b.c", 0, NULL, NULL, NULL },
+		{ "Basicx YWJjOmRlZg==", 0, NULL, NULL, NULL },
+		{ "Basic ", -1, NULL, NULL, BASIC_B64 },
+		{ "Basic bm9jb2xvbg==", -1, NULL, NULL, BASIC_B64 },
+		{ "Basic !!!!", -1, NULL, NULL, BASIC_B64 },
+		{ "Basic YWJjOmRlZg", -1, NULL, NULL, BASIC_B64 },
+		{ "Basic YWJjOmRlZg== YWJj", -1, NULL, NULL, BASIC_B64 },
+		{ "Basic YSV6ejpi", -1, NULL, NULL, BASIC_FORM },
+		{ "Basic YTpiJTAw", -1, NULL, NULL, BASIC_FORM },
+	};
+	const char	*why;
+	char		*id, *secret;
+	size_t		 i, idlen, slen;
+	int		 rc;
+
+	for (i = 0; i < NELEM(rows); i++) {
+		why = NULL;
+		rc = token_basic(rows[i].h, &id, &idlen, &secret, &slen, &why);
+		UNIT_CHECK(rc == rows[i].rc, "\"%s\": %d, want %d",
+		    unit_str(rows[i].h), rc, rows[i].rc);
+		if (rows[i].rc == 1) {
+			UNIT_STREQ(id, rows[i].id, rows[i].h);
+			UNIT_STREQ(secret, rows[i].secret, rows[i].h);
+			UNIT_CHECK(id != NULL && secret != NULL &&
+			    idlen == strlen(id) && slen == strlen(secret),
+			    "%s: lengths", rows[i].h);
+		} else {
+			UNIT_CHECK(id == NULL && secret == NULL, "%s: a "
+			    "refused header left strings", unit_str(rows[i].h));
+			if (rows[i].rc == -1)
+				UNIT_STREQ(why, rows[i].why, rows[i].h);
+		}
+		free(id);
+		free(secret);
+	}
+}
+
 static const CU_TestInfo tests[] = {
 	{ "token_bearer", test_bearer },
+	{ "token_basic: RFC 7617 and RFC 6749 2.3.1", test_basic },
 	{ "token_read: which credentials a token names", test_names },
 	{ "token_times", test_times },
 	CU_TEST_INFO_NULL
