@@ -62,12 +62,15 @@ local function load_keys()
 end
 
 -- keys: the credentials' file, read later; acl_file: adminutil's
--- format, "METHOD PREFIX GROUPS" (src/gateway/acl.h).
+-- format, "METHOD PREFIX GROUPS [RATES] [by=KEY]" (adminutil.acl(5)).
+-- The peer checks the groups only: its rates are not counted, as
+-- Kong's jwt and acl plugins do not count (scenario (3) is no
+-- rate-limiting peer).
 function M.load(keys, acl_file)
 	keys_file = keys
 	for line in io.lines(acl_file) do
 		line = line:gsub("#.*$", "")
-		local m, p, g = line:match("^%s*(%S+)%s+(%S+)%s+(%S+)%s*$")
+		local m, p, g = line:match("^%s*(%S+)%s+(%S+)%s+(%S+)")
 		if m then
 			if #p > 1 and p:sub(-1) == "/" then
 				p = p:sub(1, -2)
