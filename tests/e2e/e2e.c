@@ -23,6 +23,9 @@
  *   E2E_SUITE		"full", everything (its last test stops the
  *			instance), or "smoke", a sample
  *   E2E_ONLY		optional: only the tests whose name has this text
+ *   E2E_ANSWERS	optional: a file each answer is appended to, one
+ *			JSON line (tests/docs/openapi.mjs checks them
+ *			against docs/openapi.yaml)
  *
  * The gateway's tests are in gateway.c, the harness both use in e2e.h.
  * Every test makes its own consumers, so the tests are independent.
@@ -33,6 +36,7 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <ctype.h>
@@ -44,6 +48,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +468,76 @@ xfer_init(struct xfer *x, struct resp *r, const char *base,
 	return 0;
 }
 
+/* Whether u is at base: base itself, or base then a '/' or a '?'. */
+static int
+at_base(const char *u, const char *base)
+{
+	size_t	 n;
+
+	if (base == NULL || (n = strlen(base)) == 0 || strncmp(u, base, n) != 0)
+		return 0;
+	return u[n] == '\0' || u[n] == '/' || u[n] == '?';
+}
+
+/*
+ * Appends the answer of a finished transfer to the file E2E_ANSWERS
+ * names, one JSON line {plane, method, url, status, ctype, body}: the
+ * plane says which of the web server's faces answered.  One write(2)
+ * of O_APPEND per line, so the threads' lines never mix.  The file may
+ * hold secrets: it is made 0600, in the run's own directory.
+ */
+static void
+answer_keep(struct xfer *x)
+{
+	const char	*path = getenv("E2E_ANSWERS"), *u = NULL, *m = NULL;
+	const char	*plane = "other", *s;
+	static char	 nl[] = "\n";
+	struct iovec	 iov[2];
+	json_object	*o;
+	size_t		 len;
+	int		 fd;
+
+	if (path == NULL || *path == '\0' || x->h == NULL ||
+	    x->r->status == 0)
+		return;
+	curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &u);
+	curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_METHOD, &m);
+	if (u == NULL || m == NULL)
+		return;
+	if (at_base(u, url) || at_base(u, down_url))
+		plane = "admin";
+	else if (at_base(u, gw_url))
+		plane = "gateway";
+	else if (at_base(u, portal_url))
+		plane = "portal";
+	if ((o = json_object_new_object()) == NULL)
+		return;
+	json_object_object_add(o, "plane", json_object_new_string(plane));
+	json_object_object_add(o, "method", json_object_new_string(m));
+	json_object_object_add(o, "url", json_object_new_string(u));
+	json_object_object_add(o, "status",
+	    json_object_new_int64(x->r->status));
+	json_object_object_add(o, "ctype", x->r->ctype != NULL ?
+	    json_object_new_string(x->r->ctype) : NULL);
+	json_object_object_add(o, "head", json_object_new_string_len(
+	    x->r->head.p != NULL ? x->r->head.p : "", (int)x->r->head.len));
+	json_object_object_add(o, "body", json_object_new_string_len(
+	    x->r->body.p != NULL ? x->r->body.p : "", (int)x->r->body.len));
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (s != NULL &&
+	    (fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600)) != -1) {
+		iov[0].iov_base = (void *)(uintptr_t)s;
+		iov[0].iov_len = len;
+		iov[1].iov_base = nl;
+		iov[1].iov_len = 1;
+		if (writev(fd, iov, 2) != (ssize_t)len + 1)
+			fprintf(stderr, "e2e: cannot append to %s\n", path);
+		close(fd);
+	}
+	json_object_put(o);
+}
+
 /* Collects the answer of a finished transfer and frees the handle. */
 void
 xfer_done(struct xfer *x, CURLcode rc)
@@ -480,6 +555,7 @@ xfer_done(struct xfer *x, CURLcode rc)
 		if (curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct) ==
 		    CURLE_OK && ct != NULL)
 			r->ctype = strdup(ct);
+		answer_keep(x);
 	}
 	if (r->body.p != NULL && r->ctype != NULL &&
 	    strncmp(r->ctype, "application/json", 16) == 0)
