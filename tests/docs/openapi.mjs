@@ -14,7 +14,7 @@
 // JSON Schema 2020-12, the dialect of OpenAPI 3.1).  Nothing of a body
 // is printed: it may hold a secret.
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -130,6 +130,20 @@ function routesOf(file) {
 	});
 }
 
+// Every route table of src/ is src/app.c's `routes` (the others,
+// lighttpd's authorizer and the no-route answer, are single routes):
+// another table would go unread, so it fails the check.
+function walk(dir) {
+	return readdirSync(join(srcdir, dir), { withFileTypes: true })
+	    .flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) :
+	    e.name.endsWith(".c") ? [join(dir, e.name)] : []);
+}
+for (const f of walk("src")) {
+	const text = readFileSync(join(srcdir, f), "utf8");
+	for (const m of text.matchAll(/struct\s+route\s+(\w+)\s*\[\s*\]\s*=/g))
+		if (f !== join("src", "app.c") || m[1] !== "routes")
+			fail(`${f}: a route table (${m[1]}) this check does not read`);
+}
 const routes = routesOf("src/app.c");
 if (routes === null || routes.length === 0) {
 	console.error("no route table found in src/app.c");
