@@ -481,8 +481,9 @@ at_base(const char *u, const char *base)
 
 /*
  * Appends the answer of a finished transfer to the file E2E_ANSWERS
- * names, one JSON line {plane, method, url, status, ctype, body}: the
- * plane says which of the web server's faces answered.  One write(2)
+ * names, one JSON line {plane, method, url, status, ctype, head, body}:
+ * the plane says which of the web server's faces answered.  The
+ * gateway's passes (tens of thousands) are left out.  One write(2)
  * of O_APPEND per line, so the threads' lines never mix.  The file may
  * hold secrets: it is made 0600, in the run's own directory.
  */
@@ -506,9 +507,12 @@ answer_keep(struct xfer *x)
 		return;
 	if (at_base(u, url) || at_base(u, down_url))
 		plane = "admin";
-	else if (at_base(u, gw_url))
+	else if (at_base(u, gw_url)) {
+		/* A pass is the API's answer, not adminutil's: not kept. */
+		if (x->r->status < 400)
+			return;
 		plane = "gateway";
-	else if (at_base(u, portal_url))
+	} else if (at_base(u, portal_url))
 		plane = "portal";
 	if ((o = json_object_new_object()) == NULL)
 		return;
