@@ -52,11 +52,11 @@ is_nginx(void)
 }
 
 /*
- * GET path of the gateway with auth (a header line, NULL: none), from
+ * GET path of the gateway with the header lines hdrs (NULL-ended), from
  * the local address from (NULL: the default).  No check.
  */
 static void
-rl_fetch(struct resp *r, const char *path, const char *auth,
+rl_fetch_hdrs(struct resp *r, const char *path, const char *const *hdrs,
     const char *from)
 {
 	struct xfer	 x;
@@ -65,13 +65,23 @@ rl_fetch(struct resp *r, const char *path, const char *auth,
 		xfer_done(&x, CURLE_FAILED_INIT);
 		return;
 	}
-	if (auth != NULL) {
-		x.hdrs = curl_slist_append(x.hdrs, auth);
+	for (; *hdrs != NULL; hdrs++)
+		x.hdrs = curl_slist_append(x.hdrs, *hdrs);
+	if (x.hdrs != NULL)
 		curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
-	}
 	if (from != NULL)
 		curl_easy_setopt(x.h, CURLOPT_INTERFACE, from);
 	xfer_done(&x, curl_easy_perform(x.h));
+}
+
+/* As rl_fetch_hdrs, with auth (a header line, NULL: none) alone. */
+static void
+rl_fetch(struct resp *r, const char *path, const char *auth,
+    const char *from)
+{
+	const char	*hdrs[2] = { auth, NULL };
+
+	rl_fetch_hdrs(r, path, hdrs, from);
 }
 
 static void
@@ -330,6 +340,74 @@ test_rl_consumer(void)
 done:
 	rc_free(&c);
 	rc_free(&other);
+}
+
+/*
+ * What a client controls cannot take it past a limit: readings of one
+ * path that reach one rule (a query, "//", a percent-encoded byte, a
+ * trailing "/": distinct keys of nginx's pass cache) share the rule's
+ * count; forwarding headers do not change the address counted; the
+ * marker adminutil gives nginx, sent by the client, changes no answer.
+ */
+static void
+test_rl_evasion(void)
+{
+	static const char *const readings[LIMIT] = {
+		"/rl/evade/x", "/rl/evade/x?q=1", "/rl/evade//x",
+		"/rl/evade/%78", "/rl/evade/x/"
+	};
+	static const char *const spoofs[LIMIT] = {
+		"X-Forwarded-For: 10.9.8.7", "X-Real-IP: 10.9.8.6",
+		"Forwarded: for=10.9.8.5", "X-Forwarded-For: 127.0.0.2",
+		"Client-IP: 10.9.8.4"
+	};
+	struct rc	 c;
+	struct resp	 r;
+	const char	*h[3];
+	char		 w[128];
+	int		 i, ok = 1;
+
+	if (rc_new(&c, "rlevade", 1) == -1)
+		goto done;
+	room(3600, 10000);
+	for (i = 0; ok && i < LIMIT; i++) {
+		snprintf(w, sizeof(w), "one rule, read as %s", readings[i]);
+		rl_get(&r, readings[i], c.auth[0], NULL);
+		ok = expect_pass(w, &r, "hour", 3600, LIMIT, LIMIT - 1 - i);
+		resp_free(&r);
+	}
+	for (i = 0; ok && i < LIMIT; i++) {
+		snprintf(w, sizeof(w), "one rule over, read as %s",
+		    readings[i]);
+		ok = limited(w, readings[i], c.auth[0], NULL, LIMIT) == 0;
+	}
+	for (i = 0; ok && i < LIMIT; i++) {
+		snprintf(w, sizeof(w), "by ip, with %s", spoofs[i]);
+		h[0] = spoofs[i];
+		h[1] = NULL;
+		rl_fetch_hdrs(&r, "/rl/evadeip/x", h, "127.0.0.1");
+		ok = expect_pass(w, &r, "hour", 3600, LIMIT, LIMIT - 1 - i);
+		resp_free(&r);
+	}
+	for (i = 0; ok && i < LIMIT; i++) {
+		snprintf(w, sizeof(w), "by ip over, with %s", spoofs[i]);
+		h[0] = spoofs[i];
+		h[1] = NULL;
+		rl_fetch_hdrs(&r, "/rl/evadeip/x", h, "127.0.0.1");
+		ok = expect_limited(w, &r, "hour", 3600, LIMIT);
+		resp_free(&r);
+	}
+	/* The client's own marker: a pass stays a pass, unlimited. */
+	h[0] = c.auth[0];
+	h[1] = "X-Adminutil-Status: 429";
+	h[2] = NULL;
+	rl_fetch_hdrs(&r, "/rl/free/x", h, NULL);
+	CHECK(r.status == 200 && header(&r, "RateLimit", w, sizeof(w)) == -1,
+	    "a client's X-Adminutil-Status: HTTP %ld, want 200 and no "
+	    "RateLimit", r.status);
+	resp_free(&r);
+done:
+	rc_free(&c);
 }
 
 /*
@@ -683,6 +761,8 @@ const struct e2e_test limits_tests[] = {
 	{ "limits: by consumer, its credentials share the count",
 	    test_rl_consumer, FULL | SMOKE },
 	{ "limits: by address on a public API", test_rl_ip, FULL | SMOKE },
+	{ "limits: readings of a path, forwarding headers and a client's "
+	    "marker escape nothing", test_rl_evasion, FULL | SMOKE },
 	{ "limits: 401s and 403s spend no quota", test_rl_refusals_free,
 	    FULL | SMOKE },
 	{ "limits: a window of a second rolls over", test_rl_rollover,
