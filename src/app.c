@@ -68,6 +68,11 @@ static const struct rfield r_pnotes[] = {
 	{ "unread", RF_NUM }, { "notifications", RF_ARRAY }, { NULL, RF_STR } };
 static const struct rfield r_punread[] = {
 	{ "unread", RF_NUM }, { NULL, RF_STR } };
+static const struct rfield r_state[] = {
+	{ "username", RF_STR }, { "changed", RF_BOOL }, { "dry_run", RF_BOOL },
+	{ "changes", RF_ARRAY }, { "secrets", RF_ARRAY }, { NULL, RF_STR } };
+static const struct rfield r_export[] = {
+	{ "consumers", RF_ARRAY }, { "next", RF_STR }, { NULL, RF_STR } };
 static const struct rfield r_none[] = { { NULL, RF_STR } };
 static const struct rfield r_auth[] = {
 	{ "username", RF_STR }, { "groups", RF_ARRAY }, { NULL, RF_STR } };
@@ -102,6 +107,10 @@ static const struct route routes[] = {
 	    "credential.revoke", r_credrevoke, BODY_NONE, ACCESS_WRITE),
 	ADMIN(POST, "/v1/consumer/{}/credential/{}/rotate", credential_rotate,
 	    "credential.rotate", r_rotate, BODY_NONE, ACCESS_WRITE),
+	ADMIN(POST, "/v1/consumer/{}/state", consumer_state, "consumer.state",
+	    r_state, BODY_REQUEST, ACCESS_WRITE),
+	ADMIN(POST, "/v1/state/export", state_export, "state.export",
+	    r_export, BODY_NONE, ACCESS_READ),
 	ADMIN(POST, "/v1/audit/list", audit_list, "audit.list", r_audit,
 	    BODY_NONE, ACCESS_READ),
 	ADMIN(POST, "/v1/portal/groups", portal_groups, "portal.groups",

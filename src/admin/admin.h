@@ -3,12 +3,30 @@
 
 /*
  * The admin plane's handlers: consumers (consumer.c), credentials
- * (credential.c), the audit trail (audit.c).
+ * (credential.c), the audit trail (audit.c), declarative state
+ * (state.c).
  */
 #ifndef ADMINUTIL_ADMIN_H
 #define ADMINUTIL_ADMIN_H
 
+#include <json-c/json.h>
+
+#include "crypto/jwk.h"
+#include "crypto/jwt.h"
 #include "http/reply.h"
+
+/*
+ * credential.c: the algorithm and public key of req, a request or one
+ * credential of it (state.c), checked; a refusal names what first.
+ */
+int	request_public_key(struct response *, const struct route *,
+	    struct request *, json_object *req, const char *what,
+	    enum jwt_alg alg, const char **pem, char **owned,
+	    char thumb[JWK_THUMB_LEN + 1]);
+int	request_algorithm(struct response *, const struct route *,
+	    struct request *, json_object *req, const char *what,
+	    enum jwt_alg *alg, const char **pem, char **owned,
+	    char thumb[JWK_THUMB_LEN + 1]);
 
 void	consumer_create(struct app *, const struct route *, struct request *,
 	    struct response *);
@@ -31,6 +49,10 @@ void	credential_list(struct app *, const struct route *, struct request *,
 void	credential_revoke(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	credential_rotate(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	consumer_state(struct app *, const struct route *, struct request *,
+	    struct response *);
+void	state_export(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	audit_list(struct app *, const struct route *, struct request *,
 	    struct response *);

@@ -27,12 +27,13 @@
  * fits it, never both; an HMAC one takes neither.  *pem is the PEM text
  * to keep: public_key's own, or a new one read from the JWK (*owned,
  * which the caller frees), whose RFC 7638 thumbprint goes in thumb ("":
- * none).  0, or -1 after replying BAD_REQUEST.
+ * none).  A refusal's message begins with what.  0, or -1 after
+ * replying BAD_REQUEST.
  */
-static int
+int
 request_public_key(struct response *res, const struct route *rt,
-    struct request *r, enum jwt_alg alg, const char **pem, char **owned,
-    char thumb[JWK_THUMB_LEN + 1])
+    struct request *r, json_object *req, const char *what, enum jwt_alg alg,
+    const char **pem, char **owned, char thumb[JWK_THUMB_LEN + 1])
 {
 	json_object	*k = NULL, *jwk = NULL;
 	struct jwt_key	 key;
@@ -41,25 +42,26 @@ request_public_key(struct response *res, const struct route *rt,
 	*pem = NULL;
 	*owned = NULL;
 	thumb[0] = '\0';
-	json_object_object_get_ex(r->req, "public_key", &k);
-	json_object_object_get_ex(r->req, "jwk", &jwk);
+	json_object_object_get_ex(req, "public_key", &k);
+	json_object_object_get_ex(req, "jwk", &jwk);
 	if (jwt_alg_is_hmac(alg)) {
 		if (k != NULL || jwk != NULL) {
-			reply_err(res, rt, r, ERR_BAD_REQUEST, "%s IS "
-			    "NOT USED BY %s", k != NULL ? "PUBLIC KEY" : "JWK",
-			    jwt_alg_name(alg));
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "%s%s IS "
+			    "NOT USED BY %s", what, k != NULL ? "PUBLIC KEY" :
+			    "JWK", jwt_alg_name(alg));
 			return -1;
 		}
 		return 0;
 	}
 	if (k != NULL && jwk != NULL) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY AND JWK: "
-		    "SEND ONE OF THEM, NOT BOTH");
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%sPUBLIC KEY AND JWK: "
+		    "SEND ONE OF THEM, NOT BOTH", what);
 		return -1;
 	}
 	if (jwk != NULL) {
 		if (jwk_pem(jwk, alg, owned, thumb, &why) == -1) {
-			reply_err(res, rt, r, ERR_BAD_REQUEST, "JWK: %s", why);
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "%sJWK: %s",
+			    what, why);
 			return -1;
 		}
 		*pem = *owned;
@@ -67,20 +69,22 @@ request_public_key(struct response *res, const struct route *rt,
 	}
 	if (k == NULL || !json_object_is_type(k, json_type_string) ||
 	    json_object_get_string_len(k) == 0) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY IS "
-		    "MANDATORY FOR %s", jwt_alg_name(alg));
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%sPUBLIC KEY IS "
+		    "MANDATORY FOR %s", what, jwt_alg_name(alg));
 		return -1;
 	}
 	*pem = json_object_get_string(k);
 	if (jwt_key_pem(&key, alg, *pem, (size_t)json_object_get_string_len(k),
 	    &why) == -1) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY: %s", why);
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%sPUBLIC KEY: %s",
+		    what, why);
 		return -1;
 	}
 	jwt_key_free(&key);
 	if (memchr(*pem, '\0', (size_t)json_object_get_string_len(k)) !=
 	    NULL) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "PUBLIC KEY: NUL BYTE");
+		reply_err(res, rt, r, ERR_BAD_REQUEST, "%sPUBLIC KEY: NUL "
+		    "BYTE", what);
 		return -1;
 	}
 	return 0;
@@ -92,28 +96,28 @@ request_public_key(struct response *res, const struct route *rt,
  * then says which algorithm is missing).  0, or -1 after replying
  * BAD_REQUEST.
  */
-static int
+int
 request_algorithm(struct response *res, const struct route *rt,
-    struct request *r, enum jwt_alg *alg, const char **pem, char **owned,
-    char thumb[JWK_THUMB_LEN + 1])
+    struct request *r, json_object *req, const char *what, enum jwt_alg *alg,
+    const char **pem, char **owned, char thumb[JWK_THUMB_LEN + 1])
 {
 	json_object	*v = NULL, *jwk = NULL, *ja = NULL;
 
 	*alg = JWT_HS256;
-	if (json_object_object_get_ex(r->req, "algorithm", &v) && v != NULL) {
+	if (json_object_object_get_ex(req, "algorithm", &v) && v != NULL) {
 		if (!json_object_is_type(v, json_type_string) ||
 		    (*alg = jwt_alg_parse(json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v))) ==
 		    JWT_ALG_INVALID) {
-			reply_err(res, rt, r, ERR_BAD_REQUEST, "ALGORITHM MUST "
-			    "BE ONE OF HS256, HS384, HS512, RS256, ES256, "
-			    "EdDSA");
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "%sALGORITHM "
+			    "MUST BE ONE OF HS256, HS384, HS512, RS256, ES256, "
+			    "EdDSA", what);
 			return -1;
 		}
-	} else if (json_object_object_get_ex(r->req, "jwk", &jwk)) {
+	} else if (json_object_object_get_ex(req, "jwk", &jwk)) {
 		if (!json_object_is_type(jwk, json_type_object)) {
-			reply_err(res, rt, r, ERR_BAD_REQUEST, "JWK: jwk must "
-			    "be a JSON object");
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "%sJWK: jwk "
+			    "must be a JSON object", what);
 			return -1;
 		}
 		if (!json_object_object_get_ex(jwk, "alg", &ja) ||
@@ -121,13 +125,14 @@ request_algorithm(struct response *res, const struct route *rt,
 		    (*alg = jwt_alg_parse(json_object_get_string(ja),
 		    (size_t)json_object_get_string_len(ja))) ==
 		    JWT_ALG_INVALID || jwt_alg_is_hmac(*alg)) {
-			reply_err(res, rt, r, ERR_BAD_REQUEST, "ALGORITHM IS "
+			reply_err(res, rt, r, ERR_BAD_REQUEST, "%sALGORITHM IS "
 			    "MANDATORY WITH A JWK THAT HAS NO alg: ONE OF "
-			    "RS256, ES256, EdDSA");
+			    "RS256, ES256, EdDSA", what);
 			return -1;
 		}
 	}
-	return request_public_key(res, rt, r, *alg, pem, owned, thumb);
+	return request_public_key(res, rt, r, req, what, *alg, pem, owned,
+	    thumb);
 }
 
 void
@@ -155,7 +160,8 @@ credential_register(struct app *a, const struct route *rt,
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
 		return;
 	}
-	if (request_algorithm(res, rt, r, &alg, &pem, &owned, thumb) == -1)
+	if (request_algorithm(res, rt, r, r->req, "", &alg, &pem, &owned,
+	    thumb) == -1)
 		return;
 	if (v != NULL) {
 		key = json_object_get_string(v);
@@ -357,7 +363,8 @@ credential_rotate(struct app *a, const struct route *rt, struct request *r,
 		reply_store_err(res, rt, r, rc, "ROTATE CREDENTIAL");
 		return;
 	}
-	if (request_public_key(res, rt, r, alg, &pem, &owned, thumb) == -1)
+	if (request_public_key(res, rt, r, r->req, "", alg, &pem, &owned,
+	    thumb) == -1)
 		return;
 	app_actor(rt, r, &act);
 	rc = store_credential_rotate(a->store, &act, r->pathv[0],

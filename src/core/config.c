@@ -80,6 +80,7 @@ static const struct ckey keys[] = {
 	K("admin_groups",	CT_STR,	   S(admin_groups),	0, 0),
 	K("admin_read_groups",	CT_STR,	   S(admin_read_groups), 0, 0),
 	K("introspect_groups",	CT_STR,	   S(introspect_groups), 0, 0),
+	K("state_groups",	CT_STR,	   S(state_groups),	0, 0),
 	K("portal_hosts",	CT_STR,	   S(portal_hosts),	0, 0),
 	K("portal_approvers",	CT_STR,	   S(portal_approvers),	0, 0),
 	K("notify_approvers",	CT_STR,	   S(notify_approvers),	0, 0),

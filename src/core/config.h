@@ -60,6 +60,7 @@ struct config {
 	char	 admin_groups[CONFIG_STR_MAX];	/* who may change access */
 	char	 admin_read_groups[CONFIG_STR_MAX]; /* who may read it */
 	char	 introspect_groups[CONFIG_STR_MAX]; /* "": admin_groups */
+	char	 state_groups[CONFIG_STR_MAX];	/* "": nobody */
 
 	/* Self-service: the portal, its approvers, the mail of the outbox. */
 	char	 portal_hosts[CONFIG_STR_MAX];	/* Hosts the portal answers */

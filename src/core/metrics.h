@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define METRICS_ROUTES	 32	/* route indexes 0..31 */
+#define METRICS_ROUTES	 48	/* route indexes 0..47 */
 
 /* Master: maps the region with nslots slots.  0, or -1. */
 int	metrics_init(size_t nslots);

@@ -34,6 +34,7 @@ static const struct {
 	[ERR_DECIDED] =		  { "REQUEST_DECIDED", 409 },
 	[ERR_LIMIT] =		  { "CREDENTIAL_LIMIT", 409 },
 	[ERR_RATE] =		  { "TOO_MANY_REQUESTS", 429 },
+	[ERR_NOT_MANAGED] =	  { "NOT_MANAGED", 409 },
 };
 
 const char *

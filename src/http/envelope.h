@@ -31,6 +31,7 @@ enum err {
 	ERR_DECIDED,		/* 409 REQUEST_DECIDED: not decided twice */
 	ERR_LIMIT,		/* 409 CREDENTIAL_LIMIT: holds the most */
 	ERR_RATE,		/* 429 TOO_MANY_REQUESTS: too often */
+	ERR_NOT_MANAGED,	/* 409 NOT_MANAGED: another file's consumer */
 	ERR__MAX
 };
 

@@ -97,6 +97,39 @@ tell_taken(json_object *change)
 	return 0;
 }
 
+/*
+ * The keys a consumer's state set added (its row names the consumer
+ * only, its change lists them): a key not known a moment ago is
+ * forgotten as unknown, and the key filter has it from now on.
+ */
+static void
+tell_added(const char *text)
+{
+	json_object	*change, *list, *c, *op, *key;
+	size_t		 i, n;
+
+	change = json_tokener_parse(text);
+	if (json_object_object_get_ex(change, "changes", &list) &&
+	    json_object_is_type(list, json_type_array)) {
+		n = json_object_array_length(list);
+		for (i = 0; i < n; i++) {
+			c = json_object_array_get_idx(list, i);
+			if (json_object_object_get_ex(c, "op", &op) &&
+			    json_object_object_get_ex(c, "key", &key) &&
+			    json_object_is_type(key, json_type_string) &&
+			    strcmp(json_object_get_string(op),
+			    "credential.add") == 0) {
+				feed_publish(FEED_KEY, json_object_get_string(
+				    key), (size_t)json_object_get_string_len(
+				    key));
+				keyfilter_add(json_object_get_string(key),
+				    (size_t)json_object_get_string_len(key));
+			}
+		}
+	}
+	json_object_put(change);
+}
+
 void
 feed_tell(const struct feed_row *r)
 {
@@ -114,6 +147,8 @@ feed_tell(const struct feed_row *r)
 	/* Its groups, or its other credentials, may have changed too. */
 	if (r->clen > 0)
 		feed_publish(FEED_CONSUMER, r->consumer, r->clen);
+	if (r->clen > 0 && r->change != NULL)
+		tell_added(r->change);
 	if (r->klen > 0 || r->clen > 0)
 		return;
 	change = r->change != NULL ? json_tokener_parse(r->change) : NULL;
@@ -122,9 +157,14 @@ feed_tell(const struct feed_row *r)
 	else if (json_object_object_get_ex(change, "taken", NULL))
 		known = tell_taken(change) == 0;
 	else
-		/* An access request's own state, or secrets sealed anew. */
+		/*
+		 * An access request's own state, secrets sealed anew, or
+		 * exported (a read).
+		 */
 		known = json_object_object_get_ex(change, "state_after",
-		    NULL) || json_object_object_get_ex(change, "sealed", NULL);
+		    NULL) || json_object_object_get_ex(change, "sealed",
+		    NULL) || json_object_object_get_ex(change, "exported",
+		    NULL);
 	if (!known)
 		tell_all();
 	json_object_put(change);

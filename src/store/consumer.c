@@ -156,16 +156,49 @@ struct groups_ctx {
 	int			 remove;
 };
 
+enum db_rc
+groups_write(struct store *s, long long id, const struct strlist *list,
+    int remove, struct strlist *before, struct strlist *after,
+    json_object **w, enum store_rc *out)
+{
+	struct db_arg		 a[3];
+	enum db_rc		 rc;
+	size_t			 i;
+
+	*w = NULL;
+	a[0] = DB_INT(id);
+	if ((rc = groups_of_id(s, id, before)) != DB_OK || (!remove &&
+	    (rc = run(s, Q_GROUP_DELETE_ALL, a, 1, NULL, NULL,
+	    NULL)) != DB_OK))
+		return rc;
+	for (i = 0; i < list->n; i++) {
+		a[1] = DB_STR(list->v[i], list->len[i]);
+		a[2] = DB_INT((long long)i);
+		if (remove)
+			rc = group_drop(s, id, list->v[i], list->len[i]);
+		else
+			rc = run(s, Q_GROUP_INSERT, a, 3, NULL, NULL, NULL);
+		if (rc != DB_OK)
+			return rc;
+	}
+	if ((rc = groups_sync(s, id)) != DB_OK ||
+	    (rc = groups_of_id(s, id, after)) != DB_OK)
+		return rc;
+	/* An admin who stops being one: is another left? */
+	if (admin_in(s, before) && !admin_in(s, after) &&
+	    ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK))
+		return rc;
+	return withdraw_taken(s, id, before, after, w);
+}
+
 static enum db_rc
 groups_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct groups_ctx	*x = arg;
 	struct strlist		 before = { 0 };
-	struct db_arg		 a[3];
 	json_object		*change, *w = NULL;
 	enum db_rc		 rc;
 	long long		 id;
-	size_t			 i;
 
 	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
 		return rc;
@@ -173,30 +206,8 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_NOT_FOUND;
 		return DB_OK;
 	}
-	a[0] = DB_INT(id);
-	if ((rc = groups_of_id(s, id, &before)) != DB_OK || (!x->remove &&
-	    (rc = run(s, Q_GROUP_DELETE_ALL, a, 1, NULL, NULL,
-	    NULL)) != DB_OK))
-		goto out;
-	for (i = 0; i < x->list->n; i++) {
-		a[1] = DB_STR(x->list->v[i], x->list->len[i]);
-		a[2] = DB_INT((long long)i);
-		if (x->remove)
-			rc = group_drop(s, id, x->list->v[i],
-			    x->list->len[i]);
-		else
-			rc = run(s, Q_GROUP_INSERT, a, 3, NULL, NULL, NULL);
-		if (rc != DB_OK)
-			goto out;
-	}
-	if ((rc = groups_sync(s, id)) != DB_OK ||
-	    (rc = groups_of_id(s, id, x->out)) != DB_OK)
-		goto out;
-	/* An admin who stops being one: is another left? */
-	if (admin_in(s, &before) && !admin_in(s, x->out) &&
-	    ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK))
-		goto out;
-	if ((rc = withdraw_taken(s, id, &before, x->out, &w)) != DB_OK)
+	if ((rc = groups_write(s, id, x->list, x->remove, &before, x->out,
+	    &w, out)) != DB_OK || *out != ST_OK)
 		goto out;
 	change = change_of("groups_before", strlist_json(&before),
 	    "groups_after", strlist_json(x->out), (char *)NULL);
@@ -272,12 +283,34 @@ struct delete_ctx {
 	size_t			 ulen;
 };
 
+enum db_rc
+consumer_drop(struct store *s, long long id, const char *user, size_t ulen,
+    struct strlist *groups, struct strlist *keys, json_object **w,
+    enum store_rc *out)
+{
+	struct db_arg		 a;
+	enum db_rc		 rc;
+
+	*w = NULL;
+	a = DB_INT(id);
+	if ((rc = groups_of_id(s, id, groups)) != DB_OK ||
+	    (rc = run(s, Q_CONSUMER_KEYS, &a, 1, row_group, keys,
+	    NULL)) != DB_OK ||
+	    (rc = withdraw_taken(s, id, groups, NULL, w)) != DB_OK)
+		return rc;
+	/* The foreign keys take groups and credentials. */
+	a = DB_STR(user, ulen);
+	if ((rc = run(s, Q_CONSUMER_DELETE, &a, 1, NULL, NULL,
+	    NULL)) != DB_OK || !admin_in(s, groups))
+		return rc;
+	return admin_left(s, out);
+}
+
 static enum db_rc
 delete_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct delete_ctx	*x = arg;
 	struct strlist		 groups = { 0 }, keys = { 0 };
-	struct db_arg		 a;
 	json_object		*change, *w = NULL;
 	enum db_rc		 rc;
 	long long		 id;
@@ -288,17 +321,8 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_NOT_FOUND;
 		return DB_OK;
 	}
-	a = DB_INT(id);
-	if ((rc = groups_of_id(s, id, &groups)) != DB_OK ||
-	    (rc = run(s, Q_CONSUMER_KEYS, &a, 1, row_group, &keys,
-	    NULL)) != DB_OK ||
-	    (rc = withdraw_taken(s, id, &groups, NULL, &w)) != DB_OK)
-		goto out;
-	/* The foreign keys take groups and credentials. */
-	a = DB_STR(x->user, x->ulen);
-	if ((rc = run(s, Q_CONSUMER_DELETE, &a, 1, NULL, NULL,
-	    NULL)) != DB_OK || (admin_in(s, &groups) &&
-	    ((rc = admin_left(s, out)) != DB_OK || *out != ST_OK)))
+	if ((rc = consumer_drop(s, id, x->user, x->ulen, &groups, &keys, &w,
+	    out)) != DB_OK || *out != ST_OK)
 		goto out;
 	change = change_of("groups_before", strlist_json(&groups),
 	    "credentials", strlist_json(&keys), (char *)NULL);
@@ -341,15 +365,36 @@ row_limits(void *arg, const struct db_col *c, unsigned n)
 	return 1;
 }
 
+enum db_rc
+limits_write(struct store *s, long long id, const uint64_t want[RL_NWINDOWS],
+    uint64_t before[RL_NWINDOWS], uint64_t after[RL_NWINDOWS])
+{
+	struct db_arg		 a[RL_NWINDOWS + 1];
+	enum db_rc		 rc;
+	size_t			 w;
+
+	memset(before, 0, RL_NWINDOWS * sizeof(*before));
+	a[0] = DB_INT(id);
+	if ((rc = run(s, Q_LIMITS_OF_ID, a, 1, row_limits, before,
+	    NULL)) != DB_OK)
+		return rc;
+	for (w = 0; w < RL_NWINDOWS; w++)
+		a[w] = DB_INT((long long)want[w]);
+	a[RL_NWINDOWS] = DB_INT(id);
+	if ((rc = run(s, Q_LIMITS_SET, a, RL_NWINDOWS + 1, NULL, NULL,
+	    NULL)) != DB_OK)
+		return rc;
+	return run(s, Q_LIMITS_OF_ID, a + RL_NWINDOWS, 1, row_limits, after,
+	    NULL);
+}
+
 static enum db_rc
 limits_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct limits_ctx	*x = arg;
-	uint64_t		 before[RL_NWINDOWS] = { 0 };
-	struct db_arg		 a[RL_NWINDOWS + 1];
+	uint64_t		 before[RL_NWINDOWS];
 	enum db_rc		 rc;
 	long long		 id;
-	size_t			 w;
 
 	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
 		return rc;
@@ -357,16 +402,7 @@ limits_body(struct store *s, void *arg, enum store_rc *out)
 		*out = ST_NOT_FOUND;
 		return DB_OK;
 	}
-	a[0] = DB_INT(id);
-	if ((rc = run(s, Q_LIMITS_OF_ID, a, 1, row_limits, before,
-	    NULL)) != DB_OK)
-		return rc;
-	for (w = 0; w < RL_NWINDOWS; w++)
-		a[w] = DB_INT((long long)x->limits[w]);
-	a[RL_NWINDOWS] = DB_INT(id);
-	if ((rc = run(s, Q_LIMITS_SET, a, RL_NWINDOWS + 1, NULL, NULL,
-	    NULL)) != DB_OK || (rc = run(s, Q_LIMITS_OF_ID, a + RL_NWINDOWS,
-	    1, row_limits, x->out, NULL)) != DB_OK)
+	if ((rc = limits_write(s, id, x->limits, before, x->out)) != DB_OK)
 		return rc;
 	/*
 	 * The row names the consumer: the change feed tells every host to

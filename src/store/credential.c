@@ -123,6 +123,61 @@ first_secret(struct store *s, long long id, struct credential *cr,
 
 /* credentials */
 
+enum db_rc
+credential_insert(struct store *s, long long id, const struct credential *cr,
+    const char *pem, enum store_rc *out)
+{
+	struct db_arg	 a[6];
+	char		 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char		 kid[SEAL_KID_LEN + 1];
+
+	if (secret_to_row(cr->key, cr->secret, text, sizeof(text),
+	    kid) == -1) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	a[0] = DB_INT(id);
+	a[1] = DB_CSTR(cr->key);
+	a[2] = DB_CSTR(text);
+	a[3] = DB_CSTR(kid);
+	a[4] = DB_CSTR(cr->algorithm);
+	a[5] = DB_CSTR(pem != NULL ? pem : "");
+	return run(s, Q_CRED_INSERT, a, 6, NULL, NULL, NULL);
+}
+
+enum db_rc
+credential_rewrite(struct store *s, long long cred_id, const char *key,
+    long long grace_s, long long until_ms, const char *secret,
+    const char *pem, enum store_rc *out)
+{
+	struct db_arg	 a[8];
+	char		 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
+	char		 kid[SEAL_KID_LEN + 1];
+
+	if (secret_to_row(key, secret, text, sizeof(text), kid) == -1) {
+		*out = ST_ERR;
+		return DB_OK;
+	}
+	a[0] = a[1] = a[2] = DB_INT(grace_s);
+	a[3] = DB_INT(until_ms);
+	a[4] = DB_CSTR(text);
+	a[5] = DB_CSTR(kid);
+	a[6] = DB_CSTR(pem != NULL ? pem : "");
+	a[7] = DB_INT(cred_id);
+	return run(s, Q_CRED_ROTATE, a, 8, NULL, NULL, NULL);
+}
+
+enum db_rc
+credential_drop(struct store *s, long long id, const char *key, size_t klen,
+    unsigned long long *n)
+{
+	struct db_arg	 a[2];
+
+	a[0] = DB_INT(id);
+	a[1] = DB_STR(key, klen);
+	return run(s, Q_CRED_REVOKE, a, 2, NULL, NULL, n);
+}
+
 struct register_ctx {
 	const struct actor	*act;
 	const char		*user, *key;
@@ -163,11 +218,9 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 	struct register_ctx	*x = arg;
 	struct credential	*cr = x->out;
 	struct key_row		 k = { -1, 0, cr, x->pem, 0, 0 };
-	struct db_arg		 a[6];
+	struct db_arg		 a[1];
 	enum db_rc		 rc;
 	long long		 id;
-	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
-	char			 kid[SEAL_KID_LEN + 1];
 
 	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
 		return rc;
@@ -197,21 +250,13 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 	} else {
 		snprintf(cr->algorithm, sizeof(cr->algorithm), "%s",
 		    x->algorithm);
-		if ((x->pem == NULL && secret_hex128(cr->secret) == -1) ||
-		    secret_to_row(cr->key, cr->secret, text, sizeof(text),
-		    kid) == -1) {
+		if (x->pem == NULL && secret_hex128(cr->secret) == -1) {
 			*out = ST_ERR;
 			return DB_OK;
 		}
 		cr->issued = 1;
-		a[0] = DB_INT(id);
-		a[1] = DB_STR(x->key, x->klen);
-		a[2] = DB_CSTR(text);
-		a[3] = DB_CSTR(kid);
-		a[4] = DB_CSTR(cr->algorithm);
-		a[5] = DB_CSTR(x->pem != NULL ? x->pem : "");
-		if ((rc = run(s, Q_CRED_INSERT, a, 6, NULL, NULL,
-		    NULL)) != DB_OK)
+		if ((rc = credential_insert(s, id, cr, x->pem, out)) != DB_OK ||
+		    *out != ST_OK)
 			return rc;
 	}
 	return audit(s, x->act, x->user, x->ulen, x->key, x->klen,
@@ -271,11 +316,9 @@ rotate_body(struct store *s, void *arg, enum store_rc *out)
 	struct rotate_ctx	*x = arg;
 	struct credential	*cr = x->out;
 	struct cred_row		 k = { -1, -1, "", 0 };
-	struct db_arg		 a[8];
+	struct db_arg		 a[1];
 	enum db_rc		 rc;
 	long long		 id;
-	char			 text[SEAL_TEXT_LEN(STORE_SECRET_MAX)];
-	char			 kid[SEAL_KID_LEN + 1];
 	int			 hmac;
 
 	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
@@ -296,21 +339,14 @@ rotate_body(struct store *s, void *arg, enum store_rc *out)
 	memset(cr, 0, sizeof(*cr));
 	memcpy(cr->key, x->key, x->klen);
 	snprintf(cr->algorithm, sizeof(cr->algorithm), "%s", k.algorithm);
-	if ((hmac && secret_hex128(cr->secret) == -1) ||
-	    secret_to_row(cr->key, cr->secret, text, sizeof(text), kid) == -1) {
+	if (hmac && secret_hex128(cr->secret) == -1) {
 		*out = ST_ERR;
 		return DB_OK;
 	}
 	cr->issued = 1;
 	x->until = clock_wall_ms() + x->grace_s * 1000;
-	a[0] = a[1] = a[2] = DB_INT(x->grace_s);
-	a[3] = DB_INT(x->until);
-	a[4] = DB_CSTR(text);
-	a[5] = DB_CSTR(kid);
-	a[6] = DB_CSTR(x->pem != NULL ? x->pem : "");
-	a[7] = DB_INT(k.id);
-	if ((rc = run(s, Q_CRED_ROTATE, a, 8, NULL, NULL, NULL)) !=
-	    DB_OK)
+	if ((rc = credential_rewrite(s, k.id, cr->key, x->grace_s, x->until,
+	    cr->secret, x->pem, out)) != DB_OK || *out != ST_OK)
 		return rc;
 	return audit(s, x->act, x->user, x->ulen, x->key, x->klen,
 	    change_of("algorithm", json_object_new_string(cr->algorithm),
@@ -384,16 +420,13 @@ static enum db_rc
 revoke_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct revoke_ctx	*x = arg;
-	struct db_arg		 a[2];
 	unsigned long long	 n = 0;
 	enum db_rc		 rc;
 	long long		 id;
 
 	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
 		return rc;
-	a[0] = DB_INT(id);
-	a[1] = DB_STR(x->key, x->klen);
-	if (id < 0 || (rc = run(s, Q_CRED_REVOKE, a, 2, NULL, NULL,
+	if (id < 0 || (rc = credential_drop(s, id, x->key, x->klen,
 	    &n)) != DB_OK || n == 0) {
 		if (rc == DB_OK)
 			*out = ST_NOT_FOUND;

@@ -17,10 +17,14 @@ enum stmt {
 
 const char *const store_feed_sql[Q__MAX] = {
 	[Q_FEED_LAST] = "SELECT COALESCE(MAX(id), 0) FROM audit_log",
-	/* The change only where the row's columns name nothing. */
+	/*
+	 * The change only where the row's columns name nothing, or where
+	 * one change of a consumer may add several keys (a state set).
+	 */
 	[Q_FEED_ROWS] =
 	    "SELECT id, COALESCE(consumer, ''), COALESCE(`key`, ''), "
-	    "IF(consumer IS NULL AND `key` IS NULL, `change`, NULL) "
+	    "IF((consumer IS NULL AND `key` IS NULL) OR action = "
+	    "'ekstep.api.am.adminutil.consumer.state', `change`, NULL) "
 	    "FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
 	[Q_FEED_KEYS] =
 	    "SELECT id, `key` FROM credentials WHERE revoked_at IS NULL "

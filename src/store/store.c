@@ -128,6 +128,7 @@ static const struct {
 	[SD_INBOX] = { store_inbox_sql, &store_inbox_sql_n },
 	[SD_OUTBOX] = { store_outbox_sql, &store_outbox_sql_n },
 	[SD_FEED] = { store_feed_sql, &store_feed_sql_n },
+	[SD_STATE] = { store_state_sql, &store_state_sql_n },
 };
 
 /* store */

@@ -57,7 +57,13 @@ struct actor {
 #define STORE_ADMIN_GROUPS 8
 
 #define STORE_KEY_MAX	 255
-#define STORE_SECRET_MAX 64
+/*
+ * The longest secret: what credentials.secret (VARCHAR(255)) holds
+ * sealed, base64 of nonce, secret and tag (seal.h: 12 + 161 + 16 bytes
+ * are 252 characters).  Made ones are 32; a secret carried over
+ * verbatim (consumer/{username}/state) may be longer.
+ */
+#define STORE_SECRET_MAX 161
 #define STORE_ALG_MAX	 15
 
 struct credential {

@@ -11,9 +11,11 @@
 #define ADMINUTIL_STORE_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
 
+#include "core/ratelimit.h"
 #include "core/strlist.h"
 #include "crypto/seal.h"
 #include "store/db.h"
@@ -36,6 +38,7 @@ enum store_domain {
 	SD_INBOX,
 	SD_OUTBOX,
 	SD_FEED,
+	SD_STATE,
 	SD__MAX
 };
 
@@ -57,6 +60,8 @@ extern const char *const store_outbox_sql[];
 extern const size_t	 store_outbox_sql_n;
 extern const char *const store_feed_sql[];
 extern const size_t	 store_feed_sql_n;
+extern const char *const store_state_sql[];
+extern const size_t	 store_state_sql_n;
 
 struct store {
 	const struct config	*cfg;
@@ -183,6 +188,44 @@ int		 secret_to_row(const char *key, const char *secret,
  */
 int		 credential_mint(struct credential *cr, char *text, size_t sz,
 		    char kid[SEAL_KID_LEN + 1]);
+
+/*
+ * consumer.c, what its verbs write, for state.c too, which makes
+ * several of them one change.  groups_write(): the groups of consumer
+ * id set to exactly list (remove: list taken away), before and after
+ * into before and after, *w as withdraw_taken's; *out = ST_LAST_ADMIN
+ * when no admin would be left.  consumer_drop(): deletes consumer id
+ * (user), its groups and keys (all, revoked too) read first, the same
+ * *w and *out.  limits_write(): its own limits set to want (0: none).
+ */
+enum db_rc	 groups_write(struct store *, long long id,
+		    const struct strlist *list, int remove,
+		    struct strlist *before, struct strlist *after,
+		    json_object **w, enum store_rc *out);
+enum db_rc	 consumer_drop(struct store *, long long id, const char *user,
+		    size_t ulen, struct strlist *groups, struct strlist *keys,
+		    json_object **w, enum store_rc *out);
+enum db_rc	 limits_write(struct store *, long long id,
+		    const uint64_t want[RL_NWINDOWS],
+		    uint64_t before[RL_NWINDOWS], uint64_t after[RL_NWINDOWS]);
+
+/*
+ * credential.c, likewise.  credential_insert(): cr (key, algorithm,
+ * secret: "" for a public-key one) as a new credential of consumer id,
+ * its secret sealed, pem its public key (NULL: none).
+ * credential_rewrite(): credential cred_id's secret and public key
+ * replaced, the previous ones verifying for grace_s seconds (0: not at
+ * all) until until_ms.  credential_drop(): consumer id's credential
+ * key revoked; *n rows changed (0: it has none of that key).
+ */
+enum db_rc	 credential_insert(struct store *, long long id,
+		    const struct credential *cr, const char *pem,
+		    enum store_rc *out);
+enum db_rc	 credential_rewrite(struct store *, long long cred_id,
+		    const char *key, long long grace_s, long long until_ms,
+		    const char *secret, const char *pem, enum store_rc *out);
+enum db_rc	 credential_drop(struct store *, long long id, const char *key,
+		    size_t klen, unsigned long long *n);
 
 /* credential.c: the consumer's oldest secret credential, or a new one. */
 enum db_rc	 first_secret(struct store *, long long id,

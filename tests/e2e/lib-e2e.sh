@@ -138,6 +138,7 @@ acl_file = $E2E_TMP/sunbird.acl
 cache_ttl = 2
 seal_key_file = $E2E_TMP/seal.key
 admin_read_groups = adminutilReader
+state_groups = adminutilState
 portal_approvers = approver
 notify_approvers = approvals@example.test
 mail_dir = $E2E_TMP/mail

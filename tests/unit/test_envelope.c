@@ -293,6 +293,7 @@ test_err_table(void)
 		{ ERR_DECIDED,		  "REQUEST_DECIDED",	     409 },
 		{ ERR_LIMIT,		  "CREDENTIAL_LIMIT",	     409 },
 		{ ERR_RATE,		  "TOO_MANY_REQUESTS",	     429 },
+		{ ERR_NOT_MANAGED,	  "NOT_MANAGED",	     409 },
 	};
 	json_object	*env;
 	char		 what[32];
