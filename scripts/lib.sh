@@ -5,15 +5,16 @@
 # The Debian packages the project needs to build, test and run.
 ADMINUTIL_PACKAGES="build-essential autoconf autoconf-archive automake libtool
 pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev libunistring-dev
-libsystemd-dev libseccomp-dev libcunit1-dev libcurl4-openssl-dev mariadb-server
-mariadb-client nginx lighttpd spawn-fcgi curl openssl chromium
+libsystemd-dev libseccomp-dev libcunit1-dev libcurl4-openssl-dev libyaml-dev
+mariadb-server mariadb-client nginx lighttpd spawn-fcgi curl openssl chromium
 chromium-driver python3-selenium python3-jwcrypto python3-authlib
 python3-requests nodejs node-jose"
 
 # Subsets: what building needs, and what scripts/run adds to run it.
 ADMINUTIL_BUILD_PACKAGES="build-essential autoconf autoconf-archive automake
 libtool pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev
-libunistring-dev libcurl4-openssl-dev libsystemd-dev libseccomp-dev"
+libunistring-dev libcurl4-openssl-dev libsystemd-dev libseccomp-dev
+libyaml-dev"
 ADMINUTIL_RUN_PACKAGES="mariadb-server mariadb-client nginx curl openssl"
 
 # need_packages PKG...: installs those that are missing (apt-get update

@@ -587,6 +587,17 @@ const struct cmd cmds[] = {
 	{ "token", "introspect", "[FILE]", 0, 1, 0, c_token_introspect,
 	    "RFC 7662 introspection of the token in FILE or on standard "
 	    "input" },
+	{ "dump", "", "", 0, 0, BIT(O_MANAGED_BY) | BIT(O_SECRETS) |
+	    BIT(O_FILE), c_dump, "every consumer's state as a declarative "
+	    "file, YAML (-o json: JSON) [--managed-by TAG] [--secrets --file "
+	    "NEWFILE]" },
+	{ "diff", "", "FILE", 1, 1, BIT(O_PRUNE) | BIT(O_ADOPT), c_diff,
+	    "what apply FILE would change, nothing changed (exit 6: "
+	    "something would) [--prune] [--adopt]" },
+	{ "apply", "", "FILE", 1, 1, BIT(O_PRUNE) | BIT(O_ADOPT) |
+	    BIT(O_SECRET_FILE), c_apply, "set each consumer of FILE as it "
+	    "says, one transaction each [--prune] [--adopt] [--secret-file "
+	    "NEWFILE]" },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL }
 };
 

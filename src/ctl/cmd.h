@@ -17,7 +17,8 @@ enum opt {
 	O_OFFSET, O_LIMIT, O_PREFIX, O_CONSUMER, O_ACTOR, O_SINCE_ID,
 	O_STATE, O_NOTE, O_REASON, O_ALGORITHM, O_PUBLIC_KEY_FILE, O_GRACE,
 	O_SECOND, O_MINUTE, O_HOUR, O_DAY, O_CLEAR, O_SHOW_SECRET,
-	O_SECRET_FILE, O_MAX
+	O_SECRET_FILE, O_MANAGED_BY, O_SECRETS, O_FILE, O_PRUNE, O_ADOPT,
+	O_MAX
 };
 
 #define BIT(o)		(1u << (o))
@@ -57,6 +58,11 @@ extern const struct ctl_opt	 opts[O_MAX];
 
 /* The commands, ended by a NULL noun. */
 extern const struct cmd		 cmds[];
+
+/* state.c: dump, diff FILE, apply FILE (noun only: their verb is ""). */
+int	c_dump(struct ctl *, const struct cmd *, const struct args *);
+int	c_diff(struct ctl *, const struct cmd *, const struct args *);
+int	c_apply(struct ctl *, const struct cmd *, const struct args *);
 
 /* A usage error: what is wrong, named, and where help is (CTL_USAGE). */
 int	usage_err(const struct args *a, const char *fmt, ...)

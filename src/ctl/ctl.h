@@ -20,7 +20,8 @@ enum ctl_exit {
 	CTL_USAGE = 2,		/* bad command line or configuration */
 	CTL_UNREACHABLE = 3,	/* no answer, not adminutil's, or 5xx */
 	CTL_NOT_FOUND = 4,	/* 404: no such consumer, key, request */
-	CTL_UNSAVED = 5		/* done, but its secret file not written */
+	CTL_UNSAVED = 5,	/* done, but its secret file not written */
+	CTL_CHANGES = 6		/* diff: applying the file would change */
 };
 
 enum ctl_output {

@@ -46,6 +46,11 @@ const struct ctl_opt opts[O_MAX] = {
 	[O_CLEAR] = { "clear", 0 },
 	[O_SHOW_SECRET] = { "show-secret", 0 },
 	[O_SECRET_FILE] = { "secret-file", 1 },
+	[O_MANAGED_BY] = { "managed-by", 1 },
+	[O_SECRETS] = { "secrets", 0 },
+	[O_FILE] = { "file", 1 },
+	[O_PRUNE] = { "prune", 0 },
+	[O_ADOPT] = { "adopt", 0 },
 };
 
 int
@@ -75,15 +80,17 @@ usage(FILE *fp)
 	    "NOUN VERB [ARG...]\n"
 	    "       adminutil-ctl --help | --version\n\ncommands:\n", fp);
 	for (i = 0; cmds[i].noun != NULL; i++)
-		fprintf(fp, "  %s %s%s%s\n      %s\n", cmds[i].noun,
-		    cmds[i].verb, cmds[i].argnames[0] != '\0' ? " " : "",
+		fprintf(fp, "  %s%s%s%s%s\n      %s\n", cmds[i].noun,
+		    cmds[i].verb[0] != '\0' ? " " : "", cmds[i].verb,
+		    cmds[i].argnames[0] != '\0' ? " " : "",
 		    cmds[i].argnames, cmds[i].help);
 	fputs("\nThe token comes from --token-file, ADMINUTIL_TOKEN, "
 	    "ADMINUTIL_TOKEN_FILE or the\nconfiguration file "
 	    "(~/.config/adminutil/ctl.conf, mode 0600), never from an\n"
 	    "argument.  Exit: 0 done, 1 refused, 2 usage, 3 unreachable or "
 	    "server error,\n4 not found, 5 done but the secret file not "
-	    "written.  See adminutil-ctl(1).\n", fp);
+	    "written, 6 diff: the file would\nchange something.  See "
+	    "adminutil-ctl(1).\n", fp);
 }
 
 /* Reads argv into a: options anywhere, "--" ends them. */
@@ -205,6 +212,22 @@ main(int argc, char **argv)
 		if (strcmp(cmds[i].noun, a.noun) != 0)
 			continue;
 		noun_known = 1;
+		/* A command of one word: what followed is its argument. */
+		if (cmds[i].verb[0] == '\0') {
+			k = &cmds[i];
+			if (a.verb != NULL) {
+				if (a.npos == (int)(sizeof(a.pos) /
+				    sizeof(a.pos[0])))
+					return usage_err(&a, "too many "
+					    "arguments");
+				memmove(&a.pos[1], &a.pos[0], (size_t)a.npos *
+				    sizeof(a.pos[0]));
+				a.pos[0] = a.verb;
+				a.npos++;
+				a.verb = NULL;
+			}
+			break;
+		}
 		if (a.verb != NULL && strcmp(cmds[i].verb, a.verb) == 0) {
 			k = &cmds[i];
 			break;
@@ -216,7 +239,8 @@ main(int argc, char **argv)
 		if (!noun_known) {
 			n.noun = NULL;
 			return usage_err(&n, "unknown command \"%s\" (consumer, "
-			    "credential, audit, access, token)", a.noun);
+			    "credential, audit, access, token, dump, diff, "
+			    "apply)", a.noun);
 		}
 		n.verb = NULL;
 		if (a.verb == NULL)
@@ -246,7 +270,8 @@ main(int argc, char **argv)
 	f.config = a.val[O_CONFIG];
 	f.url = a.val[O_URL];
 	f.token_file = a.val[O_TOKEN_FILE];
-	f.output = a.val[O_OUTPUT];
+	/* dump's output is yaml or json, its own to check. */
+	f.output = k->fn == c_dump ? NULL : a.val[O_OUTPUT];
 	f.timeout = a.val[O_TIMEOUT];
 	if ((rc = conf_load(&c, &f)) != CTL_OK)
 		return rc;

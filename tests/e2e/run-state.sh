@@ -16,6 +16,7 @@
 CTL=$top_builddir/adminutil-ctl
 
 e2e_init nginx
+[ -x "$CTL" ] || e2e_fail "$CTL is not built"
 command -v jq >/dev/null 2>&1 || e2e_fail "jq is not installed"
 e2e_backend
 e2e_nginx
@@ -72,10 +73,30 @@ json() {
 		fail "$3: jq '$1' gives $_got, not $2"; fi
 }
 
+# ctl RC ARG...: adminutil-ctl, its output in $T/out and $T/err (both
+# kept in $T/ctl.all too), exits RC.
+ctl() {
+	_want=$1
+	shift
+	"$CTL" "$@" >"$T/out" 2>"$T/err" </dev/null
+	_rc=$?
+	cat "$T/out" "$T/err" >>"$T/ctl.all"
+	if [ "$_rc" -eq "$_want" ]; then pass; else
+		fail "adminutil-ctl $* exited $_rc, not $_want: $(head -c 600 \
+		    "$T/err")"
+	fi
+}
+
 # has TEXT WHAT: the last answer holds TEXT.
 has() {
 	if grep -qF -- "$1" "$T/out"; then pass; else
 		fail "$2: the answer lacks \"$1\""; fi
+}
+
+# err_has TEXT: adminutil-ctl's last standard error holds TEXT.
+err_has() {
+	if grep -qF -- "$1" "$T/err"; then pass; else
+		fail "standard error lacks \"$1\": $(head -c 600 "$T/err")"; fi
 }
 
 audit_count() {
@@ -316,11 +337,253 @@ api "$ADMIN_TOKEN" /v1/consumer/st-c/state \
     '{"managed_by":"file-a","state":"absent"}'
 json '[.result.changed, .result.changes]' '[false,[]]' "absent again"
 
-if [ -x "$CTL" ] && [ -f "$top_srcdir/tests/e2e/state-ctl.sh" ]; then
-	. "$top_srcdir/tests/e2e/state-ctl.sh"
-fi
+echo "ctl: dump, diff and apply"
+HOME=$T/home
+XDG_CONFIG_HOME=
+ADMINUTIL_URL=$E2E_URL
+ADMINUTIL_TOKEN_FILE=$T/op.token
+export HOME XDG_CONFIG_HOME ADMINUTIL_URL ADMINUTIL_TOKEN_FILE
+(umask 077 && echo "$OP_TOKEN" >"$T/op.token") || e2e_fail "no token file"
+: >"$T/ctl.all"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+    -out "$T/rsa.pem" 2>/dev/null &&
+    openssl pkey -in "$T/rsa.pem" -pubout -out "$T/rsa.pub" ||
+    e2e_fail "cannot make an RSA key"
+CTL_SECRET=ctl-secret-$(openssl rand -hex 20)
+echo "$CTL_SECRET" >>"$SECRETS"
+cat >"$T/file.yaml" <<EOF
+# The partners of this file.
+_format: adminutil/1
+managed_by: ctl-file
+consumers:
+  - username: ctl-a
+    groups: [appAccess, contentUser]
+    limits: {hour: 7000}
+    credentials:
+      - key: ctl-a-1
+        secret: "$CTL_SECRET"
+  - username: ctl-b
+    groups:
+      - appAccess
+    credentials:
+      - key: ctl-b-1
+        algorithm: RS256
+        public_key: |
+$(sed 's/^/          /' "$T/rsa.pub")
+  - username: ctl-c
+    groups: [appAccess]
+    credentials:
+      - {key: ctl-c-1}
+EOF
+A4=$(audit_count)
+ctl 6 diff "$T/file.yaml"
+has "ctl-a     create" "diff"
+has "diff: 3 created, 0 changed, 0 unchanged, 0 deleted, 0 refused" "diff"
+ctl 2 apply "$T/file.yaml"
+err_has "consumer ctl-c, credential ctl-c-1: new, and no secret"
+err_has "--secret-file FILE for those made; nothing was changed"
+[ "$(audit_count)" = "$A4" ] && [ -z "$(snapshot ctl-a)" ] && pass ||
+    fail "diff, or an apply refused first, wrote something"
+ctl 0 apply "$T/file.yaml" --secret-file "$T/made"
+has "apply: 3 created, 0 changed, 0 unchanged, 0 deleted, 0 refused" "apply"
+[ "$(stat -c %a "$T/made")" = 600 ] && pass || fail "the secret file is not 0600"
+CTL_C_SECRET=$(awk -F '\t' '$1 == "ctl-c" && $2 == "ctl-c-1" {print $3}' \
+    "$T/made")
+echo "$CTL_C_SECRET" >>"$SECRETS"
+[ -n "$CTL_C_SECRET" ] && pass || fail "no made secret in the secret file"
+[ "$(audit_count)" = $((A4 + 3)) ] && pass || fail "apply: not 3 audit rows"
+mint_rs() {
+	_h=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+	_p=$(printf '{"iss":"%s","exp":%s}' "$1" "$(($(date +%s) + 3600))" |
+	    b64url)
+	_s=$(printf '%s.%s' "$_h" "$_p" |
+	    openssl dgst -sha256 -sign "$T/rsa.pem" -binary | b64url)
+	echo "$_h.$_p.$_s"
+}
+TOK_A=$(mint ctl-a-1 "$CTL_SECRET")
+TOK_B=$(mint_rs ctl-b-1)
+TOK_C=$(mint ctl-c-1 "$CTL_C_SECRET")
+for _t in "$TOK_A" "$TOK_B" "$TOK_C"; do
+	[ "$(gateway "$_t" 200)" = 200 ] && pass ||
+	    fail "a token of an applied credential does not pass"
+done
+A5=$(audit_count)
+ctl 0 apply "$T/file.yaml"
+has "no change" "apply again"
+has "apply: 0 created, 0 changed, 3 unchanged, 0 deleted, 0 refused" \
+    "apply again"
+[ "$(audit_count)" = "$A5" ] && pass || fail "apply again: an audit row"
+ctl 0 diff "$T/file.yaml"
+has "no change" "diff after apply"
 
-echo "state: no secret in any answer but those that give one"
+echo "ctl: dump --secrets, a wipe, apply: the same consumers, old tokens pass"
+ctl 2 dump --secrets
+err_has "secrets never go to standard output"
+ctl 0 dump --managed-by ctl-file
+cp "$T/out" "$T/before.yaml"
+has "public_key: |" "dump"
+has "hour: 7000" "dump"
+ctl 0 dump --managed-by ctl-file -o json
+jq -e '.consumers | length == 3' "$T/out" >/dev/null && pass ||
+    fail "dump -o json: not the 3 consumers"
+ctl 5 dump --managed-by ctl-file --secrets --file "$T/before.yaml"
+err_has "never written over a file"
+ctl 0 dump --managed-by ctl-file --secrets --file "$T/dump.yaml"
+[ "$(stat -c %a "$T/dump.yaml")" = 600 ] && pass ||
+    fail "the dump with secrets is not 0600"
+grep -qF "$CTL_C_SECRET" "$T/dump.yaml" && pass ||
+    fail "the dump with secrets lacks a secret"
+ADMINUTIL_TOKEN_FILE=$E2E_TMP/admin.token ctl 1 dump --secrets \
+    --file "$T/dump-admin.yaml"
+[ ! -e "$T/dump-admin.yaml" ] && pass ||
+    fail "a refused dump left its file"
+for _u in ctl-a ctl-b ctl-c; do
+	ctl 0 consumer delete "$_u"
+done
+for _t in "$TOK_A" "$TOK_B" "$TOK_C"; do
+	[ "$(gateway "$_t" 401)" = 401 ] && pass ||
+	    fail "a token of a deleted consumer still passes"
+done
+ctl 0 apply "$T/dump.yaml"
+has "apply: 3 created" "apply of the dump"
+for _t in "$TOK_A" "$TOK_B" "$TOK_C"; do
+	[ "$(gateway "$_t" 200)" = 200 ] && pass ||
+	    fail "a token minted before the wipe does not pass after apply"
+done
+ctl 0 dump --managed-by ctl-file
+if cmp -s "$T/out" "$T/before.yaml"; then pass; else
+	fail "the state after apply is not the state dumped:
+$(diff "$T/before.yaml" "$T/out" | head -20)"
+fi
+A6=$(audit_count)
+ctl 0 apply "$T/dump.yaml"
+has "3 unchanged" "the dump applied twice"
+[ "$(audit_count)" = "$A6" ] && pass || fail "the dump twice: an audit row"
+
+echo "ctl: another file's consumer, or nobody's, is refused and untouched"
+ctl 0 consumer create ctl-plain
+SNAP_ST=$(snapshot st-a)
+SNAP_PL=$(snapshot ctl-plain)
+cat >"$T/other.yaml" <<EOF
+{"_format": "adminutil/1", "managed_by": "ctl-file",
+ "consumers": [{"username": "st-a", "groups": []},
+   {"username": "ctl-plain", "groups": []},
+   {"username": "ctl-a", "groups": ["appAccess", "contentUser"],
+    "limits": {"hour": 7000}, "credentials": [{"key": "ctl-a-1"}]}]}
+EOF
+ctl 1 apply "$T/other.yaml"
+err_has "MANAGED BY file-a, NOT ctl-file"
+err_has "NO FILE (unmanaged)"
+has "apply: 0 created, 0 changed, 1 unchanged, 0 deleted, 2 refused" \
+    "refused"
+[ "$(snapshot st-a)" = "$SNAP_ST" ] && [ "$(snapshot ctl-plain)" = \
+    "$SNAP_PL" ] && pass || fail "a refused consumer was changed"
+# A credential listed without its secret keeps the one it has.
+[ "$(gateway "$TOK_A" 200)" = 200 ] && pass ||
+    fail "a credential listed without its secret lost it"
+
+echo "ctl: a key of another consumer: refused, nothing of it written"
+cat >"$T/taken.yaml" <<EOF
+_format: adminutil/1
+managed_by: ctl-file
+consumers:
+  - username: ctl-d
+    groups: [appAccess]
+    credentials:
+      - key: ctl-b-1
+        algorithm: RS256
+        public_key: |
+$(sed 's/^/          /' "$T/rsa.pub")
+EOF
+A7=$(audit_count)
+ctl 1 apply "$T/taken.yaml"
+err_has "CREDENTIAL ctl-b-1: THE KEY BELONGS TO ANOTHER CONSUMER"
+[ -z "$(snapshot ctl-d)" ] && [ "$(audit_count)" = "$A7" ] && pass ||
+    fail "ctl-d was made"
+printf '{"_format": "adminutil/1", "managed_by": "ctl-file", "consumers":
+    [{"username": "ctl-d", "groups": [], "credentials": [{"key": "d",
+    "algorithm": "RS256",
+    "jwk": {"kty": "RSA"}}]}]}' >"$T/jwk.json"
+ctl 1 apply "$T/jwk.json"
+err_has "CREDENTIALS[0]: JWK"
+[ -z "$(snapshot ctl-d)" ] && pass || fail "ctl-d was made"
+
+echo "ctl: absent, --prune"
+cat >"$T/fewer.yaml" <<EOF
+_format: adminutil/1
+managed_by: ctl-file
+consumers:
+  - username: ctl-a
+    groups: [appAccess, contentUser]
+    limits: {hour: 7000}
+    credentials: [{key: ctl-a-1}]
+  - username: ctl-c
+    state: absent
+EOF
+ctl 6 diff "$T/fewer.yaml"
+has "ctl-c     delete" "diff absent"
+ctl 6 diff "$T/fewer.yaml" --prune
+has "ctl-b     delete" "diff --prune"
+[ -n "$(snapshot ctl-b)" ] && [ -n "$(snapshot ctl-c)" ] && pass ||
+    fail "diff deleted"
+ctl 0 apply "$T/fewer.yaml"
+[ -z "$(snapshot ctl-c)" ] && [ -n "$(snapshot ctl-b)" ] && pass ||
+    fail "absent: ctl-c is there, or ctl-b is not"
+ctl 0 apply "$T/fewer.yaml" --prune
+has "apply: 0 created, 0 changed, 2 unchanged, 1 deleted, 0 refused" \
+    "apply --prune"
+[ -z "$(snapshot ctl-b)" ] && [ -n "$(snapshot st-a)" ] &&
+    [ -n "$(snapshot ctl-plain)" ] && pass ||
+    fail "--prune: ctl-b is there, or another's consumer is gone"
+
+echo "ctl: bad files and bad input: a clear message, a non-zero exit"
+printf '_format: adminutil/1\nmanaged_by: ctl-file\nconsumers:\n  - &u {username: x, groups: []}\n  - *u\n' >"$T/alias.yaml"
+printf '_format: adminutil/1\nmanaged_by: ctl-file\nmanaged_by: b\nconsumers: []\n' >"$T/twice.yaml"
+printf '_format: adminutil/1\nmanaged_by: ctl-file\nconsumers:\n  - username: 12\n    groups: []\n' >"$T/number.yaml"
+for _v in diff apply; do
+	ctl 2 "$_v" "$T/alias.yaml"
+	err_has "line 4: anchors, aliases and tags are not accepted"
+	ctl 2 "$_v" "$T/twice.yaml"
+	err_has "line 3: the key \"managed_by\" is given twice"
+	ctl 2 "$_v" "$T/number.yaml"
+	err_has "line 4: consumers[0].username: a string is expected, not an integer"
+	ctl 2 "$_v"
+	err_has "FILE is missing"
+	ctl 2 "$_v" "$T/none.yaml"
+	err_has "$T/none.yaml: No such file"
+	ctl 2 "$_v" "$T/file.yaml" extra
+	err_has 'unexpected argument "extra"'
+	ctl 2 "$_v" "$T/file.yaml" --managed-by x
+	err_has "--managed-by does not apply here"
+done
+ctl 2 dump --output xml
+err_has '"xml" is neither yaml nor json'
+ctl 2 dump --managed-by "a b"
+err_has "--managed-by"
+ctl 2 dump extra
+err_has 'unexpected argument "extra"'
+ctl 2 diff "$T/file.yaml" --secret-file "$T/x"
+err_has "--secret-file does not apply here"
+ctl 0 --help
+has "apply FILE" "help"
+# The completion knows the commands of one word and their options.
+complete_after() {
+	bash -c '. "$1"; shift; COMP_WORDS=(adminutil-ctl "$@")
+	    COMP_CWORD=$#; _adminutil_ctl; echo "${COMPREPLY[*]}"' \
+	    sh "$top_srcdir/completion/adminutil-ctl" "$@"
+}
+for _c in "dump --|--managed-by --secrets --file" \
+    "diff x --|--prune --adopt" \
+    "apply x --|--prune --adopt --secret-file" "d|dump diff"; do
+	# shellcheck disable=SC2086
+	case " $(complete_after ${_c%|*}) " in
+	*" ${_c#*|} "*) pass ;;
+	*) fail "completion after \"${_c%|*}\": $(complete_after ${_c%|*})" ;;
+	esac
+done
+
+echo "state: no secret in any answer but those that give one, nor in"
+echo "       anything adminutil-ctl printed"
 # The answers of the routes that give one are left out: made secrets
 # (changes' secrets) and the export with secrets.
 jq -c 'select((.body | test("\"secrets\":\\[\\{")) or
@@ -329,7 +592,8 @@ jq -c 'select((.body | test("\"secrets\":\\[\\{")) or
     (.body | test("\"secret\":")))|not)' "$ANSWERS" >"$T/plain"
 while IFS= read -r _s; do
 	[ -n "$_s" ] || continue
-	if grep -qF -- "$_s" "$T/plain" "$E2E_TMP/au.log"; then
+	if grep -qF -- "$_s" "$T/plain" "$E2E_TMP/au.log" \
+	    "$T/ctl.all"; then
 		fail "a secret appears in an answer or the log"
 	else
 		pass
