@@ -31,7 +31,8 @@ told(const struct feed_row *row, struct feed_change *out, size_t n)
  * What an audit row tells: its key and its consumer (a grant, a
  * consumer's own limits: every credential of that consumer); for one
  * that names neither, the consumers an access revoke took groups from, nothing for
- * an access request's own change or a sealing, everything otherwise.
+ * an access request's own change, a sealing or an export, everything
+ * otherwise; a state set's added keys besides its consumer.
  */
 static void
 test_tell(void)
@@ -62,6 +63,25 @@ test_tell(void)
 	CU_ASSERT(c[0].kind == FEED_CONSUMER && c[0].len == 7 &&
 	    strcmp(c[0].name, "partner") == 0);
 
+	/*
+	 * A consumer's state set (consumer.state): its row names the
+	 * consumer; each key it added is told too, so that a token of it
+	 * is not kept as one of an unknown key.
+	 */
+	memset(&r, 0, sizeof(r));
+	r.key = "";
+	r.consumer = "partner";
+	r.clen = 7;
+	r.change = "{\"managed_by\":\"T\",\"changes\":[{\"op\":\"create\"},"
+	    "{\"op\":\"credential.add\",\"key\":\"p-1\"},{\"op\":"
+	    "\"credential.revoke\",\"key\":\"p-0\"},{\"op\":"
+	    "\"credential.add\",\"key\":\"p-2\"}]}";
+	CU_ASSERT_EQUAL_FATAL(told(&r, c, 4), 3);
+	CU_ASSERT(c[0].kind == FEED_CONSUMER &&
+	    strcmp(c[0].name, "partner") == 0);
+	CU_ASSERT(c[1].kind == FEED_KEY && strcmp(c[1].name, "p-1") == 0);
+	CU_ASSERT(c[2].kind == FEED_KEY && strcmp(c[2].name, "p-2") == 0);
+
 	memset(&r, 0, sizeof(r));
 	r.key = r.consumer = "";
 	r.change = "{\"state_before\":\"approved\",\"state_after\":"
@@ -76,6 +96,9 @@ test_tell(void)
 	r.change = "{\"state_before\":null,\"state_after\":\"pending\"}";
 	CU_ASSERT_EQUAL(told(&r, c, 4), 0);
 	r.change = "{\"sealed\":3,\"seal_key\":\"0a1b2c3d\"}";
+	CU_ASSERT_EQUAL(told(&r, c, 4), 0);
+	/* An export (state.export) is a read: nothing to forget. */
+	r.change = "{\"exported\":12,\"secrets\":true,\"managed_by\":null}";
 	CU_ASSERT_EQUAL(told(&r, c, 4), 0);
 	r.change = "{\"something\":\"new\"}";
 	CU_ASSERT_EQUAL_FATAL(told(&r, c, 4), 1);
