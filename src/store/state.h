@@ -4,8 +4,8 @@
 /*
  * Declarative state (state.c): a consumer set to the whole state a file
  * gives it, in one transaction, and every consumer's state read back
- * for a file.  The changes are computed by state_changes(), which
- * touches no database.
+ * for a file.  The changes are computed by state_changes()
+ * (statediff.c), which touches no database.
  */
 #ifndef ADMINUTIL_STORE_STATE_H
 #define ADMINUTIL_STORE_STATE_H
@@ -100,6 +100,10 @@ struct state_result {
 enum state_refusal state_changes(const struct state_want *,
 		    const struct state_now *, json_object *changes, char *why,
 		    size_t whysz);
+
+/* The active credential key of now, or NULL. */
+const struct state_have *state_have_key(const struct state_now *,
+		    const char *key, size_t klen);
 
 /*
  * Sets the consumer to want in one transaction, the consumer row locked
