@@ -265,6 +265,15 @@ api "$OP_TOKEN" /v1/consumer/st-c/state "{\"managed_by\":\"file-a\",
     \"groups\":[],\"credentials\":[{\"key\":\"st-c-1\",\"secret\":\"$LONG\"}]}"
 status 400 "a secret of 162 bytes"
 has "1 TO 161 BYTES" "a secret of 162 bytes"
+# The longest one, sealed, read back by the gateway and verified.
+MAX_SECRET=$(openssl rand -hex 81 | cut -c 1-161)
+echo "$MAX_SECRET" >>"$SECRETS"
+api "$OP_TOKEN" /v1/consumer/st-c/state "{\"managed_by\":\"file-a\",
+    \"groups\":[\"appAccess\"],\"credentials\":[{\"key\":\"st-c-1\",
+    \"secret\":\"$MAX_SECRET\"}]}"
+json '[.result.changes[].op]' '["credential.secret"]' "a secret of 161 bytes"
+[ "$(gateway "$(mint st-c-1 "$MAX_SECRET")" 200)" = 200 ] && pass ||
+    fail "a token of a 161-byte secret does not pass"
 NEW_SECRET=new-$(openssl rand -hex 16)
 echo "$NEW_SECRET" >>"$SECRETS"
 api "$OP_TOKEN" /v1/consumer/st-c/state "{\"managed_by\":\"file-a\",
