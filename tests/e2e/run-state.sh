@@ -388,6 +388,10 @@ A4=$(audit_count)
 ctl 6 diff "$T/file.yaml"
 has "ctl-a     create" "diff"
 has "diff: 3 created, 0 changed, 0 unchanged, 0 deleted, 0 refused" "diff"
+ctl 6 diff "$T/file.yaml" -o json
+jq -e '.summary == {"created": 3, "changed": 0, "unchanged": 0,
+    "deleted": 0, "refused": 0} and ([.changes[].op] | index("create"))
+    != null' "$T/out" >/dev/null && pass || fail "diff -o json: $(cat "$T/out")"
 ctl 2 apply "$T/file.yaml"
 err_has "consumer ctl-c, credential ctl-c-1: new, and no secret"
 err_has "--secret-file FILE for those made; nothing was changed"
@@ -487,6 +491,11 @@ has "apply: 0 created, 0 changed, 1 unchanged, 0 deleted, 2 refused" \
     "refused"
 [ "$(snapshot st-a)" = "$SNAP_ST" ] && [ "$(snapshot ctl-plain)" = \
     "$SNAP_PL" ] && pass || fail "a refused consumer was changed"
+ctl 6 diff "$T/other.yaml" --adopt
+grep -qE '^st-a +adopt +from file-a$' "$T/out" &&
+    grep -qE '^ctl-plain +adopt +from unmanaged$' "$T/out" && pass ||
+    fail "diff --adopt: $(cat "$T/out")"
+[ "$(snapshot st-a)" = "$SNAP_ST" ] && pass || fail "diff --adopt wrote"
 # A credential listed without its secret keeps the one it has.
 [ "$(gateway "$TOK_A" 200)" = 200 ] && pass ||
     fail "a credential listed without its secret lost it"
