@@ -110,8 +110,8 @@ request_algorithm(struct response *res, const struct route *rt,
 		    (size_t)json_object_get_string_len(v))) ==
 		    JWT_ALG_INVALID) {
 			reply_err(res, rt, r, ERR_BAD_REQUEST, "%sALGORITHM "
-			    "MUST BE ONE OF HS256, HS384, HS512, RS256, ES256, "
-			    "EdDSA", what);
+			    "MUST BE ONE OF HS256, HS384, HS512, RS256, RS512, "
+			    "ES256, EdDSA", what);
 			return -1;
 		}
 	} else if (json_object_object_get_ex(req, "jwk", &jwk)) {
@@ -127,7 +127,7 @@ request_algorithm(struct response *res, const struct route *rt,
 		    JWT_ALG_INVALID || jwt_alg_is_hmac(*alg)) {
 			reply_err(res, rt, r, ERR_BAD_REQUEST, "%sALGORITHM IS "
 			    "MANDATORY WITH A JWK THAT HAS NO alg: ONE OF "
-			    "RS256, ES256, EdDSA", what);
+			    "RS256, RS512, ES256, EdDSA", what);
 			return -1;
 		}
 	}

@@ -148,15 +148,17 @@ jwk_common(json_object *jwk, enum jwt_alg alg, const char **why)
 		*why = "jwk has no kty (a string)";
 		return NULL;
 	}
+	/* RS512 takes the RSA keys RS256 takes. */
 	for (i = 0; i < NKTYS; i++)
-		if (ktys[i].alg == alg)
+		if (ktys[i].alg == (alg == JWT_RS512 ? JWT_RS256 : alg))
 			t = &ktys[i];
 	if (t == NULL) {
 		*why = "algorithm takes no public key";
 		return NULL;
 	}
 	if (strcmp(s, t->name) != 0) {
-		*why = t->wrong_kty;
+		*why = alg == JWT_RS512 ? "RS512 needs a jwk of kty RSA" :
+		    t->wrong_kty;
 		return NULL;
 	}
 	if (t->crv != NULL && ((s = member_str(jwk, "crv", NULL)) == NULL ||
@@ -440,6 +442,7 @@ jwk_of_pem(const char *pem, size_t len, enum jwt_alg alg, const char *kid)
 	}
 	switch (alg) {
 	case JWT_RS256:
+	case JWT_RS512:
 		rc = json_object_object_add(o, "kty",
 		    json_object_new_string("RSA")) == 0 &&
 		    add_bn(o, "n", pkey, OSSL_PKEY_PARAM_RSA_N, 0) == 0 &&

@@ -33,6 +33,7 @@ static const struct {
 	[JWT_RS256] = { "RS256", "SHA256" },
 	[JWT_ES256] = { "ES256", "SHA256" },
 	[JWT_EDDSA] = { "EdDSA", NULL },
+	[JWT_RS512] = { "RS512", "SHA512" },
 };
 
 #define NALGS	 (sizeof(algs) / sizeof(algs[0]))
@@ -59,6 +60,12 @@ int
 jwt_alg_is_hmac(enum jwt_alg a)
 {
 	return a == JWT_HS256 || a == JWT_HS384 || a == JWT_HS512;
+}
+
+int
+jwt_alg_is_rsa(enum jwt_alg a)
+{
+	return a == JWT_RS256 || a == JWT_RS512;
 }
 
 /* base64url */
@@ -293,7 +300,7 @@ jwt_key_pem(struct jwt_key *k, enum jwt_alg alg, const char *pem,
 	int		 ok = 0;
 
 	memset(k, 0, sizeof(*k));
-	if (alg != JWT_RS256 && alg != JWT_ES256 && alg != JWT_EDDSA) {
+	if (!jwt_alg_is_rsa(alg) && alg != JWT_ES256 && alg != JWT_EDDSA) {
 		*why = "algorithm takes no public key";
 		return -1;
 	}
@@ -310,10 +317,13 @@ jwt_key_pem(struct jwt_key *k, enum jwt_alg alg, const char *pem,
 	}
 	switch (alg) {
 	case JWT_RS256:
+	case JWT_RS512:
 		ok = EVP_PKEY_is_a(pkey, "RSA") &&
 		    EVP_PKEY_get_bits(pkey) >= 2048 &&
 		    EVP_PKEY_get_bits(pkey) <= JWT_MAX_SIG * 8;
-		*why = "RS256 needs an RSA public key of 2048 to 4096 bits";
+		*why = alg == JWT_RS256 ? "RS256 needs an RSA public key of "
+		    "2048 to 4096 bits" : "RS512 needs an RSA public key of "
+		    "2048 to 4096 bits";
 		break;
 	case JWT_ES256:
 		ok = EVP_PKEY_is_a(pkey, "EC") &&
@@ -456,7 +466,9 @@ verify_pkey(const struct jwt_key *k, const struct jwt *t)
 		sig = der;
 		siglen = (size_t)derlen;
 	}
-	if (k->alg != JWT_EDDSA)
+	if (k->alg == JWT_RS512)
+		digest = EVP_sha512();
+	else if (k->alg != JWT_EDDSA)
 		digest = EVP_sha256();
 	if ((md = EVP_MD_CTX_new()) != NULL &&
 	    EVP_DigestVerifyInit(md, NULL, digest, NULL, k->pkey) == 1)

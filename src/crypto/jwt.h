@@ -22,7 +22,8 @@ enum jwt_alg {
 	JWT_HS512,
 	JWT_RS256,
 	JWT_ES256,
-	JWT_EDDSA
+	JWT_EDDSA,
+	JWT_RS512		/* Kong's: RSA PKCS#1 v1.5 with SHA-512 */
 };
 
 /* The algorithm named s (exact, case-sensitive), or JWT_ALG_INVALID. */
@@ -30,6 +31,8 @@ enum jwt_alg	 jwt_alg_parse(const char *s, size_t len);
 const char	*jwt_alg_name(enum jwt_alg);
 /* 1 for HS256/384/512. */
 int		 jwt_alg_is_hmac(enum jwt_alg);
+/* 1 for RS256 and RS512: one RSA key fits both. */
+int		 jwt_alg_is_rsa(enum jwt_alg);
 
 /*
  * A parsed token.  The header and claims are json-c objects owned by
@@ -74,7 +77,7 @@ int		 jwt_key_hmac(struct jwt_key *, enum jwt_alg,
 		    const void *secret, size_t len);
 /*
  * Parses a PEM public key and checks that it fits alg (RSA of at least
- * 2048 bits for RS256, P-256 for ES256, Ed25519 for EdDSA).  0, or -1
+ * 2048 bits for RS256 and RS512, P-256 for ES256, Ed25519 for EdDSA).  0, or -1
  * with a static reason in *why.
  */
 int		 jwt_key_pem(struct jwt_key *, enum jwt_alg, const char *pem,

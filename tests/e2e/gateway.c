@@ -61,7 +61,7 @@
 
 #define WWW_INVALID	 "Bearer error=\"invalid_token\", error_description=\""
 #define ALG_MSG		 "ALGORITHM MUST BE ONE OF HS256, HS384, HS512, " \
-			 "RS256, ES256, EdDSA"
+			 "RS256, RS512, ES256, EdDSA"
 #define SEED_CLAIMS	 "\"iat\":\"%lld\",\"id\":\"org.sunbird.api." \
 			 "contentAPI\",\"qsh\":\"8063ff4ca1e41df0f6207d491" \
 			 "cf6dad7c66ea797b4614b7\",\"version\":\"1.0\"," \
@@ -2174,7 +2174,7 @@ static const struct rcase rcases[] = {
 	{ "algorithm none", "\"none\"", PK_NONE, ALG_MSG, 0 },
 	{ "algorithm in lowercase", "\"hs256\"", PK_NONE, ALG_MSG, 0 },
 	{ "algorithm EDDSA", "\"EDDSA\"", PK_RSA2048, ALG_MSG, 0 },
-	{ "algorithm RS512", "\"RS512\"", PK_RSA2048, ALG_MSG, 0 },
+	{ "algorithm RS384", "\"RS384\"", PK_RSA2048, ALG_MSG, 0 },
 	{ "algorithm empty", "\"\"", PK_NONE, ALG_MSG, 0 },
 	{ "algorithm a number", "256", PK_NONE, ALG_MSG, 0 },
 	{ "RS256 without public_key", "\"RS256\"", PK_NONE,
@@ -2189,6 +2189,9 @@ static const struct rcase rcases[] = {
 	    "PUBLIC KEY", 1 },
 	{ "RS256, garbage PEM", "\"RS256\"", PK_GARBAGE, "PUBLIC KEY: ", 1 },
 	{ "RS256, an EC key", "\"RS256\"", PK_P256, "PUBLIC KEY: ", 1 },
+	{ "RS512, an EC key", "\"RS512\"", PK_P256, "PUBLIC KEY: ", 1 },
+	{ "RS512, RSA of 1024 bits", "\"RS512\"", PK_RSA1024, "PUBLIC KEY: ",
+	    1 },
 	{ "RS256, RSA of 1024 bits", "\"RS256\"", PK_RSA1024, "PUBLIC KEY: ",
 	    1 },
 	{ "RS256, a private key", "\"RS256\"", PK_PRIVATE, "PUBLIC KEY: ",

@@ -334,6 +334,10 @@ test_refused(void)
 	expect(with(ec, "kid", json_object_new_string("any")), JWT_ES256,
 	    NULL, "EC, with a kid");
 	expect(with(okp, "kid", NULL), JWT_EDDSA, NULL, "OKP, no kid");
+	/* RS512 takes the RSA keys RS256 takes, by kty. */
+	expect(with(rsa, "x-extra", NULL), JWT_RS512, NULL, "RSA for RS512");
+	expect(json_object_get(ec), JWT_RS512, "RS512 needs a jwk of kty RSA",
+	    "an EC key for RS512");
 
 	for (i = 0; i < NELEM(private); i++) {
 		snprintf(name, sizeof(name), "RSA with private member %s",

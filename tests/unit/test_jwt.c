@@ -462,6 +462,7 @@ static const struct algrow {
 	{ JWT_RS256, "RS256", K_RSA, K_RSA_B, 256 },
 	{ JWT_ES256, "ES256", K_EC, K_EC_B, 64 },
 	{ JWT_EDDSA, "EdDSA", K_ED, K_ED_B, 64 },
+	{ JWT_RS512, "RS512", K_RSA, K_RSA_B, 256 },
 };
 
 /* A DER or raw signature of data[0..dlen) with pkey, md NULL for EdDSA. */
@@ -511,6 +512,9 @@ sign(enum jwt_alg alg, EVP_PKEY *pkey, const void *secret, size_t slen,
 		return hlen;
 	case JWT_RS256:
 		return pkey_sign(pkey, EVP_sha256(), data, dlen, sig,
+		    JWT_MAX_SIG);
+	case JWT_RS512:
+		return pkey_sign(pkey, EVP_sha512(), data, dlen, sig,
 		    JWT_MAX_SIG);
 	case JWT_EDDSA:
 		return pkey_sign(pkey, NULL, data, dlen, sig, JWT_MAX_SIG);
@@ -680,7 +684,7 @@ test_alg_parse(void)
 		{ LIT("HS25"), JWT_ALG_INVALID },
 		{ LIT("HS"), JWT_ALG_INVALID },
 		{ LIT("RS384"), JWT_ALG_INVALID },
-		{ LIT("RS512"), JWT_ALG_INVALID },
+		{ LIT("RS512"), JWT_RS512 },
 		{ LIT("PS256"), JWT_ALG_INVALID },
 		{ LIT("ES384"), JWT_ALG_INVALID },
 		{ LIT("ES256K"), JWT_ALG_INVALID },
@@ -925,7 +929,7 @@ test_alg_refused(void)
 {
 	static const char *const names[] = {
 		"none", "None", "NONE", "", "hs256", "HS256 ", "HS", "RS384",
-		"RS512", "PS256", "ES384", "ES512", "EDDSA", "Ed25519",
+		"PS512", "PS256", "ES384", "ES512", "EDDSA", "Ed25519",
 	};
 	struct jwt	 t;
 	const char	*why;
@@ -1009,6 +1013,7 @@ test_alg_confusion(void)
 		enum jwt_alg	 alg;
 	} t[] = {
 		{ K_RSA, JWT_RS256 },
+		{ K_RSA, JWT_RS512 },
 		{ K_EC, JWT_ES256 },
 		{ K_ED, JWT_EDDSA },
 	};
@@ -1524,6 +1529,42 @@ test_parse_sig_len(void)
 	}
 }
 
+/*
+ * RS512 and RS256 share a key but not a digest: a SHA-256 signature
+ * under an "RS512" header, or the other way round, verifies under
+ * neither, and one key loaded as each verifies only its own tokens.
+ */
+static void
+test_rs512_digest(void)
+{
+	struct jwt_key	 k256, k512;
+	const char	*why = NULL;
+	char		 hdr[128], *tok;
+
+	CU_ASSERT_EQUAL_FATAL(jwt_key_pem(&k256, JWT_RS256, keys[K_RSA].pem,
+	    keys[K_RSA].pemlen, &why), 0);
+	CU_ASSERT_EQUAL_FATAL(jwt_key_pem(&k512, JWT_RS512, keys[K_RSA].pem,
+	    keys[K_RSA].pemlen, &why), 0);
+	tok = make_token(header_of("RS512", hdr, sizeof(hdr)), "{}",
+	    JWT_RS256, keys[K_RSA].pkey, NULL, 0);
+	UNIT_CHECK(check(&k512, tok) == 0, "RS512 header, SHA-256 signature "
+	    "verified");
+	free(tok);
+	tok = make_token(header_of("RS256", hdr, sizeof(hdr)), "{}",
+	    JWT_RS512, keys[K_RSA].pkey, NULL, 0);
+	UNIT_CHECK(check(&k256, tok) == 0, "RS256 header, SHA-512 signature "
+	    "verified");
+	free(tok);
+	tok = make_token(header_of("RS512", hdr, sizeof(hdr)), "{}",
+	    JWT_RS512, keys[K_RSA].pkey, NULL, 0);
+	UNIT_CHECK(check(&k512, tok) == 1, "RS512 token not verified");
+	UNIT_CHECK(check(&k256, tok) == 0, "RS512 token verified by the key "
+	    "as RS256");
+	free(tok);
+	jwt_key_free(&k256);
+	jwt_key_free(&k512);
+}
+
 /* Keys that do not fit their algorithm, and keys that are no keys. */
 static void
 test_key_pem(void)
@@ -1531,6 +1572,8 @@ test_key_pem(void)
 	enum { GOOD, PRIV, GARBAGE, EMPTY, CUT, HALF, HUGE };
 	static const char	 rs[] =
 	    "RS256 needs an RSA public key of 2048 to 4096 bits";
+	static const char	 rs512[] =
+	    "RS512 needs an RSA public key of 2048 to 4096 bits";
 	static const char	 es[] = "ES256 needs an EC P-256 public key";
 	static const char	 ed[] = "EdDSA needs an Ed25519 public key";
 	static const char	 notpem[] =
@@ -1546,6 +1589,11 @@ test_key_pem(void)
 		{ "P-256 for ES256", JWT_ES256, GOOD, K_EC, NULL },
 		{ "Ed25519 for EdDSA", JWT_EDDSA, GOOD, K_ED, NULL },
 		{ "RSA 1024 for RS256", JWT_RS256, GOOD, K_RSA1024, rs },
+		{ "RSA 2048 for RS512", JWT_RS512, GOOD, K_RSA, NULL },
+		{ "RSA 1024 for RS512", JWT_RS512, GOOD, K_RSA1024, rs512 },
+		{ "P-256 for RS512", JWT_RS512, GOOD, K_EC, rs512 },
+		{ "RSA private key for RS512", JWT_RS512, PRIV, K_RSA,
+		    notpem },
 		{ "P-256 for RS256", JWT_RS256, GOOD, K_EC, rs },
 		{ "Ed25519 for RS256", JWT_RS256, GOOD, K_ED, rs },
 		{ "P-384 for ES256", JWT_ES256, GOOD, K_EC384, es },
@@ -1886,6 +1934,7 @@ static const CU_TestInfo tests[] = {
 	{ "jwt_parse JWT_MAX_LEN bound", test_parse_max_len },
 	{ "jwt_parse JWT_MAX_SIG bound", test_parse_sig_len },
 	{ "jwt_key_pem fits key to algorithm", test_key_pem },
+	{ "RS512 and RS256: one key, two digests", test_rs512_digest },
 	{ "jwt_key_pem RSA sizes for RS256", test_key_pem_rsa_size },
 	{ "jwt_key_hmac", test_key_hmac },
 	{ "jwt_key_is_secret", test_key_is_secret },
