@@ -22,6 +22,11 @@
 /* An answer larger than this is not the admin plane's. */
 #define ANSWER_MAX	(64 * 1024 * 1024)
 
+/* The connection kept by call_keep(), and where call_err() wants a
+ * refusal. */
+static CURL		*kept;
+static struct call_err	*capture;
+
 struct answer {
 	char	*buf;
 	size_t	 len;
@@ -57,7 +62,17 @@ call_global_init(void)
 void
 call_global_cleanup(void)
 {
+	if (kept != NULL)
+		curl_easy_cleanup(kept);
+	kept = NULL;
 	curl_global_cleanup();
+}
+
+void
+call_keep(void)
+{
+	if (kept == NULL)
+		kept = curl_easy_init();
 }
 
 char *
@@ -178,6 +193,15 @@ answer_read(const char *path, long status, const struct answer *a,
 	msg = json_object_object_get_ex(params, "errmsg", &v) &&
 	    json_object_is_type(v, json_type_string) ?
 	    json_object_get_string(v) : "";
+	rc = status >= 200 && status < 300 ? CTL_UNREACHABLE :
+	    status_exit(status);
+	if (capture != NULL) {
+		capture->status = status;
+		snprintf(capture->err, sizeof(capture->err), "%s", err);
+		snprintf(capture->msg, sizeof(capture->msg), "%s", msg);
+		json_object_put(o);
+		return rc;
+	}
 	resmsgid = json_object_object_get_ex(params, "resmsgid", &v) &&
 	    json_object_is_type(v, json_type_string) ?
 	    json_object_get_string(v) : "";
@@ -188,8 +212,6 @@ answer_read(const char *path, long status, const struct answer *a,
 	fprintf(stderr, " (HTTP %ld, resmsgid ", status);
 	print_safe(stderr, resmsgid);
 	fputs(")\n", stderr);
-	rc = status >= 200 && status < 300 ? CTL_UNREACHABLE :
-	    status_exit(status);
 	json_object_put(o);
 	return rc;
 }
@@ -247,7 +269,9 @@ call(const struct ctl *c, const char *route, const char *path,
 			goto nomem;
 		hdrs = h;
 	}
-	if ((cu = curl_easy_init()) == NULL)
+	if (kept != NULL)
+		curl_easy_reset(cu = kept);
+	else if ((cu = curl_easy_init()) == NULL)
 		goto nomem;
 	errbuf[0] = '\0';
 	curl_easy_setopt(cu, CURLOPT_URL, url);
@@ -281,7 +305,7 @@ call(const struct ctl *c, const char *route, const char *path,
 nomem:
 	fprintf(stderr, "adminutil-ctl: out of memory\n");
 done:
-	if (cu != NULL)
+	if (cu != NULL && cu != kept)
 		curl_easy_cleanup(cu);
 	/* The slist copied the header with the token: clear that copy. */
 	for (h = hdrs; h != NULL; h = h->next)
@@ -291,5 +315,19 @@ done:
 	free(url);
 	free(a.buf);
 	json_object_put(env);
+	return rc;
+}
+
+int
+call_err(const struct ctl *c, const char *route, const char *path,
+    struct json_object *request, struct json_object **result,
+    struct call_err *e)
+{
+	int	 rc;
+
+	memset(e, 0, sizeof(*e));
+	capture = e;
+	rc = call(c, route, path, request, NULL, result);
+	capture = NULL;
 	return rc;
 }

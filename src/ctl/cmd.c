@@ -598,6 +598,12 @@ const struct cmd cmds[] = {
 	    BIT(O_SECRET_FILE), c_apply, "set each consumer of FILE as it "
 	    "says, one transaction each [--prune] [--adopt] [--secret-file "
 	    "NEWFILE]" },
+	{ "import", "kong", "URL|DIR", 1, 1, IMPORT_OPTS, c_import,
+	    "Kong 0.14's consumers, JWT credentials, groups and limits, from "
+	    "its Admin API or its saved pages; a dry run unless --apply "
+	    "[--tag T] [--adopt]" },
+	{ "import", "deck", "FILE", 1, 1, IMPORT_OPTS, c_import,
+	    "the same from a decK file (_format_version 1.1, 2.1, 3.0)" },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL }
 };
 

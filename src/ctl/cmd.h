@@ -18,12 +18,13 @@ enum opt {
 	O_STATE, O_NOTE, O_REASON, O_ALGORITHM, O_PUBLIC_KEY_FILE, O_GRACE,
 	O_SECOND, O_MINUTE, O_HOUR, O_DAY, O_CLEAR, O_SHOW_SECRET,
 	O_SECRET_FILE, O_MANAGED_BY, O_SECRETS, O_FILE, O_PRUNE, O_ADOPT,
-	O_MAX
+	O_APPLY, O_TAG, O_MAX
 };
 
 #define BIT(o)		(1u << (o))
 #define GLOBAL		(BIT(O_URL) | BIT(O_TOKEN_FILE) | BIT(O_CONFIG) | \
 			 BIT(O_OUTPUT) | BIT(O_TIMEOUT))
+#define IMPORT_OPTS	(BIT(O_APPLY) | BIT(O_TAG) | BIT(O_ADOPT))
 #define SECRET_OUT	(BIT(O_SHOW_SECRET) | BIT(O_SECRET_FILE))
 
 /* The command line, read. */
@@ -63,6 +64,8 @@ extern const struct cmd		 cmds[];
 int	c_dump(struct ctl *, const struct cmd *, const struct args *);
 int	c_diff(struct ctl *, const struct cmd *, const struct args *);
 int	c_apply(struct ctl *, const struct cmd *, const struct args *);
+/* import kong URL|DIR, import deck FILE (import.c). */
+int	c_import(struct ctl *, const struct cmd *, const struct args *);
 
 /* A usage error: what is wrong, named, and where help is (CTL_USAGE). */
 int	usage_err(const struct args *a, const char *fmt, ...)

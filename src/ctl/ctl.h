@@ -68,6 +68,20 @@ char	*conf_read_secret_file(const char *path, const char *what);
 int	call(const struct ctl *c, const char *route, const char *path,
 	    struct json_object *request, const char *form,
 	    struct json_object **result);
+/* A refusal of the server, kept rather than printed (call_err). */
+struct call_err {
+	long	 status;	/* 0: no answer (said on standard error) */
+	char	 err[64];
+	char	 msg[512];
+};
+
+/* call() for the envelope, the server's refusal into e, not printed. */
+int	call_err(const struct ctl *c, const char *route, const char *path,
+	    struct json_object *request, struct json_object **result,
+	    struct call_err *e);
+/* From now on one connection serves every call (kept alive). */
+void	call_keep(void);
+
 /* s percent-encoded for one path segment or form value (free it). */
 char	*call_escape(const char *s);
 void	call_global_init(void);

@@ -50,6 +50,8 @@ const struct ctl_opt opts[O_MAX] = {
 	[O_SECRETS] = { "secrets", 0 },
 	[O_FILE] = { "file", 1 },
 	[O_PRUNE] = { "prune", 0 },
+	[O_APPLY] = { "apply", 0 },
+	[O_TAG] = { "tag", 1 },
 	[O_ADOPT] = { "adopt", 0 },
 };
 
@@ -240,7 +242,7 @@ main(int argc, char **argv)
 			n.noun = NULL;
 			return usage_err(&n, "unknown command \"%s\" (consumer, "
 			    "credential, audit, access, token, dump, diff, "
-			    "apply)", a.noun);
+			    "apply, import)", a.noun);
 		}
 		n.verb = NULL;
 		if (a.verb == NULL)
