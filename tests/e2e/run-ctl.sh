@@ -153,7 +153,7 @@ complete_after() {
 	    COMP_CWORD=$(($# + 1)); _adminutil_ctl; echo "${COMPREPLY[*]}"' \
 	    sh "$top_srcdir/completion/adminutil-ctl" "$@"
 }
-[ "$(complete_after)" = "consumer credential audit access token dump diff apply" ] &&
+[ "$(complete_after)" = "consumer credential audit access token dump diff apply import" ] &&
     pass || fail "the completion's nouns: $(complete_after)"
 "$CTL" --help | sed -n 's/^  \([a-z][a-z]*\) \([a-z][a-z]*\).*/\1 \2/p' >"$T/cmds"
 [ "$(wc -l <"$T/cmds")" -eq 19 ] && pass ||
