@@ -130,21 +130,24 @@ append_rows(struct json_object *all, struct json_object *seen,
 	return 0;
 }
 
-/* The URL of a "next": Kong gives a path, or a URL under base. */
+/*
+ * The URL of a "next": a path, or a URL whose path and query are asked
+ * of base.  Kong names itself as it was configured (localhost, behind
+ * a proxy another name): the host given is the one asked, always.
+ */
 static char *
 next_url(const char *base, const char *next)
 {
-	char	*u;
+	const char	*p = next;
+	char		*u;
 
-	if (next[0] == '/') {
-		if (asprintf(&u, "%s%s", base, next) == -1)
-			return NULL;
-		return u;
-	}
-	if (strncmp(next, base, strlen(base)) == 0 &&
-	    next[strlen(base)] == '/')
-		return strdup(next);
-	return NULL;
+	if (strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0)
+		p = strchr(strstr(p, "://") + 3, '/');
+	if (p == NULL || p[0] != '/' || strncmp(p, "/consumers?", 11) != 0)
+		return NULL;
+	if (asprintf(&u, "%s%s", base, p) == -1)
+		return NULL;
+	return u;
 }
 
 static int
@@ -183,7 +186,8 @@ read_consumers(CURL *cu, const struct ctl *c, const char *base,
 		    (url = next_url(base, json_object_get_string(v))) ==
 		    NULL) {
 			fprintf(stderr, "adminutil-ctl: import: Kong "
-			    "/consumers: a next page outside %s\n", base);
+			    "/consumers: a next that is not a page of "
+			    "/consumers\n");
 			rc = CTL_UNREACHABLE;
 		}
 		json_object_put(data);
@@ -252,7 +256,7 @@ read_list(CURL *cu, const struct ctl *c, const char *base, const char *ep,
 		json_object_put(page);
 	}
 	fprintf(stderr, "adminutil-ctl: import: Kong /%s: read twice as one "
-	    "page, still %s (%lld rows, total %lld); nothing was sent\n", ep,
+	    "page, still %s (%lld rows, total %lld)\n", ep,
 	    why, (long long)got, (long long)total);
 	return CTL_UNREACHABLE;
 }

@@ -5,7 +5,10 @@ tests/e2e/run-kong.sh, from data generated with a fixed seed:
 
   kong.py gen DATA TRUTH        generates the data (DATA) and what the
                                 importer must make of it (TRUTH)
-  kong.py serve PORT DATA       serves DATA on 127.0.0.1:PORT
+  kong.py serve PORT DATA [CAP] serves DATA on 127.0.0.1:PORT; with CAP,
+                                an old-DAO page holds at most CAP rows
+                                whatever its size (as a proxy that caps
+                                it would), so no read is ever whole
   kong.py deck VERSION DATA F   the same data as a decK file (1.1, 3.0)
   kong.py unordered URL         following "next" with a small size on
                                 /acls, /jwts, /plugins does not give
@@ -212,6 +215,7 @@ class Kong(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     data = None
     base = None
+    cap = None
     shuffles = random.Random(SEED + 1)
 
     def log_message(self, *args):
@@ -259,7 +263,7 @@ class Kong(http.server.BaseHTTPRequestHandler):
         rows = list(self.data[ep])
         # No ORDER BY: each query may see the rows in another order.
         self.shuffles.shuffle(rows)
-        page = rows[offset:offset + size]
+        page = rows[offset:offset + min(size, self.cap or size)]
         out = {"total": len(rows), "data": page}
         if offset + size < len(rows):
             out["next"] = "/%s?offset=%d&size=%d" % (ep, offset + size, size)
@@ -274,15 +278,18 @@ def gen(data_path, truth_path):
             json.dump(obj, f)
 
 
-def serve(port, data_path):
+def serve(port, data_path, cap=None):
     with open(data_path, encoding="utf-8") as f:
         data = json.load(f)
     Kong.data = data
-    Kong.base = "http://127.0.0.1:%d" % port
+    Kong.cap = cap
+    # Kong names itself as configured, not as it was asked: its next
+    # URLs name localhost, the importer is given 127.0.0.1.
+    Kong.base = "http://localhost:%d" % port
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), Kong)
     srv.daemon_threads = True
-    print("kong.py: serving %d consumers on %s" % (N, Kong.base),
-          flush=True)
+    print("kong.py: serving %d consumers on port %d" % (
+        len(data["consumers"]), port), flush=True)
     srv.serve_forever()
 
 
@@ -440,8 +447,9 @@ def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
     if cmd == "gen" and len(argv) == 4:
         gen(argv[2], argv[3])
-    elif cmd == "serve" and len(argv) == 4:
-        serve(int(argv[2]), argv[3])
+    elif cmd == "serve" and len(argv) in (4, 5):
+        serve(int(argv[2]), argv[3], int(argv[4]) if len(argv) == 5 else
+              None)
     elif cmd == "deck" and len(argv) == 5:
         deck(argv[2], argv[3], argv[4])
     elif cmd == "unordered" and len(argv) == 3:

@@ -18,10 +18,12 @@ KONG=$top_srcdir/tests/e2e/kong.py
 # Debian's python3 has PyJWT (python3-jwt) and python3-cryptography.
 PY=/usr/bin/python3
 KONG_PID=
+CAP_PID=
 
 e2e_init nginx
-# The fixture is stopped with the rest, however the script exits.
-trap '_krc=$?; stop_pid "$KONG_PID" 5; e2e_cleanup $_krc' EXIT
+# The fixtures are stopped with the rest, however the script exits.
+trap '_krc=$?; stop_pid "$KONG_PID" 5; stop_pid "$CAP_PID" 5
+e2e_cleanup $_krc' EXIT
 [ -x "$CTL" ] || e2e_fail "$CTL is not built"
 command -v jq >/dev/null 2>&1 || e2e_fail "jq is not installed"
 for _m in jwt cryptography; do
@@ -241,6 +243,20 @@ rm -f "$T/cut"/consumers-*.json
 ctl 3 nocons import kong "$T/cut"
 has err "consumers.json: no such file"
 same "audit rows after refused directories" "$(audit_count)" "$A1"
+
+echo "kong: a list never read whole fails the import, naming it"
+CAP_PORT=$(free_port) || e2e_fail "no free TCP port"
+"$PY" "$KONG" serve "$CAP_PORT" "$T/data.json" 1000 >"$T/cap.log" 2>&1 &
+CAP_PID=$!
+e2e_answers "http://127.0.0.1:$CAP_PORT/consumers?size=1" 200 "$CAP_PID" ||
+    e2e_fail "kong.py (capped) did not start: $(cat "$T/cap.log")"
+ctl 3 capped import kong "http://127.0.0.1:$CAP_PORT" --apply
+has err "Kong /jwts: read twice as one page, still"
+has err "(1000 rows, total $(jq '.jwts | length' "$T/data.json"))"
+has err "nothing was sent"
+same "audit rows after a list never whole" "$(audit_count)" "$A1"
+stop_pid "$CAP_PID" 5
+CAP_PID=
 
 echo "kong: the same from decK 1.1 and 3.0 files"
 for _v in 1.1 3.0; do
