@@ -8,7 +8,7 @@ pkg-config libfcgi-dev libjson-c-dev libmariadb-dev libssl-dev libunistring-dev
 libsystemd-dev libseccomp-dev libcunit1-dev libcurl4-openssl-dev libyaml-dev
 mariadb-server mariadb-client nginx lighttpd spawn-fcgi curl openssl chromium
 chromium-driver python3-selenium python3-jwcrypto python3-authlib
-python3-requests python3-jwt python3-cryptography nodejs node-jose"
+python3-requests python3-jwt python3-cryptography python3-yaml nodejs node-jose"
 
 # Subsets: what building needs, and what scripts/run adds to run it.
 ADMINUTIL_BUILD_PACKAGES="build-essential autoconf autoconf-archive automake

@@ -2,7 +2,7 @@
 /* Copyright (c) 2026 The adminutil authors */
 
 /*
- * A decK file (_format_version "1.1", "2.1" or "3.0"; JSON or YAML)
+ * A decK file (_format_version "1.1", "2.1" or "3.0"; YAML or JSON)
  * brought to the shape of Kong 0.14's Admin API (import.h), so that one
  * mapping serves both: its consumers with their jwt_secrets, acls and
  * plugins, and the top-level plugins, jwt_secrets and acls that name
@@ -11,12 +11,12 @@
 
 #include "build.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl/doc.h"
 #include "ctl/import.h"
 
 static const char *const formats[] = { "1.1", "2.1", "3.0" };
@@ -169,32 +169,20 @@ take_consumers(struct deck *d, struct json_object *root)
 	return CTL_OK;
 }
 
-/* The file's content as json-c: JSON, or YAML through the YAML reader. */
+/*
+ * The file as json-c, JSON or YAML, through the reader of declarative
+ * files (doc.h): its refusals (a key twice, an alias, a tag) hold here
+ * too, with the line.
+ */
 static struct json_object *
 deck_parse(const char *path)
 {
 	struct json_object	*root;
-	FILE			*fp;
-	int			 ch;
+	char			 err[256];
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((root = doc_read(path, err, sizeof(err))) == NULL)
 		fprintf(stderr, "adminutil-ctl: import deck: %s: %s\n", path,
-		    strerror(errno));
-		return NULL;
-	}
-	while ((ch = getc(fp)) == ' ' || ch == '\t' || ch == '\r' ||
-	    ch == '\n')
-		;
-	fclose(fp);
-	if (ch != '{') {
-		fprintf(stderr, "adminutil-ctl: import deck: %s: not JSON; "
-		    "a YAML file must be converted first (yq -o json)\n", path);
-		return NULL;
-	}
-	if ((root = json_object_from_file(path)) == NULL)
-		fprintf(stderr, "adminutil-ctl: import deck: %s: not JSON: "
-		    "%s\n", path, json_util_get_last_err() != NULL ?
-		    json_util_get_last_err() : "unreadable");
+		    err);
 	return root;
 }
 

@@ -9,7 +9,8 @@ tests/e2e/run-kong.sh, from data generated with a fixed seed:
                                 an old-DAO page holds at most CAP rows
                                 whatever its size (as a proxy that caps
                                 it would), so no read is ever whole
-  kong.py deck VERSION DATA F   the same data as a decK file (1.1, 3.0)
+  kong.py deck VERSION DATA F   the same data as a decK file (1.1, 3.0),
+                                YAML when F ends in .yaml, else JSON
   kong.py unordered URL         following "next" with a small size on
                                 /acls, /jwts, /plugins does not give
                                 every row once (why the importer reads
@@ -327,7 +328,13 @@ def deck(version, data_path, path):
         else:
             out["plugins"].append(e)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(out, f, indent=1)
+        if path.endswith(".yaml"):
+            import yaml  # Debian's python3-yaml
+            yaml.dump(out, f, Dumper=getattr(yaml, "CSafeDumper",
+                                             yaml.SafeDumper),
+                      sort_keys=False, default_flow_style=False)
+        else:
+            json.dump(out, f, indent=1)
 
 
 def unordered(url):

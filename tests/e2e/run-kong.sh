@@ -26,7 +26,7 @@ trap '_krc=$?; stop_pid "$KONG_PID" 5; stop_pid "$CAP_PID" 5
 e2e_cleanup $_krc' EXIT
 [ -x "$CTL" ] || e2e_fail "$CTL is not built"
 command -v jq >/dev/null 2>&1 || e2e_fail "jq is not installed"
-for _m in jwt cryptography; do
+for _m in jwt cryptography yaml; do
 	"$PY" -c "import $_m" 2>/dev/null ||
 	    e2e_fail "python3 module $_m is not installed (scripts/lib.sh:" \
 	    "need_packages \$ADMINUTIL_PACKAGES)"
@@ -167,7 +167,11 @@ ctl 3 u12 import deck "$T/v01.json"
 has err "_format_version 0.1"
 printf 'consumers: []\n' >"$T/yaml.yml"
 ctl 3 u13 import deck "$T/yaml.yml"
-has err "not JSON"
+has err "_format_version missing"
+printf '_format_version: "3.0"\nconsumers:\n - &a {username: x}\n - *a\n' \
+    >"$T/alias.yaml"
+ctl 3 u14 import deck "$T/alias.yaml"
+has err "alias.yaml: line 3"
 same "audit rows after the refused commands" "$(audit_count)" "$A0"
 
 echo "kong: a dry run writes nothing and reports the fixture's counts"
@@ -258,11 +262,11 @@ same "audit rows after a list never whole" "$(audit_count)" "$A1"
 stop_pid "$CAP_PID" 5
 CAP_PID=
 
-echo "kong: the same from decK 1.1 and 3.0 files"
-for _v in 1.1 3.0; do
-	"$PY" "$KONG" deck "$_v" "$T/data.json" "$T/deck-$_v.json" ||
-	    e2e_fail "kong.py deck $_v failed"
-	ctl 1 "deck$_v" import deck "$T/deck-$_v.json" --apply --output json
+echo "kong: the same from decK 1.1 and 3.0 files, YAML and JSON"
+for _f in 1.1.yaml 3.0.yaml 3.0.json; do
+	"$PY" "$KONG" deck "${_f%.*}" "$T/data.json" "$T/deck-$_f" ||
+	    e2e_fail "kong.py deck $_f failed"
+	ctl 1 "deck$_f" import deck "$T/deck-$_f" --apply --output json
 	counts
 	json .consumers.unchanged "$IMPORTED"
 	json .source '"deck"'

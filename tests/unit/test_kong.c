@@ -368,6 +368,38 @@ test_deck(void)
 	json_object_put(states);
 	json_object_put(r);
 
+	/* YAML, as deck dump writes it: the same mapping. */
+	CU_ASSERT_EQUAL_FATAL(deck_of("_format_version: \"3.0\"\n"
+	    "consumers:\n- username: u1\n  jwt_secrets:\n  - key: k1\n"
+	    "    secret: s1\n    algorithm: HS512\n  acls:\n"
+	    "  - group: g\n  plugins:\n  - name: rate-limiting\n"
+	    "    config:\n      minute: 5\n      month: 9\n", &states, &r),
+	    CTL_OK);
+	s = state_of(states, "u1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(s,
+	    JSON_C_TO_STRING_PLAIN), "{\"username\":\"u1\",\"credentials\":"
+	    "[{\"key\":\"k1\",\"algorithm\":\"HS512\",\"secret\":\"s1\"}],"
+	    "\"limits\":{\"minute\":5},\"groups\":[\"g\"]}");
+	CU_ASSERT(noted(r, "not_carried", "u1", "month 9"));
+	json_object_put(states);
+	json_object_put(r);
+	/* A key given as a number: refused, not taken for a string. */
+	CU_ASSERT_EQUAL_FATAL(deck_of("_format_version: \"3.0\"\n"
+	    "consumers:\n- username: u1\n  jwt_secrets:\n  - key: 12\n"
+	    "    secret: s1\n", &states, &r), CTL_OK);
+	CU_ASSERT_PTR_NULL(state_of(states, "u1"));
+	CU_ASSERT(noted(r, "refused", "u1", "without a key"));
+	json_object_put(states);
+	json_object_put(r);
+	/* An alias, a key twice: refused by the reader. */
+	CU_ASSERT_EQUAL(deck_of("_format_version: \"3.0\"\nconsumers:\n"
+	    "- &a {username: x}\n- *a\n", &states, &r), CTL_UNREACHABLE);
+	json_object_put(r);
+	CU_ASSERT_EQUAL(deck_of("_format_version: \"3.0\"\n"
+	    "_format_version: \"1.1\"\n", &states, &r), CTL_UNREACHABLE);
+	json_object_put(r);
+
 	CU_ASSERT_EQUAL(deck_of("{\"_format_version\":\"1.0\"}", &states, &r),
 	    CTL_UNREACHABLE);
 	json_object_put(r);
@@ -389,7 +421,8 @@ static const CU_TestInfo tests[] = {
 	    test_groups_and_credentials },
 	{ "rate-limiting plugins: carried or said why not", test_limits },
 	{ "old DAO pages: total, repeated ids", test_page },
-	{ "decK 3.0 and 1.1 files, bad ones refused", test_deck },
+	{ "decK 3.0 and 1.1 files, JSON and YAML, bad ones refused",
+	    test_deck },
 	CU_TEST_INFO_NULL
 };
 
