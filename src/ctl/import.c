@@ -64,7 +64,7 @@ tally(struct json_object *report, struct json_object *res)
 {
 	struct json_object	*v, *changes;
 	const char		*op;
-	char			 name[96];
+	char			 name[96], *d;
 	size_t			 i;
 	int			 created = 0;
 
@@ -78,7 +78,7 @@ tally(struct json_object *report, struct json_object *res)
 			created |= strcmp(op, "create") == 0;
 			snprintf(name, sizeof(name), "%s", op);
 			/* "credential.add" is one counter, not a path. */
-			for (char *d = name; *d != '\0'; d++)
+			for (d = name; *d != '\0'; d++)
 				if (*d == '.')
 					*d = '_';
 			import_count(json_object_object_get(report, "changes"),
