@@ -73,6 +73,10 @@ static const struct rfield r_state[] = {
 	{ "changes", RF_ARRAY }, { "secrets", RF_ARRAY }, { NULL, RF_STR } };
 static const struct rfield r_export[] = {
 	{ "consumers", RF_ARRAY }, { "next", RF_STR }, { NULL, RF_STR } };
+static const struct rfield r_pme[] = {
+	{ "user", RF_STR }, { "roles", RF_ARRAY }, { "product", RF_OBJECT },
+	{ "portal_url", RF_STR }, { "gateway_url", RF_STR },
+	{ "pending", RF_NUM }, { "unread", RF_NUM }, { NULL, RF_STR } };
 static const struct rfield r_none[] = { { NULL, RF_STR } };
 static const struct rfield r_auth[] = {
 	{ "username", RF_STR }, { "groups", RF_ARRAY }, { NULL, RF_STR } };
@@ -113,6 +117,8 @@ static const struct route routes[] = {
 	    r_export, BODY_NONE, ACCESS_READ),
 	ADMIN(POST, "/v1/audit/list", audit_list, "audit.list", r_audit,
 	    BODY_NONE, ACCESS_READ),
+	ADMIN(POST, "/v1/portal/me", portal_me, "portal.me", r_pme,
+	    BODY_NONE, ACCESS_PORTAL),
 	ADMIN(POST, "/v1/portal/groups", portal_groups, "portal.groups",
 	    r_pgroups, BODY_NONE, ACCESS_PORTAL),
 	ADMIN(POST, "/v1/portal/access/request", portal_access_request,
@@ -189,12 +195,19 @@ app_init(struct app *a, const struct config *cfg, char *err, size_t errsz)
 			return -1;
 		}
 	}
+	if ((cfg->routes & ROUTES_ADMIN) && portal_descriptions_load(
+	    cfg->group_descriptions, &a->descriptions, err, errsz) == -1) {
+		auth_free(a->auth);
+		store_free(a->store);
+		return -1;
+	}
 	return 0;
 }
 
 void
 app_free(struct app *a)
 {
+	json_object_put(a->descriptions);
 	auth_free(a->auth);
 	store_free(a->store);
 	memset(a, 0, sizeof(*a));

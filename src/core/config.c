@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/log.h"
@@ -91,6 +92,11 @@ static const struct ckey keys[] = {
 	K("smtp_url",		CT_STR,	   S(smtp_url),		0, 0),
 	K("smtp_auth_file",	CT_STR,	   S(smtp_auth_file),	0, 0),
 	K("mail_from",		CT_STR,	   S(mail_from),	0, 0),
+	K("portal_url",		CT_STR,	   S(portal_url),	0, 0),
+	K("gateway_url",	CT_STR,	   S(gateway_url),	0, 0),
+	K("product_name",	CT_STR,	   S(product_name),	0, 0),
+	K("product_logo_url",	CT_STR,	   S(product_logo_url),	0, 0),
+	K("group_descriptions",	CT_STR,	   S(group_descriptions), 0, 0),
 	K("mail_dir",		CT_STR,	   S(mail_dir),		0, 0),
 	K("acl_file",		CT_STR,	   S(acl_file),		0, 0),
 	W("acl_default",	S(acl_default),		"deny authenticated "),
@@ -140,7 +146,7 @@ config_defaults(struct config *c)
 	c->routes = ROUTES_ADMIN | ROUTES_AUTH | ROUTES_HEALTH;
 	strcpy(c->admin_hosts, "localhost,127.0.0.1,[::1]");
 	strcpy(c->portal_hosts, "localhost,127.0.0.1,[::1]");
-	strcpy(c->mail_from, "adminutil@localhost");
+	strcpy(c->product_name, "adminutil");
 	strcpy(c->admin_auth, "jwt");
 	strcpy(c->admin_groups, "adminutilAdmin");
 	strcpy(c->acl_default, "deny");
@@ -441,6 +447,38 @@ config_password_file(struct config *c, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * The mails' sender when mail_from is unset: adminutil at the host
+ * people know the portal by, else at the machine's name.  A relay
+ * refuses, and a reader distrusts, mail from "localhost".
+ */
+static void
+config_mail_from(struct config *c)
+{
+	char		 host[256];
+	const char	*p;
+	size_t		 n;
+
+	host[0] = '\0';
+	if ((p = strstr(c->portal_url, "://")) != NULL) {
+		p += 3;
+		n = strcspn(p, ":/?#@");
+		if (p[n] == '@') {		/* user@ is no host */
+			p += n + 1;
+			n = strcspn(p, ":/?#");
+		}
+		if (n > 0 && n < sizeof(host) && p[0] != '[') {
+			memcpy(host, p, n);
+			host[n] = '\0';
+		}
+	}
+	if (host[0] == '\0' && (gethostname(host, sizeof(host)) == -1 ||
+	    host[0] == '\0'))
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(c->mail_from, sizeof(c->mail_from), "adminutil@%s", host);
+}
+
 int
 config_load(struct config *c, const char *path, char *err, size_t errsz)
 {
@@ -454,6 +492,8 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	if (c->db_password_file[0] != '\0' &&
 	    config_password_file(c, err, errsz) == -1)
 		return -1;
+	if (c->mail_from[0] == '\0')
+		config_mail_from(c);
 	if (c->default_group[0] == '\0') {
 		snprintf(err, errsz, "default_group: must not be empty");
 		return -1;

@@ -72,6 +72,11 @@ struct config {
 	char	 smtp_auth_file[CONFIG_STR_MAX]; /* "user:password" line */
 	char	 mail_from[256];
 	char	 mail_dir[CONFIG_STR_MAX];	/* without smtp_url: files */
+	char	 portal_url[CONFIG_STR_MAX];	/* the mails' links, "" none */
+	char	 gateway_url[CONFIG_STR_MAX];	/* what partners call, "" none */
+	char	 product_name[128];		/* the portal's title */
+	char	 product_logo_url[CONFIG_STR_MAX]; /* "" none */
+	char	 group_descriptions[CONFIG_STR_MAX]; /* TSV file, "" none */
 
 	/* The gateway check. */
 	char	 acl_file[CONFIG_STR_MAX];	/* "" = none */

@@ -24,6 +24,7 @@ struct app {
 	const struct config	*cfg;
 	struct store		*store;
 	struct auth		*auth;
+	json_object		*descriptions;	/* group -> text, or NULL */
 };
 
 /* The envelope of e with errmsg and result (ownership taken). */

@@ -41,9 +41,39 @@ email_ok(const char *s)
 	return 1;
 }
 
-/* The access request as the routes answer it. */
+/*
+ * The APIs each of groups opens, {group: [{method, path}]}, from the
+ * offer (offer.c) as it is now: a group the ACL no longer has opens [].
+ */
 static json_object *
-request_json(const struct access_row *row, int approver)
+request_apis(json_object *offer, const struct strlist *groups)
+{
+	json_object	*o, *v;
+	char		 name[256];
+	size_t		 i;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	for (i = 0; i < groups->n; i++) {
+		if (groups->len[i] >= sizeof(name))
+			continue;
+		memcpy(name, groups->v[i], groups->len[i]);
+		name[groups->len[i]] = '\0';
+		if (offer != NULL && json_object_object_get_ex(offer, name, &v))
+			json_object_object_add(o, name, json_object_get(v));
+		else
+			json_object_object_add(o, name,
+			    json_object_new_array());
+	}
+	return o;
+}
+
+/*
+ * The access request as the routes answer it: an approver also sees
+ * who asked, their mail and the APIs of the groups (offer).
+ */
+static json_object *
+request_json(const struct access_row *row, int approver, json_object *offer)
 {
 	json_object	*o;
 
@@ -55,8 +85,13 @@ request_json(const struct access_row *row, int approver)
 		    json_object_new_string(row->requester));
 		json_object_object_add(o, "email", row->email != NULL ?
 		    json_object_new_string(row->email) : NULL);
+		json_object_object_add(o, "mail", row->email != NULL ?
+		    json_object_new_string(row->email) : NULL);
 	}
 	json_object_object_add(o, "groups", strlist_json(row->groups));
+	if (offer != NULL)
+		json_object_object_add(o, "apis", request_apis(offer,
+		    row->groups));
 	json_object_object_add(o, "notes", json_object_new_string(row->notes));
 	json_object_object_add(o, "state", json_object_new_string(row->state));
 	json_object_object_add(o, "reason", row->reason != NULL ?
@@ -80,6 +115,7 @@ request_json(const struct access_row *row, int approver)
 struct one_request {
 	json_object	*o;
 	int		 approver;
+	json_object	*offer;		/* the APIs of the groups, or NULL */
 };
 
 static void
@@ -88,7 +124,7 @@ keep_request(void *arg, const struct access_row *row)
 	struct one_request	*x = arg;
 
 	json_object_put(x->o);
-	x->o = request_json(row, x->approver);
+	x->o = request_json(row, x->approver, x->offer);
 }
 
 static void
@@ -111,7 +147,7 @@ portal_access_request(struct app *a, const struct route *rt,
     struct request *r, struct response *res)
 {
 	struct strlist		 groups = { 0 };
-	struct one_request	 x = { NULL, 0 };
+	struct one_request	 x = { NULL, 0, NULL };
 	struct actor		 act;
 	json_object		*v = NULL, *g;
 	const char		*msg, *notes, *email;
@@ -166,7 +202,8 @@ list_request(void *arg, const struct access_row *row)
 {
 	struct one_request	*x = arg;
 
-	json_object_array_add(x->o, request_json(row, x->approver));
+	json_object_array_add(x->o, request_json(row, x->approver,
+	    x->offer));
 }
 
 /* The requests: the caller's own (portal), or any (approvers). */
@@ -175,15 +212,18 @@ requests_list(struct app *a, const struct route *rt, struct request *r,
     struct response *res, const char *requester, const char *state)
 {
 	struct one_request	 x = { json_object_new_array(), requester ==
-	    NULL };
+	    NULL, NULL };
 	json_object		*o;
 	enum store_rc		 rc;
 
-	if (x.o == NULL) {
+	if (x.o == NULL || (x.approver && (x.offer = portal_offer_map(a)) ==
+	    NULL)) {
+		json_object_put(x.o);
 		reply_internal(res, rt, r, "LIST THE REQUESTS");
 		return;
 	}
 	rc = store_access_list(a->store, requester, state, list_request, &x);
+	json_object_put(x.offer);
 	if (rc != ST_OK || (o = json_object_new_object()) == NULL) {
 		json_object_put(x.o);
 		reply_store_err(res, rt, r, rc != ST_OK ? rc : ST_ERR,
@@ -209,11 +249,15 @@ access_list(struct app *a, const struct route *rt, struct request *r,
 
 	if (portal_text(res, rt, r, "state", 0, &state) == -1)
 		return;
+	/* "all" is what no state has always meant; "decided" the history. */
+	if (strcmp(state, "all") == 0)
+		state = "";
 	if (state[0] != '\0' && strcmp(state, "pending") != 0 &&
-	    strcmp(state, "approved") != 0 && strcmp(state, "rejected") != 0 &&
-	    strcmp(state, "withdrawn") != 0 && strcmp(state, "revoked") != 0) {
+	    strcmp(state, "decided") != 0 && strcmp(state, "approved") != 0 &&
+	    strcmp(state, "rejected") != 0 && strcmp(state, "withdrawn") != 0 &&
+	    strcmp(state, "revoked") != 0) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "STATE MUST BE PENDING, "
-		    "APPROVED, REJECTED, WITHDRAWN OR REVOKED");
+		    "DECIDED, ALL, APPROVED, REJECTED, WITHDRAWN OR REVOKED");
 		return;
 	}
 	requests_list(a, rt, r, res, NULL, state);
@@ -238,7 +282,8 @@ static void
 decide(struct app *a, const struct route *rt, struct request *r,
     struct response *res, const char *state, const char *text)
 {
-	struct one_request	 x = { NULL, strcmp(state, "withdrawn") != 0 };
+	struct one_request	 x = { NULL, strcmp(state, "withdrawn") != 0,
+				    NULL };
 	struct actor		 act;
 	long long		 id;
 	enum store_rc		 rc;

@@ -93,28 +93,49 @@ by_name(const void *a, const void *b)
 	return strcmp(json_object_get_string(nx), json_object_get_string(ny));
 }
 
-/* The offer as the route's array: by name, each group's APIs by path. */
+json_object *
+portal_offer_map(struct app *a)
+{
+	struct offer	 o = { a->cfg, json_object_new_object() };
+
+	if (o.byname == NULL)
+		return NULL;
+	acl_each(auth_acl(a->auth), offer_rule, &o);
+	json_object_object_foreach(o.byname, name, apis) {
+		(void)name;
+		json_object_array_sort(apis, by_path);
+	}
+	return o.byname;
+}
+
+/*
+ * The offer as the route's array: by name, each group with what it is
+ * for (null when group_descriptions does not say) and its APIs by path.
+ */
 static json_object *
 offer_array(struct app *a)
 {
-	struct offer	 o = { a->cfg, json_object_new_object() };
-	json_object	*arr, *g;
+	json_object	*byname, *arr, *g;
+	const char	*d;
 
-	if (o.byname == NULL || (arr = json_object_new_array()) == NULL) {
-		json_object_put(o.byname);
+	if ((byname = portal_offer_map(a)) == NULL)
+		return NULL;
+	if ((arr = json_object_new_array()) == NULL) {
+		json_object_put(byname);
 		return NULL;
 	}
-	acl_each(auth_acl(a->auth), offer_rule, &o);
-	json_object_object_foreach(o.byname, name, apis) {
+	json_object_object_foreach(byname, name, apis) {
 		if ((g = json_object_new_object()) == NULL)
 			continue;
-		json_object_array_sort(apis, by_path);
+		d = portal_description(a->descriptions, name);
 		json_object_object_add(g, "name", json_object_new_string(name));
+		json_object_object_add(g, "description", d != NULL ?
+		    json_object_new_string(d) : NULL);
 		json_object_object_add(g, "apis", json_object_get(apis));
 		json_object_array_add(arr, g);
 	}
 	json_object_array_sort(arr, by_name);
-	json_object_put(o.byname);
+	json_object_put(byname);
 	return arr;
 }
 

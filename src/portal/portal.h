@@ -10,6 +10,20 @@
 
 #include "http/reply.h"
 
+#define PORTAL_DESCRIPTION_MAX	 512
+
+/*
+ * The group_descriptions file at path ("": none, *out NULL) as a map
+ * group -> description into *out.  0, or -1 with err naming the file's
+ * line that is not "group<TAB>description".
+ */
+int	portal_descriptions_load(const char *path, json_object **out,
+	    char *err, size_t errsz);
+/* The description of group in map, or NULL. */
+const char *portal_description(const json_object *map, const char *group);
+
+void	portal_me(struct app *, const struct route *, struct request *,
+	    struct response *);
 void	portal_groups(struct app *, const struct route *, struct request *,
 	    struct response *);
 void	portal_access_request(struct app *, const struct route *,

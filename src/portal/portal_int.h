@@ -27,6 +27,11 @@ int	portal_text(struct response *, const struct route *, struct request *,
 int	portal_offered_name(const struct config *, const char *g, size_t len);
 /* 1 if group g is one of the ACL file's. */
 int	portal_group_in_acl(struct app *, const char *g, size_t len);
+/*
+ * The offered groups of the ACL as an object name -> [{method, path}],
+ * by path; NULL on no memory.
+ */
+json_object *portal_offer_map(struct app *);
 /* Both: the filter of a generation's groups (arg: the app). */
 int	portal_offered(void *arg, const char *g, size_t len);
 

@@ -35,6 +35,7 @@
 #include "core/validate.h"
 #include "crypto/seal.h"
 #include "gateway/acl.h"
+#include "portal/portal.h"
 #include "proc/feed.h"
 #include "proc/listen.h"
 #include "proc/master.h"
@@ -332,6 +333,8 @@ nodes_ok(const char *list, const char *key, char *err, size_t errsz)
 int
 master_config_check(const struct config *cfg, char *err, size_t errsz)
 {
+	json_object	*descs;
+
 	if (!log_target_ok(cfg->log_target)) {
 		snprintf(err, errsz, "log_target: expected stderr, syslog or "
 		    "file:/path");
@@ -351,6 +354,10 @@ master_config_check(const struct config *cfg, char *err, size_t errsz)
 	}
 	if (acl_check_file(cfg->acl_file, err, errsz) == -1)
 		return -1;
+	if (portal_descriptions_load(cfg->group_descriptions, &descs, err,
+	    errsz) == -1)
+		return -1;
+	json_object_put(descs);
 	if (validate_group_str(cfg->default_group,
 	    strlen(cfg->default_group)) != NULL) {
 		snprintf(err, errsz, "default_group: not a valid group name");

@@ -16,6 +16,7 @@ enum stmt {
 	Q_ACCESS_LOCK,
 	Q_ACCESS_DECIDE,
 	Q_ACCESS_LIST,
+	Q_ACCESS_LIST_DECIDED,
 	Q_ACCESS_APPROVED,
 	Q_ACCESS_REVOKE,
 	Q_WITHDRAWN_OF,
@@ -23,6 +24,7 @@ enum stmt {
 	Q_WITHDRAW_CLEAR,
 	Q_OWNED_IDS,
 	Q_PORTAL_OWNER_ADD,
+	Q_ACCESS_PENDING,
 	Q__MAX
 };
 
@@ -41,6 +43,8 @@ const char *const store_access_sql[Q__MAX] = {
 	[Q_ACCESS_LIST] = ACCESS_COLS
 	    "WHERE (? = '' OR requester = ?) AND (? = '' OR state = ?) "
 	    "ORDER BY id DESC LIMIT 1000",
+	[Q_ACCESS_LIST_DECIDED] = ACCESS_COLS
+	    "WHERE state <> 'pending' ORDER BY id DESC LIMIT 1000",
 	[Q_ACCESS_APPROVED] =
 	    "SELECT group_names FROM access_requests WHERE requester = ? AND "
 	    "state = 'approved' ORDER BY id",
@@ -59,6 +63,9 @@ const char *const store_access_sql[Q__MAX] = {
 	    "FOR UPDATE",
 	[Q_PORTAL_OWNER_ADD] =
 	    "INSERT IGNORE INTO portal_owners (owner) VALUES (?)",
+	[Q_ACCESS_PENDING] =
+	    "SELECT COUNT(*) FROM access_requests WHERE state = 'pending' "
+	    "AND requester <> ?",
 #undef ACCESS_COLS
 };
 const size_t store_access_sql_n = Q__MAX;
@@ -369,8 +376,8 @@ notices_write(struct store *s, const struct access_row *row)
 		return DB_ERR;
 	for (i = 0; i < l.n && rc == DB_OK; i++)
 		rc = l.v[i].mail ? outbox_put(s, l.v[i].to, l.v[i].subject,
-		    l.v[i].text, now) : inbox_put(s, l.v[i].to, l.v[i].text,
-		    now);
+		    l.v[i].text, now) : inbox_put(s, l.v[i].to, row->id,
+		    l.v[i].text, now);
 	notice_free(&l);
 	return rc;
 }
@@ -562,6 +569,10 @@ access_decide_body(struct store *s, void *arg, enum store_rc *out)
 	}
 	if ((rc = notices_write(s, &b.row)) != DB_OK)
 		goto out;
+	/* What the decider was told of it waits no more. */
+	if (!withdraw && (rc = inbox_read_request(s, x->decider, x->id)) !=
+	    DB_OK)
+		goto out;
 	if ((change = access_change(&b.row, from)) != NULL && taken != NULL) {
 		json_object_object_add(change, "taken", taken);
 		taken = NULL;
@@ -627,7 +638,20 @@ store_access_list(struct store *s, const char *requester, const char *state,
 	x.arg = arg;
 	a[0] = a[1] = DB_CSTR(requester != NULL ? requester : "");
 	a[2] = a[3] = DB_CSTR(state);
-	rc = run(s, Q_ACCESS_LIST, a, 4, row_access_each, &x, NULL);
+	if (requester == NULL && strcmp(state, "decided") == 0)
+		rc = run(s, Q_ACCESS_LIST_DECIDED, NULL, 0, row_access_each,
+		    &x, NULL);
+	else
+		rc = run(s, Q_ACCESS_LIST, a, 4, row_access_each, &x, NULL);
 	access_buf_free(&x.b);
 	return x.bad ? ST_ERR : map(rc);
+}
+
+enum store_rc
+store_access_pending(struct store *s, const char *but, long long *n)
+{
+	struct db_arg	 a = DB_CSTR(but);
+
+	*n = 0;
+	return map(run(s, Q_ACCESS_PENDING, &a, 1, row_count, n, NULL));
 }

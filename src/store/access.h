@@ -42,10 +42,14 @@ enum store_rc	 store_access_decide(struct store *, const struct actor *,
 
 /*
  * Requests, newest first (at most 1000): requester's when it is not
- * NULL, else all, of state unless it is "".
+ * NULL, else all, of state unless it is "" ("decided": all but the
+ * pending, when requester is NULL).
  */
 enum store_rc	 store_access_list(struct store *, const char *requester,
 		    const char *state,
 		    void (*fn)(void *, const struct access_row *), void *arg);
+/* How many requests are pending, but those of requester but. */
+enum store_rc	 store_access_pending(struct store *, const char *but,
+		    long long *n);
 
 #endif

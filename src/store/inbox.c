@@ -14,12 +14,14 @@ enum stmt {
 	Q_NOTIFY_LIST,
 	Q_NOTIFY_UNREAD,
 	Q_NOTIFY_READ,
+	Q_NOTIFY_READ_REQUEST,
 	Q__MAX
 };
 
 const char *const store_inbox_sql[Q__MAX] = {
 	[Q_NOTIFY_INSERT] =
-	    "INSERT INTO notifications (recipient, message, at) VALUES (?, ?, ?)",
+	    "INSERT INTO notifications (recipient, request_id, message, at) "
+	    "VALUES (?, ?, ?, ?)",
 	[Q_NOTIFY_LIST] =
 	    "SELECT id, message, at, read_at IS NOT NULL FROM notifications "
 	    "WHERE recipient = ? ORDER BY id DESC LIMIT 100",
@@ -29,6 +31,9 @@ const char *const store_inbox_sql[Q__MAX] = {
 	[Q_NOTIFY_READ] =
 	    "UPDATE notifications SET read_at = COALESCE(read_at, ?) "
 	    "WHERE recipient = ? AND id = ?",
+	[Q_NOTIFY_READ_REQUEST] =
+	    "UPDATE notifications SET read_at = ? WHERE recipient = ? AND "
+	    "request_id = ? AND read_at IS NULL",
 };
 const size_t store_inbox_sql_n = Q__MAX;
 
@@ -36,14 +41,37 @@ const size_t store_inbox_sql_n = Q__MAX;
 	store_run((s), SD_INBOX, (q), (a), (n), (fn), (arg), (aff))
 
 enum db_rc
-inbox_put(struct store *s, const char *to, const char *text, long long now)
+inbox_put(struct store *s, const char *to, long long id, const char *text,
+    long long now)
+{
+	struct db_arg	 a[4];
+
+	a[0] = DB_CSTR(to);
+	a[1] = DB_INT(id);
+	a[2] = DB_CSTR(text);
+	a[3] = DB_INT(now);
+	return run(s, Q_NOTIFY_INSERT, a, 4, NULL, NULL, NULL);
+}
+
+enum db_rc
+inbox_read_request(struct store *s, const char *to, long long id)
 {
 	struct db_arg	 a[3];
 
-	a[0] = DB_CSTR(to);
-	a[1] = DB_CSTR(text);
-	a[2] = DB_INT(now);
-	return run(s, Q_NOTIFY_INSERT, a, 3, NULL, NULL, NULL);
+	a[0] = DB_INT(clock_wall_ms());
+	a[1] = DB_CSTR(to);
+	a[2] = DB_INT(id);
+	return run(s, Q_NOTIFY_READ_REQUEST, a, 3, NULL, NULL, NULL);
+}
+
+enum store_rc
+store_notifications_unread(struct store *s, const char *recipient,
+    long long *unread)
+{
+	struct db_arg	 a = DB_CSTR(recipient);
+
+	*unread = 0;
+	return map(run(s, Q_NOTIFY_UNREAD, &a, 1, row_count, unread, NULL));
 }
 
 struct notify_ctx {

@@ -15,6 +15,9 @@
 enum store_rc	 store_notifications(struct store *, const char *recipient,
 		    void (*fn)(void *, const struct notification_row *),
 		    void *arg, long long *unread);
+/* How many of recipient's notifications are unread. */
+enum store_rc	 store_notifications_unread(struct store *,
+		    const char *recipient, long long *unread);
 /* Marks recipient's notifications ids read; how many are left unread. */
 enum store_rc	 store_notifications_read(struct store *,
 		    const char *recipient, const long long *ids, size_t n,

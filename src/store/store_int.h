@@ -253,9 +253,12 @@ enum db_rc	 entitled(struct store *, const char *owner,
 		    int (*allowed)(void *, const char *, size_t), void *arg,
 		    struct strlist *out, int *bad);
 
-/* inbox.c: a notification of recipient to, made at now_ms. */
-enum db_rc	 inbox_put(struct store *, const char *to, const char *text,
-		    long long now_ms);
+/* inbox.c: a notification of recipient to about request id, at now_ms. */
+enum db_rc	 inbox_put(struct store *, const char *to, long long id,
+		    const char *text, long long now_ms);
+/* inbox.c: recipient's notifications about request id are read. */
+enum db_rc	 inbox_read_request(struct store *, const char *to,
+		    long long id);
 
 /* outbox.c: a mail to rcpt, due at now_ms, with a Message-ID of its own. */
 enum db_rc	 outbox_put(struct store *, const char *rcpt,

@@ -142,6 +142,11 @@ state_groups = adminutilState
 portal_approvers = approver
 notify_approvers = approvals@example.test
 mail_dir = $E2E_TMP/mail
+portal_url = https://portal.example.test/
+gateway_url = https://api.example.test/
+product_name = ${E2E_PRODUCT_NAME:-Sunbird APIs & <partners>}
+product_logo_url = /logo.svg
+group_descriptions = $E2E_TMP/sunbird-groups.tsv
 sandbox = ${E2E_SANDBOX:-kill}
 EOF
 }
@@ -191,6 +196,9 @@ e2e_backend() {
 	    "$top_srcdir/conf/acl/sunbird.acl" &&
 	    cat "$top_srcdir/tests/e2e/limits.acl"; } >"$E2E_TMP/sunbird.acl" ||
 	    e2e_fail "cannot copy the ACL"
+	cp "$top_srcdir/conf/acl/sunbird-groups.tsv" "$E2E_TMP/" &&
+	    chmod 644 "$E2E_TMP/sunbird-groups.tsv" ||
+	    e2e_fail "cannot copy the groups' descriptions"
 	e2e_share "$E2E_TMP/db.pass" "$E2E_TMP/seal.key"
 	e2e_conf au "$MARIADB_SOCK" "${E2E_AU_WORKERS:-4}"
 	e2e_conf down "$E2E_TMP/no-such-db.sock" 2
@@ -287,7 +295,7 @@ e2e_portal_users() {
 	: >"$E2E_TMP/portal.passwords" && chmod 600 "$E2E_TMP/portal.passwords" &&
 	: >"$E2E_TMP/portal.htpasswd" || return 1
 	for _u in developer approver developer2 developer3 developer4 \
-	    developer5 "$E2E_LONG_USER"; do
+	    developer5 developer6 "$E2E_LONG_USER"; do
 		_p=$(openssl rand -hex 12) &&
 		echo "$_u $_p" >>"$E2E_TMP/portal.passwords" &&
 		echo "$_u:$(openssl passwd -6 "$_p")" \

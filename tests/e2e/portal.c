@@ -1465,9 +1465,290 @@ test_portal_mail_lines(void)
 	free(mail);
 }
 
+/* who am I, groups a person reads, the approver's desk */
+
+/* The me of u, or NULL (the answer in *r, to be freed). */
+static json_object *
+me(struct resp *r, const char *u)
+{
+	portal(r, u, "/v1/portal/me", NULL);
+	return ok("me", r, ID("portal.me"));
+}
+
+/* The number member name of o, or -1. */
+static long long
+num(json_object *o, const char *name)
+{
+	json_object	*v = jget(o, name);
+
+	return json_object_is_type(v, json_type_int) ?
+	    json_object_get_int64(v) : -1;
+}
+
+/* How many of the requests of access/list as u with body are pending. */
+static long long
+listed(const char *u, const char *body, const char *state, long long *n)
+{
+	struct resp	 r;
+	json_object	*res, *arr;
+	long long	 k = -1;
+	size_t		 i;
+
+	*n = -1;
+	portal(&r, u, "/v1/access/list", body);
+	if ((res = ok("access list", &r, ID("access.list"))) != NULL) {
+		arr = jget(res, "requests");
+		*n = (long long)json_object_array_length(arr);
+		for (i = 0, k = 0; i < (size_t)*n; i++)
+			k += streq(jstr(json_object_array_get_idx(arr, i),
+			    "state"), state);
+	}
+	resp_free(&r);
+	return k;
+}
+
+/*
+ * Who am I: the signed-in user, their roles, the product and the URLs
+ * the settings give, what waits for them; nobody else's, whatever the
+ * body says; the same browser defences as every portal route.
+ */
+static void
+test_portal_me(void)
+{
+	struct resp	 r;
+	json_object	*res;
+	const char	*name = getenv("E2E_PRODUCT_NAME");
+	char		*body;
+	long long	 unread_dev, pending, n, id;
+	int		 has;
+
+	if (ready() == -1)
+		return;
+	if (name == NULL)
+		name = "Sunbird APIs & <partners>";
+	if ((id = request_access("developer", "[\"contentCreate\"]",
+	    "me")) < 0)
+		return;
+	if ((res = me(&r, "developer")) != NULL) {
+		CHECK(streq(jstr(res, "user"), "developer"), "me: user %s",
+		    str(jstr(res, "user")));
+		CHECK(streq(jtext(jget(res, "roles")), "[\"developer\"]"),
+		    "me: a developer's roles are %s", jtext(jget(res, "roles")));
+		/* The setting's text as it is: the page puts it as text. */
+		CHECK(streq(jstr(res, "product.name"), name), "me: product "
+		    "name %s, want %s", str(jstr(res, "product.name")), name);
+		CHECK(streq(jstr(res, "product.logo_url"), "/logo.svg") &&
+		    streq(jstr(res, "portal_url"),
+		    "https://portal.example.test/") &&
+		    streq(jstr(res, "gateway_url"), "https://api.example.test/"),
+		    "me: the logo, portal or gateway URL is not the setting's");
+		CHECK(num(res, "pending") == 0, "me: a developer has %lld "
+		    "requests to decide", num(res, "pending"));
+		unread_dev = num(res, "unread");
+		CHECK(unread_dev == unread("developer", "", &has), "me: the "
+		    "developer's unread is not notification/list's");
+	}
+	resp_free(&r);
+	/* An approver: the requests of others that wait. */
+	(void)listed("approver", "{\"state\":\"pending\"}", "pending", &n);
+	if ((res = me(&r, "approver")) != NULL) {
+		CHECK(streq(jtext(jget(res, "roles")),
+		    "[\"developer\",\"approver\"]"), "me: an approver's roles "
+		    "are %s", jtext(jget(res, "roles")));
+		pending = num(res, "pending");
+		CHECK(pending >= 1 && pending <= n, "me: the approver has "
+		    "%lld pending of %lld listed", pending, n);
+		CHECK(pending == sql_num("SELECT COUNT(*) FROM access_requests "
+		    "WHERE state = 'pending' AND requester <> 'approver'"),
+		    "me: pending is not the others' pending requests");
+		CHECK(num(res, "unread") >= 1 && num(res, "unread") ==
+		    unread("approver", "", &has), "me: the approver's unread "
+		    "is %lld", num(res, "unread"));
+	}
+	resp_free(&r);
+	/* One's own, whatever the body names. */
+	as_user(&r, portal_url, "developer2", "/v1/portal/me",
+	    "{\"request\":{\"user\":\"approver\"},\"user\":\"approver\"}", NULL);
+	if ((res = ok("me of another named in the body", &r,
+	    ID("portal.me"))) != NULL)
+		CHECK(streq(jstr(res, "user"), "developer2") &&
+		    streq(jtext(jget(res, "roles")), "[\"developer\"]") &&
+		    num(res, "pending") == 0, "me: the body made developer2 "
+		    "someone else (%s)", jtext(res));
+	resp_free(&r);
+	/* Nobody signed in, another site, another type, the admin plane. */
+	body = envelope("", NULL);
+	as_user(&r, portal_url, NULL, "/v1/portal/me", body, NULL);
+	refused("me without signing in", &r, 401, NULL);
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", "/v1/portal/me", body,
+	    GROUPS("Origin: http://evil.example"));
+	refused("me from another site's Origin", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", "/v1/portal/me", body,
+	    GROUPS("Sec-Fetch-Site: cross-site"));
+	refused("me by a cross-site fetch", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", "/v1/portal/me", "{}",
+	    GROUPS("Content-Type: text/plain"));
+	refused("me by a text/plain post", &r, 415, NULL);
+	resp_free(&r);
+	post(&r, "/v1/portal/me", "{}");
+	refused("me through the admin plane", &r, 401, "UNAUTHORIZED");
+	resp_free(&r);
+	free(body);
+	decide(&r, "approver", id, "reject", "{\"reason\":\"me done\"}");
+	ok("reject the request of me", &r, ID("access.reject"));
+	resp_free(&r);
+}
+
+/* Every group of the shipped ACL is described; a description is text. */
+static void
+test_portal_descriptions(void)
+{
+	struct resp	 r;
+	json_object	*res, *arr, *g;
+	size_t		 i, described = 0, n = 0;
+	int		 content = 0;
+
+	if (ready() == -1)
+		return;
+	portal(&r, "developer", "/v1/portal/groups", NULL);
+	if ((res = ok("groups", &r, ID("portal.groups"))) != NULL) {
+		arr = jget(res, "groups");
+		n = json_object_array_length(arr);
+		for (i = 0; i < n; i++) {
+			g = json_object_array_get_idx(arr, i);
+			described += jstr(g, "description") != NULL;
+			if (streq(jstr(g, "name"), "contentCreate"))
+				content = streq(jstr(g, "description"),
+				    "Create, copy, import and upload content, "
+				    "assets, collections and questions; take "
+				    "editing locks") &&
+				    json_object_array_length(jget(g, "apis")) >
+				    0;
+		}
+		/* The 126 of the Sunbird table, every one offered. */
+		CHECK(described == 126 && n == 126, "groups: %zu of %zu "
+		    "described", described, n);
+		CHECK(content, "groups: contentCreate lacks its description "
+		    "or its APIs");
+	}
+	resp_free(&r);
+}
+
+/*
+ * The approver's desk: who asked, their mail, when, the groups with
+ * their APIs; the history of decisions; acting clears what the approver
+ * was told of the request, and only that.
+ */
+static void
+test_portal_desk(void)
+{
+	struct resp	 r;
+	json_object	*res, *arr, *q = NULL;
+	long long	 id, id2, before, after, n, k;
+	size_t		 i;
+	int		 has;
+	char		 mark[64];
+
+	if (ready() == -1 || (id = request_access("developer6",
+	    "[\"contentCreate\",\"courseAccess\"]", "at the desk")) < 0 ||
+	    (id2 = request_access("developer6", "[\"noteAccess\"]",
+	    "at the desk 2")) < 0)
+		return;
+	portal(&r, "approver", "/v1/access/list", "{\"state\":\"pending\"}");
+	if ((res = ok("pending", &r, ID("access.list"))) != NULL) {
+		arr = jget(res, "requests");
+		for (i = 0; i < json_object_array_length(arr); i++)
+			if (json_object_get_int64(jget(
+			    json_object_array_get_idx(arr, i), "id")) == id)
+				q = json_object_array_get_idx(arr, i);
+		CHECK(q != NULL, "request %lld is not pending", id);
+		if (q != NULL) {
+			CHECK(streq(jstr(q, "requester"), "developer6") &&
+			    streq(jstr(q, "mail"), "developer6@example.test") &&
+			    num(q, "created_at") > 1700000000000LL &&
+			    jget(q, "decided_at") == NULL &&
+			    jget(q, "decided_by") == NULL &&
+			    streq(jstr(q, "state"), "pending"), "desk: "
+			    "requester, mail, date or state wrong: %s",
+			    jtext(q));
+			CHECK(strstr(jtext(jget(q, "apis.contentCreate")),
+			    "/content/v1/create") != NULL &&
+			    strstr(jtext(jget(q, "apis.courseAccess")),
+			    "/course/v1/enrol") != NULL &&
+			    json_object_object_length(jget(q, "apis")) == 2,
+			    "desk: the groups' APIs are not there: %s",
+			    jtext(jget(q, "apis")));
+		}
+	}
+	resp_free(&r);
+	/* Acting clears the approver's notification of it, that one only. */
+	snprintf(mark, sizeof(mark), "#%lld ", id);
+	before = unread("approver", mark, &has);
+	CHECK(has, "the approver was not told of request %lld", id);
+	decide(&r, "approver", id, "approve", NULL);
+	ok("approve", &r, ID("access.approve"));
+	resp_free(&r);
+	after = unread("approver", "", &has);
+	CHECK(after == before - 1, "unread: %lld before approving, %lld "
+	    "after", before, after);
+	CHECK(sql_num("SELECT COUNT(*) FROM notifications WHERE recipient = "
+	    "'approver' AND request_id = %lld AND read_at IS NULL", id) == 0 &&
+	    sql_num("SELECT COUNT(*) FROM notifications WHERE recipient = "
+	    "'approver' AND request_id = %lld AND read_at IS NULL", id2) == 1,
+	    "approving marked the wrong notifications read");
+	portal(&r, "approver", "/v1/portal/me", NULL);
+	if ((res = ok("me", &r, ID("portal.me"))) != NULL)
+		CHECK(num(res, "unread") == after, "me: unread %lld, want %lld",
+		    num(res, "unread"), after);
+	resp_free(&r);
+	decide(&r, "approver", id2, "reject", "{\"reason\":\"no notes\"}");
+	ok("reject", &r, ID("access.reject"));
+	resp_free(&r);
+	CHECK(unread("approver", "", &has) == after - 1, "rejecting did not "
+	    "clear the approver's notification");
+	/* The history: decided ones, newest first; all; and the default. */
+	k = listed("approver", "{\"state\":\"decided\"}", "pending", &n);
+	CHECK(n >= 2 && k == 0, "decided: %lld pending among %lld", k, n);
+	portal(&r, "approver", "/v1/access/list", "{\"state\":\"decided\"}");
+	if ((res = ok("decided", &r, ID("access.list"))) != NULL) {
+		q = json_object_array_get_idx(jget(res, "requests"), 0);
+		CHECK(num(q, "id") == id2 && streq(jstr(q, "state"),
+		    "rejected") && streq(jstr(q, "reason"), "no notes") &&
+		    streq(jstr(q, "decided_by"), "approver") &&
+		    num(q, "decided_at") >= num(q, "created_at"), "decided: "
+		    "the newest is not the rejection: %s", jtext(q));
+	}
+	resp_free(&r);
+	(void)listed("approver", "{\"state\":\"all\"}", "", &n);
+	(void)listed("approver", NULL, "", &k);
+	CHECK(n > 0 && n == k, "all: %lld requests, none given: %lld", n, k);
+	portal(&r, "approver", "/v1/access/list", "{\"state\":\"done\"}");
+	refused("a state that is none", &r, 400, "BAD_REQUEST");
+	resp_free(&r);
+	/* Another developer's requests stay theirs. */
+	portal(&r, "developer", "/v1/portal/access/list", NULL);
+	if ((res = ok("own list", &r, ID("portal.access.list"))) != NULL)
+		CHECK(strstr(jtext(res), "at the desk") == NULL &&
+		    jget(res, "requests") != NULL, "a developer sees "
+		    "developer6's requests");
+	resp_free(&r);
+	portal(&r, "developer", "/v1/access/list", "{\"state\":\"decided\"}");
+	refused("a developer reads the history", &r, 403, "FORBIDDEN");
+	resp_free(&r);
+}
+
 const struct e2e_test portal_tests[] = {
 	{ "portal: request, approve, notify, generate, the gateway passes",
 	    test_portal_flow, FULL },
+	{ "portal: me says who is signed in, their roles, what waits, "
+	    "and no one else's", test_portal_me, FULL },
+	{ "portal: every Sunbird group is described", test_portal_descriptions,
+	    FULL },
+	{ "portal: the approver's desk: mail, dates, APIs, history; acting "
+	    "clears the count", test_portal_desk, FULL },
 	{ "portal: reject with a reason, withdraw, not one's own, read",
 	    test_portal_reject_withdraw, FULL },
 	{ "portal: no header signs in, no admin plane, no other site",
