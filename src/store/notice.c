@@ -57,6 +57,25 @@ joined(const struct strlist *l)
 	return s;
 }
 
+/*
+ * Where a mail sends its reader: what, then portal_url's page anchor
+ * (approvals, requests, credentials) on a line of its own, or what
+ * alone when portal_url is unset.  A new string; NULL on no
+ * memory.
+ */
+static char *
+page_line(const struct config *cfg, const char *what, const char *anchor)
+{
+	char	*s;
+	int	 n;
+
+	n = (int)strcspn(cfg->portal_url, "#");
+	if ((n == 0 ? asprintf(&s, "%s.", what) : asprintf(&s, "%s:\n%.*s#%s",
+	    what, n, cfg->portal_url, anchor)) == -1)
+		return NULL;
+	return s;
+}
+
 /* Adds one notice, its text formatted.  -1 on no memory or no room. */
 static int
 add(struct notices *out, int mail, const char *to, size_t tolen,
@@ -107,9 +126,12 @@ static int
 made(const struct config *cfg, const struct access_row *r,
     const char *groups, const char *notes, struct notices *out)
 {
-	char	 subject[512], *text = NULL, *body = NULL;
+	char	 subject[512], *text = NULL, *body = NULL, *page;
 	int	 rc = -1;
 
+	if ((page = page_line(cfg, "Decide it on the portal's Approvals page",
+	    "approvals")) == NULL)
+		return -1;
 	snprintf(subject, sizeof(subject), "API access request #%lld from %s",
 	    r->id, r->requester);
 	if (asprintf(&text, "New API access request #%lld from %s for %s.",
@@ -118,9 +140,9 @@ made(const struct config *cfg, const struct access_row *r,
 		goto out;
 	}
 	if (asprintf(&body, "%s asks for access to the API groups: %s.\n"
-	    "Notes: %s\n\nRequest #%lld waits for a decision on the "
-	    "portal's Approvals page.\n", r->requester, groups,
-	    notes[0] != '\0' ? notes : "(none)", r->id) == -1) {
+	    "Notes: %s\n\nRequest #%lld waits for a decision. %s\n",
+	    r->requester, groups, notes[0] != '\0' ? notes : "(none)", r->id,
+	    page) == -1) {
 		body = NULL;
 		goto out;
 	}
@@ -129,15 +151,18 @@ made(const struct config *cfg, const struct access_row *r,
 		goto out;
 	rc = 0;
 out:
+	free(page);
 	free(text);
 	free(body);
 	return rc;
 }
 
 static int
-decided(const struct access_row *r, const char *groups, struct notices *out)
+decided(const struct config *cfg, const struct access_row *r,
+    const char *groups, struct notices *out)
 {
 	char	 subject[512], *why = NULL, *text = NULL, *body = NULL;
+	char	*page = NULL;
 	const char *what = r->state;
 	const char *by = r->revoked_by != NULL ? r->revoked_by :
 	    r->decided_by;
@@ -148,6 +173,12 @@ decided(const struct access_row *r, const char *groups, struct notices *out)
 	if (r->reason != NULL && (why = notice_line(r->reason,
 	    strlen(r->reason), LINE_MAX_BYTES)) == NULL)
 		goto out;
+	/* An approval's next step is to generate; else to read why. */
+	if ((page = strcmp(what, "approved") == 0 ? page_line(cfg,
+	    "Generate your credentials on the portal's Manage Credentials page",
+	    "credentials") : page_line(cfg, "Your requests are on the "
+	    "portal's Manage Credentials page", "requests")) == NULL)
+		goto out;
 	snprintf(subject, sizeof(subject), "Your API access request #%lld "
 	    "was %s", r->id, what);
 	if (asprintf(&text, "Your API access request #%lld for %s was %s%s%s",
@@ -157,11 +188,10 @@ decided(const struct access_row *r, const char *groups, struct notices *out)
 		goto out;
 	}
 	if (asprintf(&body, "Your request #%lld for access to the API groups "
-	    "%s was %s%s%s.\n%s%s\n", r->id, groups, what,
+	    "%s was %s%s%s.\n%s%s%s%s\n", r->id, groups, what,
 	    by != NULL ? " by " : "", by != NULL ? by : "",
-	    why != NULL ? "Reason: " : "", why != NULL ?
-	    why : strcmp(what, "approved") == 0 ? "Generate your credentials "
-	    "on the portal's Manage Credentials page." : "") == -1) {
+	    why != NULL ? "Reason: " : "", why != NULL ? why : "",
+	    why != NULL ? "\n\n" : "", page) == -1) {
 		body = NULL;
 		goto out;
 	}
@@ -171,6 +201,7 @@ decided(const struct access_row *r, const char *groups, struct notices *out)
 		goto out;
 	rc = 0;
 out:
+	free(page);
 	free(why);
 	free(text);
 	free(body);
@@ -193,7 +224,7 @@ notice_of(const struct config *cfg, const struct access_row *r,
 		return -1;
 	}
 	rc = strcmp(r->state, "pending") == 0 ? made(cfg, r, groups, notes,
-	    out) : decided(r, groups, out);
+	    out) : decided(cfg, r, groups, out);
 	free(groups);
 	free(notes);
 	if (rc == -1)

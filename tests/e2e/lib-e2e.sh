@@ -267,10 +267,12 @@ e2e_run() {
 
 # e2e_mails MIN: the mails the run left in mail_dir, at least MIN, read
 # by another parser than ours (tests/e2e/mails.py): lines, encoded words
-# and the Subject as RFC 5322 and 2047 have them.
+# and the Subject as RFC 5322 and 2047 have them; each links to its
+# page of portal_url; none holds a secret or token of E2E_ANSWERS.
 e2e_mails() {
 	[ -x /usr/bin/python3 ] || e2e_fail "python3 is not installed"
-	/usr/bin/python3 "$top_srcdir/tests/e2e/mails.py" "$E2E_TMP/mail" "$1"
+	/usr/bin/python3 "$top_srcdir/tests/e2e/mails.py" "$E2E_TMP/mail" "$1" \
+	    https://portal.example.test/ ${E2E_ANSWERS:+"$E2E_ANSWERS"}
 }
 
 # e2e_nginx_edit SOCKET PORT: conf/nginx.conf's text on stdin pointed at

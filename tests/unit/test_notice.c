@@ -155,6 +155,58 @@ test_decisions(void)
 	strlist_free(&g);
 }
 
+/*
+ * With portal_url, each mail links to the page it talks about: a new
+ * request to #approvals, an approval to #credentials, a rejection or a
+ * revocation to #requests; a fragment of the setting is not doubled.
+ * Without it, no link.
+ */
+static void
+test_links(void)
+{
+	static const struct {
+		const char	*state, *reason, *rcpt, *anchor;
+	} t[] = {
+		{ "pending", NULL, "approvals@example.test", "#approvals" },
+		{ "approved", NULL, "dev@example.test", "#credentials" },
+		{ "rejected", "no", "dev@example.test", "#requests" },
+		{ "revoked", "gone", "dev@example.test", "#requests" },
+	};
+	struct config		 cfg;
+	struct strlist		 g = { 0 };
+	struct access_row	 r;
+	struct notices		 l;
+	const struct notice	*n;
+	char			 want[128];
+	size_t			 i;
+
+	config_defaults(&cfg);
+	strcpy(cfg.notify_approvers, "approvals@example.test");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		strcpy(cfg.portal_url, i % 2 == 0 ? "https://p.example.test/" :
+		    "https://p.example.test/#old");
+		r = row_of(&g, t[i].state, t[i].reason);
+		CU_ASSERT_EQUAL_FATAL(notice_of(&cfg, &r, &l), 0);
+		n = find(&l, 1, t[i].rcpt);
+		snprintf(want, sizeof(want), "\nhttps://p.example.test/%s\n",
+		    t[i].anchor);
+		UNIT_CHECK(n != NULL && strstr(n->text, want) != NULL &&
+		    strstr(n->text, "#old") == NULL, "%s: the mail has no "
+		    "line %s: %s", t[i].state, want, n != NULL ? n->text : "");
+		notice_free(&l);
+		strlist_free(&g);
+		cfg.portal_url[0] = '\0';
+		r = row_of(&g, t[i].state, t[i].reason);
+		CU_ASSERT_EQUAL_FATAL(notice_of(&cfg, &r, &l), 0);
+		n = find(&l, 1, t[i].rcpt);
+		UNIT_CHECK(n != NULL && strstr(n->text, "http") == NULL &&
+		    strstr(n->text, "page.") != NULL, "%s: without "
+		    "portal_url: %s", t[i].state, n != NULL ? n->text : "");
+		notice_free(&l);
+		strlist_free(&g);
+	}
+}
+
 static void
 test_message(void)
 {
@@ -222,6 +274,7 @@ static const CU_TestInfo tests[] = {
 	{ "words_next: a list's words, words_have", test_words },
 	{ "notice_line: controls are spaces, cut at a character", test_line },
 	{ "a new request: approvers told and mailed", test_new_request },
+	{ "portal_url: each mail links to its page", test_links },
 	{ "decisions: the requester told, the reason one line",
 	    test_decisions },
 	{ "sender_message: headers, CRLF, no injection, RFC 2047",
