@@ -58,7 +58,8 @@ def secrets_of(path):
             for x in v:
                 walk(x)
 
-    with open(path, encoding="utf-8") as fh:
+    # Bytes: an answer's body may be an icon, not UTF-8.
+    with open(path, "rb") as fh:
         for line in fh:
             try:
                 walk(json.loads(json.loads(line)["body"]))

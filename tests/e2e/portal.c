@@ -1740,6 +1740,117 @@ test_portal_desk(void)
 	resp_free(&r);
 }
 
+/* security headers */
+
+/* How many header lines of r are name (case-insensitive). */
+static int
+header_count(const struct resp *r, const char *name)
+{
+	const char	*p = r->head.p, *end, *nl;
+	size_t		 n = strlen(name);
+	int		 k = 0;
+
+	if (p == NULL)
+		return 0;
+	end = p + r->head.len;
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > n && strncasecmp(p, name, n) == 0 &&
+		    p[n] == ':')
+			k++;
+	}
+	return k;
+}
+
+/* GET path of the portal as u (NULL: nobody signed in). */
+static void
+portal_get(struct resp *r, const char *u, const char *path)
+{
+	struct xfer	 x;
+	char		 pw[128], up[512];
+
+	if (xfer_init(&x, r, portal_url, "GET", path, NULL, 0) == -1) {
+		xfer_done(&x, CURLE_FAILED_INIT);
+		return;
+	}
+	if (u != NULL && password_of(u, pw, sizeof(pw)) == 0) {
+		snprintf(up, sizeof(up), "%s:%s", u, pw);
+		curl_easy_setopt(x.h, CURLOPT_USERPWD, up);
+		explicit_bzero(pw, sizeof(pw));
+	}
+	xfer_done(&x, curl_easy_perform(x.h));
+	explicit_bzero(up, sizeof(up));
+	CHECK(r->error == NULL, "GET %s: %s", path, str(r->error));
+}
+
+/* Each of names is a header of r exactly once. */
+static void
+once_each(const char *what, const struct resp *r, const char *const *names)
+{
+	size_t	 i;
+	int	 k;
+
+	CHECK(r->status != 0, "%s: no answer", what);
+	for (i = 0; names[i] != NULL; i++) {
+		k = header_count(r, names[i]);
+		CHECK(k == 1, "%s (HTTP %ld): %s %d times", what, r->status,
+		    names[i], k);
+	}
+}
+
+/*
+ * Each security header once: on the admin plane adminutil's own two
+ * (answer and error), whatever the web server; on the portal's server,
+ * where there is one (nginx), its five on a page, the icon, a route's
+ * answer, adminutil's refusal and nginx's own 401 and 404.
+ */
+static void
+test_headers_once(void)
+{
+	static const char *const admin[] = { "X-Content-Type-Options",
+	    "Cache-Control", NULL };
+	static const char *const ptl[] = { "Content-Security-Policy",
+	    "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
+	    "Cache-Control", NULL };
+	struct resp	 r;
+	char		*body;
+
+	post(&r, "/v1/consumer/list", "{}");
+	once_each("an admin answer", &r, admin);
+	resp_free(&r);
+	post(&r, "/v1/consumer/no-such-consumer-x/read", "{}");
+	once_each("an admin error", &r, admin);
+	resp_free(&r);
+	if (portal_url == NULL)
+		return;		/* lighttpd serves no portal */
+	portal_get(&r, "developer", "/");
+	CHECK(r.status == 200, "the portal's page: HTTP %ld", r.status);
+	once_each("the portal's page", &r, ptl);
+	resp_free(&r);
+	portal_get(&r, NULL, "/favicon.ico");
+	CHECK(r.status == 200 && r.ctype != NULL &&
+	    streq(r.ctype, "image/x-icon") && r.body.len > 0, "the icon: "
+	    "HTTP %ld %s", r.status, str(r.ctype));
+	once_each("the icon", &r, ptl);
+	resp_free(&r);
+	portal_get(&r, "developer", "/no-such-page.html");
+	once_each("the portal's 404", &r, ptl);
+	resp_free(&r);
+	body = envelope("", NULL);
+	as_user(&r, portal_url, "developer", "/v1/portal/me", body, NULL);
+	once_each("a portal route's answer", &r, ptl);
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", "/v1/portal/me", body,
+	    GROUPS("Origin: http://evil.example"));
+	once_each("adminutil's refusal on the portal", &r, ptl);
+	resp_free(&r);
+	as_user(&r, portal_url, NULL, "/v1/portal/me", body, NULL);
+	once_each("nginx's 401 on the portal", &r, ptl);
+	resp_free(&r);
+	free(body);
+}
+
 const struct e2e_test portal_tests[] = {
 	{ "portal: request, approve, notify, generate, the gateway passes",
 	    test_portal_flow, FULL },
@@ -1747,6 +1858,8 @@ const struct e2e_test portal_tests[] = {
 	    "and no one else's", test_portal_me, FULL },
 	{ "portal: every Sunbird group is described", test_portal_descriptions,
 	    FULL },
+	{ "headers: each security header once, admin plane and portal, "
+	    "answers and errors", test_headers_once, FULL | SMOKE },
 	{ "portal: the approver's desk: mail, dates, APIs, history; acting "
 	    "clears the count", test_portal_desk, FULL },
 	{ "portal: reject with a reason, withdraw, not one's own, read",
