@@ -576,8 +576,8 @@ const struct cmd cmds[] = {
 	    "the audit trail, newest first [--consumer U] [--actor U] "
 	    "[--since-id N] [--offset N] [--limit N]" },
 	{ "access", "list", "", 0, 0, BIT(O_STATE), c_access_list,
-	    "access requests [--state pending|approved|rejected|withdrawn|"
-	    "revoked]" },
+	    "access requests [--state pending|decided|all|approved|rejected|"
+	    "withdrawn|revoked]" },
 	{ "access", "approve", "ID", 1, 1, BIT(O_NOTE), c_access_decide,
 	    "approve a pending request [--note TEXT]" },
 	{ "access", "reject", "ID", 1, 1, BIT(O_REASON), c_access_decide,
