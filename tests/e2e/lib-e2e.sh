@@ -115,8 +115,12 @@ e2e_share() {
 	    e2e_fail "cannot share $*"
 }
 
-# e2e_conf NAME DB_SOCKET WORKERS: an adminutil configuration.
+# e2e_conf NAME DB_SOCKET WORKERS: an adminutil configuration, and the
+# groups' descriptions it names where its workers read them.
 e2e_conf() {
+	cp "$top_srcdir/conf/acl/sunbird-groups.tsv" "$E2E_TMP/" &&
+	    chmod 644 "$E2E_TMP/sunbird-groups.tsv" ||
+	    e2e_fail "cannot copy the groups' descriptions"
 	cat >"$E2E_TMP/$1.conf" <<EOF
 ${E2E_USER:+user = $E2E_USER
 }${E2E_WEB_USER:+socket_owner = root:$E2E_WEB_USER
@@ -196,9 +200,6 @@ e2e_backend() {
 	    "$top_srcdir/conf/acl/sunbird.acl" &&
 	    cat "$top_srcdir/tests/e2e/limits.acl"; } >"$E2E_TMP/sunbird.acl" ||
 	    e2e_fail "cannot copy the ACL"
-	cp "$top_srcdir/conf/acl/sunbird-groups.tsv" "$E2E_TMP/" &&
-	    chmod 644 "$E2E_TMP/sunbird-groups.tsv" ||
-	    e2e_fail "cannot copy the groups' descriptions"
 	e2e_share "$E2E_TMP/db.pass" "$E2E_TMP/seal.key"
 	e2e_conf au "$MARIADB_SOCK" "${E2E_AU_WORKERS:-4}"
 	e2e_conf down "$E2E_TMP/no-such-db.sock" 2
