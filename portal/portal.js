@@ -4,10 +4,20 @@
  * speaks JSON to the portal's routes of adminutil, on this same origin
  * (the browser signs in with the web server).  What people typed is
  * only ever put in the page as text (textContent), never as markup.
+ *
+ * This file holds what every view shares: the calls, who is signed
+ * in, the views and the notifications.  requests.js, credentials.js
+ * and desk.js hold the views.
  */
 "use strict";
 
-var state = { approver: false, approved: [] };
+/*
+ * me: the answer of /v1/portal/me, asked once at load (the approvals'
+ * count then follows the desk's list, the unread one the notifications).  groups: name -> group of
+ * /v1/portal/groups, so that every list of groups can show their APIs.
+ */
+var portal = { me: null, groups: {}, groupList: [], approved: [],
+    view: null };
 
 function $(id) {
 	return document.getElementById(id);
@@ -31,9 +41,16 @@ function say(text, bad) {
 	s.className = bad ? "status bad" : "status";
 }
 
+function failed(e) {
+	say(e.message, true);
+}
+
 /*
  * POSTs the envelope of request to route; resolves with the result,
- * rejects with the envelope's errmsg (or the HTTP status).
+ * rejects with the envelope's errmsg (or the HTTP status).  The URL is
+ * built from location.origin: a page opened as http://user:pw@host/
+ * has those credentials in its own URL, and fetch refuses a URL that
+ * holds credentials, so a relative one would fail there.
  */
 function call(route, request) {
 	var body = { id: "portal", ver: "1.0", ets: Date.now(),
@@ -41,7 +58,7 @@ function call(route, request) {
 
 	if (request !== undefined)
 		body.request = request;
-	return fetch(route, {
+	return fetch(location.origin + route, {
 		method: "POST",
 		credentials: "same-origin",
 		headers: { "Content-Type": "application/json" },
@@ -64,288 +81,194 @@ function clear(node) {
 		node.removeChild(node.firstChild);
 }
 
-function cell(row, text, cls) {
+/* A cell; label names its column where narrow screens show rows as cards. */
+function cell(row, label, text, cls) {
 	var td = el("td", text, cls);
 
+	td.dataset.label = label;
 	row.appendChild(td);
 	return td;
 }
 
-/* Manage Credentials: my requests, and the groups they opened. */
-function loadRequests() {
-	return call("/v1/portal/access/list").then(function (res) {
-		var body = $("requests").tBodies[0], approved = {};
+/* "Nothing yet" in an empty table, across its columns. */
+function emptyRow(body, text) {
+	var tr = el("tr", null, "empty"), td = el("td", text, "muted");
 
-		clear(body);
-		res.requests.forEach(function (r) {
-			var tr = el("tr"), td;
-
-			tr.dataset.id = r.id;
-			tr.dataset.state = r.state;
-			cell(tr, r.id);
-			cell(tr, r.groups.join(", "));
-			cell(tr, r.notes);
-			cell(tr, r.state, "state " + r.state);
-			cell(tr, r.reason || "");
-			td = cell(tr, "");
-			if (r.state === "pending") {
-				var b = el("button", "Withdraw");
-				b.type = "button";
-				b.setAttribute("aria-label", "Withdraw request " +
-				    r.id);
-				b.addEventListener("click", function () {
-					withdraw(r.id);
-				});
-				td.appendChild(b);
-			}
-			if (r.state === "approved")
-				r.groups.forEach(function (g) {
-					approved[g] = true;
-				});
-			body.appendChild(tr);
-		});
-		state.approved = Object.keys(approved).sort();
-		var ul = $("approved-groups");
-		clear(ul);
-		state.approved.forEach(function (g) {
-			ul.appendChild(el("li", g));
-		});
-		if (state.approved.length === 0)
-			ul.appendChild(el("li", "none approved yet", "muted"));
-		$("generate").disabled = state.approved.length === 0;
-	});
+	td.colSpan = body.parentNode.tHead.rows[0].cells.length;
+	tr.appendChild(td);
+	body.appendChild(tr);
 }
 
-function withdraw(id) {
-	call("/v1/portal/access/" + id + "/withdraw").then(function () {
-		say("Request " + id + " withdrawn.");
-		return loadRequests();
-	}).catch(function (e) {
-		say(e.message, true);
-	});
-}
+function button(text, cls, act) {
+	var b = el("button", text, cls);
 
-function loadGroups() {
-	return call("/v1/portal/groups").then(function (res) {
-		var box = $("group-choices");
-
-		clear(box);
-		res.groups.forEach(function (g, i) {
-			var row = el("div", null, "choice"), id = "group-" + i;
-			var cb = el("input"), label = el("label", g.name);
-			var d = el("details"), apis = el("ul");
-
-			cb.type = "checkbox";
-			cb.id = id;
-			cb.value = g.name;
-			label.htmlFor = id;
-			d.appendChild(el("summary", g.apis.length + " API" +
-			    (g.apis.length === 1 ? "" : "s")));
-			g.apis.forEach(function (a) {
-				apis.appendChild(el("li", a.method + " " + a.path));
-			});
-			d.appendChild(apis);
-			row.appendChild(cb);
-			row.appendChild(label);
-			row.appendChild(d);
-			box.appendChild(row);
-		});
-	});
-}
-
-function sendRequest(ev) {
-	var groups = [];
-
-	ev.preventDefault();
-	Array.prototype.forEach.call(
-	    document.querySelectorAll("#group-choices input:checked"),
-	    function (cb) {
-		groups.push(cb.value);
-	});
-	if (groups.length === 0) {
-		say("Choose at least one API group.", true);
-		return;
-	}
-	call("/v1/portal/access/request", {
-		groups: groups,
-		notes: $("request-notes").value,
-		email: $("request-email").value
-	}).then(function (res) {
-		say("Request " + res.request.id + " sent: the approvers are " +
-		    "told.");
-		$("request-form").hidden = true;
-		$("request-form").reset();
-		return loadRequests();
-	}).catch(function (e) {
-		say(e.message, true);
-	});
-}
-
-/* The key and secret, shown once, until the user says they copied them. */
-function showSecret(res) {
-	$("shown-key").value = res.key;
-	$("shown-secret").value = res.secret;
-	$("copied").checked = false;
-	$("close-secret").disabled = true;
-	$("secret-dialog").hidden = false;
-	$("copy-key").focus();
-}
-
-function closeSecret() {
-	$("shown-key").value = "";
-	$("shown-secret").value = "";
-	$("secret-dialog").hidden = true;
-	$("generate-username").focus();
-}
-
-function copy(id) {
-	var input = $(id);
-
-	input.select();
-	if (navigator.clipboard)
-		navigator.clipboard.writeText(input.value).catch(function () {
-			document.execCommand("copy");
-		});
-	else
-		document.execCommand("copy");
-	say("Copied.");
-}
-
-function generate(ev) {
-	ev.preventDefault();
-	call("/v1/portal/credential/generate", {
-		username: $("generate-username").value,
-		notes: $("generate-notes").value
-	}).then(function (res) {
-		say("Credentials made for " + res.username + ".");
-		showSecret(res);
-		$("generate-form").reset();
-		return loadCredentials();
-	}).catch(function (e) {
-		say(e.message, true);
-	});
-}
-
-function loadCredentials() {
-	return call("/v1/portal/credential/list").then(function (res) {
-		var body = $("credentials").tBodies[0];
-
-		clear(body);
-		res.credentials.forEach(function (c) {
-			var tr = el("tr"), td;
-
-			cell(tr, c.username);
-			cell(tr, c.key, "mono");
-			cell(tr, c.notes);
-			cell(tr, c.revoked ? "revoked" : "active");
-			td = cell(tr, "");
-			if (!c.revoked) {
-				var b = el("button", "Revoke");
-				b.type = "button";
-				b.setAttribute("aria-label", "Revoke key " + c.key);
-				b.addEventListener("click", function () {
-					revoke(c.key);
-				});
-				td.appendChild(b);
-			}
-			body.appendChild(tr);
-		});
-	});
-}
-
-function revoke(key) {
-	call("/v1/portal/credential/" + encodeURIComponent(key) + "/revoke")
-	    .then(function () {
-		say("Key " + key + " revoked.");
-		return loadCredentials();
-	}).catch(function (e) {
-		say(e.message, true);
-	});
-}
-
-/* A reason box and a button that acts with its text, in td. */
-function reasonButton(td, id, what, label, act) {
-	var why = el("input"), lab = el("label", "Reason to " + what, "sr"),
-	    b = el("button", label);
-
-	why.id = what + "-reason-" + id;
-	why.placeholder = "reason";
-	lab.htmlFor = why.id;
 	b.type = "button";
-	b.setAttribute("aria-label", label + " request " + id);
-	b.addEventListener("click", function () {
-		act(why.value);
-	});
-	td.appendChild(lab);
-	td.appendChild(why);
-	td.appendChild(b);
+	b.addEventListener("click", act);
+	return b;
 }
 
-/* Approvals: the approved requests, each to be taken back. */
-function loadApproved() {
-	return call("/v1/access/list", { state: "approved" }).then(function (res) {
-		var body = $("approved").tBodies[0];
+function isApprover() {
+	return portal.me !== null && portal.me.roles.indexOf("approver") !== -1;
+}
 
-		clear(body);
-		res.requests.forEach(function (r) {
-			var tr = el("tr");
+/* A date of epoch milliseconds, as a <time>. */
+function when(ms) {
+	var t = el("time");
 
-			tr.dataset.id = r.id;
-			cell(tr, r.id);
-			cell(tr, r.requester);
-			cell(tr, r.groups.join(", "));
-			cell(tr, r.decided_by);
-			reasonButton(cell(tr, "", "decide"), r.id, "revoke",
-			    "Revoke", function (why) {
-				decide(r.id, "revoke", { reason: why });
-			});
-			body.appendChild(tr);
-		});
+	if (ms === null || ms === undefined || ms === 0)
+		return el("span", "", "muted");
+	t.dateTime = new Date(ms).toISOString();
+	t.textContent = new Date(ms).toLocaleString(undefined, {
+	    dateStyle: "medium", timeStyle: "short" });
+	return t;
+}
+
+/* A request's groups are names or {name, apis}: the name. */
+function groupName(g) {
+	return typeof g === "string" ? g : g.name;
+}
+
+/*
+ * The APIs of a group: from the request's own map (an approver's list
+ * has {group: [{method, path}]}), else the group's, else the offered
+ * list's.
+ */
+function groupApis(g, map) {
+	var name = groupName(g);
+
+	if (map && Array.isArray(map[name]))
+		return map[name];
+	if (typeof g !== "string" && Array.isArray(g.apis))
+		return g.apis;
+	return portal.groups[name] ? portal.groups[name].apis : [];
+}
+
+function groupDescription(g) {
+	var o = portal.groups[groupName(g)];
+
+	if (typeof g !== "string" && g.description)
+		return g.description;
+	return o && o.description ? o.description : null;
+}
+
+/* A list of APIs: "METHOD /path", a method of * reading "any". */
+function apiList(apis) {
+	var ul = el("ul", null, "apis");
+
+	apis.forEach(function (a) {
+		var li = el("li"), m = el("span",
+		    a.method === "*" ? "any" : a.method, "method");
+
+		li.appendChild(m);
+		li.appendChild(document.createTextNode(" "));
+		li.appendChild(el("code", a.path));
+		ul.appendChild(li);
+	});
+	return ul;
+}
+
+/* A group, its description, and its APIs behind an expander. */
+function groupBlock(g, map) {
+	var div = el("div", null, "group"), d = el("details"),
+	    apis = groupApis(g, map), desc = groupDescription(g);
+
+	d.appendChild(el("summary", groupName(g) + " (" + apis.length +
+	    " API" + (apis.length === 1 ? "" : "s") + ")"));
+	if (desc !== null)
+		d.appendChild(el("p", desc, "desc"));
+	d.appendChild(apiList(apis));
+	div.appendChild(d);
+	return div;
+}
+
+function groupsCell(td, groups, map) {
+	groups.forEach(function (g) {
+		td.appendChild(groupBlock(g, map));
 	});
 }
 
-/* Approvals: the pending requests, for approvers. */
-function loadPending() {
-	return call("/v1/access/list", { state: "pending" }).then(function (res) {
-		var body = $("pending").tBodies[0];
+/* Who is signed in, and what they may use. */
+function showMe(me) {
+	var logo = $("logo");
 
-		state.approver = true;
-		$("tab-approvals").hidden = false;
-		clear(body);
-		res.requests.forEach(function (r) {
-			var tr = el("tr"), td, ok;
-
-			tr.dataset.id = r.id;
-			cell(tr, r.id);
-			cell(tr, r.requester);
-			cell(tr, r.groups.join(", "));
-			cell(tr, r.notes);
-			td = cell(tr, "", "decide");
-			ok = el("button", "Approve");
-			ok.type = "button";
-			ok.setAttribute("aria-label", "Approve request " + r.id);
-			ok.addEventListener("click", function () {
-				decide(r.id, "approve", {});
-			});
-			td.appendChild(ok);
-			reasonButton(td, r.id, "reject", "Reject", function (why) {
-				decide(r.id, "reject", { reason: why });
-			});
-			body.appendChild(tr);
-		});
-		return loadApproved();
-	}).catch(function () {
-		state.approver = false;	/* not an approver: no such page */
-	});
+	portal.me = me;
+	$("who-user").textContent = me.user +
+	    (isApprover() ? " (approver)" : "");
+	if (me.product && me.product.name) {
+		$("product").textContent = me.product.name;
+		document.title = me.product.name;
+	}
+	if (me.product && me.product.logo_url) {
+		logo.src = me.product.logo_url;
+		logo.hidden = false;
+	}
+	$("tab-approvals").hidden = !isApprover();
+	showCounts(me.unread, me.pending);
 }
 
-function decide(id, how, request) {
-	call("/v1/access/" + id + "/" + how, request).then(function (res) {
-		say("Request " + id + " " + res.request.state + ".");
-		return loadPending();
-	}).catch(function (e) {
-		say(e.message, true);
+/* The unread count, quiet at 0. */
+function showUnread(n) {
+	$("unread").textContent = String(n);
+	$("unread").className = n > 0 ? "count" : "count zero";
+}
+
+function showCounts(unread, pending) {
+	var pc = $("pending-count");
+
+	showUnread(unread);
+	pc.textContent = String(pending || 0);
+	pc.hidden = !pending;
+	$("tab-approvals").setAttribute("aria-label", "Approvals" +
+	    (pending ? ", " + pending + " waiting" : ""));
+}
+
+var views = {
+	requests: function () {
+		return loadRequests();
+	},
+	credentials: function () {
+		return Promise.all([loadRequests(), loadCredentials()]);
+	},
+	approvals: function () {
+		return loadDesk();
+	}
+};
+
+/*
+ * The view the URL's anchor names (mails link #approvals, #credentials,
+ * #requests), else the approvals when some wait, else the credentials
+ * once a group is approved, else requesting access.
+ */
+function landing() {
+	var h = location.hash.replace(/^#/, "");
+
+	if (h === "approvals" && isApprover())
+		return h;
+	if (h === "requests" || h === "credentials")
+		return h;
+	if (isApprover() && portal.me.pending > 0)
+		return "approvals";
+	return portal.approved.length > 0 ? "credentials" : "requests";
+}
+
+function show(view) {
+	portal.view = view;
+	Object.keys(views).forEach(function (v) {
+		$("view-" + v).hidden = v !== view;
+		if (v === view)
+			$("tab-" + v).setAttribute("aria-current", "page");
+		else
+			$("tab-" + v).removeAttribute("aria-current");
 	});
+	return views[view]().catch(failed);
+}
+
+function go() {
+	var v = landing();
+
+	if (location.hash !== "#" + v)
+		history.replaceState(null, "", "#" + v);
+	return show(v);
 }
 
 /* The notifications and their count. */
@@ -353,7 +276,7 @@ function loadNotifications() {
 	return call("/v1/portal/notification/list").then(function (res) {
 		var ul = $("notification-list");
 
-		$("unread").textContent = String(res.unread);
+		showUnread(res.unread);
 		clear(ul);
 		res.notifications.forEach(function (n) {
 			var li = el("li", n.text, n.read ? "read" : "unread");
@@ -362,7 +285,7 @@ function loadNotifications() {
 			ul.appendChild(li);
 		});
 		if (res.notifications.length === 0)
-			ul.appendChild(el("li", "nothing yet", "muted"));
+			ul.appendChild(el("li", "Nothing yet.", "muted"));
 	});
 }
 
@@ -375,67 +298,52 @@ function markRead() {
 		ids.push(Number(li.dataset.id));
 	});
 	call("/v1/portal/notification/read", { ids: ids.slice(0, 100) })
-	    .then(loadNotifications).catch(function (e) {
-		say(e.message, true);
-	});
+	    .then(loadNotifications).catch(failed);
 }
 
-function show(page) {
-	var manage = page === "manage";
-
-	$("manage").hidden = !manage;
-	$("approvals").hidden = manage;
-	$("tab-manage").setAttribute("aria-selected", String(manage));
-	$("tab-approvals").setAttribute("aria-selected", String(!manage));
-	if (!manage)
-		loadPending();
-}
-
-function refresh() {
-	return Promise.all([loadRequests(), loadCredentials(),
-	    loadNotifications(), loadPending()]).catch(function (e) {
-		say(e.message, true);
-	});
+/*
+ * Signing out.  Behind the web server's Basic sign-in the browser keeps
+ * the password until all of its windows close, and no page can make it
+ * forget it for sure; what a page can do is forget all it holds and
+ * leave.  So: the page's state is dropped and the browser goes to
+ * signed-out.html, which the web server serves without a sign-in and
+ * which says the rest.  Behind single sign-on, that page is where the
+ * proxy's own sign-out is linked.
+ */
+function signOut() {
+	portal.me = null;
+	portal.groups = {};
+	document.body.hidden = true;
+	location.replace(location.origin + "/signed-out.html");
 }
 
 document.addEventListener("DOMContentLoaded", function () {
-	$("tab-manage").addEventListener("click", function () {
-		show("manage");
-	});
-	$("tab-approvals").addEventListener("click", function () {
-		show("approvals");
-	});
 	$("bell").addEventListener("click", function () {
 		var p = $("notifications");
 
 		p.hidden = !p.hidden;
 		$("bell").setAttribute("aria-expanded", String(!p.hidden));
 		if (!p.hidden)
-			loadNotifications();
+			loadNotifications().catch(failed);
 	});
 	$("mark-read").addEventListener("click", markRead);
-	$("open-request").addEventListener("click", function () {
-		$("request-form").hidden = false;
-		loadGroups().catch(function (e) {
-			say(e.message, true);
-		});
+	$("sign-out").addEventListener("click", signOut);
+	window.addEventListener("hashchange", function () {
+		var v = location.hash.replace(/^#/, "");
+
+		if (views[v] && (v !== "approvals" || isApprover()))
+			show(v);
 	});
-	$("cancel-request").addEventListener("click", function () {
-		$("request-form").hidden = true;
-	});
-	$("request-form").addEventListener("submit", sendRequest);
-	$("generate-form").addEventListener("submit", generate);
-	$("copy-key").addEventListener("click", function () {
-		copy("shown-key");
-	});
-	$("copy-secret").addEventListener("click", function () {
-		copy("shown-secret");
-	});
-	$("copied").addEventListener("change", function () {
-		$("close-secret").disabled = !$("copied").checked;
-	});
-	$("close-secret").addEventListener("click", closeSecret);
-	refresh();
+	call("/v1/portal/me").then(function (me) {
+		showMe(me);
+		return Promise.all([loadGroups(), loadRequests()]);
+	}).then(function () {
+		$("loading").hidden = true;
+		return go();
+	}).catch(failed);
 	/* New notifications show up without a reload. */
-	setInterval(loadNotifications, 15000);
+	setInterval(function () {
+		if (portal.me !== null)
+			loadNotifications().catch(function () {});
+	}, 15000);
 });

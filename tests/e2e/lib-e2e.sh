@@ -147,7 +147,7 @@ portal_approvers = approver
 notify_approvers = approvals@example.test
 mail_dir = $E2E_TMP/mail
 portal_url = https://portal.example.test/
-gateway_url = https://api.example.test/
+gateway_url = ${E2E_GATEWAY_URL:-https://api.example.test/}
 product_name = ${E2E_PRODUCT_NAME:-Sunbird APIs & <partners>}
 product_logo_url = /logo.svg
 group_descriptions = $E2E_TMP/sunbird-groups.tsv
@@ -311,15 +311,16 @@ e2e_portal_users() {
 }
 
 # e2e_nginx_conf PORT DOWN_PORT: conf/nginx.conf with our socket and PORT,
-# its gateway on a free port (E2E_GW_URL), plus a copy of its admin
-# upstream and server for the instance without a database on DOWN_PORT,
-# inserted before the closing brace of http.  As root, the workers run
-# as E2E_WEB_USER.
+# its gateway (E2E_GW_URL) on E2E_GW_PORT when a runner took it before,
+# its adminutil to know it (tests/browser/run.sh), else on a free port,
+# plus a copy of its admin upstream and server for the instance without
+# a database on DOWN_PORT, inserted before the closing brace of http.
+# As root, the workers run as E2E_WEB_USER.
 e2e_nginx_conf() {
 	_src=$top_srcdir/conf/nginx.conf.in
 	_out=$E2E_TMP/nginx/nginx.conf
 	[ "$(tail -n 1 "$_src")" = "}" ] || return 1
-	E2E_GW_PORT=$(free_port) && E2E_DEMO_PORT=$(free_port) &&
+	E2E_GW_PORT=${E2E_GW_PORT:-$(free_port)} && E2E_DEMO_PORT=$(free_port) &&
 	    E2E_PORTAL_PORT=$(free_port) || return 1
 	E2E_GW_URL=http://127.0.0.1:$E2E_GW_PORT
 	E2E_PORTAL_URL=http://127.0.0.1:$E2E_PORTAL_PORT
