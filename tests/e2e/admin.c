@@ -1094,7 +1094,7 @@ test_check_db(void)
 	    err);
 	o = slurp_file(out);
 	e = slurp_file(err);
-	CHECK(rc == 0 && strstr(o, "database ok: schema version 12") != NULL &&
+	CHECK(rc == 0 && strstr(o, "database ok: schema version 13") != NULL &&
 	    strstr(o, "configuration ok") != NULL, "-t --db on the instance: "
 	    "exit %d, stdout \"%.200s\", stderr \"%.300s\"", rc, o, e);
 	free(o);
