@@ -1736,12 +1736,19 @@ metric(const char *name)
 	return n;
 }
 
+/* One of MariaDB's global status counters (all clients), by name. */
+static long long
+global_status(const char *name)
+{
+	return sql_num("SELECT VARIABLE_VALUE FROM information_schema."
+	    "GLOBAL_STATUS WHERE VARIABLE_NAME = '%s'", name);
+}
+
 /* MariaDB's count of prepared statements executed, all clients. */
 static long long
 executes(void)
 {
-	return sql_num("SELECT VARIABLE_VALUE FROM information_schema."
-	    "GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_STMT_EXECUTE'");
+	return global_status("COM_STMT_EXECUTE");
 }
 
 /*
@@ -1902,6 +1909,63 @@ test_gw_flood(void)
 	most = workers * (1 + ms / ttl) + sender_reads(ms);
 	CHECK(n <= most, "%d tokens of a known credential in %lld ms: %lld "
 	    "statements, want at most %lld", NFLOOD, ms, n, most);
+}
+
+/*
+ * A miss costs one statement and one round trip: NMISS consumers made,
+ * whose keys the gateway's workers have never looked up, each token
+ * sent once through nginx (none is kept: a token seen once is not).
+ * MariaDB executes NMISS statements for them (the credential, its
+ * consumer, groups and limits in one), the feed's and the sender's
+ * aside; prepares, resets or closes none but the first use of a
+ * connection (one per process at most).  MariaDB's other questions
+ * meanwhile are printed (this test's readings of the counters, the
+ * database probes): a figure, not a bound.
+ */
+#define NMISS	 50
+
+static char *
+miss_token(size_t i, void *arg)
+{
+	char	**toks = arg;
+
+	return strdup(toks[i]);
+}
+
+static void
+test_gw_miss_cost(void)
+{
+	char		*toks[NMISS] = { NULL }, u[NAMESZ];
+	long long	 n, ms, prep, quest, most;
+	size_t		 i;
+
+	if (gw_setup() == -1)
+		return;
+	for (i = 0; i < NMISS; i++)
+		if (!CHECK(consumer("miss", "{\"groups\":[\"contentAdmin\"]}",
+		    u, &toks[i]) == 0, "cannot make consumer %zu", i))
+			goto done;
+	prep = global_status("COM_STMT_PREPARE") +
+	    global_status("COM_STMT_RESET") + global_status("COM_STMT_CLOSE");
+	quest = global_status("QUESTIONS") - executes();
+	n = statements("distinct known keys", miss_token, toks, NMISS, 200,
+	    &ms);
+	prep = global_status("COM_STMT_PREPARE") +
+	    global_status("COM_STMT_RESET") +
+	    global_status("COM_STMT_CLOSE") - prep;
+	quest = global_status("QUESTIONS") - executes() - quest;
+	most = NMISS + sender_reads(ms);
+	printf("\n    %d misses: %lld statements executed, %lld prepared, "
+	    "reset or closed; %lld other questions\n", NMISS, n, prep, quest);
+	CHECK(n >= NMISS && n <= most, "%d misses in %lld ms: %lld "
+	    "statements, want %d (and the sender's %lld)", NMISS, ms, n,
+	    NMISS, most - NMISS);
+	CHECK(prep <= (long long)conf_workers(), "%d misses: %lld statements "
+	    "prepared, reset or closed, want at most one a process (%zu)",
+	    NMISS, prep, conf_workers());
+done:
+	for (i = 0; i < NMISS; i++)
+		free(toks[i]);
 }
 
 /*
@@ -3683,6 +3747,8 @@ const struct e2e_test gateway_tests[] = {
 	    "off", test_gw_db_stalled, FULL },
 	{ "gateway: unknown keys cost no statement, a known one one per "
 	    "worker", test_gw_flood, FULL },
+	{ "gateway: a miss costs one statement, prepared once",
+	    test_gw_miss_cost, FULL },
 	{ "gateway: the key filter: 1000 random keys, no statement; a new "
 	    "credential passes at once", test_gw_filter, FULL },
 	{ "gateway: introspection (RFC 7662)", test_gw_introspect, FULL },
