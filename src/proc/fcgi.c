@@ -9,10 +9,13 @@
  */
 #include "build.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <fcgiapp.h>
@@ -242,8 +245,34 @@ access_line(struct request *r, int status, long us)
 	    r->resmsgid[0] != '\0' ? r->resmsgid : "-");
 }
 
+/*
+ * An answer this long or shorter is written whole into a new
+ * connection's empty send buffer (4,608 bytes at the least on Linux,
+ * 208 KB by default): its write cannot wait on the peer.
+ */
+#define QUICK_ANSWER_MAX	 4096
+
+/*
+ * Before a longer answer on a connection without timeouts (send_ms > 0,
+ * see quick_serve in worker.c), the peer's send timeout: a web server
+ * that does not read holds the worker send_ms at most.
+ */
+static void
+send_timeout(FCGX_Request *fr, const struct response *res, long long ms)
+{
+	struct timeval	 tv = { (time_t)(ms / 1000), 0 };
+
+	/* The status line and headers (256), the records' own headers. */
+	if (ms <= 0 || 256 + res->headerslen + res->bodylen + 64 <=
+	    QUICK_ANSWER_MAX)
+		return;
+	if (setsockopt(fr->ipcFd, SOL_SOCKET, SO_SNDTIMEO, &tv,
+	    sizeof(tv)) == -1)
+		log_warn("SO_SNDTIMEO: %s", strerror(errno));
+}
+
 void
-fcgi_serve(struct app *a, FCGX_Request *fr)
+fcgi_serve(struct app *a, FCGX_Request *fr, long long send_ms)
 {
 	struct request	 r;
 	struct response	 res;
@@ -263,6 +292,7 @@ fcgi_serve(struct app *a, FCGX_Request *fr)
 		log_warn("cannot read the request");
 	} else
 		app_handle(a, &r, &res);
+	send_timeout(fr, &res, send_ms);
 	respond(fr, &res);
 	finish_input(fr, &r);
 	metrics_request(r.route, res.status, elapsed_us(&t0));
