@@ -2,9 +2,9 @@
 /* Copyright (c) 2026 The adminutil authors */
 
 /*
- * FNV-1a, the one string hash of the tables: the ACL's (acl.c, keys the
- * operator wrote) and the caches' (cache.c, keys a client chose, so it
- * seeds it per process and mixes the result).
+ * FNV-1a, the string hash of the ACL's tables (acl.c, keys the operator
+ * wrote, short).  The caches' keys are a client's, whole tokens among
+ * them: cache.c hashes them eight bytes a step, seeded per process.
  */
 #ifndef ADMINUTIL_HASH_H
 #define ADMINUTIL_HASH_H
