@@ -264,23 +264,47 @@ hmac_impl(void)
 	return mac;
 }
 
+/*
+ * An HMAC context of alg's digest, without a key, made once per process
+ * and copied for each key: a digest set by its name is fetched from the
+ * provider again each time, most of the cost of a key, which every
+ * credential read (a miss) makes.  NULL on failure.
+ */
+static const EVP_MAC_CTX *
+hmac_template(enum jwt_alg alg)
+{
+	static EVP_MAC_CTX	*tpl[NALGS];
+	OSSL_PARAM		 params[2];
+	EVP_MAC			*mac;
+
+	if (tpl[alg] != NULL)
+		return tpl[alg];
+	if ((mac = hmac_impl()) == NULL ||
+	    (tpl[alg] = EVP_MAC_CTX_new(mac)) == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)(uintptr_t)algs[alg].digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_CTX_set_params(tpl[alg], params) != 1) {
+		EVP_MAC_CTX_free(tpl[alg]);
+		tpl[alg] = NULL;
+	}
+	return tpl[alg];
+}
+
 int
 jwt_key_hmac(struct jwt_key *k, enum jwt_alg alg, const void *secret,
     size_t len)
 {
-	OSSL_PARAM	 params[2];
-	EVP_MAC_CTX	*ctx;
-	EVP_MAC		*mac;
+	const EVP_MAC_CTX	*tpl;
+	EVP_MAC_CTX		*ctx;
 
 	memset(k, 0, sizeof(*k));
-	if (!jwt_alg_is_hmac(alg) || (mac = hmac_impl()) == NULL ||
-	    (ctx = EVP_MAC_CTX_new(mac)) == NULL)
+	if (!jwt_alg_is_hmac(alg) || (tpl = hmac_template(alg)) == NULL ||
+	    (ctx = EVP_MAC_CTX_dup(tpl)) == NULL)
 		return -1;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)(uintptr_t)algs[alg].digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
 	/* An empty HMAC key is legal but useless: refuse it. */
-	if (len == 0 || EVP_MAC_init(ctx, secret, len, params) != 1) {
+	if (len == 0 || EVP_MAC_init(ctx, secret, len, NULL) != 1) {
 		EVP_MAC_CTX_free(ctx);
 		return -1;
 	}
