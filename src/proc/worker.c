@@ -288,8 +288,9 @@ request_whole(const unsigned char *b, size_t n)
  * the connection.  None of libfcgi's reads can then wait, so the peer's
  * timeouts are not set, nor is the connection put in the wait set: the
  * look costs one system call and saves three (an answer that might not
- * fit the socket's buffer gets its send timeout first, fcgi_serve).  0 when served (fd closed); -1 when the request
- * is not all there, and fd is held as any other.
+ * fit the socket's buffer gets its send timeout first, fcgi_serve).
+ * 0 when served (fd closed); -1 when the request is not all there, and
+ * fd is held as any other.
  */
 static int
 quick_serve(struct peers *p, int fd, struct app *a, FCGX_Request *fr)
