@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "core/strlist.h"
 #include "crypto/jwk.h"
 #include "crypto/jwt.h"
 #include "http/reply.h"
@@ -27,6 +28,13 @@ int	request_algorithm(struct response *, const struct route *,
 	    struct request *, json_object *req, const char *what,
 	    enum jwt_alg *alg, const char **pem, char **owned,
 	    char thumb[JWK_THUMB_LEN + 1]);
+
+/*
+ * consumer.c: v, a request's groups, into list, validated and with
+ * duplicates collapsed (the first stays).  0, or -1 after replying.
+ */
+int	request_group_list(struct response *, const struct route *,
+	    struct request *, json_object *v, struct strlist *list);
 
 void	consumer_create(struct app *, const struct route *, struct request *,
 	    struct response *);

@@ -81,19 +81,14 @@ consumer_create(struct app *a, const struct route *rt, struct request *r,
 	reply_ok(res, rt, r, o);
 }
 
-/*
- * Reads request.groups into list, validated and with duplicates
- * collapsed (the first stays).  0, or -1 after replying.
- */
-static int
-request_groups(struct response *res, const struct route *rt,
-    struct request *r, struct strlist *list)
+int
+request_group_list(struct response *res, const struct route *rt,
+    struct request *r, json_object *v, struct strlist *list)
 {
-	json_object	*v = NULL, *g;
+	json_object	*g;
 	const char	*msg;
 	size_t		 i, n, len;
 
-	json_object_object_get_ex(r->req, "groups", &v);
 	if ((msg = validate_groups(v)) != NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
 		return -1;
@@ -110,6 +105,17 @@ request_groups(struct response *res, const struct route *rt,
 		}
 	}
 	return 0;
+}
+
+/* request.groups into list (request_group_list). */
+static int
+request_groups(struct response *res, const struct route *rt,
+    struct request *r, struct strlist *list)
+{
+	json_object	*v = NULL;
+
+	json_object_object_get_ex(r->req, "groups", &v);
+	return request_group_list(res, rt, r, v, list);
 }
 
 static void

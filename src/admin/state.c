@@ -233,9 +233,7 @@ static int
 request_groups(struct response *res, const struct route *rt,
     struct request *r, struct strlist *list)
 {
-	json_object	*v = NULL, *g;
-	const char	*msg;
-	size_t		 i, n;
+	json_object	*v = NULL;
 
 	if (!json_object_object_get_ex(r->req, "groups", &v) || v == NULL) {
 		reply_err(res, rt, r, ERR_BAD_REQUEST, "GROUPS ARE MANDATORY "
@@ -245,23 +243,7 @@ request_groups(struct response *res, const struct route *rt,
 	if (json_object_is_type(v, json_type_array) &&
 	    json_object_array_length(v) == 0)
 		return 0;
-	if ((msg = validate_groups(v)) != NULL) {
-		reply_err(res, rt, r, ERR_BAD_REQUEST, "%s", msg);
-		return -1;
-	}
-	n = json_object_array_length(v);
-	for (i = 0; i < n; i++) {
-		g = json_object_array_get_idx(v, i);
-		if (strlist_has(list, json_object_get_string(g),
-		    (size_t)json_object_get_string_len(g)))
-			continue;
-		if (strlist_add(list, json_object_get_string(g),
-		    (size_t)json_object_get_string_len(g)) == -1) {
-			reply_internal(res, rt, r, "READ GROUPS");
-			return -1;
-		}
-	}
-	return 0;
+	return request_group_list(res, rt, r, v, list);
 }
 
 /* The request as a wanted state; 0, or -1 after replying. */

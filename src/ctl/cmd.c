@@ -591,11 +591,11 @@ const struct cmd cmds[] = {
 	    BIT(O_FILE), c_dump, "every consumer's state as a declarative "
 	    "file, YAML (-o json: JSON) [--managed-by TAG] [--secrets --file "
 	    "NEWFILE]" },
-	{ "diff", "", "FILE", 1, 1, BIT(O_PRUNE) | BIT(O_ADOPT), c_diff,
+	{ "diff", "", "FILE", 1, 1, STATE_OPTS, c_diff,
 	    "what apply FILE would change, nothing changed (exit 6: "
 	    "something would) [--prune] [--adopt]" },
-	{ "apply", "", "FILE", 1, 1, BIT(O_PRUNE) | BIT(O_ADOPT) |
-	    BIT(O_SECRET_FILE), c_apply, "set each consumer of FILE as it "
+	{ "apply", "", "FILE", 1, 1, STATE_OPTS | BIT(O_SECRET_FILE),
+	    c_apply, "set each consumer of FILE as it "
 	    "says, one transaction each [--prune] [--adopt] [--secret-file "
 	    "NEWFILE]" },
 	{ "import", "kong", "URL|DIR", 1, 1, IMPORT_OPTS, c_import,

@@ -25,6 +25,7 @@ enum opt {
 #define GLOBAL		(BIT(O_URL) | BIT(O_TOKEN_FILE) | BIT(O_CONFIG) | \
 			 BIT(O_OUTPUT) | BIT(O_TIMEOUT))
 #define IMPORT_OPTS	(BIT(O_APPLY) | BIT(O_TAG) | BIT(O_ADOPT))
+#define STATE_OPTS	(BIT(O_PRUNE) | BIT(O_ADOPT))
 #define SECRET_OUT	(BIT(O_SHOW_SECRET) | BIT(O_SECRET_FILE))
 
 /* The command line, read. */

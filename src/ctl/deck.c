@@ -50,17 +50,6 @@ deck_err(const struct deck *d, const char *fmt, ...)
 	return CTL_UNREACHABLE;
 }
 
-static const char *
-str_of(struct json_object *o, const char *name)
-{
-	struct json_object	*v;
-
-	if (!json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* A copy of row with an id and consumer_id as Kong 0.14 gives them. */
 static void
 add_row(struct deck *d, enum list l, struct json_object *row,
@@ -110,9 +99,9 @@ take_list(struct deck *d, struct json_object *o, enum list l,
 		    &ref) && ref != NULL) {
 			/* decK names a consumer by username, or an object. */
 			if (json_object_is_type(ref, json_type_object))
-				cid = str_of(ref, "username") != NULL ?
-				    str_of(ref, "username") :
-				    str_of(ref, "id");
+				cid = kong_str(ref, "username") != NULL ?
+				    kong_str(ref, "username") :
+				    kong_str(ref, "id");
 			else if (json_object_is_type(ref, json_type_string))
 				cid = json_object_get_string(ref);
 			if (cid != NULL && json_object_object_get_ex(d->names,
@@ -145,10 +134,10 @@ take_consumers(struct deck *d, struct json_object *root)
 		snprintf(id, sizeof(id), "deck-consumer-%zu", i + 1);
 		r = json_object_new_object();
 		json_object_object_add(r, "id", json_object_new_string(id));
-		if ((u = str_of(c, "username")) != NULL)
+		if ((u = kong_str(c, "username")) != NULL)
 			json_object_object_add(r, "username",
 			    json_object_new_string(u));
-		if ((cid = str_of(c, "custom_id")) != NULL)
+		if ((cid = kong_str(c, "custom_id")) != NULL)
 			json_object_object_add(r, "custom_id",
 			    json_object_new_string(cid));
 		json_object_array_add(d->k->consumers, r);
@@ -158,8 +147,8 @@ take_consumers(struct deck *d, struct json_object *root)
 		if (u != NULL)
 			json_object_object_add(d->names, u,
 			    json_object_new_string(id));
-		if (str_of(c, "id") != NULL)
-			json_object_object_add(d->names, str_of(c, "id"),
+		if (kong_str(c, "id") != NULL)
+			json_object_object_add(d->names, kong_str(c, "id"),
 			    json_object_new_string(id));
 		for (l = 0; l < L_MAX; l++)
 			if ((rc = take_list(d, c, (enum list)l, id, id +
@@ -205,7 +194,7 @@ deck_read(const char *path, struct kong *k)
 		json_object_put(root);
 		return deck_err(&d, "not a mapping at its top");
 	}
-	v = str_of(root, "_format_version");
+	v = kong_str(root, "_format_version");
 	for (i = 0; v != NULL && i < sizeof(formats) / sizeof(formats[0]);
 	    i++)
 		if (strcmp(v, formats[i]) == 0)

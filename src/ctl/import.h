@@ -51,6 +51,9 @@ int	deck_read(const char *path, struct kong *k);
 struct json_object *kong_page_data(struct json_object *page, int need_total,
 	    const char **why);
 
+/* The string member name of o, or NULL (absent, null, not a string). */
+const char	*kong_str(struct json_object *o, const char *name);
+
 /*
  * Maps k to the consumers to send (a json-c array of objects: the
  * route's request without managed_by, dry_run and adopt, with

@@ -151,9 +151,8 @@ kong_page_data(struct json_object *page, int need_total, const char **why)
 	return ok ? json_object_get(data) : NULL;
 }
 
-/* The string member name of o, or NULL (absent, null, not a string). */
-static const char *
-str_of(struct json_object *o, const char *name)
+const char *
+kong_str(struct json_object *o, const char *name)
 {
 	struct json_object	*v;
 
@@ -225,9 +224,9 @@ item_init(struct item *it, struct json_object *row, struct json_object *names,
 	const char	*user, *cid, *id;
 
 	memset(it, 0, sizeof(*it));
-	id = str_of(row, "id");
-	user = str_of(row, "username");
-	cid = str_of(row, "custom_id");
+	id = kong_str(row, "id");
+	user = kong_str(row, "username");
+	cid = kong_str(row, "custom_id");
 	import_count(report, "consumers.read", 1);
 	if (user != NULL && user[0] == '\0')
 		user = NULL;
@@ -266,7 +265,7 @@ static void
 take_acl(struct item *it, struct json_object *row)
 {
 	struct json_object	*v;
-	const char		*g = str_of(row, "group");
+	const char		*g = kong_str(row, "group");
 
 	if (g == NULL || g[0] == '\0') {
 		refuse(it, "an ACL row without a group");
@@ -286,8 +285,8 @@ take_jwt(struct item *it, struct json_object *row)
 	const char		*key, *alg, *secret, *pem;
 	size_t			 i, len;
 
-	key = str_of(row, "key");
-	alg = str_of(row, "algorithm");
+	key = kong_str(row, "key");
+	alg = kong_str(row, "algorithm");
 	if (key == NULL || key[0] == '\0') {
 		refuse(it, "a JWT credential without a key");
 		return;
@@ -307,7 +306,7 @@ take_jwt(struct item *it, struct json_object *row)
 	json_object_object_add(cred, "algorithm", json_object_new_string(alg));
 	if (alg[0] == 'H') {
 		/* The length only, never the secret, goes in a reason. */
-		secret = str_of(row, "secret");
+		secret = kong_str(row, "secret");
 		len = secret != NULL ? strlen(secret) : 0;
 		if (len == 0 || len > IMPORT_SECRET_MAX) {
 			refuse(it, "key %s: a secret of %zu bytes (1 to %d "
@@ -318,7 +317,7 @@ take_jwt(struct item *it, struct json_object *row)
 		json_object_object_add(cred, "secret",
 		    json_object_new_string(secret));
 	} else {
-		pem = str_of(row, "rsa_public_key");
+		pem = kong_str(row, "rsa_public_key");
 		if (pem == NULL || pem[0] == '\0') {
 			refuse(it, "key %s: %s without a public key", key, alg);
 			json_object_put(cred);
@@ -348,7 +347,7 @@ take_limits(struct item *it, struct json_object *conf,
 		import_count(report, "plugins.not_carried", 1);
 		return;
 	}
-	by = conf != NULL ? str_of(conf, "limit_by") : NULL;
+	by = conf != NULL ? kong_str(conf, "limit_by") : NULL;
 	if (by != NULL && strcmp(by, "consumer") != 0 &&
 	    strcmp(by, "credential") != 0) {
 		import_note(report, "not_carried", it->name, "rate-limiting "
@@ -412,12 +411,12 @@ take_plugin(struct json_object *row, struct json_object *byid,
 	size_t			 i;
 	int			 scope = 0;
 
-	name = str_of(row, "name");
+	name = kong_str(row, "name");
 	if (name == NULL)
 		name = "(no name)";
-	cid = str_of(row, "consumer_id");
+	cid = kong_str(row, "consumer_id");
 	for (i = 0; i < NELEM(scopes); i++)
-		scope |= str_of(row, scopes[i]) != NULL;
+		scope |= kong_str(row, scopes[i]) != NULL;
 	if (cid == NULL || scope) {
 		json_object_object_add(scoped, name, json_object_new_int(
 		    json_object_object_get_ex(scoped, name, &v) ?
@@ -459,15 +458,15 @@ by_string(const void *a, const void *b)
 static int
 by_key(const void *a, const void *b)
 {
-	return strcmp(str_of(*(struct json_object *const *)a, "key"),
-	    str_of(*(struct json_object *const *)b, "key"));
+	return strcmp(kong_str(*(struct json_object *const *)a, "key"),
+	    kong_str(*(struct json_object *const *)b, "key"));
 }
 
 static int
 by_username(const void *a, const void *b)
 {
-	return strcmp(str_of(*(struct json_object *const *)a, "username"),
-	    str_of(*(struct json_object *const *)b, "username"));
+	return strcmp(kong_str(*(struct json_object *const *)a, "username"),
+	    kong_str(*(struct json_object *const *)b, "username"));
 }
 
 void
@@ -489,7 +488,7 @@ import_carried(struct json_object *report, struct json_object *state,
 	    json_object_object_length(distinct)));
 	algs = json_object_object_get(report, "credentials");
 	for (i = 0; i < json_object_array_length(creds); i++)
-		import_count(algs, str_of(json_object_array_get_idx(creds, i),
+		import_count(algs, kong_str(json_object_array_get_idx(creds, i),
 		    "algorithm"), 1);
 	if (json_object_object_length(json_object_object_get(state,
 	    "limits")) > 0)
@@ -565,7 +564,7 @@ kong_map(const struct kong *k, struct json_object *report)
 			item_free(NULL, it);
 			continue;
 		}
-		id = str_of(row, "id");
+		id = kong_str(row, "id");
 		/* The item lives as long as its holder in byid. */
 		holder = json_object_new_object();
 		json_object_set_userdata(holder, it, item_free);
@@ -574,7 +573,7 @@ kong_map(const struct kong *k, struct json_object *report)
 	}
 	for (i = 0; i < json_object_array_length(k->acls); i++) {
 		row = json_object_array_get_idx(k->acls, i);
-		if ((cid = str_of(row, "consumer_id")) == NULL ||
+		if ((cid = kong_str(row, "consumer_id")) == NULL ||
 		    !json_object_object_get_ex(byid, cid, &holder)) {
 			import_note(report, "not_carried", cid != NULL ? cid :
 			    "?", "an ACL row of a consumer not in the "
@@ -585,7 +584,7 @@ kong_map(const struct kong *k, struct json_object *report)
 	}
 	for (i = 0; i < json_object_array_length(k->jwts); i++) {
 		row = json_object_array_get_idx(k->jwts, i);
-		if ((cid = str_of(row, "consumer_id")) == NULL ||
+		if ((cid = kong_str(row, "consumer_id")) == NULL ||
 		    !json_object_object_get_ex(byid, cid, &holder)) {
 			import_note(report, "not_carried", cid != NULL ? cid :
 			    "?", "a JWT credential of a consumer not in the "

@@ -200,12 +200,9 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 	enum db_rc		 rc;
 	long long		 id;
 
-	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+	if ((rc = lock_existing(s, x->user, x->ulen, &id, out)) != DB_OK ||
+	    id < 0)
 		return rc;
-	if (id < 0) {
-		*out = ST_NOT_FOUND;
-		return DB_OK;
-	}
 	if ((rc = groups_write(s, id, x->list, x->remove, &before, x->out,
 	    &w, out)) != DB_OK || *out != ST_OK)
 		goto out;
@@ -315,12 +312,9 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 	enum db_rc		 rc;
 	long long		 id;
 
-	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+	if ((rc = lock_existing(s, x->user, x->ulen, &id, out)) != DB_OK ||
+	    id < 0)
 		return rc;
-	if (id < 0) {
-		*out = ST_NOT_FOUND;
-		return DB_OK;
-	}
 	if ((rc = consumer_drop(s, id, x->user, x->ulen, &groups, &keys, &w,
 	    out)) != DB_OK || *out != ST_OK)
 		goto out;
@@ -396,12 +390,9 @@ limits_body(struct store *s, void *arg, enum store_rc *out)
 	enum db_rc		 rc;
 	long long		 id;
 
-	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+	if ((rc = lock_existing(s, x->user, x->ulen, &id, out)) != DB_OK ||
+	    id < 0)
 		return rc;
-	if (id < 0) {
-		*out = ST_NOT_FOUND;
-		return DB_OK;
-	}
 	if ((rc = limits_write(s, id, x->limits, before, x->out)) != DB_OK)
 		return rc;
 	/*

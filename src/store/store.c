@@ -327,6 +327,17 @@ lock_consumer(struct store *s, const char *user, size_t ulen, long long *id)
 	return run(s, Q_CONSUMER_LOCK, &a, 1, row_id, id, NULL);
 }
 
+enum db_rc
+lock_existing(struct store *s, const char *user, size_t ulen, long long *id,
+    enum store_rc *out)
+{
+	enum db_rc	 rc;
+
+	if ((rc = lock_consumer(s, user, ulen, id)) == DB_OK && *id < 0)
+		*out = ST_NOT_FOUND;
+	return rc;
+}
+
 int
 row_group(void *arg, const struct db_col *c, unsigned n)
 {

@@ -122,6 +122,9 @@ enum db_rc	 hide_owned(struct store *, long long id, struct credential *);
 /* Locks the consumer row; *id = -1 when there is none. */
 enum db_rc	 lock_consumer(struct store *, const char *user, size_t ulen,
 		    long long *id);
+/* The same; when there is none, also *out = ST_NOT_FOUND. */
+enum db_rc	 lock_existing(struct store *, const char *user, size_t ulen,
+		    long long *id, enum store_rc *out);
 
 /* The groups of consumer id, in granted order, into out (emptied). */
 enum db_rc	 groups_of_id(struct store *, long long id, struct strlist *out);
