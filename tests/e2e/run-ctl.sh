@@ -1,45 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# adminutil-ctl against adminutil behind nginx (tests/e2e/lib-e2e.sh):
+# adminutil-ctl against adminutil behind nginx (tests/e2e/lib-ctl.sh):
 # every command once as it should go and with bad input, each exit code
 # (0 done, 1 refused, 2 usage, 3 unreachable or 5xx, 4 not found), the
 # token's sources and their precedence, a token never in the program's
 # argv, and a secret never printed unless asked for.
 
-. "$(dirname "$0")/lib-e2e.sh"
-
-CTL=$top_builddir/adminutil-ctl
+. "$(dirname "$0")/lib-ctl.sh"
 
 e2e_init nginx
-[ -x "$CTL" ] || e2e_fail "$CTL is not built"
-command -v jq >/dev/null 2>&1 || e2e_fail "jq is not installed"
-e2e_backend
-e2e_nginx
-
-T=$E2E_TMP/ctl
-mkdir -p "$T/home" && chmod 700 "$T" || e2e_fail "cannot make $T"
-# No configuration of the user running the tests is read.
-HOME=$T/home
-XDG_CONFIG_HOME=
-export HOME XDG_CONFIG_HOME
+ctl_need
+ctl_start ctl
 ADMINUTIL_URL=$E2E_URL
 ADMINUTIL_TOKEN_FILE=$E2E_TMP/admin.token
 export ADMINUTIL_URL ADMINUTIL_TOKEN_FILE
-ADMIN_TOKEN=$(cat "$E2E_TMP/admin.token")
-
-checks=0
-fails=0
-pass() {
-	checks=$((checks + 1))
-}
-fail() {
-	checks=$((checks + 1))
-	fails=$((fails + 1))
-	echo "FAIL: $*"
-	for _f in "$T/out" "$T/err"; do
-		[ -s "$_f" ] && sed "s|^|  ${_f##*/}: |" "$_f" | head -20
-	done
-}
 
 # ctl RC ARG...: runs adminutil-ctl, its output in $T/out and $T/err,
 # and checks its exit status.
@@ -462,5 +436,4 @@ has err "CONSUMER_NOT_FOUND"
 ctl 0 consumer delete ctl-a
 ctl 4 consumer read ctl-a
 
-echo "ctl: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+ctl_done ctl

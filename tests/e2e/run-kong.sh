@@ -3,7 +3,7 @@
 # adminutil-ctl import against a Kong 0.14 Admin API served by
 # tests/e2e/kong.py (2,500 consumers made with a fixed seed, its old-DAO
 # lists in a new order at every request) and against adminutil behind
-# nginx (tests/e2e/lib-e2e.sh): a dry run writes nothing and reports
+# nginx (tests/e2e/lib-ctl.sh): a dry run writes nothing and reports
 # the fixture's counts; --apply imports them, one audit row a consumer,
 # and a token PyJWT mints for every imported credential passes the
 # gateway; the same import again, from the pages saved by curl in a
@@ -11,9 +11,8 @@
 # no audit row; bad input to each command is refused, named, with a
 # non-zero exit; no fixture secret is in any output.
 
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/lib-ctl.sh"
 
-CTL=$top_builddir/adminutil-ctl
 KONG=$top_srcdir/tests/e2e/kong.py
 # Debian's python3 has PyJWT (python3-jwt) and python3-cryptography.
 PY=/usr/bin/python3
@@ -24,37 +23,14 @@ e2e_init nginx
 # The fixtures are stopped with the rest, however the script exits.
 trap '_krc=$?; stop_pid "$KONG_PID" 5; stop_pid "$CAP_PID" 5
 e2e_cleanup $_krc' EXIT
-[ -x "$CTL" ] || e2e_fail "$CTL is not built"
-command -v jq >/dev/null 2>&1 || e2e_fail "jq is not installed"
+ctl_need
 for _m in jwt cryptography yaml; do
 	"$PY" -c "import $_m" 2>/dev/null ||
 	    e2e_fail "python3 module $_m is not installed (scripts/lib.sh:" \
 	    "need_packages \$ADMINUTIL_PACKAGES)"
 done
-e2e_backend
-e2e_nginx
-
-T=$E2E_TMP/kong
-mkdir -p "$T/home" "$T/pages" && chmod 700 "$T" || e2e_fail "cannot make $T"
-HOME=$T/home
-XDG_CONFIG_HOME=
-export HOME XDG_CONFIG_HOME
-ADMIN_TOKEN=$(cat "$E2E_TMP/admin.token")
-
-checks=0
-fails=0
-pass() {
-	checks=$((checks + 1))
-}
-fail() {
-	checks=$((checks + 1))
-	fails=$((fails + 1))
-	echo "FAIL: $*"
-	for _f in "$T/out" "$T/err"; do
-		[ -s "$_f" ] && sed "s|^|  ${_f##*/}: |" "$_f" | head -c 1500
-	done
-	echo
-}
+ctl_start kong
+mkdir -p "$T/pages" || e2e_fail "cannot make $T/pages"
 
 # ctl RC NAME ARG...: adminutil-ctl ARG..., its output kept as
 # $T/NAME.out and .err (every one is searched for secrets at the end),
@@ -290,5 +266,4 @@ if "$PY" "$KONG" nosecret "$T/truth.json" "$T"/*.out "$T"/*.err \
     "$E2E_TMP/au.log" >"$T/nosecret.log"; then pass; else
 	fail "$(cat "$T/nosecret.log")"; fi
 
-echo "kong: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+ctl_done kong
