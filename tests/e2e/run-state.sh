@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# Declarative state against adminutil behind nginx (tests/e2e/lib-e2e.sh):
+# Declarative state against adminutil behind nginx (tests/e2e/lib-ctl.sh):
 # POST /v1/consumer/{username}/state and POST /v1/state/export as their
 # contract says (a consumer made, set again with no change and no audit
 # row, refused when another file or nobody manages it, a key of another
@@ -11,36 +11,16 @@
 # diff and apply over them.  Every answer of the routes is checked
 # against docs/openapi.yaml; no secret appears in any output.
 
-. "$(dirname "$0")/lib-e2e.sh"
-
-CTL=$top_builddir/adminutil-ctl
+. "$(dirname "$0")/lib-ctl.sh"
 
 e2e_init nginx
-[ -x "$CTL" ] || e2e_fail "$CTL is not built"
-command -v jq >/dev/null 2>&1 || e2e_fail "jq is not installed"
-e2e_backend
-e2e_nginx
-
-T=$E2E_TMP/state
-mkdir -p "$T/home" && chmod 700 "$T" || e2e_fail "cannot make $T"
+ctl_need
+ctl_start state
 ANSWERS=$T/answers.jsonl
-ADMIN_TOKEN=$(cat "$E2E_TMP/admin.token")
 # Every secret the run sees, one a line: no output may hold one.
 SECRETS=$T/secrets
 : >"$SECRETS"
 
-checks=0
-fails=0
-pass() {
-	checks=$((checks + 1))
-}
-fail() {
-	checks=$((checks + 1))
-	fails=$((fails + 1))
-	echo "FAIL: $*"
-	[ -s "$T/out" ] && sed 's|^|  out: |' "$T/out" | head -c 2000
-	echo
-}
 
 # api TOKEN PATH BODY: POSTs BODY (as the envelope's request) to the
 # admin plane as TOKEN's holder;
@@ -117,14 +97,21 @@ b64url() {
 	openssl base64 -A | tr '+/' '-_' | tr -d '='
 }
 
+# sign ALG KEY ARG...: a token of an hour (iss = KEY) signed as ALG by
+# openssl dgst -sha256 ARG....
+sign() {
+	_h=$(printf '{"alg":"%s","typ":"JWT"}' "$1" | b64url)
+	_p=$(printf '{"iss":"%s","exp":%s}' "$2" "$(($(date +%s) + 3600))" |
+	    b64url)
+	shift 2
+	_s=$(printf '%s.%s' "$_h" "$_p" |
+	    openssl dgst -sha256 "$@" -binary | b64url)
+	echo "$_h.$_p.$_s"
+}
+
 # mint KEY SECRET: an HS256 token of an hour (iss = KEY).
 mint() {
-	_h=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
-	_p=$(printf '{"iss":"%s","exp":%s}' "$1" "$(($(date +%s) + 3600))" |
-	    b64url)
-	_s=$(printf '%s.%s' "$_h" "$_p" |
-	    openssl dgst -sha256 -hmac "$2" -binary | b64url)
-	echo "$_h.$_p.$_s"
+	sign HS256 "$1" -hmac "$2"
 }
 
 # gateway TOKEN: the gateway's status for an API of group appAccess,
@@ -265,23 +252,23 @@ api "$OP_TOKEN" /v1/consumer/st-c/state "{\"managed_by\":\"file-a\",
     \"groups\":[],\"credentials\":[{\"key\":\"st-c-1\",\"secret\":\"$LONG\"}]}"
 status 400 "a secret of 162 bytes"
 has "1 TO 161 BYTES" "a secret of 162 bytes"
+# secret_set SECRET WHAT: st-c-1's secret set to SECRET (kept in
+# $SECRETS), the change named, and a token signed with it passing the
+# gateway.
+secret_set() {
+	echo "$1" >>"$SECRETS"
+	api "$OP_TOKEN" /v1/consumer/st-c/state "{\"managed_by\":\"file-a\",
+	    \"groups\":[\"appAccess\"],\"credentials\":[{\"key\":\"st-c-1\",
+	    \"secret\":\"$1\"}]}"
+	json '[.result.changes[].op]' '["credential.secret"]' "$2"
+	[ "$(gateway "$(mint st-c-1 "$1")" 200)" = 200 ] && pass ||
+	    fail "$2: its token does not pass"
+}
 # The longest one, sealed, read back by the gateway and verified.
 MAX_SECRET=$(openssl rand -hex 81 | cut -c 1-161)
-echo "$MAX_SECRET" >>"$SECRETS"
-api "$OP_TOKEN" /v1/consumer/st-c/state "{\"managed_by\":\"file-a\",
-    \"groups\":[\"appAccess\"],\"credentials\":[{\"key\":\"st-c-1\",
-    \"secret\":\"$MAX_SECRET\"}]}"
-json '[.result.changes[].op]' '["credential.secret"]' "a secret of 161 bytes"
-[ "$(gateway "$(mint st-c-1 "$MAX_SECRET")" 200)" = 200 ] && pass ||
-    fail "a token of a 161-byte secret does not pass"
+secret_set "$MAX_SECRET" "a secret of 161 bytes"
 NEW_SECRET=new-$(openssl rand -hex 16)
-echo "$NEW_SECRET" >>"$SECRETS"
-api "$OP_TOKEN" /v1/consumer/st-c/state "{\"managed_by\":\"file-a\",
-    \"groups\":[\"appAccess\"],\"credentials\":[{\"key\":\"st-c-1\",
-    \"secret\":\"$NEW_SECRET\"}]}"
-json '[.result.changes[].op]' '["credential.secret"]' "a secret replaced"
-[ "$(gateway "$(mint st-c-1 "$NEW_SECRET")" 200)" = 200 ] && pass ||
-    fail "the new secret's token does not pass"
+secret_set "$NEW_SECRET" "a secret replaced"
 [ "$(gateway "$(mint st-c-1 "$KONG_SECRET")" 401)" = 401 ] && pass ||
     fail "the replaced secret's token still passes"
 
@@ -347,11 +334,9 @@ api "$ADMIN_TOKEN" /v1/consumer/st-c/state \
 json '[.result.changed, .result.changes]' '[false,[]]' "absent again"
 
 echo "ctl: dump, diff and apply"
-HOME=$T/home
-XDG_CONFIG_HOME=
 ADMINUTIL_URL=$E2E_URL
 ADMINUTIL_TOKEN_FILE=$T/op.token
-export HOME XDG_CONFIG_HOME ADMINUTIL_URL ADMINUTIL_TOKEN_FILE
+export ADMINUTIL_URL ADMINUTIL_TOKEN_FILE
 (umask 077 && echo "$OP_TOKEN" >"$T/op.token") || e2e_fail "no token file"
 : >"$T/ctl.all"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
@@ -406,12 +391,7 @@ echo "$CTL_C_SECRET" >>"$SECRETS"
 [ -n "$CTL_C_SECRET" ] && pass || fail "no made secret in the secret file"
 [ "$(audit_count)" = $((A4 + 3)) ] && pass || fail "apply: not 3 audit rows"
 mint_rs() {
-	_h=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-	_p=$(printf '{"iss":"%s","exp":%s}' "$1" "$(($(date +%s) + 3600))" |
-	    b64url)
-	_s=$(printf '%s.%s' "$_h" "$_p" |
-	    openssl dgst -sha256 -sign "$T/rsa.pem" -binary | b64url)
-	echo "$_h.$_p.$_s"
+	sign RS256 "$1" -sign "$T/rsa.pem"
 }
 TOK_A=$(mint ctl-a-1 "$CTL_SECRET")
 TOK_B=$(mint_rs ctl-b-1)
@@ -623,5 +603,4 @@ if top_srcdir=$top_srcdir top_builddir=$top_builddir \
     "$top_srcdir/tests/docs/openapi.sh" answers "$ANSWERS" >"$T/openapi" 2>&1
 then pass; else fail "openapi: $(tail -20 "$T/openapi")"; fi
 
-echo "state: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+ctl_done state
