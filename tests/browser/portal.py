@@ -290,6 +290,16 @@ def row_text(b, table, rid):
         "textContent"))
 
 
+def with_reason(b, table, rid, button, reason):
+    """Types reason into the reason field of request rid's row in table,
+    then presses its button."""
+    def act(row):
+        row.find_element(By.CSS_SELECTOR, ".withreason input").send_keys(
+            reason)
+        row.find_element(By.XPATH, f".//button[text()='{button}']").click()
+    in_row(b, table, rid, act)
+
+
 def no_alert(b):
     try:
         b.d.switch_to.alert
@@ -540,12 +550,7 @@ def flow(dev, app):
         By.XPATH, ".//button[text()='Reject']").click())
     app.wait(lambda: "needs a reason" in app.status(),
              "a rejection without a reason is not sent")
-
-    def reject(row):
-        row.find_element(By.CSS_SELECTOR, ".withreason input").send_keys(
-            "<b>not now</b>")
-        row.find_element(By.XPATH, ".//button[text()='Reject']").click()
-    in_row(app, "pending", rid2, reject)
+    with_reason(app, "pending", rid2, "Reject", "<b>not now</b>")
     app.wait(lambda: "rejected" in app.status(), "the rejection is made")
     app.wait(lambda: "rejected" in (row_text(app, "history", rid2) or ""),
              "the rejection is in the history")
@@ -561,12 +566,7 @@ def flow(dev, app):
     app.open("#approvals")
     app.wait(lambda: row_of(app, "history", rid) is not None,
              "the approval is listed, to be taken back")
-
-    def take_back(row):
-        row.find_element(By.CSS_SELECTOR, ".withreason input").send_keys(
-            "contract ended")
-        row.find_element(By.XPATH, ".//button[text()='Take back']").click()
-    in_row(app, "history", rid, take_back)
+    with_reason(app, "history", rid, "Take back", "contract ended")
     app.wait(lambda: "revoked" in app.status(), "the approval is taken back")
     app.wait(lambda: "revoked" in (row_text(app, "history", rid) or ""),
              "the history says revoked")

@@ -121,6 +121,35 @@ refused(const char *what, const struct resp *r, long status, const char *err)
 	    r->status, str(jstr(r->json, "params.err")), status, str(err));
 }
 
+/*
+ * path is refused to a signed-in developer when another site sends it
+ * (its Origin, or a cross-site fetch) and when it is not JSON; what
+ * names the route in the messages.
+ */
+static void
+refused_foreign(const char *what, const char *path)
+{
+	struct resp	 r;
+	char		*body = envelope("", NULL), m[128];
+
+	as_user(&r, portal_url, "developer", path, body != NULL ? body : "",
+	    GROUPS("Origin: http://evil.example"));
+	snprintf(m, sizeof(m), "%s from another site's Origin", what);
+	refused(m, &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", path, body != NULL ? body : "",
+	    GROUPS("Sec-Fetch-Site: cross-site"));
+	snprintf(m, sizeof(m), "%s by a cross-site fetch", what);
+	refused(m, &r, 403, "FORBIDDEN");
+	resp_free(&r);
+	as_user(&r, portal_url, "developer", path, "{}",
+	    GROUPS("Content-Type: text/plain"));
+	snprintf(m, sizeof(m), "%s by a text/plain post", what);
+	refused(m, &r, 415, NULL);
+	resp_free(&r);
+	free(body);
+}
+
 static int
 ready(void)
 {
@@ -492,20 +521,7 @@ test_portal_identity(void)
 	    "portal");
 	free(body);
 	/* Pages of another site. */
-	body = envelope("", NULL);
-	as_user(&r, portal_url, "developer", "/v1/portal/groups", body,
-	    GROUPS("Origin: http://evil.example"));
-	refused("another site's Origin", &r, 403, "FORBIDDEN");
-	resp_free(&r);
-	as_user(&r, portal_url, "developer", "/v1/portal/groups", body,
-	    GROUPS("Sec-Fetch-Site: cross-site"));
-	refused("a cross-site fetch", &r, 403, "FORBIDDEN");
-	resp_free(&r);
-	as_user(&r, portal_url, "developer", "/v1/portal/groups", "{}",
-	    GROUPS("Content-Type: text/plain"));
-	refused("a text/plain post", &r, 415, NULL);
-	resp_free(&r);
-	free(body);
+	refused_foreign("groups", "/v1/portal/groups");
 	/* Approvers also come through the admin plane, with a token. */
 	post(&r, "/v1/access/list", "{}");
 	ok("approvals through the admin plane", &r, ID("access.list"));
@@ -1581,18 +1597,7 @@ test_portal_me(void)
 	as_user(&r, portal_url, NULL, "/v1/portal/me", body, NULL);
 	refused("me without signing in", &r, 401, NULL);
 	resp_free(&r);
-	as_user(&r, portal_url, "developer", "/v1/portal/me", body,
-	    GROUPS("Origin: http://evil.example"));
-	refused("me from another site's Origin", &r, 403, "FORBIDDEN");
-	resp_free(&r);
-	as_user(&r, portal_url, "developer", "/v1/portal/me", body,
-	    GROUPS("Sec-Fetch-Site: cross-site"));
-	refused("me by a cross-site fetch", &r, 403, "FORBIDDEN");
-	resp_free(&r);
-	as_user(&r, portal_url, "developer", "/v1/portal/me", "{}",
-	    GROUPS("Content-Type: text/plain"));
-	refused("me by a text/plain post", &r, 415, NULL);
-	resp_free(&r);
+	refused_foreign("me", "/v1/portal/me");
 	post(&r, "/v1/portal/me", "{}");
 	refused("me through the admin plane", &r, 401, "UNAUTHORIZED");
 	resp_free(&r);

@@ -333,6 +333,16 @@ test_deck(void)
 	    "\"rate-limiting\",\"config\":{\"second\":2}}]},"
 	    "{\"custom_id\":\"u2\"},{\"tags\":[\"x\"]}],"
 	    "\"plugins\":[{\"name\":\"acl\",\"service\":\"s\"}]}";
+	/* Refused by the reader: an alias, a key twice, not a decK file. */
+	static const char *const bad[] = {
+		"_format_version: \"3.0\"\nconsumers:\n- &a {username: x}\n"
+		"- *a\n",
+		"_format_version: \"3.0\"\n_format_version: \"1.1\"\n",
+		"{\"_format_version\":\"1.0\"}",
+		"{\"consumers\":[]}",
+		"{\"_format_version\":\"3.0\",\"consumers\":{}}",
+		"{\"_format_version\":\"3.0\",\"consumers\":[{\"acls\":7}]}",
+	};
 	static const char v1[] = "{\"_format_version\":\"1.1\",\"consumers\":["
 	    "{\"username\":\"u1\",\"custom_id\":\"c1\"}],\"plugins\":["
 	    "{\"name\":\"rate-limiting\",\"consumer\":\"c1\",\"config\":"
@@ -340,6 +350,7 @@ test_deck(void)
 	    "\"config\":{\"hour\":7}}],\"jwt_secrets\":[{\"consumer\":\"u1\","
 	    "\"key\":\"k1\",\"secret\":\"s1\"}]}";
 	struct json_object	*states, *r, *s;
+	size_t			 i;
 
 	CU_ASSERT_EQUAL_FATAL(deck_of(v3, &states, &r), CTL_OK);
 	s = state_of(states, "u1");
@@ -392,26 +403,10 @@ test_deck(void)
 	CU_ASSERT(noted(r, "refused", "u1", "without a key"));
 	json_object_put(states);
 	json_object_put(r);
-	/* An alias, a key twice: refused by the reader. */
-	CU_ASSERT_EQUAL(deck_of("_format_version: \"3.0\"\nconsumers:\n"
-	    "- &a {username: x}\n- *a\n", &states, &r), CTL_UNREACHABLE);
-	json_object_put(r);
-	CU_ASSERT_EQUAL(deck_of("_format_version: \"3.0\"\n"
-	    "_format_version: \"1.1\"\n", &states, &r), CTL_UNREACHABLE);
-	json_object_put(r);
-
-	CU_ASSERT_EQUAL(deck_of("{\"_format_version\":\"1.0\"}", &states, &r),
-	    CTL_UNREACHABLE);
-	json_object_put(r);
-	CU_ASSERT_EQUAL(deck_of("{\"consumers\":[]}", &states, &r),
-	    CTL_UNREACHABLE);
-	json_object_put(r);
-	CU_ASSERT_EQUAL(deck_of("{\"_format_version\":\"3.0\",\"consumers\":"
-	    "{}}", &states, &r), CTL_UNREACHABLE);
-	json_object_put(r);
-	CU_ASSERT_EQUAL(deck_of("{\"_format_version\":\"3.0\",\"consumers\":"
-	    "[{\"acls\":7}]}", &states, &r), CTL_UNREACHABLE);
-	json_object_put(r);
+	for (i = 0; i < NELEM(bad); i++) {
+		CU_ASSERT_EQUAL(deck_of(bad[i], &states, &r), CTL_UNREACHABLE);
+		json_object_put(r);
+	}
 }
 
 static const CU_TestInfo tests[] = {
