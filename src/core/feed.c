@@ -6,7 +6,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <openssl/rand.h>
+
 #include "core/feed.h"
+#include "core/hash.h"
 
 /*
  * A slot of the ring.  Its seq is 0 while the follower rewrites it, and
@@ -27,6 +30,8 @@ struct region {
 	uint64_t	 polls, failures, statements;
 	int32_t		 running;
 	int32_t		 positioned;	/* position was set */
+	uint64_t	 seed;		/* of the stamps' hash */
+	uint64_t	 stamps[FEED_STAMPS];	/* audit ids */
 	struct slot	 ring[FEED_RING];
 };
 
@@ -45,6 +50,8 @@ feed_init(void)
 	if (p == MAP_FAILED)
 		return -1;
 	feed = p;
+	if (RAND_bytes((unsigned char *)&feed->seed, sizeof(feed->seed)) != 1)
+		feed->seed = (uint64_t)(uintptr_t)p ^ 0x9e3779b97f4a7c15ULL;
 	return 0;
 }
 
@@ -176,4 +183,33 @@ feed_next(uint64_t *seen, struct feed_change *c)
 behind:
 	*seen = head;
 	return -1;
+}
+
+unsigned int
+feed_stamp_slot(const char *name, size_t len)
+{
+	if (feed == NULL)
+		return 0;
+	return (unsigned int)(hash_fnv1a(feed->seed, name, len) >> 32) &
+	    (FEED_STAMPS - 1);
+}
+
+uint64_t
+feed_stamp(unsigned int slot)
+{
+	return feed != NULL ? __atomic_load_n(&feed->stamps[slot],
+	    __ATOMIC_ACQUIRE) : 0;
+}
+
+void
+feed_stamp_raise(unsigned int slot, uint64_t id)
+{
+	uint64_t	 v;
+
+	if (feed == NULL)
+		return;
+	v = __atomic_load_n(&feed->stamps[slot], __ATOMIC_RELAXED);
+	while (v < id && !__atomic_compare_exchange_n(&feed->stamps[slot], &v,
+	    id, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
 }

@@ -31,6 +31,7 @@
  * it was without the feed.
  */
 #define FEED_BLIND_TTL_S 5
+#define FEED_STAMPS	 4096		/* refusal stamps, a power of two */
 
 enum feed_kind {
 	FEED_KEY = 1,		/* the credential of name */
@@ -93,5 +94,24 @@ uint64_t feed_head(void);
  * moved to the head, and the reader must forget everything.
  */
 int	feed_next(uint64_t *seen, struct feed_change *c);
+
+/*
+ * Refusal stamps: a key or a username reaches one by a hash seeded per
+ * master (a client cannot aim at another's), which holds the highest
+ * audit id a refusal of that name read.  A worker whose own store read
+ * refused a token while the store held a change the feed had not told
+ * yet raises the stamps of its names to the trail's last id it read;
+ * every worker reads again what it cached of a name whose stamp is past
+ * the trail's id read with it.  A refusal is then seen by every worker
+ * at once, not a feed's poll later; workers that refuse from reads of
+ * the same id raise nothing more, and do not make each other read again
+ * and again.
+ * Without a region, every name has slot 0, whose stamp stays 0.
+ */
+unsigned int feed_stamp_slot(const char *name, size_t len);
+/* One acquire load. */
+uint64_t feed_stamp(unsigned int slot);
+/* The stamp raised to id when it is lower (release). */
+void	feed_stamp_raise(unsigned int slot, uint64_t id);
 
 #endif

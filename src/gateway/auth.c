@@ -206,6 +206,18 @@ done:
 	return v;
 }
 
+/*
+ * A check that ends in a 401 or 403 after reading a credential the
+ * feed has not told the change of: every worker of the host is told at
+ * once (credcache_refused), before the client is.
+ */
+static void
+answered(struct auth *a, enum auth_verdict v)
+{
+	if (v == AUTH_UNAUTHORIZED || v == AUTH_FORBIDDEN)
+		credcache_refused(a->cc);
+}
+
 /* The token of the request, verified: AUTH_PASS with *c and res set. */
 static enum auth_verdict
 bearer_verified(struct auth *a, const char *authorization, int n,
@@ -243,15 +255,16 @@ auth_caller(struct auth *a, const char *authorization, int nauthorization,
 	memset(res, 0, sizeof(*res));
 	res->verdict = bearer_verified(a, authorization, nauthorization, now,
 	    &c, res);
-	if (res->verdict != AUTH_PASS)
-		return;
-	memset(&p, 0, sizeof(p));
-	p.need = NEED_TOKEN;
-	p.allow = groups;
-	if (!policy_permits(&p, c->groups, c->ngroups)) {
-		res->verdict = AUTH_FORBIDDEN;
-		res->why = "the caller's groups do not allow this route";
+	if (res->verdict == AUTH_PASS) {
+		memset(&p, 0, sizeof(p));
+		p.need = NEED_TOKEN;
+		p.allow = groups;
+		if (!policy_permits(&p, c->groups, c->ngroups)) {
+			res->verdict = AUTH_FORBIDDEN;
+			res->why = "the caller's groups do not allow this route";
+		}
 	}
+	answered(a, res->verdict);
 }
 
 /*
@@ -280,9 +293,10 @@ count(const struct policy *p, const struct auth_request *q,
 /* What a client that did not authenticate is told, whatever the reason. */
 #define CLIENT_REFUSED	 "client authentication failed"
 
-void
-auth_client(struct auth *a, const char *key, size_t klen, const char *secret,
-    size_t slen, const char *groups, long long now, struct auth_result *res)
+static void
+client_check(struct auth *a, const char *key, size_t klen,
+    const char *secret, size_t slen, const char *groups, long long now,
+    struct auth_result *res)
 {
 	struct policy	 p;
 	struct cred	*c = NULL;
@@ -335,6 +349,14 @@ auth_client(struct auth *a, const char *key, size_t klen, const char *secret,
 }
 
 void
+auth_client(struct auth *a, const char *key, size_t klen, const char *secret,
+    size_t slen, const char *groups, long long now, struct auth_result *res)
+{
+	client_check(a, key, klen, secret, slen, groups, now, res);
+	answered(a, res->verdict);
+}
+
+void
 auth_check(struct auth *a, const struct auth_request *q, long long now,
     struct auth_result *res)
 {
@@ -356,8 +378,10 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 	}
 	res->verdict = bearer_verified(a, q->authorization, q->nauthorization,
 	    now, &c, res);
-	if (res->verdict != AUTH_PASS)
+	if (res->verdict != AUTH_PASS) {
+		answered(a, res->verdict);
 		return;
+	}
 	if (p.need == NEED_DENIED) {
 		res->verdict = AUTH_FORBIDDEN;
 		res->why = p.why;
@@ -366,6 +390,7 @@ auth_check(struct auth *a, const struct auth_request *q, long long now,
 		res->why = "the consumer's groups do not allow this API";
 	} else
 		count(&p, q, c, now, res);
+	answered(a, res->verdict);
 }
 
 char *
@@ -383,6 +408,7 @@ auth_introspect(struct auth *a, const char *tok, size_t len, long long now,
 
 	*down = 0;
 	verdict = verify(a, tok, len, now, &c, &claims, &until, &why);
+	answered(a, verdict);
 	if (verdict == AUTH_UNAVAILABLE || verdict == AUTH_ERROR) {
 		*down = verdict == AUTH_UNAVAILABLE;
 		return NULL;

@@ -28,6 +28,13 @@ struct credcache {
 	uint64_t		 seen;	/* the feed's last change applied */
 	int			 blind;	/* the feed was, at the last sync */
 	long long		 known;	/* credcache_known() */
+	/*
+	 * This check's store reads that showed a change the feed had not
+	 * told: the stamps credcache_refused() raises, to trail.
+	 */
+	unsigned int		 unseen[4];
+	size_t			 nunseen;
+	uint64_t		 trail;
 };
 
 /*
@@ -171,6 +178,37 @@ fail:
 	return NULL;
 }
 
+/*
+ * 1 if another worker refused c's key or consumer after reading a later
+ * state of the store than c's: c may pass what it refused, and is read
+ * again.  Two acquire loads.
+ */
+static int
+stamped(const struct cred *c)
+{
+	return feed_stamp(c->kslot) > c->trail ||
+	    feed_stamp(c->uslot) > c->trail;
+}
+
+static void
+note_unseen(struct credcache *cc, unsigned int slot, long long trail)
+{
+	if (cc->nunseen < sizeof(cc->unseen) / sizeof(cc->unseen[0]))
+		cc->unseen[cc->nunseen++] = slot;
+	if ((uint64_t)trail > cc->trail)
+		cc->trail = (uint64_t)trail;
+}
+
+void
+credcache_refused(struct credcache *cc)
+{
+	size_t	 i;
+
+	for (i = 0; i < cc->nunseen; i++)
+		feed_stamp_raise(cc->unseen[i], cc->trail);
+	cc->nunseen = 0;
+}
+
 enum store_rc
 credcache_find(struct credcache *cc, const char *key, size_t len,
     long long now, struct cred **out)
@@ -180,7 +218,8 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	struct cred		*c = NULL;
 	void			*v;
 	long long		 ttl = (long long)cc->cfg->cache_ttl * 1000;
-	long long		 expires;
+	long long		 expires, trail;
+	int			 unseen;
 
 	if (cc->blind && ttl > FEED_BLIND_TTL_S * 1000)
 		ttl = FEED_BLIND_TTL_S * 1000;
@@ -193,7 +232,7 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 	 */
 	if (ttl > 0 && cache_get(cc->creds, key, len, now, &v) &&
 	    (!cc->blind || v == NULL || now - ((struct cred *)v)->read_at <
-	    FEED_BLIND_TTL_S * 1000)) {
+	    FEED_BLIND_TTL_S * 1000) && (v == NULL || !stamped(v))) {
 		metrics_cache(1);
 		*out = v;
 		return ST_OK;
@@ -213,13 +252,28 @@ credcache_find(struct credcache *cc, const char *key, size_t len,
 		metrics_filter(0);
 	}
 	rc = store_auth_lookup(cc->store, key, len, now, &rec);
+	if (rc != ST_OK && rc != ST_NOT_FOUND)
+		return rc;
+	/*
+	 * The trail is read in the same statement: the credential is as
+	 * it was at that id.  Past the feed's position, a refusal of this
+	 * check is the first news of a change (credcache_refused).
+	 */
+	trail = rec.trail;
+	unseen = feed_on() && trail > feed_position();
+	if (unseen)
+		note_unseen(cc, feed_stamp_slot(key, len), trail);
 	if (rc == ST_OK) {
 		c = cred_make(cc, key, len, &rec);
 		store_auth_record_free(&rec);
 		if (c == NULL)
 			return ST_ERR;
-	} else if (rc != ST_NOT_FOUND)
-		return rc;
+		c->kslot = feed_stamp_slot(key, len);
+		c->uslot = feed_stamp_slot(c->username, strlen(c->username));
+		c->trail = trail > 0 ? (uint64_t)trail : 0;
+		if (unseen)
+			note_unseen(cc, c->uslot, trail);
+	}
 	/*
 	 * Kept to the last whole second within cache_ttl (FEED_BLIND_TTL_S
 	 * while the feed is blind): no pass nginx keeps outlives it.
@@ -265,6 +319,8 @@ credcache_sync(struct credcache *cc, long long now)
 	struct feed_change	 ch;
 	int			 rc, blind;
 
+	cc->nunseen = 0;		/* a new check */
+	cc->trail = 0;
 	if (!feed_on())
 		return;
 	/*

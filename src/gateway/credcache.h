@@ -11,6 +11,7 @@
 #define ADMINUTIL_CREDCACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
 
@@ -37,6 +38,10 @@ struct cred {
 	size_t		  ngroups;
 	uint64_t	  own_limit[RL_NWINDOWS]; /* the consumer's own
 					   limits, 0: the rule's */
+	unsigned int	  kslot, uslot;	/* the feed's stamps of keyname
+					   and username */
+	uint64_t	  trail;	/* the audit trail's last id, read
+					   with it */
 };
 
 struct credcache;
@@ -80,6 +85,18 @@ enum store_rc	 credcache_find(struct credcache *, const char *key,
 int		 credcache_memo_get(struct credcache *, const char *tok,
 		    size_t len, long long now_ms, struct cred **cred,
 		    json_object **claims, long long *until_ms);
+/*
+ * The check answers 401 or 403.  When a credential it read from the
+ * store (not from the cache) showed a change the feed has not told yet,
+ * the feed's stamps of its key and username are raised to the trail's
+ * last id it read, first: every worker of the host that read the
+ * credential at an older id reads it again on its next use, and none
+ * passes what this one refused.  A refusal that read nothing, or after the
+ * feed told, raises nothing (a token replayed or a forbidden path asked
+ * again costs the others nothing).
+ */
+void		 credcache_refused(struct credcache *);
+
 /* *until = t when t is set (not 0) and sooner than *until or *until is 0. */
 void		 credcache_bound(long long *until, long long t);
 

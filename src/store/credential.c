@@ -49,15 +49,20 @@ const char *const store_credential_sql[Q__MAX] = {
 	    "UPDATE credentials "
 	    "SET revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(3)) "
 	    "WHERE consumer_id = ? AND `key` = ?",
-	/* The previous secret or key only while its grace lasts (?: now). */
+	/*
+	 * The previous secret or key only while its grace lasts (?: now).
+	 * One row always, with the trail's last id (the primary key's end:
+	 * no table read) for a refusal to compare with the feed's.
+	 */
 	[Q_AUTH] =
 	    "SELECT c.username, r.algorithm, r.secret, r.public_key, "
 	    "c.group_list, r.seal_key, IF(r.grace_until > ?, r.prev_secret, "
 	    "NULL), r.prev_seal_key, IF(r.grace_until > ?, "
 	    "r.prev_public_key, NULL), COALESCE(r.grace_until, 0), "
-	    "c.limit_second, c.limit_minute, c.limit_hour, c.limit_day "
-	    "FROM credentials r JOIN consumers c ON c.id = r.consumer_id "
-	    "WHERE r.`key` = ? AND r.revoked_at IS NULL",
+	    "c.limit_second, c.limit_minute, c.limit_hour, c.limit_day, "
+	    "t.id FROM (SELECT COALESCE(MAX(id), 0) AS id FROM audit_log) t "
+	    "LEFT JOIN (credentials r JOIN consumers c ON c.id = "
+	    "r.consumer_id) ON r.`key` = ? AND r.revoked_at IS NULL",
 	[Q_CRED_ROTATE] =
 	    "UPDATE credentials SET "
 	    "prev_secret = IF(? > 0, secret, NULL), "
@@ -477,6 +482,9 @@ row_auth(void *arg, const struct db_col *c, unsigned n)
 	size_t			 w;
 
 	(void)n;
+	r->trail = db_col_int(&c[14]);
+	if (c[0].null)
+		return 1;			/* no such credential */
 	x->found = 1;
 	snprintf(r->algorithm, sizeof(r->algorithm), "%s", c[1].s);
 	if (secret_from_row(x->key, &c[2], &c[5], r->secret,
@@ -516,6 +524,7 @@ store_auth_lookup(struct store *s, const char *key, size_t klen,
 	struct auth_ctx	 x = { out, NULL, 0, 0 };
 	struct db_arg	 a[3];
 	enum db_rc	 rc;
+	long long	 trail;
 	char		 k[STORE_KEY_MAX + 1];
 
 	memset(out, 0, sizeof(*out));
@@ -529,10 +538,14 @@ store_auth_lookup(struct store *s, const char *key, size_t klen,
 	a[2] = DB_STR(key, klen);
 	rc = run(s, Q_AUTH, a, 3, row_auth, &x, NULL);
 	if (rc != DB_OK || x.nomem || !x.found) {
+		trail = out->trail;
 		store_auth_record_free(out);
 		if (rc != DB_OK)
 			return map(rc);
-		return x.nomem ? ST_ERR : ST_NOT_FOUND;
+		if (x.nomem)
+			return ST_ERR;
+		out->trail = trail;
+		return ST_NOT_FOUND;
 	}
 	return ST_OK;
 }

@@ -89,6 +89,8 @@ struct auth_record {
 	char		*username;
 	struct strlist	 groups;	/* in granted order */
 	uint64_t	 limits[RL_NWINDOWS]; /* the consumer's own, 0: none */
+	long long	 trail;		/* the audit trail's last id, also
+					   with ST_NOT_FOUND; 0 when empty */
 };
 
 /* One consumer of a listing. */

@@ -3720,6 +3720,164 @@ done:
 	free(pk2.pem);
 }
 
+/*
+ * Once refused, never passed again: a change made while one worker
+ * keeps the token's pass and another does not, with the feed slowed to
+ * 3 s so that only a refusal can tell the first worker in time, and
+ * nginx keeping no pass.  The token is asked until the first refusal
+ * (the worker that read the store), then NREFUSED times in a row and
+ * NBURST at once (every worker): none may pass.  Each of the four
+ * kinds of change NSEEN_ROUNDS times.
+ */
+#define NSEEN_ROUNDS	 3
+#define NREFUSED	 40		/* a multiple of NBURST */
+
+static size_t
+refusal_round(int kind, int round)
+{
+	static const char *const what[] = { "credential revoked",
+	    "group taken", "consumer deleted", "secret rotated" };
+	struct tok	 t = { .signer = CR_HS256 };
+	struct gcred	 c;
+	struct resp	 r, g;
+	char		 u[NAMESZ], *tok = NULL, *h = NULL;
+	long long	 t0;
+	long		 want = kind == 1 ? 403 : 401, st = 0;
+	size_t		 i, passed = 0;
+	int		 ok = 0;
+
+	if (consumer_as("seen", "{\"groups\":[\"contentAdmin\"]}", u, &t,
+	    &c, &tok) == -1 || (h = bearer(tok)) == NULL)
+		goto done;
+	/* Kept by the one worker that answers. */
+	if (!CHECK(gw_row(API, h, 1, 200) == 1, "%s: no pass before",
+	    what[kind]))
+		goto done;
+	switch (kind) {
+	case 0:
+		api(&r, url, RT_CRED_REVOKE, u, c.key, NULL);
+		ok = r.status == 200;
+		break;
+	case 1:
+		call(&r, RT_REVOKE, u, "{\"groups\":[\"contentAdmin\"]}");
+		ok = r.status == 200;
+		break;
+	case 2:
+		call(&r, RT_DELETE, u, NULL);
+		ok = r.status == 200;
+		break;
+	default:
+		ok = rotate(&r, u, c.key, "{\"grace_seconds\":0}",
+		    "rotate") != NULL;
+		break;
+	}
+	st = r.status;
+	resp_free(&r);
+	if (!CHECK(ok, "%s: HTTP %ld", what[kind], st))
+		goto done;
+	t0 = now_ms();
+	do {
+		gw_get(&g, gw_url, API, (const char *const *)&h, 1);
+		st = g.status;
+		resp_free(&g);
+	} while (st == 200 && now_ms() < t0 + 10000);
+	if (!CHECK(st == want, "%s: answered %ld, want %ld", what[kind], st,
+	    want))
+		goto done;
+	for (i = 0; i < NREFUSED; i += NBURST)
+		passed += NBURST - gw_row(API, h, NBURST, want);
+	passed += NBURST - gw_many(API, h, NBURST, 1, want, NULL);
+	CHECK(passed == 0, "%s (round %d): %zu of %d requests after the "
+	    "first refusal not refused", what[kind], round, passed,
+	    NREFUSED + NBURST);
+done:
+	free(h);
+	free(tok);
+	return passed;
+}
+
+static void
+test_gw_refusal_seen(void)
+{
+	char		*old = NULL;
+	size_t		 failed = 0, rounds = 0;
+	int		 i;
+
+	/*
+	 * The instance's configuration has a line of cache_ttl only: the
+	 * other two follow it.
+	 */
+	if (gw_setup() == -1 || conf_swap("cache_ttl", "60\nfeed_interval = "
+	    "3000\npass_keep = 0", &old) == -1) {
+		conf_unswap(old);
+		return;
+	}
+	/* The new follower's first poll. */
+	sleep_ms(1000);
+	for (i = 0; i < 4 * NSEEN_ROUNDS; i++, rounds++)
+		failed += refusal_round(i % 4, i / 4) > 0;
+	conf_unswap(old);
+	printf("\n    refusal seen: %zu of %zu changes passed a request "
+	    "after the first refusal\n", failed, rounds);
+}
+
+/*
+ * A refusal makes the other workers read again only while the store
+ * holds a change the feed has not told: once it has, a revoked token
+ * replayed, or a valid one on a path its groups do not open, costs no
+ * statement however often it comes.
+ */
+#define NREPLAY	 1000
+
+static char *
+same_token(size_t i, void *arg)
+{
+	(void)i;
+	return strdup(arg);
+}
+
+static void
+test_gw_refusal_replayed(void)
+{
+	struct resp	 r;
+	char		 u[NAMESZ], v[NAMESZ], *tok = NULL, *tv = NULL;
+	long long	 n, ms, most;
+
+	if (gw_setup() == -1 || consumer("replay", "{\"groups\":"
+	    "[\"contentAdmin\"]}", u, &tok) == -1 || consumer("forbid",
+	    "{\"groups\":[\"userAdmin\"]}", v, &tv) == -1)
+		goto done;
+	call(&r, RT_DELETE, u, NULL);
+	if (!CHECK(r.status == 200, "delete: HTTP %ld", r.status)) {
+		resp_free(&r);
+		goto done;
+	}
+	resp_free(&r);
+	/* Told by the feed; each worker's refusal cached from here. */
+	sleep_ms(feed_bound_ms());
+	(void)statements("a deleted consumer's token", same_token, tok,
+	    NBURST, 401, &ms);
+	n = statements("a deleted consumer's token", same_token, tok,
+	    NREPLAY, 401, &ms);
+	printf("\n    refusal replayed: %d times in %lld ms, %lld statements"
+	    "\n", NREPLAY, ms, n);
+	/* Each worker reads again once a cache_ttl, whatever comes. */
+	most = (ms / ttl_ms() + 2) * (long long)conf_workers() + FEED_EDGE;
+	CHECK(n <= most, "a revoked token %d times: %lld statements, want "
+	    "%lld at most", NREPLAY, n, most);
+	(void)statements("a forbidden path", same_token, tv, NBURST, 403,
+	    &ms);
+	n = statements("a forbidden path", same_token, tv, NREPLAY, 403, &ms);
+	printf("    forbidden path: %d times in %lld ms, %lld statements\n",
+	    NREPLAY, ms, n);
+	most = (ms / ttl_ms() + 2) * (long long)conf_workers() + FEED_EDGE;
+	CHECK(n <= most, "a forbidden path %d times: %lld statements, want "
+	    "%lld at most", NREPLAY, n, most);
+done:
+	free(tok);
+	free(tv);
+}
+
 const struct e2e_test gateway_tests[] = {
 	{ "gateway: the token matrix", test_gw_matrix, FULL | SMOKE },
 	{ "gateway: GET /v1/auth answers", test_gw_auth, FULL | SMOKE },
@@ -3763,6 +3921,10 @@ const struct e2e_test gateway_tests[] = {
 	{ "gateway: a rotation a worker's cache does not show yet: no pass "
 	    "of the old secret outlives its grace", test_gw_rotate_edge,
 	    FULL },
+	{ "gateway: once refused, never passed again on the host",
+	    test_gw_refusal_seen, FULL },
+	{ "gateway: a refusal replayed costs no statement",
+	    test_gw_refusal_replayed, FULL },
 };
 
 const size_t gateway_ntests = sizeof(gateway_tests) /

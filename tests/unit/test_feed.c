@@ -43,6 +43,7 @@ static struct fake_cred {
 #define NCREDS	 (sizeof(creds) / sizeof(creds[0]))
 
 static int	 lookups;
+static long long trail;		/* the audit trail's last id */
 
 enum store_rc
 store_auth_lookup(struct store *s, const char *key, size_t len,
@@ -55,6 +56,7 @@ store_auth_lookup(struct store *s, const char *key, size_t len,
 	(void)now_ms;
 	lookups++;
 	memset(out, 0, sizeof(*out));
+	out->trail = trail;
 	for (i = 0; i < NCREDS; i++)
 		if (creds[i].active && strlen(creds[i].key) == len &&
 		    memcmp(creds[i].key, key, len) == 0)
@@ -131,6 +133,7 @@ setup(void)
 		free(t);
 	}
 	lookups = 0;
+	trail = 0;
 	/* The feed saw the trail a moment ago: not blind. */
 	feed_poll_done(1, NOW);
 	if ((a = auth_new(&cfg, (struct store *)&cfg, err, sizeof(err))) ==
@@ -387,6 +390,67 @@ test_own_limits(void)
 	credcache_free(cc);
 }
 
+/*
+ * Two workers, the first with k1 and k2 cached: the second reads a
+ * change the feed has not told (the trail is past its position) and
+ * refuses; the first then refuses too, reading again.  Once the feed
+ * has told, a refusal makes no other worker read again.
+ */
+static void
+test_refusal_seen(void)
+{
+	struct auth_result	 v;
+	struct auth		*w1 = a, *w2;
+	char			 err[256];
+
+	CU_ASSERT_FATAL((w2 = auth_new(&cfg, (struct store *)&cfg, err,
+	    sizeof(err))) != NULL);
+	feed_set_position(10);
+	trail = 10;
+	CU_ASSERT_EQUAL(check("k1", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(check("k2", NOW, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 2);
+
+	/* Groups taken from alice, and k2 revoked: not told yet. */
+	snprintf(cred("k1")->groups, sizeof(creds[0].groups), "other");
+	cred("k2")->active = 0;
+	trail = 12;
+	a = w2;
+	CU_ASSERT_EQUAL(check("k1", NOW + 10, &v), AUTH_FORBIDDEN);
+	CU_ASSERT_EQUAL(check("k2", NOW + 10, &v), AUTH_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(lookups, 4);
+	a = w1;
+	CU_ASSERT_EQUAL(check("k1", NOW + 20, &v), AUTH_FORBIDDEN);
+	CU_ASSERT_EQUAL(check("k2", NOW + 20, &v), AUTH_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(lookups, 6);
+	/* Refused from their caches now: nobody reads again. */
+	CU_ASSERT_EQUAL(check("k1", NOW + 30, &v), AUTH_FORBIDDEN);
+	a = w2;
+	CU_ASSERT_EQUAL(check("k1", NOW + 30, &v), AUTH_FORBIDDEN);
+	CU_ASSERT_EQUAL(lookups, 6);
+
+	/*
+	 * Told: k4 (alice's too) cached by the first, refused by the
+	 * second's own read, which bumps nothing.
+	 */
+	feed_set_position(12);
+	a = w1;
+	snprintf(cred("k1")->groups, sizeof(creds[0].groups),
+	    "contentAdmin");
+	CU_ASSERT_EQUAL(check("k4", NOW + 40, &v), AUTH_PASS);
+	snprintf(cred("k4")->groups, sizeof(creds[0].groups), "other");
+	a = w2;
+	CU_ASSERT_EQUAL(check("k4", NOW + 50, &v), AUTH_FORBIDDEN);
+	CU_ASSERT_EQUAL(lookups, 8);
+	a = w1;
+	CU_ASSERT_EQUAL(check("k4", NOW + 60, &v), AUTH_PASS);
+	CU_ASSERT_EQUAL(lookups, 8);
+	snprintf(cred("k4")->groups, sizeof(creds[0].groups),
+	    "contentAdmin");
+	cred("k2")->active = 1;
+	auth_free(w2);
+}
+
 #define CASE(f)	 static void f##_fresh(void) { \
 	CU_ASSERT_FATAL(setup() == 0); f(); teardown(); }
 CASE(test_evict_key)
@@ -396,6 +460,7 @@ CASE(test_evict_all)
 CASE(test_blind)
 CASE(test_own_limits)
 CASE(test_filter)
+CASE(test_refusal_seen)
 
 static const CU_TestInfo tests[] = {
 	{ "the ring: in order, once, a long name is everything", test_ring },
@@ -411,6 +476,8 @@ static const CU_TestInfo tests[] = {
 	    test_blind_fresh },
 	{ "a consumer's own limits: read with its credential, again when "
 	    "the feed names it", test_own_limits_fresh },
+	{ "a refusal read before the feed told: every worker refuses",
+	    test_refusal_seen_fresh },
 	{ "the key filter: no lookup for a key it lacks, unless blind",
 	    test_filter_fresh },
 	CU_TEST_INFO_NULL
