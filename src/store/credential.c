@@ -51,8 +51,10 @@ const char *const store_credential_sql[Q__MAX] = {
 	    "WHERE consumer_id = ? AND `key` = ?",
 	/*
 	 * The previous secret or key only while its grace lasts (?: now).
-	 * One row always, with the trail's last id (the primary key's end:
-	 * no table read) for a refusal to compare with the feed's.
+	 * One row always, with the trail's last id (audit_seq's one row,
+	 * written in the transaction of each audit row: a constant read,
+	 * where MAX over audit_log made a derived table each time) for a
+	 * refusal to compare with the feed's.
 	 */
 	[Q_AUTH] =
 	    "SELECT c.username, r.algorithm, r.secret, r.public_key, "
@@ -60,9 +62,10 @@ const char *const store_credential_sql[Q__MAX] = {
 	    "NULL), r.prev_seal_key, IF(r.grace_until > ?, "
 	    "r.prev_public_key, NULL), COALESCE(r.grace_until, 0), "
 	    "c.limit_second, c.limit_minute, c.limit_hour, c.limit_day, "
-	    "t.id FROM (SELECT COALESCE(MAX(id), 0) AS id FROM audit_log) t "
+	    "s.id FROM audit_seq s "
 	    "LEFT JOIN (credentials r JOIN consumers c ON c.id = "
-	    "r.consumer_id) ON r.`key` = ? AND r.revoked_at IS NULL",
+	    "r.consumer_id) ON r.`key` = ? AND r.revoked_at IS NULL "
+	    "WHERE s.one = 1",
 	[Q_CRED_ROTATE] =
 	    "UPDATE credentials SET "
 	    "prev_secret = IF(? > 0, secret, NULL), "
