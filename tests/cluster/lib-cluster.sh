@@ -100,7 +100,9 @@ cl_ours() {
 # read empty for a moment: whether it still runs is pid_alive's to say.
 cl_launched() {
 	wait_for "cl_ours $1 || ! pid_alive $1" 10
-	cl_ours "$1"
+	# Through ip netns exec it execs twice (ip, then the program): a
+	# read between the two is empty, so an alive one is asked again.
+	cl_ours "$1" || { pid_alive "$1" && wait_for "cl_ours $1" 2; }
 }
 
 # cl_signal SIG PID: SIG to PID if it is ours.
