@@ -3363,34 +3363,20 @@ cmp_ll(const void *a, const void *b)
 }
 
 /*
- * One change of kind (0 to 3) to a new consumer: the time from the
- * admin call's answer to the first refusal through the web server, ms;
- * *call_ms (may be NULL) gets the admin call's own.
+ * Change kind (0 to 3: credential revoked, group taken, consumer
+ * deleted, secret rotated without grace) to consumer u and its key: 1
+ * if the admin call answered 200.
  */
-static long long
-feed_change(int kind, long long *call_ms)
+static int
+feed_make(int kind, const char *u, const char *key, const char *what)
 {
-	static const char *const what[] = { "credential revoked",
-	    "group taken", "consumer deleted", "secret rotated" };
-	struct tok	 t = { .signer = CR_HS256 };
-	struct gcred	 c;
-	struct resp	 r, g;
-	char		 u[NAMESZ], *tok = NULL, *h = NULL;
-	long long	 t0, n, took = -1;
-	long		 want = kind == 1 ? 403 : 401, st = 0;
-	int		 ok = 0;
+	struct resp	 r;
+	long		 st;
+	int		 ok;
 
-	if (consumer_as("feedb", "{\"groups\":[\"contentAdmin\"]}", u, &t,
-	    &c, &tok) == -1 || (h = bearer(tok)) == NULL)
-		goto done;
-	/* Cached by the workers that answer, then by nginx (twice seen). */
-	if (!CHECK(gw_row(API, h, 4, 200) == 4, "%s: no pass before",
-	    what[kind]))
-		goto done;
-	t0 = now_ms();
 	switch (kind) {
 	case 0:
-		api(&r, url, RT_CRED_REVOKE, u, c.key, NULL);
+		api(&r, url, RT_CRED_REVOKE, u, key, NULL);
 		ok = r.status == 200;
 		break;
 	case 1:
@@ -3402,13 +3388,41 @@ feed_change(int kind, long long *call_ms)
 		ok = r.status == 200;
 		break;
 	default:
-		ok = rotate(&r, u, c.key, "{\"grace_seconds\":0}",
+		ok = rotate(&r, u, key, "{\"grace_seconds\":0}",
 		    "rotate") != NULL;
 		break;
 	}
 	st = r.status;
 	resp_free(&r);
-	if (!CHECK(ok, "%s: HTTP %ld", what[kind], st))
+	return CHECK(ok, "%s: HTTP %ld", what, st);
+}
+
+/*
+ * One change of kind (0 to 3) to a new consumer: the time from the
+ * admin call's answer to the first refusal through the web server, ms;
+ * *call_ms (may be NULL) gets the admin call's own.
+ */
+static long long
+feed_change(int kind, long long *call_ms)
+{
+	static const char *const what[] = { "credential revoked",
+	    "group taken", "consumer deleted", "secret rotated" };
+	struct tok	 t = { .signer = CR_HS256 };
+	struct gcred	 c;
+	struct resp	 g;
+	char		 u[NAMESZ], *tok = NULL, *h = NULL;
+	long long	 t0, n, took = -1;
+	long		 want = kind == 1 ? 403 : 401, st = 0;
+
+	if (consumer_as("feedb", "{\"groups\":[\"contentAdmin\"]}", u, &t,
+	    &c, &tok) == -1 || (h = bearer(tok)) == NULL)
+		goto done;
+	/* Cached by the workers that answer, then by nginx (twice seen). */
+	if (!CHECK(gw_row(API, h, 4, 200) == 4, "%s: no pass before",
+	    what[kind]))
+		goto done;
+	t0 = now_ms();
+	if (!feed_make(kind, u, c.key, what[kind]))
 		goto done;
 	/*
 	 * Counted from the answer: the change committed before it, and the
@@ -3739,12 +3753,11 @@ refusal_round(int kind, int round)
 	    "group taken", "consumer deleted", "secret rotated" };
 	struct tok	 t = { .signer = CR_HS256 };
 	struct gcred	 c;
-	struct resp	 r, g;
+	struct resp	 g;
 	char		 u[NAMESZ], *tok = NULL, *h = NULL;
 	long long	 t0;
 	long		 want = kind == 1 ? 403 : 401, st = 0;
 	size_t		 i, passed = 0;
-	int		 ok = 0;
 
 	if (consumer_as("seen", "{\"groups\":[\"contentAdmin\"]}", u, &t,
 	    &c, &tok) == -1 || (h = bearer(tok)) == NULL)
@@ -3753,27 +3766,7 @@ refusal_round(int kind, int round)
 	if (!CHECK(gw_row(API, h, 1, 200) == 1, "%s: no pass before",
 	    what[kind]))
 		goto done;
-	switch (kind) {
-	case 0:
-		api(&r, url, RT_CRED_REVOKE, u, c.key, NULL);
-		ok = r.status == 200;
-		break;
-	case 1:
-		call(&r, RT_REVOKE, u, "{\"groups\":[\"contentAdmin\"]}");
-		ok = r.status == 200;
-		break;
-	case 2:
-		call(&r, RT_DELETE, u, NULL);
-		ok = r.status == 200;
-		break;
-	default:
-		ok = rotate(&r, u, c.key, "{\"grace_seconds\":0}",
-		    "rotate") != NULL;
-		break;
-	}
-	st = r.status;
-	resp_free(&r);
-	if (!CHECK(ok, "%s: HTTP %ld", what[kind], st))
+	if (!feed_make(kind, u, c.key, what[kind]))
 		goto done;
 	t0 = now_ms();
 	do {
