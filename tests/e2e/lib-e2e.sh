@@ -212,11 +212,15 @@ e2e_backend() {
 	e2e_adminutil down E2E_DOWN_PID
 }
 
+# e2e_code URL: the HTTP status URL answers, 000 when none.
+e2e_code() {
+	curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1"
+}
+
 # e2e_answers URL CODE PID: true once URL answers HTTP CODE (10 s at
 # most), false at once if PID dies.
 e2e_answers() {
-	wait_for "[ \"\$(curl -s -o /dev/null -w '%{http_code}' \
-	    --max-time 2 '$1')\" = $2 ] || ! pid_alive $3" 10 &&
+	wait_for "[ \"\$(e2e_code '$1')\" = $2 ] || ! pid_alive $3" 10 &&
 	    pid_alive "$3"
 }
 
@@ -229,10 +233,14 @@ e2e_answers() {
 e2e_web() {
 	_conf=$1
 	shift
+	# A port another runner took between free_port and the bind: all
+	# but a gateway port the runner chose itself are chosen again.
+	_gw_given=${E2E_GW_PORT:+1}
 	for _try in 1 2 3; do
 		_port=$(free_port) && _dport=$(free_port) ||
 		    e2e_fail "no free TCP port"
 		[ "$_port" != "$_dport" ] || continue
+		[ -n "$_gw_given" ] || E2E_GW_PORT=
 		"$_conf" "$_port" "$_dport" ||
 		    e2e_fail "cannot write the $E2E_WEB configuration"
 		"$@" >>"$E2E_TMP/$E2E_WEB.out" 2>&1 &
@@ -244,13 +252,25 @@ e2e_web() {
 			E2E_DOWN_URL=http://127.0.0.1:$_dport
 			return 0
 		fi
+		# What each port answered, and the web server's last words,
+		# first: the cleanup's logs may be cut where it is read.
+		_why="/health: $(e2e_code "http://127.0.0.1:$_port/health") (want 200),"
+		_why="$_why $(e2e_code "http://127.0.0.1:$_dport/health") (want 503);"
+		if pid_alive "$E2E_WEB_PID"; then
+			_why="$_why $E2E_WEB runs"
+		else
+			_why="$_why $E2E_WEB exited"
+		fi
+		echo "e2e: try $_try: $_why" >&2
+		# shellcheck disable=SC2086
+		tail -n 3 "$E2E_TMP/$E2E_WEB.out" $E2E_WEB_LOGS 2>/dev/null >&2
 		stop_pid "$E2E_WEB_PID" 10
 		E2E_WEB_PID=
 		# shellcheck disable=SC2086
 		grep -qs 'in use' "$E2E_TMP/$E2E_WEB.out" $E2E_WEB_LOGS ||
 			break
 	done
-	e2e_fail "$E2E_WEB did not start or does not reach adminutil"
+	e2e_fail "$E2E_WEB did not start or does not reach adminutil ($_why)"
 }
 
 # e2e_run SUITE: runs the C program against what is running; returns
