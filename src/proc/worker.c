@@ -105,6 +105,14 @@ child_start(pid_t master, void (*term)(int))
 #define STOP_GRACE_MS	 1000
 /* The epoll tag of the listening socket; a held one's is its slot. */
 #define TAG_LISTEN	 UINT32_MAX
+/*
+ * The most connections served at once in one round (held_accept): while
+ * others are queued, a worker that has just served one takes the next
+ * without going back to its wait, which would cost a system call and,
+ * with the queue empty meanwhile, a sleep and a wake-up.  Bounded, so
+ * that a held connection's request waits for ACCEPT_BURST at most.
+ */
+#define ACCEPT_BURST	 8
 /* The most of a new connection's request looked at (quick_serve). */
 #define PEEK_MAX	 8192
 
@@ -318,27 +326,34 @@ quick_serve(struct peers *p, int fd, struct app *a, FCGX_Request *fr)
 }
 
 /*
- * Accepts one new connection, if another worker did not: served at
- * once when its request is all there, else into a slot.
+ * Accepts new connections, if another worker did not: each served at
+ * once when its request is all there, then the next one queued is
+ * taken, up to ACCEPT_BURST, without waiting in between; the first not
+ * all there goes into a slot and ends the round.
  */
 static void
 held_accept(struct peers *p, unsigned readable, long long now,
     struct app *a, FCGX_Request *fr)
 {
 	struct epoll_event	 ev;
-	int			 i, fd, one = 1;
+	int			 i, fd, one = 1, burst = 0;
 
 	if ((i = held_slot(p, readable)) == -1)
 		return;
-	/* Blocking (not inherited): its reads wait, SO_RCVTIMEO at most. */
-	if ((fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNABORTED)
-			log_warn("accept: %s", strerror(errno));
-		return;
+	for (;;) {
+		/* Blocking (not inherited): reads wait, SO_RCVTIMEO at most. */
+		fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_warn("accept: %s", strerror(errno));
+			return;
+		}
+		if (quick_serve(p, fd, a, fr) == -1)
+			break;		/* not all there: held below */
+		if (++burst == ACCEPT_BURST || stopping)
+			return;
 	}
-	if (quick_serve(p, fd, a, fr) == 0)
-		return;
 	if (p->held[i].fd != -1) {
 		log_debug("%d connections held: the oldest idle one closed",
 		    HELD_MAX);
