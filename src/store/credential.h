@@ -30,8 +30,11 @@ void	store_auth_record_free(struct auth_record *);
 
 /*
  * The active credential with key, its consumer and the consumer's
- * groups and own limits (one statement, no other round trip), at now_ms (epoch ms: a previous secret or key in its grace
- * comes too).  ST_NOT_FOUND when there is none (or it is revoked).
+ * groups and own limits, in one statement, with the audit trail's last
+ * id (out->trail); at now_ms (epoch ms: a previous secret or key in its
+ * grace comes too).  ST_NOT_FOUND when there is none (or it is
+ * revoked): two statements more, the trail's id then the key again,
+ * out->trail set.
  */
 enum store_rc	 store_auth_lookup(struct store *, const char *key,
 		    size_t klen, long long now_ms, struct auth_record *out);
