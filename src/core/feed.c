@@ -213,3 +213,13 @@ feed_stamp_raise(unsigned int slot, uint64_t id)
 	    id, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		;
 }
+
+long long
+feed_poll_next(long long pass_keep, long long wall_ms)
+{
+	long long	 phase, t;
+
+	phase = ((PASS_SLACK_MS + 2 - pass_keep) % 1000 + 1000) % 1000;
+	t = wall_ms - wall_ms % 1000 + phase;
+	return t > wall_ms ? t : t + 1000;
+}

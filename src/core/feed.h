@@ -32,6 +32,12 @@
  */
 #define FEED_BLIND_TTL_S 5
 #define FEED_STAMPS	 4096		/* refusal stamps, a power of two */
+/*
+ * How much later than ours nginx's clock may read: a pass that must
+ * end by end_ms is kept to the end of the last whole second that ends
+ * PASS_SLACK_MS before it (pass_until, gateway/routes.c).
+ */
+#define PASS_SLACK_MS	 100
 
 enum feed_kind {
 	FEED_KEY = 1,		/* the credential of name */
@@ -113,5 +119,19 @@ unsigned int feed_stamp_slot(const char *name, size_t len);
 uint64_t feed_stamp(unsigned int slot);
 /* The stamp raised to id when it is lower (release). */
 void	feed_stamp_raise(unsigned int slot, uint64_t id);
+
+/*
+ * The wall time (epoch ms, after wall_ms) of the next poll that lets
+ * nginx keep the passes of the rest of a second.  nginx keeps passes to
+ * whole seconds, and a pass made in second T may be kept to its end
+ * only if the feed's last read began at T + 1 s - pass_keep +
+ * PASS_SLACK_MS or later (pass_until), so the follower polls at that
+ * point of every second, whatever its interval's phase: with pass_keep
+ * 1 s, 102 ms into each second (2 ms for the two clocks it reads in
+ * turn), and the requests of the first 102 ms and of the poll's own
+ * time go to the workers, where polls every 250 ms at a free phase left
+ * up to 350 ms of each second to them (17 % of bench/run's (4)).
+ */
+long long	 feed_poll_next(long long pass_keep, long long wall_ms);
 
 #endif

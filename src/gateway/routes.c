@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/feed.h"
 #include "core/ratelimit.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
@@ -58,13 +59,10 @@ reply_refused(struct response *res, const struct route *rt, struct request *r,
  * until S + 1 s, and "0" not at all (a relative "n" would keep it until
  * floor(t) + n + 1, up to a second more than asked).  nginx reads its
  * clock a little after ours (the answer is made first), by up to
- * PASS_SLACK_MS.  So a pass that must end by end_ms is kept to
- * S = floor((end - slack) / 1000) - 1, and not at all when that second
- * is already over.
- */
-#define PASS_SLACK_MS	 100
-
-/*
+ * PASS_SLACK_MS (core/feed.h).  So a pass that must end by end_ms is
+ * kept to S = floor((end - slack) / 1000) - 1, and not at all when that
+ * second is already over.
+ *
  * The S of "@S" for a pass, or -1 for "0".  The pass ends at the first
  * of: pass_keep from now, the token's exp + clock_skew, a rotated-out
  * secret's grace, the worker's cached life of the credentials it was

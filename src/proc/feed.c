@@ -292,6 +292,24 @@ nap_until(long long t)
 	pselect(0, NULL, NULL, NULL, &ts, &none);
 }
 
+/*
+ * When the next poll begins (clock_mono_ms()), the last one having
+ * begun at mono t0, wall time wall: wait ms after it, or sooner at the
+ * point of the second that lets nginx keep the passes of the rest of
+ * it (feed_poll_next), unless nginx keeps none or the feed is failing.
+ */
+static long long
+next_poll(const struct config *cfg, int ok, long long t0, long long wall,
+    long long wait)
+{
+	long long	 aligned;
+
+	if (!ok || cfg->pass_keep <= 0)
+		return t0 + wait;
+	aligned = t0 + feed_poll_next(cfg->pass_keep, wall) - wall;
+	return aligned < t0 + wait ? aligned : t0 + wait;
+}
+
 void
 feed_run(const struct config *cfg, pid_t master)
 {
@@ -337,7 +355,7 @@ feed_run(const struct config *cfg, pid_t master)
 		wait = ok ? cfg->feed_interval : wait * 2;
 		if (wait > BACKOFF_MAX_MS)
 			wait = BACKOFF_MAX_MS;
-		nap_until(t0 + wait);
+		nap_until(next_poll(cfg, ok, t0, wall, wait));
 	}
 	store_free(f.store);
 	_exit(0);

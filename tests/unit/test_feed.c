@@ -451,6 +451,44 @@ test_refusal_seen(void)
 	auth_free(w2);
 }
 
+/*
+ * feed_poll_next: with pass_keep 1 s, the next 102 ms point of a second
+ * after the time given, never the time itself; with other keeps, the
+ * point from which a read lets a pass made then be kept to the end of
+ * its second (pass_until's rule: the read's time + pass_keep -
+ * PASS_SLACK_MS reaches the second's end).
+ */
+static void
+test_poll_next(void)
+{
+	static const long long	 keeps[] = { 1000, 2000, 500, 1500, 250, 999 };
+	long long		 t, k, next, sec;
+	size_t			 i;
+
+	CU_ASSERT_EQUAL(feed_poll_next(1000, 5000000), 5000102);
+	CU_ASSERT_EQUAL(feed_poll_next(1000, 5000101), 5000102);
+	CU_ASSERT_EQUAL(feed_poll_next(1000, 5000102), 5001102);
+	CU_ASSERT_EQUAL(feed_poll_next(1000, 5000999), 5001102);
+	CU_ASSERT_EQUAL(feed_poll_next(500, 5000000), 5000602);
+	CU_ASSERT_EQUAL(feed_poll_next(2000, 5000200), 5001102);
+	for (i = 0; i < sizeof(keeps) / sizeof(keeps[0]); i++)
+		for (t = 7000000; t < 7002000; t += 7) {
+			k = keeps[i];
+			next = feed_poll_next(k, t);
+			CU_ASSERT(next > t && next <= t + 1000);
+			/* A read then lets a pass of its second be kept whole. */
+			sec = next / 1000 * 1000;
+			CU_ASSERT(next + k - PASS_SLACK_MS >= sec + 1000);
+			/*
+			 * With a keep of a second or less, a read 3 ms before
+			 * it would not (2 ms of margin); with more, any read
+			 * of the second would.
+			 */
+			CU_ASSERT(k > 1000 ||
+			    next - 3 + k - PASS_SLACK_MS < sec + 1000);
+		}
+}
+
 #define CASE(f)	 static void f##_fresh(void) { \
 	CU_ASSERT_FATAL(setup() == 0); f(); teardown(); }
 CASE(test_evict_key)
@@ -480,6 +518,8 @@ static const CU_TestInfo tests[] = {
 	    test_refusal_seen_fresh },
 	{ "the key filter: no lookup for a key it lacks, unless blind",
 	    test_filter_fresh },
+	{ "the polls' schedule: one a second where nginx may keep the rest",
+	    test_poll_next },
 	CU_TEST_INFO_NULL
 };
 
