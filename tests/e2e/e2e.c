@@ -18,7 +18,7 @@
  *   E2E_WEB		the web server: nginx or lighttpd
  *   E2E_ADMIN_TOKEN	a file holding a token of the admin the tests act as
  *   E2E_ADMIN_CREDS	a file of its username= and key= (and secret=) lines
- *   E2E_PORTAL_URL	the web server's portal (nginx only; portal.c)
+ *   E2E_PORTAL_URL	the web server's portal (nginx only; portal*.c)
  *   E2E_PORTAL_PASSWORDS its people: "user password" lines
  *   E2E_SUITE		"full", everything (its last test stops the
  *			instance), or "smoke", a sample

@@ -25,7 +25,7 @@ E2E_AU_PID=
 E2E_DOWN_PID=
 E2E_URL=
 E2E_DOWN_URL=
-# The longest portal user name, 255 bytes (tests/e2e/portal.c's too).
+# The longest portal user name, 255 bytes (tests/e2e/portal-mail.c's too).
 E2E_LONG_USER=longuser$(printf '%0247d' 0 | tr 0 x)
 
 # e2e_fail MESSAGE: a hard error (exit 99); the logs follow on exit.
