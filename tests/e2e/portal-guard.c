@@ -229,28 +229,6 @@ generate(struct resp *r, const char *u, const char *user, char *key,
 		    "result.secret")));
 }
 
-/* The HTTP status of API through the gateway with key and secret. */
-static long
-gw_status(const char *key, const char *secret)
-{
-	struct resp	 r;
-	struct xfer	 x;
-	char		*auth;
-	long		 status = -1;
-
-	if (gw_url == NULL || (auth = hs256_bearer(key, secret)) == NULL)
-		return -1;
-	if (xfer_init(&x, &r, gw_url, "GET", API, NULL, 0) == 0) {
-		x.hdrs = curl_slist_append(x.hdrs, auth);
-		curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.hdrs);
-		xfer_done(&x, curl_easy_perform(x.h));
-		status = r.status;
-	}
-	resp_free(&r);
-	free(auth);
-	return status;
-}
-
 /* The groups of consumer user, comma-joined, as an admin reads them. */
 static void
 groups_now(const char *user, char *out, size_t sz)

@@ -45,6 +45,8 @@ long long	 request_access(const char *, const char *, const char *);
 /* Decides request id as u: "approve" or "reject" with request. */
 void		 decide(struct resp *, const char *, long long, const char *,
 		    const char *);
+/* The HTTP status of API through the gateway with key and secret; -1. */
+long		 gw_status(const char *, const char *);
 
 /* portal-mail.c: whether a mail file holding mark is in mail_dir. */
 struct file_wait {
