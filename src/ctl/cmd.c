@@ -150,26 +150,52 @@ c_consumer_groups(struct ctl *c, const struct cmd *k, const struct args *a)
 	return run_verb(c, k, a->pos[0], req);
 }
 
+/* A member of a list's request: option o, a whole number or a text. */
+struct member {
+	enum opt	 o;
+	const char	*name;
+	int		 number;	/* 0 to LLONG_MAX */
+};
+
+/*
+ * The list of k's noun, "/v1/NOUN/list": --offset and --limit, then
+ * the members of more (ended by a NULL name), each only when given;
+ * a command that does not take an option never has it given.
+ */
+static int
+run_list(struct ctl *c, const struct cmd *k, const struct args *a,
+    const struct member *more)
+{
+	struct json_object	*req = json_object_new_object();
+	char			 route[128], path[64];
+	int			 rc;
+
+	if ((rc = add_int(req, a, O_OFFSET, "offset", 0, LLONG_MAX)) !=
+	    CTL_OK || (rc = add_int(req, a, O_LIMIT, "limit", 1,
+	    LLONG_MAX)) != CTL_OK)
+		goto fail;
+	for (; more->name != NULL; more++) {
+		if (!more->number)
+			add_str(req, a, more->o, more->name);
+		else if ((rc = add_int(req, a, more->o, more->name, 0,
+		    LLONG_MAX)) != CTL_OK)
+			goto fail;
+	}
+	snprintf(route, sizeof(route), ID("%s.list"), k->noun);
+	snprintf(path, sizeof(path), "/v1/%s/list", k->noun);
+	return run(c, route, strdup(path), req);
+fail:
+	json_object_put(req);
+	return rc;
+}
+
 static int
 c_consumer_list(struct ctl *c, const struct cmd *k, const struct args *a)
 {
-	struct json_object	*req = json_object_new_object();
-	char			*p;
-	int			 rc;
+	static const struct member	 more[] = { { O_PREFIX, "prefix", 0 },
+	    { 0, NULL, 0 } };
 
-	(void)k;
-	if ((rc = add_int(req, a, O_OFFSET, "offset", 0, LLONG_MAX)) !=
-	    CTL_OK || (rc = add_int(req, a, O_LIMIT, "limit", 1,
-	    LLONG_MAX)) != CTL_OK) {
-		json_object_put(req);
-		return rc;
-	}
-	add_str(req, a, O_PREFIX, "prefix");
-	if ((p = strdup("/v1/consumer/list")) == NULL) {
-		json_object_put(req);
-		return CTL_UNREACHABLE;
-	}
-	return run(c, ID("consumer.list"), p, req);
+	return run_list(c, k, a, more);
 }
 
 static int
@@ -436,40 +462,20 @@ c_credential_revoke(struct ctl *c, const struct cmd *k, const struct args *a)
 static int
 c_audit_list(struct ctl *c, const struct cmd *k, const struct args *a)
 {
-	struct json_object	*req = json_object_new_object();
-	char			*p;
-	int			 rc;
+	static const struct member	 more[] = {
+	    { O_SINCE_ID, "since_id", 1 }, { O_CONSUMER, "consumer", 0 },
+	    { O_ACTOR, "actor", 0 }, { 0, NULL, 0 } };
 
-	(void)k;
-	if ((rc = add_int(req, a, O_OFFSET, "offset", 0, LLONG_MAX)) !=
-	    CTL_OK || (rc = add_int(req, a, O_LIMIT, "limit", 1,
-	    LLONG_MAX)) != CTL_OK || (rc = add_int(req, a, O_SINCE_ID,
-	    "since_id", 0, LLONG_MAX)) != CTL_OK) {
-		json_object_put(req);
-		return rc;
-	}
-	add_str(req, a, O_CONSUMER, "consumer");
-	add_str(req, a, O_ACTOR, "actor");
-	if ((p = strdup("/v1/audit/list")) == NULL) {
-		json_object_put(req);
-		return CTL_UNREACHABLE;
-	}
-	return run(c, ID("audit.list"), p, req);
+	return run_list(c, k, a, more);
 }
 
 static int
 c_access_list(struct ctl *c, const struct cmd *k, const struct args *a)
 {
-	struct json_object	*req = json_object_new_object();
-	char			*p;
+	static const struct member	 more[] = { { O_STATE, "state", 0 },
+	    { 0, NULL, 0 } };
 
-	(void)k;
-	add_str(req, a, O_STATE, "state");
-	if ((p = strdup("/v1/access/list")) == NULL) {
-		json_object_put(req);
-		return CTL_UNREACHABLE;
-	}
-	return run(c, ID("access.list"), p, req);
+	return run_list(c, k, a, more);
 }
 
 static int
