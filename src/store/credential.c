@@ -235,12 +235,9 @@ register_body(struct store *s, void *arg, enum store_rc *out)
 	enum db_rc		 rc;
 	long long		 id;
 
-	if ((rc = lock_consumer(s, x->user, x->ulen, &id)) != DB_OK)
+	if ((rc = lock_existing(s, x->user, x->ulen, &id, out)) != DB_OK ||
+	    id < 0)
 		return rc;
-	if (id < 0) {
-		*out = ST_NOT_FOUND;
-		return DB_OK;
-	}
 	memset(cr, 0, sizeof(*cr));
 	memcpy(cr->key, x->key, x->klen);
 	a[0] = DB_STR(x->key, x->klen);
