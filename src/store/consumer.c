@@ -191,12 +191,27 @@ groups_write(struct store *s, long long id, const struct strlist *list,
 	return withdraw_taken(s, id, before, after, w);
 }
 
+/*
+ * The audit row of an admin's change to consumer user (change taken),
+ * with what it withdrew from the portal's developers (*w, taken too).
+ */
+static enum db_rc
+audit_withdrawn(struct store *s, const struct actor *act, const char *user,
+    size_t ulen, json_object *change, json_object **w)
+{
+	if (change != NULL && *w != NULL) {
+		json_object_object_add(change, "withdrawn", *w);
+		*w = NULL;
+	}
+	return audit(s, act, user, ulen, NULL, 0, change);
+}
+
 static enum db_rc
 groups_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct groups_ctx	*x = arg;
 	struct strlist		 before = { 0 };
-	json_object		*change, *w = NULL;
+	json_object		*w = NULL;
 	enum db_rc		 rc;
 	long long		 id;
 
@@ -206,13 +221,9 @@ groups_body(struct store *s, void *arg, enum store_rc *out)
 	if ((rc = groups_write(s, id, x->list, x->remove, &before, x->out,
 	    &w, out)) != DB_OK || *out != ST_OK)
 		goto out;
-	change = change_of("groups_before", strlist_json(&before),
-	    "groups_after", strlist_json(x->out), (char *)NULL);
-	if (change != NULL && w != NULL) {
-		json_object_object_add(change, "withdrawn", w);
-		w = NULL;
-	}
-	rc = audit(s, x->act, x->user, x->ulen, NULL, 0, change);
+	rc = audit_withdrawn(s, x->act, x->user, x->ulen,
+	    change_of("groups_before", strlist_json(&before), "groups_after",
+	    strlist_json(x->out), (char *)NULL), &w);
 out:
 	json_object_put(w);
 	strlist_free(&before);
@@ -308,7 +319,7 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 {
 	struct delete_ctx	*x = arg;
 	struct strlist		 groups = { 0 }, keys = { 0 };
-	json_object		*change, *w = NULL;
+	json_object		*w = NULL;
 	enum db_rc		 rc;
 	long long		 id;
 
@@ -318,13 +329,9 @@ delete_body(struct store *s, void *arg, enum store_rc *out)
 	if ((rc = consumer_drop(s, id, x->user, x->ulen, &groups, &keys, &w,
 	    out)) != DB_OK || *out != ST_OK)
 		goto out;
-	change = change_of("groups_before", strlist_json(&groups),
-	    "credentials", strlist_json(&keys), (char *)NULL);
-	if (change != NULL && w != NULL) {
-		json_object_object_add(change, "withdrawn", w);
-		w = NULL;
-	}
-	rc = audit(s, x->act, x->user, x->ulen, NULL, 0, change);
+	rc = audit_withdrawn(s, x->act, x->user, x->ulen,
+	    change_of("groups_before", strlist_json(&groups), "credentials",
+	    strlist_json(&keys), (char *)NULL), &w);
 out:
 	json_object_put(w);
 	strlist_free(&groups);
