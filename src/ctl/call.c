@@ -27,29 +27,23 @@
 static CURL		*kept;
 static struct call_err	*capture;
 
-struct answer {
-	char	*buf;
-	size_t	 len;
-	int	 over;
-};
-
-static size_t
-answer_write(char *p, size_t size, size_t n, void *arg)
+size_t
+call_body_write(char *p, size_t size, size_t n, void *arg)
 {
-	struct answer	*a = arg;
-	char		*nb;
-	size_t		 add = size * n;
+	struct call_body	*b = arg;
+	char			*nb;
+	size_t			 add = size * n;
 
-	if (a->len + add > ANSWER_MAX) {
-		a->over = 1;
+	if (b->len + add > b->max) {
+		b->over = 1;
 		return 0;
 	}
-	if ((nb = realloc(a->buf, a->len + add + 1)) == NULL)
+	if ((nb = realloc(b->buf, b->len + add + 1)) == NULL)
 		return 0;
-	a->buf = nb;
-	memcpy(a->buf + a->len, p, add);
-	a->len += add;
-	a->buf[a->len] = '\0';
+	b->buf = nb;
+	memcpy(b->buf + b->len, p, add);
+	b->len += add;
+	b->buf[b->len] = '\0';
 	return add;
 }
 
@@ -144,7 +138,7 @@ print_safe(FILE *fp, const char *s)
  * introspection (bare) the RFC 7662 object itself on a success.
  */
 static int
-answer_read(const char *path, long status, const struct answer *a,
+answer_read(const char *path, long status, const struct call_body *a,
     int bare, struct json_object **result)
 {
 	struct json_object	*o, *params, *v;
@@ -223,7 +217,7 @@ call(const struct ctl *c, const char *route, const char *path,
 {
 	struct json_object	*env = NULL;
 	struct curl_slist	*hdrs = NULL, *h;
-	struct answer		 a = { NULL, 0, 0 };
+	struct call_body	 a = { NULL, 0, ANSWER_MAX, 0 };
 	CURL			*cu = NULL;
 	CURLcode		 cc;
 	char			*url = NULL, *auth = NULL, errbuf[CURL_ERROR_SIZE];
@@ -287,7 +281,7 @@ call(const struct ctl *c, const char *route, const char *path,
 	curl_easy_setopt(cu, CURLOPT_POST, 1L);
 	curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, answer_write);
+	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, call_body_write);
 	curl_easy_setopt(cu, CURLOPT_WRITEDATA, &a);
 	curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(cu, CURLOPT_USERAGENT, "adminutil-ctl/"

@@ -11,6 +11,8 @@
 #ifndef CTL_CTL_H
 #define CTL_CTL_H
 
+#include <stddef.h>
+
 #include <json-c/json.h>
 
 /* The exit codes, as adminutil-ctl(1) lists them. */
@@ -81,6 +83,19 @@ int	call_err(const struct ctl *c, const char *route, const char *path,
 	    struct call_err *e);
 /* From now on one connection serves every call (kept alive). */
 void	call_keep(void);
+
+/*
+ * An answer's body as libcurl hands it over: CURLOPT_WRITEFUNCTION
+ * call_body_write, CURLOPT_WRITEDATA the body.  buf is NUL-ended (the
+ * caller's to free); over is set, and the transfer stopped, when the
+ * server sends more than max bytes.
+ */
+struct call_body {
+	char	*buf;
+	size_t	 len, max;
+	int	 over;
+};
+size_t	call_body_write(char *, size_t, size_t, void *);
 
 /* s percent-encoded for one path segment or form value (free it). */
 char	*call_escape(const char *s);

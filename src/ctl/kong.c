@@ -34,38 +34,12 @@
 #define KONG_PAGES_MAX	100000
 #define KONG_PAGE_SIZE	1000
 
-struct body {
-	char	*buf;
-	size_t	 len;
-	int	 over;
-};
-
-static size_t
-body_write(char *p, size_t size, size_t n, void *arg)
-{
-	struct body	*b = arg;
-	char		*nb;
-	size_t		 add = size * n;
-
-	if (b->len + add > KONG_ANSWER_MAX) {
-		b->over = 1;
-		return 0;
-	}
-	if ((nb = realloc(b->buf, b->len + add + 1)) == NULL)
-		return 0;
-	b->buf = nb;
-	memcpy(b->buf + b->len, p, add);
-	b->len += add;
-	b->buf[b->len] = '\0';
-	return add;
-}
-
 /* GETs url (one handle for all: one connection kept alive) as JSON. */
 static int
 get_json(CURL *cu, const struct ctl *c, const char *url, const char *what,
     struct json_object **out)
 {
-	struct body	 b = { NULL, 0, 0 };
+	struct call_body b = { NULL, 0, KONG_ANSWER_MAX, 0 };
 	char		 errbuf[CURL_ERROR_SIZE];
 	long		 status = 0;
 	CURLcode	 cc;
@@ -78,7 +52,7 @@ get_json(CURL *cu, const struct ctl *c, const char *url, const char *what,
 	curl_easy_setopt(cu, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(cu, CURLOPT_TIMEOUT, c->timeout);
-	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, body_write);
+	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, call_body_write);
 	curl_easy_setopt(cu, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(cu, CURLOPT_USERAGENT, "adminutil-ctl/"
