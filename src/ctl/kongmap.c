@@ -539,13 +539,39 @@ item_free(struct json_object *o, void *p)
 	free(it);
 }
 
+/*
+ * Gives each row of rows (what: "a JWT credential") to the item of its
+ * consumer_id in byid; a row of a consumer not listed is not carried.
+ */
+static void
+take_rows(struct json_object *rows, const char *what,
+    void (*take)(struct item *, struct json_object *),
+    struct json_object *byid, struct json_object *report)
+{
+	struct json_object	*row, *holder;
+	const char		*cid;
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(rows); i++) {
+		row = json_object_array_get_idx(rows, i);
+		if ((cid = kong_str(row, "consumer_id")) == NULL ||
+		    !json_object_object_get_ex(byid, cid, &holder)) {
+			import_note(report, "not_carried", cid != NULL ? cid :
+			    "?", "%s of a consumer not in the consumers' list",
+			    what);
+			continue;
+		}
+		take(json_object_get_userdata(holder), row);
+	}
+}
+
 struct json_object *
 kong_map(const struct kong *k, struct json_object *report)
 {
 	struct json_object	*out, *byid, *names, *scoped;
 	struct json_object	*row, *holder, *order;
 	struct item		*it;
-	const char		*id, *cid;
+	const char		*id;
 	size_t			 i;
 
 	out = json_object_new_array();
@@ -571,28 +597,8 @@ kong_map(const struct kong *k, struct json_object *report)
 		json_object_object_add(byid, id, holder);
 		json_object_array_add(order, json_object_get(holder));
 	}
-	for (i = 0; i < json_object_array_length(k->acls); i++) {
-		row = json_object_array_get_idx(k->acls, i);
-		if ((cid = kong_str(row, "consumer_id")) == NULL ||
-		    !json_object_object_get_ex(byid, cid, &holder)) {
-			import_note(report, "not_carried", cid != NULL ? cid :
-			    "?", "an ACL row of a consumer not in the "
-			    "consumers' list");
-			continue;
-		}
-		take_acl(json_object_get_userdata(holder), row);
-	}
-	for (i = 0; i < json_object_array_length(k->jwts); i++) {
-		row = json_object_array_get_idx(k->jwts, i);
-		if ((cid = kong_str(row, "consumer_id")) == NULL ||
-		    !json_object_object_get_ex(byid, cid, &holder)) {
-			import_note(report, "not_carried", cid != NULL ? cid :
-			    "?", "a JWT credential of a consumer not in the "
-			    "consumers' list");
-			continue;
-		}
-		take_jwt(json_object_get_userdata(holder), row);
-	}
+	take_rows(k->acls, "an ACL row", take_acl, byid, report);
+	take_rows(k->jwts, "a JWT credential", take_jwt, byid, report);
 	for (i = 0; i < json_object_array_length(k->plugins); i++)
 		take_plugin(json_object_array_get_idx(k->plugins, i), byid,
 		    scoped, report);
