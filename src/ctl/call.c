@@ -32,19 +32,45 @@ call_body_write(char *p, size_t size, size_t n, void *arg)
 {
 	struct call_body	*b = arg;
 	char			*nb;
-	size_t			 add = size * n;
+	size_t			 add = size * n, cap;
 
 	if (b->len + add > b->max) {
 		b->over = 1;
 		return 0;
 	}
-	if ((nb = realloc(b->buf, b->len + add + 1)) == NULL)
-		return 0;
-	b->buf = nb;
+	/*
+	 * Not realloc: the pages may hold secrets (Kong's /jwts, a new
+	 * credential), and realloc would leave the old copy in the heap
+	 * unwiped.  Doubled, so that the copies cost O(n) in all.
+	 */
+	if (b->len + add + 1 > b->cap) {
+		cap = b->cap < 16384 ? 16384 : b->cap * 2;
+		while (cap < b->len + add + 1)
+			cap *= 2;
+		if ((nb = malloc(cap)) == NULL)
+			return 0;
+		if (b->buf != NULL) {
+			memcpy(nb, b->buf, b->len);
+			explicit_bzero(b->buf, b->cap);
+			free(b->buf);
+		}
+		b->buf = nb;
+		b->cap = cap;
+	}
 	memcpy(b->buf + b->len, p, add);
 	b->len += add;
 	b->buf[b->len] = '\0';
 	return add;
+}
+
+void
+call_body_free(struct call_body *b)
+{
+	if (b->buf != NULL)
+		explicit_bzero(b->buf, b->cap);
+	free(b->buf);
+	b->buf = NULL;
+	b->len = b->cap = 0;
 }
 
 void
@@ -217,7 +243,7 @@ call(const struct ctl *c, const char *route, const char *path,
 {
 	struct json_object	*env = NULL;
 	struct curl_slist	*hdrs = NULL, *h;
-	struct call_body	 a = { NULL, 0, ANSWER_MAX, 0 };
+	struct call_body	 a = { NULL, 0, ANSWER_MAX, 0, 0 };
 	CURL			*cu = NULL;
 	CURLcode		 cc;
 	char			*url = NULL, *auth = NULL, errbuf[CURL_ERROR_SIZE];
@@ -307,7 +333,7 @@ done:
 	curl_slist_free_all(hdrs);
 	free(auth);
 	free(url);
-	free(a.buf);
+	call_body_free(&a);
 	json_object_put(env);
 	return rc;
 }

@@ -94,8 +94,11 @@ struct call_body {
 	char	*buf;
 	size_t	 len, max;
 	int	 over;
+	size_t	 cap;		/* buf's size; grown by copies, each wiped */
 };
 size_t	call_body_write(char *, size_t, size_t, void *);
+/* Wipes and frees what call_body_write gathered. */
+void	call_body_free(struct call_body *);
 
 /* s percent-encoded for one path segment or form value (free it). */
 char	*call_escape(const char *s);

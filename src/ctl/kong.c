@@ -39,7 +39,7 @@ static int
 get_json(CURL *cu, const struct ctl *c, const char *url, const char *what,
     struct json_object **out)
 {
-	struct call_body b = { NULL, 0, KONG_ANSWER_MAX, 0 };
+	struct call_body b = { NULL, 0, KONG_ANSWER_MAX, 0, 0 };
 	char		 errbuf[CURL_ERROR_SIZE];
 	long		 status = 0;
 	CURLcode	 cc;
@@ -61,16 +61,14 @@ get_json(CURL *cu, const struct ctl *c, const char *url, const char *what,
 		fprintf(stderr, "adminutil-ctl: import: Kong %s: %s\n", what,
 		    b.over ? "answer too large" : errbuf[0] != '\0' ? errbuf :
 		    curl_easy_strerror(cc));
-		free(b.buf);
+		call_body_free(&b);
 		return CTL_UNREACHABLE;
 	}
 	curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status);
 	if (status == 200 && b.buf != NULL)
 		*out = json_tokener_parse(b.buf);
 	/* The body may hold secrets (/jwts): cleared, never shown. */
-	if (b.buf != NULL)
-		explicit_bzero(b.buf, b.len);
-	free(b.buf);
+	call_body_free(&b);
 	if (*out == NULL) {
 		fprintf(stderr, "adminutil-ctl: import: Kong %s: HTTP %ld%s\n",
 		    what, status, status == 200 ? ", not JSON" : "");
