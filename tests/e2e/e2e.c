@@ -14,7 +14,7 @@
  *   E2E_CONF		the configuration of the instance under test
  *   E2E_BIN		the adminutil program under test
  *   E2E_GW_URL		the web server's gateway, which asks the instance
- *			under test about every request (gateway.c)
+ *			under test about every request (gateway*.c)
  *   E2E_WEB		the web server: nginx or lighttpd
  *   E2E_ADMIN_TOKEN	a file holding a token of the admin the tests act as
  *   E2E_ADMIN_CREDS	a file of its username= and key= (and secret=) lines
@@ -27,7 +27,8 @@
  *			JSON line (tests/docs/openapi.mjs checks them
  *			against docs/openapi.yaml)
  *
- * The gateway's tests are in gateway.c, the harness both use in e2e.h.
+ * The gateway's tests are in gateway*.c (their helpers in gateway.h),
+ * the harness all use in e2e.h.
  * Every test makes its own consumers, so the tests are independent.
  * Nothing secret is printed: secrets and tokens are compared, never
  * shown.  Exit status: 0 all passed, 1 a test failed, 99 hard error.

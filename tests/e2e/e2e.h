@@ -3,7 +3,7 @@
 
 /*
  * The end-to-end tests' harness, shared by e2e.c (the admin routes, and
- * main) and gateway.c (the gateway check): the environment, HTTP with
+ * main) and gateway*.c (the gateway check): the environment, HTTP with
  * libcurl, the contract's envelope, SQL as root.  See e2e.c for the
  * environment variables.  Nothing here prints a secret or a token.
  */
