@@ -126,7 +126,8 @@ void	feed_stamp_raise(unsigned int slot, uint64_t id);
  * whole seconds, and a pass made in second T may be kept to its end
  * only if the feed's last read began at T + 1 s - pass_keep +
  * PASS_SLACK_MS or later (pass_until), so the follower polls at that
- * point of every second, whatever its interval's phase: with pass_keep
+ * point of every second (when it polls once a second or more),
+ * whatever its interval's phase: with pass_keep
  * 1 s, 102 ms into each second (2 ms for the two clocks it reads in
  * turn), and the requests of the first 102 ms and of the poll's own
  * time go to the workers, where polls every 250 ms at a free phase left

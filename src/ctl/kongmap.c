@@ -32,6 +32,17 @@ static const char *const long_windows[] = { "month", "year" };
 struct json_object *
 import_report_new(void)
 {
+	/* Its counters at 0, in the order the summary shows them. */
+	static const char *const consumers[] = {
+		"consumers.read", "consumers.named_by_custom_id",
+		"consumers.unnamed", "consumers.created", "consumers.changed",
+		"consumers.unchanged", "consumers.refused"
+	};
+	static const char *const others[] = {
+		"groups.memberships", "groups.distinct",
+		"groups.duplicates_collapsed", "public_keys_refused",
+		"limits.carried", "plugins.not_carried"
+	};
 	static const char *const lists[] = {
 		"named_by_custom_id", "duplicates", "not_carried", "refused"
 	};
@@ -40,20 +51,11 @@ import_report_new(void)
 
 	if ((r = json_object_new_object()) == NULL)
 		return NULL;
-	import_count(r, "consumers.read", 0);
-	import_count(r, "consumers.named_by_custom_id", 0);
-	import_count(r, "consumers.unnamed", 0);
-	import_count(r, "consumers.created", 0);
-	import_count(r, "consumers.changed", 0);
-	import_count(r, "consumers.unchanged", 0);
-	import_count(r, "consumers.refused", 0);
+	for (i = 0; i < NELEM(consumers); i++)
+		import_count(r, consumers[i], 0);
 	json_object_object_add(r, "credentials", json_object_new_object());
-	import_count(r, "groups.memberships", 0);
-	import_count(r, "groups.distinct", 0);
-	import_count(r, "groups.duplicates_collapsed", 0);
-	import_count(r, "public_keys_refused", 0);
-	import_count(r, "limits.carried", 0);
-	import_count(r, "plugins.not_carried", 0);
+	for (i = 0; i < NELEM(others); i++)
+		import_count(r, others[i], 0);
 	for (i = 0; i < NELEM(lists); i++)
 		json_object_object_add(r, lists[i], json_object_new_array());
 	return r;

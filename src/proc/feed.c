@@ -296,7 +296,9 @@ nap_until(long long t)
  * When the next poll begins (clock_mono_ms()), the last one having
  * begun at mono t0, wall time wall: wait ms after it, or sooner at the
  * point of the second that lets nginx keep the passes of the rest of
- * it (feed_poll_next), unless nginx keeps none or the feed is failing.
+ * it (feed_poll_next).  Not when nginx keeps none, nor when the feed
+ * is failing or polls less than once a second (feed_interval over
+ * 1000): an operator who chose fewer polls gets no more.
  */
 static long long
 next_poll(const struct config *cfg, int ok, long long t0, long long wall,
@@ -304,7 +306,7 @@ next_poll(const struct config *cfg, int ok, long long t0, long long wall,
 {
 	long long	 aligned;
 
-	if (!ok || cfg->pass_keep <= 0)
+	if (!ok || cfg->pass_keep <= 0 || wait > 1000)
 		return t0 + wait;
 	aligned = t0 + feed_poll_next(cfg->pass_keep, wall) - wall;
 	return aligned < t0 + wait ? aligned : t0 + wait;

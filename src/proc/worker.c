@@ -351,7 +351,7 @@ held_accept(struct peers *p, unsigned readable, long long now,
 		}
 		if (quick_serve(p, fd, a, fr) == -1)
 			break;		/* not all there: held below */
-		if (++burst == ACCEPT_BURST || stopping)
+		if (++burst == ACCEPT_BURST)
 			return;
 	}
 	if (p->held[i].fd != -1) {
